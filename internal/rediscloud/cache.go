@@ -1,0 +1,119 @@
+package rediscloud
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+)
+
+type listKey struct {
+	kind Kind
+	sub  int
+}
+
+// listCache coalesces peering lists per subscription. A list is an
+// asynchronous task of its own, so a plan that refreshes many peerings of one
+// subscription would otherwise send one list task per peering.
+//
+// Each subscription has a generation, bumped by every mutation through this
+// client: a list started before a mutation completed never serves a caller
+// after it.
+type listCache struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	entries map[listKey]*listEntry
+}
+
+type listEntry struct {
+	gen uint64
+	// The last completed list of this generation.
+	snap    []Peering
+	snapAt  time.Time // completion
+	snapReq time.Time // when its task was requested
+	hasSnap bool
+	flight  *listCall
+}
+
+type listCall struct {
+	gen     uint64
+	started time.Time
+	done    chan struct{}
+	res     []Peering
+	err     error
+}
+
+func newListCache(ttl time.Duration) *listCache {
+	return &listCache{ttl: ttl, entries: map[listKey]*listEntry{}}
+}
+
+func (lc *listCache) entry(k listKey) *listEntry {
+	e, ok := lc.entries[k]
+	if !ok {
+		e = &listEntry{}
+		lc.entries[k] = e
+	}
+	return e
+}
+
+func (lc *listCache) invalidate(k listKey) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	e := lc.entry(k)
+	e.gen++
+	e.hasSnap = false
+	e.snap = nil
+}
+
+// get returns a list for k that was requested no earlier than since, sharing
+// a list in flight or a fresh snapshot when there is one.
+func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) ([]Peering, error)) ([]Peering, error) {
+	for {
+		lc.mu.Lock()
+		e := lc.entry(k)
+		now := time.Now()
+		if e.hasSnap && now.Sub(e.snapAt) < lc.ttl && !e.snapReq.Before(since) {
+			res := slices.Clone(e.snap)
+			lc.mu.Unlock()
+			return res, nil
+		}
+		call := e.flight
+		if call != nil && (call.gen != e.gen || call.started.Before(since)) {
+			call = nil
+		}
+		if call != nil {
+			lc.mu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if call.err != nil && isContextErr(call.err) && ctx.Err() == nil {
+				// The caller that ran the list gave up; this one has not.
+				continue
+			}
+			return slices.Clone(call.res), call.err
+		}
+		call = &listCall{gen: e.gen, started: now, done: make(chan struct{})}
+		e.flight = call
+		lc.mu.Unlock()
+
+		call.res, call.err = fetch(ctx)
+
+		lc.mu.Lock()
+		if e.flight == call {
+			e.flight = nil
+		}
+		if call.err == nil && call.gen == e.gen {
+			e.snap, e.snapAt, e.snapReq, e.hasSnap = call.res, time.Now(), call.started, true
+		}
+		lc.mu.Unlock()
+		close(call.done)
+		return slices.Clone(call.res), call.err
+	}
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,290 @@
+// Package rediscloud is the Redis Cloud API client used by the provider. It is
+// the only code that speaks HTTP to Redis Cloud: it owns authentication,
+// retries, client-side rate limiting, the asynchronous task model, lenient
+// decoding of the API's documents and the typed errors callers branch on.
+package rediscloud
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// DefaultBaseURL is the Redis Cloud API endpoint.
+const DefaultBaseURL = "https://api.redislabs.com/v1"
+
+// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
+const DefaultRequestsPerMinute = 400
+
+// Config configures a Client. Zero values take the defaults.
+type Config struct {
+	// BaseURL is the API root including /v1. Plain http:// is accepted only
+	// for loopback hosts.
+	BaseURL   string
+	APIKey    string
+	SecretKey string
+	// UserAgent is sent on every request.
+	UserAgent string
+	// RequestsPerMinute caps requests from this client in any 60 s window;
+	// 0 means DefaultRequestsPerMinute, a negative value disables the cap.
+	RequestsPerMinute int
+	// MaxRetries is how many times a failed request is repeated (default 10).
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the back-off between retries
+	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// PollMin and PollMax bound the delay between two polls of a task or a
+	// status (defaults 50 ms and 5 s).
+	PollMin time.Duration
+	PollMax time.Duration
+	// MaxTaskNotFound is how many 404 answers a new task may get before the
+	// client gives up on it (default 10): the API is eventually consistent.
+	MaxTaskNotFound int
+	// SnapshotTTL is how long a peering list may serve further reads of the
+	// same subscription (default 5 s). Mutations invalidate it at once.
+	SnapshotTTL time.Duration
+	// HTTPClient replaces the underlying HTTP client (tests).
+	HTTPClient *http.Client
+}
+
+// Client talks to the Redis Cloud API. It is safe for concurrent use, and one
+// Client should serve every resource of a provider instance so that they share
+// the rate limiter and the peering-list snapshots.
+type Client struct {
+	base      *url.URL
+	apiKey    string
+	secretKey string
+	userAgent string
+
+	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
+	// only what cannot have reached the API.
+	safe   *retryablehttp.Client
+	unsafe *retryablehttp.Client
+
+	limiter *windowLimiter
+
+	pollMin, pollMax time.Duration
+	maxTaskNotFound  int
+
+	latency *latencyEstimator
+	lists   *listCache
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.APIKey == "" || cfg.SecretKey == "" {
+		return nil, errors.New("both an API key and a secret key are required")
+	}
+	if cfg.RequestsPerMinute == 0 {
+		cfg.RequestsPerMinute = DefaultRequestsPerMinute
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 10
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = 250 * time.Millisecond
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = 30 * time.Second
+	}
+	if cfg.PollMin == 0 {
+		cfg.PollMin = 50 * time.Millisecond
+	}
+	if cfg.PollMax == 0 {
+		cfg.PollMax = 5 * time.Second
+	}
+	if cfg.MaxTaskNotFound == 0 {
+		cfg.MaxTaskNotFound = 10
+	}
+	if cfg.SnapshotTTL == 0 {
+		cfg.SnapshotTTL = 5 * time.Second
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-rediscloud"
+	}
+
+	c := &Client{
+		base:            base,
+		apiKey:          cfg.APIKey,
+		secretKey:       cfg.SecretKey,
+		userAgent:       cfg.UserAgent,
+		pollMin:         cfg.PollMin,
+		pollMax:         cfg.PollMax,
+		maxTaskNotFound: cfg.MaxTaskNotFound,
+		latency:         newLatencyEstimator(),
+	}
+	if cfg.RequestsPerMinute > 0 {
+		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute)
+	}
+	c.lists = newListCache(cfg.SnapshotTTL)
+
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{Transport: newTransport()}
+	}
+	inner := httpClient.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	wrapped := *httpClient
+	wrapped.Transport = &limitedTransport{next: inner, limiter: c.limiter}
+
+	c.safe = c.newRetryClient(&wrapped, cfg, retrySafe)
+	c.unsafe = c.newRetryClient(&wrapped, cfg, retryUnsafe)
+	return c, nil
+}
+
+// newTransport is a pooled transport with sane timeouts; TLS verification is
+// always on.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	t.ResponseHeaderTimeout = 2 * time.Minute
+	return t
+}
+
+// ParseBaseURL validates an API base URL: https anywhere, http only on a
+// loopback host (a local simulator), never credentials in the URL.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL; expected a form such as %s", raw, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("the URL must not contain credentials; set api_key and secret_key instead")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("plain http:// is accepted only for a loopback host (a local simulator), not %q: use https://", u.Hostname())
+		}
+	default:
+		return nil, fmt.Errorf("scheme %q is not supported: use https://", u.Scheme)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request is one API call.
+type request struct {
+	method string
+	path   string // relative to the base URL, starting with "/"
+	body   any
+	// op names the call in logs ("list peerings").
+	op string
+}
+
+// do performs r and decodes a 2xx JSON answer into out (when out is not nil).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	ctx = c.logContext(ctx)
+	var payload []byte
+	if r.body != nil {
+		var err error
+		payload, err = json.Marshal(r.body)
+		if err != nil {
+			return fmt.Errorf("encoding %s request: %w", r.op, err)
+		}
+	}
+	full := c.base.String() + r.path
+	var body any
+	if payload != nil {
+		body = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, full, body)
+	if err != nil {
+		return fmt.Errorf("building %s request: %w", r.op, err)
+	}
+	req.Header.Set("x-api-key", c.apiKey)
+	req.Header.Set("x-api-secret-key", c.secretKey)
+	req.Header.Set("Accept", "application/json")
+	// The API expects a JSON content type on every request, bodiless ones included.
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	rc := c.safe
+	if r.method == http.MethodPost || r.method == http.MethodPut {
+		rc = c.unsafe
+	}
+	start := time.Now()
+	resp, err := rc.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("%s: %w", r.op, ctxErr)
+		}
+		err = fmt.Errorf("%s: %w", r.op, err)
+		if rc == c.unsafe && !neverSent(err) {
+			return &AmbiguousError{Err: err}
+		}
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	logResponse(ctx, r, resp.StatusCode, time.Since(start))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		he := &HTTPError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Body: truncate(string(raw), maxErrorBody)}
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
+			he.RetryAfter = int(d / time.Second)
+		}
+		// A 5xx on POST or PUT may hide an applied request.
+		if rc == c.unsafe && resp.StatusCode >= 500 {
+			return &AmbiguousError{Err: he}
+		}
+		return he
+	}
+	if readErr != nil {
+		err := fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr)
+		if rc == c.unsafe {
+			return &AmbiguousError{Err: err}
+		}
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return &DecodeError{Op: r.op, Err: errors.New("empty response body")}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &DecodeError{Op: r.op, Err: err}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

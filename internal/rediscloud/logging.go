@@ -1,0 +1,54 @@
+package rediscloud
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem names the client's log lines (TF_LOG_PROVIDER_REDISCLOUD_API
+// sets its level apart from the provider's).
+const logSubsystem = "api"
+
+// logContext returns ctx with the client's subsystem and with both keys
+// masked in every message and field, at every level. Keys never reach a log
+// line by design; the masks are a second line of defence.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	secrets := make([]string, 0, 2)
+	for _, s := range []string{c.apiKey, c.secretKey} {
+		if s != "" {
+			secrets = append(secrets, s)
+		}
+	}
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secrets...)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "x-api-key", "x-api-secret-key", "api_key", "secret_key")
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	return ctx
+}
+
+// logAttempt is called by the retrying client before each attempt.
+func logAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
+	if retry == 0 {
+		tflog.SubsystemTrace(req.Context(), logSubsystem, "sending request", fields)
+		return
+	}
+	fields["retry"] = retry
+	tflog.SubsystemDebug(req.Context(), logSubsystem, "retrying request", fields)
+}
+
+func logResponse(ctx context.Context, r request, status int, elapsed time.Duration) {
+	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
+		"operation":   r.op,
+		"method":      r.method,
+		"path":        r.path,
+		"status_code": status,
+		"elapsed_ms":  elapsed.Milliseconds(),
+	})
+}

@@ -1,0 +1,146 @@
+package rediscloud
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+type retryClass int
+
+const (
+	// retrySafe: GET and DELETE (and task polls) may be repeated after any
+	// transient failure: a repeated DELETE of a deleted peering ends as
+	// "not found", which callers treat as success.
+	retrySafe retryClass = iota
+	// retryUnsafe: POST and PUT are repeated only when the API cannot have
+	// acted on them: a 429 refusal, or a connection that never opened.
+	retryUnsafe
+)
+
+// maxRetryAfter caps how long a Retry-After header can make the client sleep.
+const maxRetryAfter = 5 * time.Minute
+
+func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil,
+		RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return checkRetry(ctx, class, resp, err)
+		},
+		Backoff:         backoff,
+		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+		RequestLogHook:  logAttempt,
+		ResponseLogHook: nil,
+	}
+}
+
+// checkRetry decides whether an attempt is repeated. It never returns an
+// error of its own for an HTTP answer, so that the last response reaches the
+// caller, which turns it into an HTTPError with the body kept.
+func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		if isPermanentTransportError(err) {
+			return false, err
+		}
+		if class == retryUnsafe && !neverSent(err) {
+			return false, err
+		}
+		return true, nil
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		// A 429 is a refusal: nothing was done, so even a POST may be repeated.
+		return true, nil
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		return class == retrySafe, nil
+	}
+	return false, nil
+}
+
+// neverSent reports errors that prove the request never reached the server.
+func neverSent(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// isPermanentTransportError reports failures that no retry can cure.
+func isPermanentTransportError(err error) bool {
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "stopped after 10 redirects")
+}
+
+// backoff waits as the server asks (Retry-After), otherwise exponentially
+// from min with full jitter, bounded by max. When the server says no request
+// remains in its window (X-Rate-Limit-Remaining: 0) and gives no hint, the
+// wait starts at one second.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
+			// A small jitter keeps parallel callers from returning in lockstep.
+			return d + time.Duration(rand.Int64N(int64(250*time.Millisecond)))
+		}
+		if resp.StatusCode == http.StatusTooManyRequests && minWait < time.Second {
+			minWait = time.Second
+		}
+	}
+	ceiling := float64(minWait) * math.Pow(2, float64(attempt))
+	if ceiling > float64(maxWait) || math.IsInf(ceiling, 0) {
+		ceiling = float64(maxWait)
+	}
+	// Half fixed, half random: never hammer, never synchronise.
+	half := ceiling / 2
+	return time.Duration(half + rand.Float64()*half)
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+func parseRetryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		d := time.Duration(secs) * time.Second
+		return min(d, maxRetryAfter), true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		d := time.Until(at)
+		if d < 0 {
+			d = 0
+		}
+		return min(d, maxRetryAfter), true
+	}
+	return 0, false
+}

@@ -1,0 +1,321 @@
+package rediscloud
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Task statuses.
+const (
+	TaskInitialized         = "initialized"
+	TaskReceived            = "received"
+	TaskProcessing          = "processing-in-progress"
+	TaskProcessingCompleted = "processing-completed"
+	TaskProcessingError     = "processing-error"
+)
+
+// Task is the API's TaskStateUpdate. Both link forms (`links` and the legacy
+// `_links`) are ignored: the task URL is built from its ID.
+type Task struct {
+	ID          string        `json:"taskId"`
+	CommandType string        `json:"commandType"`
+	Status      string        `json:"status"`
+	Description string        `json:"description"`
+	Timestamp   string        `json:"timestamp"`
+	Response    *TaskResponse `json:"response"`
+}
+
+// TaskResponse is the API's ProcessorResponse.
+type TaskResponse struct {
+	ResourceID           FlexInt         `json:"resourceId"`
+	AdditionalResourceID FlexInt         `json:"additionalResourceId"`
+	Resource             json.RawMessage `json:"resource"`
+	Error                *TaskErrorBody  `json:"error"`
+	AdditionalInfo       string          `json:"additionalInfo"`
+}
+
+// Time parses the task's timestamp; the API varies the number of fractional
+// digits and, in some documents, the zone form.
+func (t *Task) Time() (time.Time, bool) {
+	return parseTimestamp(t.Timestamp)
+}
+
+func parseTimestamp(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999"} {
+		if ts, err := time.Parse(layout, s); err == nil {
+			return ts, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// TaskErrorBody is `response.error`. The captured API answers carry an object
+// {type, status, description}; the specification declares a bare string,
+// which is taken as the type.
+type TaskErrorBody struct {
+	Type        string
+	Status      string
+	Description string
+}
+
+// UnmarshalJSON accepts an object, a string or null.
+func (e *TaskErrorBody) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if b[0] == '"' {
+		return json.Unmarshal(b, &e.Type)
+	}
+	var obj struct {
+		Type        json.RawMessage `json:"type"`
+		Status      json.RawMessage `json:"status"`
+		Description json.RawMessage `json:"description"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	e.Type = looseString(obj.Type)
+	e.Status = looseString(obj.Status)
+	e.Description = looseString(obj.Description)
+	return nil
+}
+
+// looseString renders a JSON scalar as text: strings unquoted, numbers and
+// booleans as written, anything else as its JSON.
+func looseString(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// FlexInt decodes an integer sent as a number or as a numeric string.
+type FlexInt struct {
+	Value int
+	Valid bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *FlexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		*f = FlexInt{}
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*f = FlexInt{}
+			return nil
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		// Integers written as 1234.0 happen in loosely typed producers.
+		fl, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || fl != float64(int64(fl)) {
+			return fmt.Errorf("%q is not an integer", s)
+		}
+		n = int64(fl)
+	}
+	*f = FlexInt{Value: int(n), Valid: true}
+	return nil
+}
+
+// MarshalJSON writes the number, or null.
+func (f FlexInt) MarshalJSON() ([]byte, error) {
+	if !f.Valid {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Itoa(f.Value)), nil
+}
+
+// DecodeTask decodes a task document leniently.
+func DecodeTask(b []byte) (*Task, error) {
+	var t Task
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("decoding task: %w", err)
+	}
+	return &t, nil
+}
+
+// isTerminal reports whether a task status ends the wait.
+func isPending(status string) bool {
+	switch status {
+	case TaskInitialized, TaskReceived, TaskProcessing, "":
+		return true
+	}
+	return false
+}
+
+// GetTask reads a task once.
+func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
+	var t Task
+	err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// startTask sends an asynchronous call and returns the task it started.
+func (c *Client) startTask(ctx context.Context, r request) (*Task, error) {
+	var t Task
+	if err := c.do(ctx, r, &t); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(t.ID) == "" {
+		return nil, fmt.Errorf("%s: the API answered without a task ID", r.op)
+	}
+	return &t, nil
+}
+
+// runTask starts an asynchronous call and waits for its task to end.
+func (c *Client) runTask(ctx context.Context, r request, kind string) (*Task, error) {
+	submitted := time.Now()
+	t, err := c.startTask(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitTask(ctx, t, kind, submitted)
+}
+
+// WaitForTask polls a task until it completes, fails or ctx ends. kind groups
+// tasks of similar duration for the polling schedule.
+func (c *Client) WaitForTask(ctx context.Context, id, kind string) (*Task, error) {
+	return c.waitTask(ctx, &Task{ID: id}, kind, time.Now())
+}
+
+func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted time.Time) (*Task, error) {
+	ctx = c.logContext(ctx)
+	schedule := c.newSchedule("task:"+kind, submitted)
+	notFound, seen := 0, false
+	lastStatus := t.Status
+	lastPoll := submitted
+	// An initial reply may already be terminal.
+	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
+		return finishTask(t)
+	}
+	for {
+		delay := schedule.next()
+		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for task", map[string]any{
+			"task_id":    t.ID,
+			"kind":       kind,
+			"status":     lastStatus,
+			"elapsed_ms": time.Since(submitted).Milliseconds(),
+			"next_poll":  delay.String(),
+		})
+		if err := sleep(ctx, delay); err != nil {
+			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
+		}
+		polled := time.Now()
+		cur, err := c.GetTask(ctx, t.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: ctx.Err()}
+			}
+			var he *HTTPError
+			if errors.As(err, &he) && he.StatusCode == http.StatusNotFound && !seen {
+				// Just after a task is created the API may not know it yet.
+				notFound++
+				if notFound <= c.maxTaskNotFound {
+					continue
+				}
+				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API kept answering 404 for the task (%d times)", notFound)}
+			}
+			if isTransient(err) {
+				// The request was already retried; a fault that outlasts the
+				// retries must not fail a long wait. The deadline bounds it.
+				tflog.SubsystemWarn(ctx, logSubsystem, "polling task failed; will poll again", map[string]any{"task_id": t.ID, "error": err.Error()})
+				continue
+			}
+			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
+		}
+		seen = true
+		if cur.ID == "" {
+			cur.ID = t.ID
+		}
+		lastStatus = cur.Status
+		if !isPending(cur.Status) || (cur.Response != nil && cur.Response.Error != nil) {
+			// The task ended between the previous poll and this one.
+			c.latency.observe("task:"+kind, lastPoll.Sub(submitted)+polled.Sub(lastPoll)/2)
+			tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
+				"task_id":    cur.ID,
+				"kind":       kind,
+				"status":     cur.Status,
+				"elapsed_ms": time.Since(submitted).Milliseconds(),
+			})
+			return finishTask(cur)
+		}
+		lastPoll = polled
+	}
+}
+
+// finishTask turns a terminal task into a result or a TaskError.
+func finishTask(t *Task) (*Task, error) {
+	var body *TaskErrorBody
+	if t.Response != nil {
+		body = t.Response.Error
+	}
+	if t.Status == TaskProcessingCompleted && body == nil {
+		return t, nil
+	}
+	te := &TaskError{TaskID: t.ID, CommandType: t.CommandType}
+	switch {
+	case body != nil:
+		te.Type, te.Status, te.Description = body.Type, body.Status, body.Description
+	case t.Status == TaskProcessingError:
+		te.Description = t.Description
+	default:
+		te.Type = "UNKNOWN_STATUS"
+		te.Description = fmt.Sprintf("the task ended in an unexpected status %q", t.Status)
+	}
+	return t, te
+}
+
+// isTransient reports errors worth another attempt later: network failures,
+// 429 and 5xx answers.
+func isTransient(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.StatusCode == http.StatusTooManyRequests || (he.StatusCode >= 500 && he.StatusCode != http.StatusNotImplemented)
+	}
+	var te *TaskError
+	if errors.As(err, &te) {
+		return false
+	}
+	var ae *AmbiguousError
+	if errors.As(err, &ae) {
+		return false
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return false
+	}
+	// Anything else that is not a context end is a transport failure.
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// IsTransient reports whether err is a passing failure (network, 429, 5xx)
+// that a later attempt may not meet.
+func IsTransient(err error) bool { return isTransient(err) }
