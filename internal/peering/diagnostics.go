@@ -1,0 +1,132 @@
+package peering
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// operation names what failed, for the one wording every diagnostic uses:
+// a summary naming the operation and the object, and a detail giving the
+// API's error type and description, the task ID and what to do next.
+type operation struct {
+	verb    string // "Creating", "Reading", "Updating", "Deleting", "Importing"
+	spec    *kindSpec
+	sub     int
+	peering int // 0 when not known yet
+	timeout time.Duration
+	// timeoutName is the timeouts block attribute that bounds the operation.
+	timeoutName string
+}
+
+func (o operation) summary() string {
+	what := fmt.Sprintf("%s peering", o.spec.subscriptionNoun)
+	if o.peering != 0 {
+		return fmt.Sprintf("%s %s %s failed", o.verb, what, formatID(o.sub, o.peering))
+	}
+	return fmt.Sprintf("%s %s on subscription %d failed", o.verb, what, o.sub)
+}
+
+// describe turns an error into a diagnostic detail.
+func (o operation) describe(err error, next string) string {
+	var b strings.Builder
+	var te *rediscloud.TaskError
+	var he *rediscloud.HTTPError
+	var fe *PeeringFailedError
+	var se *rediscloud.SubscriptionStateError
+	switch {
+	case errors.As(err, &fe):
+		fmt.Fprintf(&b, "Redis Cloud reports the peering as %q. ", fe.Peering.Status)
+		if fe.Peering.Provider == rediscloud.ProviderGCP {
+			b.WriteString("Check that the GCP project and network exist and that Redis Cloud may peer with them.")
+		} else {
+			b.WriteString("Common causes are a wrong AWS account ID, VPC ID or region, a VPC CIDR that overlaps the subscription's deployment CIDR, " +
+				"or a peering request that expired before it was accepted.")
+		}
+	case errors.As(err, &te):
+		fmt.Fprintf(&b, "The Redis Cloud API reported %s", firstNonEmpty(te.Type, "an error"))
+		if te.Status != "" {
+			fmt.Fprintf(&b, " (%s)", te.Status)
+		}
+		if te.Description != "" {
+			fmt.Fprintf(&b, ": %s", strings.TrimSpace(te.Description))
+		}
+		b.WriteString(".")
+		if te.TaskID != "" {
+			fmt.Fprintf(&b, "\nTask ID: %s.", te.TaskID)
+		}
+	case errors.As(err, &he):
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, he.Path)
+		if body := strings.TrimSpace(he.Body); body != "" {
+			fmt.Fprintf(&b, ": %s", body)
+		}
+		b.WriteString(".")
+		switch {
+		case rediscloud.IsUnauthorized(err):
+			b.WriteString("\nCheck the provider's api_key and secret_key (or REDISCLOUD_ACCESS_KEY and REDISCLOUD_SECRET_KEY), and that the key may be used from this address.")
+		case he.StatusCode == 404:
+			fmt.Fprintf(&b, "\nCheck that subscription %d exists in the account of these API keys.", o.sub)
+		case he.StatusCode == 429:
+			b.WriteString("\nThe account's request limit was still exceeded after retrying; lower requests_per_minute if other tools share this key.")
+		}
+	case errors.As(err, &se):
+		fmt.Fprintf(&b, "Subscription %d is %q, so no peering can be changed on it.", se.ID, se.Status)
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(&b, "The operation did not finish within %s (timeouts.%s): %v.", o.timeout, o.timeoutName, err)
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(&b, "The operation was interrupted: %v.", err)
+	default:
+		b.WriteString(err.Error())
+	}
+	if id := rediscloud.TaskID(err); id != "" && te == nil {
+		fmt.Fprintf(&b, "\nTask ID: %s.", id)
+	}
+	if next != "" {
+		b.WriteString("\n\n" + next)
+	}
+	return b.String()
+}
+
+func (o operation) addError(diags *diag.Diagnostics, err error, next string) {
+	if next == "" {
+		next = o.defaultAdvice(err)
+	}
+	diags.AddError(o.summary(), o.describe(err, next))
+}
+
+// defaultAdvice says what the user can do about common failures.
+func (o operation) defaultAdvice(err error) string {
+	switch {
+	case rediscloud.IsWrongSubscriptionKind(err):
+		return o.wrongKindAdvice()
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Redis Cloud may still be working on it. Run the command again later, or allow more time with a timeouts block (for example timeouts { %s = \"60m\" }).", o.timeoutName)
+	case rediscloud.IsSubscriptionNotActive(err):
+		return fmt.Sprintf("Another change is being applied to subscription %d. Run the command again once it is active.", o.sub)
+	case rediscloud.IsTransient(err):
+		return "This looks like a passing fault of the API or the network, and retrying did not get past it. Run the command again."
+	}
+	return ""
+}
+
+func (o operation) wrongKindAdvice() string {
+	if o.spec.kind == rediscloud.ActiveActive {
+		return fmt.Sprintf("Subscription %d is not an Active-Active subscription: use the %s resource for it.", o.sub, o.spec.otherTypeName)
+	}
+	return fmt.Sprintf("Subscription %d is an Active-Active subscription: use the %s resource for it.", o.sub, o.spec.otherTypeName)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,228 @@
+package peering
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// baseModel holds the attributes both peering resources share.
+type baseModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	PeeringID           types.Int64    `tfsdk:"peering_id"`
+	SubscriptionID      types.String   `tfsdk:"subscription_id"`
+	ProviderName        types.String   `tfsdk:"provider_name"`
+	AWSAccountID        types.String   `tfsdk:"aws_account_id"`
+	VPCID               types.String   `tfsdk:"vpc_id"`
+	VPCCidr             types.String   `tfsdk:"vpc_cidr"`
+	VPCCidrs            types.Set      `tfsdk:"vpc_cidrs"`
+	GCPProjectID        types.String   `tfsdk:"gcp_project_id"`
+	GCPNetworkName      types.String   `tfsdk:"gcp_network_name"`
+	Status              types.String   `tfsdk:"status"`
+	AWSPeeringID        types.String   `tfsdk:"aws_peering_id"`
+	GCPRedisProjectID   types.String   `tfsdk:"gcp_redis_project_id"`
+	GCPRedisNetworkName types.String   `tfsdk:"gcp_redis_network_name"`
+	GCPPeeringID        types.String   `tfsdk:"gcp_peering_id"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// proModel is the state of rediscloud_subscription_peering.
+type proModel struct {
+	baseModel
+	Region types.String `tfsdk:"region"`
+}
+
+// activeActiveModel is the state of rediscloud_active_active_subscription_peering.
+type activeActiveModel struct {
+	baseModel
+	SourceRegion      types.String `tfsdk:"source_region"`
+	DestinationRegion types.String `tfsdk:"destination_region"`
+}
+
+// model is what the shared resource code needs of either state struct.
+type model interface {
+	base() *baseModel
+	// regions copies the region attributes into a create request.
+	regions(r *rediscloud.CreatePeeringRequest)
+	// setRegions fills the region attributes from the API, keeping
+	// configured values the API did not return.
+	setRegions(p *rediscloud.Peering)
+}
+
+func (m *proModel) base() *baseModel { return &m.baseModel }
+
+func (m *proModel) regions(r *rediscloud.CreatePeeringRequest) { r.Region = m.Region.ValueString() }
+
+func (m *proModel) setRegions(p *rediscloud.Peering) {
+	if p.Provider == rediscloud.ProviderGCP {
+		m.Region = types.StringNull()
+		return
+	}
+	m.Region = keepIfEmpty(p.Region, m.Region)
+}
+
+func (m *activeActiveModel) base() *baseModel { return &m.baseModel }
+
+func (m *activeActiveModel) regions(r *rediscloud.CreatePeeringRequest) {
+	r.SourceRegion = m.SourceRegion.ValueString()
+	r.DestinationRegion = m.DestinationRegion.ValueString()
+}
+
+func (m *activeActiveModel) setRegions(p *rediscloud.Peering) {
+	m.SourceRegion = keepIfEmpty(p.SourceRegion, m.SourceRegion)
+	if p.Provider == rediscloud.ProviderGCP {
+		m.DestinationRegion = types.StringNull()
+		return
+	}
+	m.DestinationRegion = keepIfEmpty(p.Region, m.DestinationRegion)
+}
+
+// keepIfEmpty returns v, or old when the API sent nothing: an input the API
+// does not echo must not turn into a planned replacement.
+func keepIfEmpty(v string, old types.String) types.String {
+	if v == "" {
+		if old.IsUnknown() {
+			return types.StringNull()
+		}
+		return old
+	}
+	return types.StringValue(v)
+}
+
+func optionalString(v string) types.String {
+	if v == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(v)
+}
+
+// isGCP reports whether the model describes a GCP peering.
+func (b *baseModel) isGCP() bool {
+	return b.ProviderName.ValueString() == rediscloud.ProviderGCP
+}
+
+// wantedCIDRs returns the consumer CIDRs the configuration asks for, sorted.
+func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics) {
+	var out []string
+	var diags diag.Diagnostics
+	switch {
+	case !b.VPCCidrs.IsNull() && !b.VPCCidrs.IsUnknown():
+		diags = b.VPCCidrs.ElementsAs(ctx, &out, false)
+	case !b.VPCCidr.IsNull() && !b.VPCCidr.IsUnknown():
+		out = []string{b.VPCCidr.ValueString()}
+	}
+	sort.Strings(out)
+	return slices.Compact(out), diags
+}
+
+// createRequest turns a plan into the API's create request.
+func createRequest(ctx context.Context, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
+	b := m.base()
+	r := rediscloud.CreatePeeringRequest{Provider: b.ProviderName.ValueString()}
+	m.regions(&r)
+	if b.isGCP() {
+		r.GCPProjectID = b.GCPProjectID.ValueString()
+		r.GCPNetworkName = b.GCPNetworkName.ValueString()
+		return r, nil
+	}
+	r.AWSAccountID = b.AWSAccountID.ValueString()
+	r.VPCID = b.VPCID.ValueString()
+	cidrs, diags := b.wantedCIDRs(ctx)
+	r.CIDRs = cidrs
+	return r, diags
+}
+
+// setFromPeering fills the state from a listed peering. Inputs the API did
+// not return keep their current value; computed outputs follow the API.
+func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Diagnostics {
+	var diags diag.Diagnostics
+	b := m.base()
+	b.ID = types.StringValue(formatID(p.SubscriptionID, p.ID))
+	b.PeeringID = types.Int64Value(int64(p.ID))
+	b.SubscriptionID = types.StringValue(strconv.Itoa(p.SubscriptionID))
+	b.ProviderName = types.StringValue(p.Provider)
+	b.Status = optionalString(p.Status)
+	m.setRegions(p)
+	if p.Provider == rediscloud.ProviderGCP {
+		b.AWSAccountID, b.VPCID, b.AWSPeeringID = types.StringNull(), types.StringNull(), types.StringNull()
+		b.VPCCidr, b.VPCCidrs = types.StringNull(), types.SetNull(types.StringType)
+		b.GCPProjectID = keepIfEmpty(p.GCPProjectID, b.GCPProjectID)
+		b.GCPNetworkName = keepIfEmpty(p.GCPNetworkName, b.GCPNetworkName)
+		b.GCPRedisProjectID = optionalString(p.GCPRedisProjectID)
+		b.GCPRedisNetworkName = optionalString(p.GCPRedisNetworkName)
+		b.GCPPeeringID = optionalString(p.GCPPeeringID)
+		return diags
+	}
+	b.GCPProjectID, b.GCPNetworkName = types.StringNull(), types.StringNull()
+	b.GCPRedisProjectID, b.GCPRedisNetworkName, b.GCPPeeringID = types.StringNull(), types.StringNull(), types.StringNull()
+	b.AWSAccountID = keepIfEmpty(p.AWSAccountID, b.AWSAccountID)
+	b.VPCID = keepIfEmpty(p.VPCID, b.VPCID)
+	b.AWSPeeringID = optionalString(p.AWSPeeringID)
+	cidrs := p.CIDRs
+	if len(cidrs) == 0 {
+		// Not echoed: keep what the configuration asked for.
+		var d diag.Diagnostics
+		cidrs, d = b.wantedCIDRs(ctx)
+		diags.Append(d...)
+	}
+	b.VPCCidrs, b.VPCCidr = cidrValues(cidrs)
+	return diags
+}
+
+// cidrValues is the one rule for both CIDR attributes: the set holds every
+// CIDR; the single attribute holds the CIDR when there is exactly one.
+func cidrValues(cidrs []string) (types.Set, types.String) {
+	if len(cidrs) == 0 {
+		return types.SetNull(types.StringType), types.StringNull()
+	}
+	elems := make([]attr.Value, 0, len(cidrs))
+	for _, c := range cidrs {
+		elems = append(elems, types.StringValue(c))
+	}
+	set := types.SetValueMust(types.StringType, elems)
+	if len(cidrs) == 1 {
+		return set, types.StringValue(cidrs[0])
+	}
+	return set, types.StringNull()
+}
+
+// nullUnknowns replaces unknown computed values with null, for the partial
+// state saved when a create fails after the peering exists.
+func nullUnknowns(b *baseModel) {
+	for _, s := range []*types.String{&b.ID, &b.ProviderName, &b.VPCCidr, &b.Status, &b.AWSPeeringID, &b.GCPRedisProjectID, &b.GCPRedisNetworkName, &b.GCPPeeringID} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	if b.VPCCidrs.IsUnknown() {
+		b.VPCCidrs = types.SetNull(types.StringType)
+	}
+	if b.PeeringID.IsUnknown() {
+		b.PeeringID = types.Int64Null()
+	}
+}
+
+func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }
+
+// parseID splits "<subscription_id>/<peering_id>".
+func parseID(id string) (sub, peering int, err error) {
+	parts := strings.Split(strings.TrimSpace(id), "/")
+	if len(parts) == 2 {
+		s, err1 := strconv.Atoi(parts[0])
+		p, err2 := strconv.Atoi(parts[1])
+		if err1 == nil && err2 == nil && s > 0 && p > 0 && digitsRe.MatchString(parts[0]) && digitsRe.MatchString(parts[1]) {
+			return s, p, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers, for example \"1234/567\"; got %q", id)
+}

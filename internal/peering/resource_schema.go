@@ -1,0 +1,166 @@
+package peering
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+func replaceString() []planmodifier.String {
+	return []planmodifier.String{stringplanmodifier.RequiresReplace()}
+}
+
+func keepString() []planmodifier.String {
+	return []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+}
+
+// resourceSchema builds the schema of either peering resource: the two share
+// every attribute but the regions.
+func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "`<subscription_id>/<peering_id>`, also the import ID.",
+			Computed:            true,
+			PlanModifiers:       keepString(),
+		},
+		"peering_id": schema.Int64Attribute{
+			MarkdownDescription: "The peering's numeric ID in Redis Cloud.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+		},
+		"subscription_id": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("ID of the %s subscription whose VPC is peered, as digits (for example `\"%s\"`). Changing it creates a new peering.", s.subscriptionNoun, s.exampleSubscription),
+			Required:            true,
+			Validators:          subscriptionIDValidators(),
+			PlanModifiers:       replaceString(),
+		},
+		"provider_name": schema.StringAttribute{
+			MarkdownDescription: "Cloud provider of the subscription and of the VPC peered with it: `AWS` (default) or `GCP`. Changing it creates a new peering.",
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(rediscloud.ProviderAWS),
+			Validators:          []validator.String{stringvalidator.OneOf(rediscloud.ProviderAWS, rediscloud.ProviderGCP)},
+			PlanModifiers:       replaceString(),
+		},
+		"aws_account_id": schema.StringAttribute{
+			MarkdownDescription: "AWS only, required: the 12-digit ID of the AWS account that owns the VPC. Changing it creates a new peering.",
+			Optional:            true,
+			Validators:          awsAccountValidators(),
+			PlanModifiers:       replaceString(),
+		},
+		"vpc_id": schema.StringAttribute{
+			MarkdownDescription: "AWS only, required: ID of the VPC to peer with (`vpc-…`). Changing it creates a new peering.",
+			Optional:            true,
+			Validators:          vpcIDValidators(),
+			PlanModifiers:       replaceString(),
+		},
+		"vpc_cidr": schema.StringAttribute{
+			MarkdownDescription: "AWS only: the VPC's CIDR block that Redis Cloud routes to, such as `10.0.0.0/16`. Set this or `vpc_cidrs`, not both. " +
+				"When `vpc_cidrs` is set, this holds its single CIDR if it has exactly one, and is null otherwise. Changed in place.",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{cidrValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
+			PlanModifiers: []planmodifier.String{cidrFromSetModifier{}},
+		},
+		"vpc_cidrs": schema.SetAttribute{
+			MarkdownDescription: fmt.Sprintf("AWS only: the VPC's CIDR blocks that Redis Cloud routes to, 1 to %d of them. Set this or `vpc_cidr`, not both. "+
+				"When `vpc_cidr` is set, this holds that one CIDR. Changed in place.", maxCIDRsPerVPC),
+			ElementType: types.StringType,
+			Optional:    true,
+			Computed:    true,
+			Validators: []validator.Set{
+				setvalidator.SizeBetween(1, maxCIDRsPerVPC),
+				setvalidator.ValueStringsAre(cidrValidator{}),
+			},
+			PlanModifiers: setModifiers(),
+		},
+		"gcp_project_id": schema.StringAttribute{
+			MarkdownDescription: "GCP only, required: ID of the GCP project that owns the VPC network to peer with. Changing it creates a new peering.",
+			Optional:            true,
+			Validators:          gcpProjectValidators(),
+			PlanModifiers:       replaceString(),
+		},
+		"gcp_network_name": schema.StringAttribute{
+			MarkdownDescription: "GCP only, required: name of the VPC network to peer with. Changing it creates a new peering.",
+			Optional:            true,
+			Validators:          gcpNetworkValidators(),
+			PlanModifiers:       replaceString(),
+		},
+		"status": schema.StringAttribute{
+			MarkdownDescription: "Status of the peering: `initiating-request`, `pending-acceptance` (AWS: accept `aws_peering_id` on your side), " +
+				"`inactive` (GCP: create the reciprocal peering), `active`, or `failed`.",
+			Computed: true,
+		},
+		"aws_peering_id": schema.StringAttribute{
+			MarkdownDescription: "AWS only: the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`.",
+			Computed:            true,
+			PlanModifiers:       keepString(),
+		},
+		"gcp_redis_project_id": schema.StringAttribute{
+			MarkdownDescription: "GCP only: the Redis Cloud project to peer back to from your network (`google_compute_network_peering`).",
+			Computed:            true,
+			PlanModifiers:       keepString(),
+		},
+		"gcp_redis_network_name": schema.StringAttribute{
+			MarkdownDescription: "GCP only: the Redis Cloud VPC network to peer back to from your network.",
+			Computed:            true,
+			PlanModifiers:       keepString(),
+		},
+		"gcp_peering_id": schema.StringAttribute{
+			MarkdownDescription: "GCP only: the name of the peering on the Redis Cloud side.",
+			Computed:            true,
+			PlanModifiers:       keepString(),
+		},
+	}
+	for name, a := range s.regionAttributes() {
+		attrs[name] = a
+	}
+	return schema.Schema{
+		MarkdownDescription: s.resourceDescription,
+		Attributes:          attrs,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (s *kindSpec) regionAttributes() map[string]schema.Attribute {
+	if s.kind == rediscloud.ActiveActive {
+		return map[string]schema.Attribute{
+			"source_region": schema.StringAttribute{
+				MarkdownDescription: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). " +
+					"It must be one of the subscription's regions. Changing it creates a new peering.",
+				Required:      true,
+				Validators:    anyRegionValidators(),
+				PlanModifiers: replaceString(),
+			},
+			"destination_region": schema.StringAttribute{
+				MarkdownDescription: "AWS only, required: the AWS region of the VPC to peer with. Changing it creates a new peering.",
+				Optional:            true,
+				Validators:          awsRegionValidators(),
+				PlanModifiers:       replaceString(),
+			},
+		}
+	}
+	return map[string]schema.Attribute{
+		"region": schema.StringAttribute{
+			MarkdownDescription: "AWS only, required: the AWS region of the VPC to peer with, such as `us-east-1`. Changing it creates a new peering.",
+			Optional:            true,
+			Validators:          awsRegionValidators(),
+			PlanModifiers:       replaceString(),
+		},
+	}
+}

@@ -1,0 +1,120 @@
+package peering
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// awsRegionAttribute is the attribute that holds the consumer VPC's AWS region.
+func (s *kindSpec) awsRegionAttribute() string {
+	if s.kind == rediscloud.ActiveActive {
+		return "destination_region"
+	}
+	return "region"
+}
+
+// ValidateConfig checks at plan time (and in `terraform validate`) which
+// attributes each cloud needs and which it must not have, so that an invalid
+// configuration never reaches the API.
+func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	get := func(name string) attr.Value {
+		var v attr.Value
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		return v
+	}
+	providerName := get("provider_name")
+	if resp.Diagnostics.HasError() || providerName.IsUnknown() {
+		return
+	}
+	cloud := rediscloud.ProviderAWS
+	if !providerName.IsNull() {
+		cloud = strings.Trim(providerName.String(), `"`)
+	}
+	awsOnly := []string{"aws_account_id", "vpc_id", "vpc_cidr", "vpc_cidrs", r.spec.awsRegionAttribute()}
+	gcpOnly := []string{"gcp_project_id", "gcp_network_name"}
+	missing := func(name, what string) {
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
+			fmt.Sprintf("A %s peering with provider_name = %q needs %s: %s.", r.spec.subscriptionNoun, cloud, name, what))
+	}
+	forbid := func(names []string) {
+		for _, name := range names {
+			if v := get(name); v != nil && !v.IsNull() {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
+					fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud, cloud))
+			}
+		}
+	}
+	switch cloud {
+	case rediscloud.ProviderAWS:
+		forbid(gcpOnly)
+		if get("aws_account_id").IsNull() {
+			missing("aws_account_id", "the 12-digit ID of the AWS account that owns the VPC")
+		}
+		if get("vpc_id").IsNull() {
+			missing("vpc_id", "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890")
+		}
+		if get(r.spec.awsRegionAttribute()).IsNull() {
+			missing(r.spec.awsRegionAttribute(), "the AWS region of the VPC to peer with, such as us-east-1")
+		}
+		if get("vpc_cidr").IsNull() && get("vpc_cidrs").IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
+				fmt.Sprintf("A %s peering with provider_name = \"AWS\" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.subscriptionNoun, maxCIDRsPerVPC))
+		}
+	case rediscloud.ProviderGCP:
+		forbid(awsOnly)
+		if get("gcp_project_id").IsNull() {
+			missing("gcp_project_id", "the ID of the GCP project that owns the network")
+		}
+		if get("gcp_network_name").IsNull() {
+			missing("gcp_network_name", "the name of the VPC network to peer with")
+		}
+	}
+}
+
+// configError is a configuration mistake found against the live
+// subscription, reported on the attribute at fault.
+type configError struct {
+	attribute string
+	msg       string
+}
+
+func (e *configError) Error() string { return e.msg }
+
+// checkSubscription vets the subscription before a peering is requested: the
+// right resource type for its kind, a cloud it runs on, and (Active-Active)
+// a source region it has.
+func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscloud.CreatePeeringRequest) error {
+	if sub.DeploymentType != "" && sub.IsActiveActive() != (s.kind == rediscloud.ActiveActive) {
+		kind := "a Pro (single-region)"
+		if sub.IsActiveActive() {
+			kind = "an Active-Active"
+		}
+		return &configError{attribute: "subscription_id", msg: fmt.Sprintf("Subscription %d is %s subscription: use the %s resource for it.", sub.ID, kind, s.otherTypeName)}
+	}
+	cloud := strings.ToUpper(creq.Provider)
+	if cloud == "" {
+		cloud = rediscloud.ProviderAWS
+	}
+	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
+		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
+	}
+	if s.kind == rediscloud.ActiveActive && len(sub.Regions) > 0 {
+		names := make([]string, 0, len(sub.Regions))
+		for _, reg := range sub.Regions {
+			if strings.EqualFold(reg.Region, creq.SourceRegion) {
+				return nil
+			}
+			names = append(names, reg.Region)
+		}
+		return &configError{attribute: "source_region", msg: fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub.ID, creq.SourceRegion, strings.Join(names, ", "))}
+	}
+	return nil
+}

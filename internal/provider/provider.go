@@ -1,0 +1,210 @@
+// Package provider is the rediscloud Terraform provider: its configuration,
+// and the registration of the peering resources and data sources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/peering"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/rediscloud-community/rediscloud"
+
+// Environment variables read when the configuration leaves a setting out.
+const (
+	EnvURL               = "REDISCLOUD_URL"
+	EnvAccessKey         = "REDISCLOUD_ACCESS_KEY"
+	EnvSecretKey         = "REDISCLOUD_SECRET_KEY"
+	EnvRequestsPerMinute = "REDISCLOUD_REQUESTS_PER_MINUTE"
+)
+
+var _ provider.ProviderWithValidateConfig = (*rediscloudProvider)(nil)
+
+type rediscloudProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider for a release version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &rediscloudProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	URL               types.String `tfsdk:"url"`
+	APIKey            types.String `tfsdk:"api_key"`
+	SecretKey         types.String `tfsdk:"secret_key"`
+	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *rediscloudProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "rediscloud"
+	resp.Version = p.version
+}
+
+func (p *rediscloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages VPC peerings of [Redis Cloud](https://redis.io/cloud/) Pro and Active-Active subscriptions " +
+			"through the Redis Cloud API.",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Base URL of the Redis Cloud API, including `/v1`. Defaults to the `%s` environment variable, then to `%s`. "+
+					"Must use `https://`; plain `http://` is accepted only for a loopback host such as a local simulator.", EnvURL, rediscloud.DefaultBaseURL),
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Redis Cloud account API key (the `x-api-key` header). Defaults to the `%s` environment variable.", EnvAccessKey),
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Redis Cloud API user secret key (the `x-api-secret-key` header). Defaults to the `%s` environment variable.", EnvSecretKey),
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most API requests this provider sends in any 60-second window, shared by every resource and data source. "+
+					"Defaults to the `%s` environment variable, then to %d, the documented Redis Cloud limit per account key. "+
+					"Lower it when several Terraform runs share one key; `0` removes the limit.", EnvRequestsPerMinute, rediscloud.DefaultRequestsPerMinute),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100000)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request that failed on a transient error (HTTP 429, a 5xx answer, a dropped connection) is repeated " +
+					"before the operation fails. Defaults to 10.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+		},
+	}
+}
+
+// ValidateConfig checks what can be checked without credentials, so that
+// `terraform validate` reports a bad URL.
+func (p *rediscloudProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !cfg.URL.IsNull() && !cfg.URL.IsUnknown() {
+		if _, err := rediscloud.ParseBaseURL(cfg.URL.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Redis Cloud API URL", err.Error())
+		}
+	}
+}
+
+func (p *rediscloudProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"url", cfg.URL}, {"api_key", cfg.APIKey}, {"secret_key", cfg.SecretKey}} {
+		if a.v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Provider setting not known yet",
+				fmt.Sprintf("The provider's %q is computed from a value that is not known until apply. Set it to a value known at plan time, or through its environment variable.", a.name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	url := stringOrEnv(cfg.URL, EnvURL)
+	if url == "" {
+		url = rediscloud.DefaultBaseURL
+	}
+	apiKey := stringOrEnv(cfg.APIKey, EnvAccessKey)
+	secretKey := stringOrEnv(cfg.SecretKey, EnvSecretKey)
+	if apiKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Redis Cloud API key",
+			fmt.Sprintf("Set api_key in the provider configuration or the %s environment variable to your Redis Cloud account key.", EnvAccessKey))
+	}
+	if secretKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("secret_key"), "Missing Redis Cloud secret key",
+			fmt.Sprintf("Set secret_key in the provider configuration or the %s environment variable to your Redis Cloud API user's secret key.", EnvSecretKey))
+	}
+	rpm := rediscloud.DefaultRequestsPerMinute
+	switch {
+	case !cfg.RequestsPerMinute.IsNull() && !cfg.RequestsPerMinute.IsUnknown():
+		rpm = int(cfg.RequestsPerMinute.ValueInt64())
+	case os.Getenv(EnvRequestsPerMinute) != "":
+		n, err := strconv.Atoi(os.Getenv(EnvRequestsPerMinute))
+		if err != nil || n < 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("requests_per_minute"), "Invalid requests-per-minute limit",
+				fmt.Sprintf("The %s environment variable must be a whole number of 0 or more, got %q.", EnvRequestsPerMinute, os.Getenv(EnvRequestsPerMinute)))
+		}
+		rpm = n
+	}
+	if rpm == 0 {
+		rpm = -1 // no limit
+	}
+	maxRetries := 10
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+		if maxRetries == 0 {
+			maxRetries = -1
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := rediscloud.New(rediscloud.Config{
+		BaseURL:           url,
+		APIKey:            apiKey,
+		SecretKey:         secretKey,
+		UserAgent:         userAgent(p.version, req.TerraformVersion),
+		RequestsPerMinute: rpm,
+		MaxRetries:        maxRetries,
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Redis Cloud API settings", err.Error())
+		return
+	}
+	tflog.Info(ctx, "configured the Redis Cloud API client", map[string]any{"url": url, "requests_per_minute": rpm})
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+func userAgent(version, tfVersion string) string {
+	if tfVersion == "" {
+		tfVersion = "unknown"
+	}
+	return fmt.Sprintf("terraform-provider-rediscloud/%s (+https://registry.terraform.io/providers/rediscloud-community/rediscloud) Terraform/%s", version, tfVersion)
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func (p *rediscloudProvider) Resources(_ context.Context) []func() resource.Resource {
+	return peering.Resources()
+}
+
+func (p *rediscloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return peering.DataSources()
+}
