@@ -1,0 +1,85 @@
+// Package acctest holds what the acceptance tests share: provider factories
+// and an in-process Redis Cloud API simulator per test.
+package acctest
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/provider"
+)
+
+// Namespace is the provider namespace used by the test configurations; the
+// test framework must be told (TF_ACC_PROVIDER_NAMESPACE) so that it wires
+// the in-process provider to the same address.
+const Namespace = "rediscloud-community"
+
+// Simulator keys (the simulator's defaults).
+const (
+	APIKey    = "sim-access-key"
+	SecretKey = "sim-secret-key"
+)
+
+func init() {
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
+		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", Namespace)
+	}
+}
+
+// ProviderFactories serve the provider in-process over protocol 6.
+func ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"rediscloud": providerserver.NewProtocol6WithError(provider.New("test")()),
+	}
+}
+
+// PreCheck skips acceptance tests unless TF_ACC is set (the test framework
+// does too; skipping early avoids starting a simulator for nothing).
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make testacc)")
+	}
+}
+
+// NewSim starts a simulator for one test and stops it when the test ends.
+func NewSim(t *testing.T, opts cloudsim.Options) *cloudsim.Server {
+	t.Helper()
+	PreCheck(t)
+	srv, err := cloudsim.Start(opts)
+	if err != nil {
+		t.Fatalf("starting the simulator: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// ProviderConfig is the terraform and provider blocks pointing at srv.
+func ProviderConfig(srv *cloudsim.Server) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    rediscloud = {
+      source = %q
+    }
+  }
+}
+
+provider "rediscloud" {
+  url        = %q
+  api_key    = %q
+  secret_key = %q
+}
+`, Namespace+"/rediscloud", srv.URL(), APIKey, SecretKey)
+}
+
+// Config joins the provider configuration and resource blocks.
+func Config(srv *cloudsim.Server, blocks ...string) string {
+	return ProviderConfig(srv) + "\n" + strings.Join(blocks, "\n")
+}
