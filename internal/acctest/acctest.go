@@ -62,6 +62,10 @@ func NewSim(t *testing.T, opts cloudsim.Options) *cloudsim.Server {
 
 // ProviderConfig is the terraform and provider blocks pointing at srv.
 func ProviderConfig(srv *cloudsim.Server) string {
+	return providerConfig(srv.URL())
+}
+
+func providerConfig(url string) string {
 	return fmt.Sprintf(`
 terraform {
   required_providers {
@@ -76,10 +80,16 @@ provider "rediscloud" {
   api_key    = %q
   secret_key = %q
 }
-`, Namespace+"/rediscloud", srv.URL(), APIKey, SecretKey)
+`, Namespace+"/rediscloud", url, APIKey, SecretKey)
 }
 
 // Config joins the provider configuration and resource blocks.
 func Config(srv *cloudsim.Server, blocks ...string) string {
 	return ProviderConfig(srv) + "\n" + strings.Join(blocks, "\n")
+}
+
+// ConfigURL joins a provider configuration for the API at url (for tests
+// that put something between the provider and the simulator) and blocks.
+func ConfigURL(url string, blocks ...string) string {
+	return providerConfig(url) + "\n" + strings.Join(blocks, "\n")
 }

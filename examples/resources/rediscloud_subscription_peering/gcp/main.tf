@@ -1,0 +1,41 @@
+# The whole GCP handshake in one apply: Redis Cloud peers its network with
+# yours, and google_compute_network_peering peers yours back.
+terraform {
+  required_providers {
+    rediscloud = {
+      source = "rediscloud-community/rediscloud"
+    }
+    google = {
+      source = "hashicorp/google"
+    }
+  }
+}
+
+variable "subscription_id" {
+  type        = string
+  description = "The Pro GCP subscription to peer with."
+}
+
+variable "project" {
+  type        = string
+  description = "Your GCP project."
+}
+
+resource "google_compute_network" "app" {
+  project                 = var.project
+  name                    = "app-network"
+  auto_create_subnetworks = false
+}
+
+resource "rediscloud_subscription_peering" "redis" {
+  subscription_id  = var.subscription_id
+  provider_name    = "GCP"
+  gcp_project_id   = var.project
+  gcp_network_name = google_compute_network.app.name
+}
+
+resource "google_compute_network_peering" "redis" {
+  name         = "redis-cloud-${var.subscription_id}"
+  network      = google_compute_network.app.self_link
+  peer_network = "projects/${rediscloud_subscription_peering.redis.gcp_redis_project_id}/global/networks/${rediscloud_subscription_peering.redis.gcp_redis_network_name}"
+}

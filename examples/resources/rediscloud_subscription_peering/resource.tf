@@ -1,0 +1,17 @@
+# Peer a Pro subscription's VPC with an AWS VPC.
+resource "rediscloud_subscription_peering" "example" {
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-0a1b2c3d4e5f67890"
+  vpc_cidr        = "172.31.0.0/16"
+
+  timeouts {
+    create = "45m"
+  }
+}
+
+output "aws_peering_id" {
+  description = "The VPC peering connection to accept on the AWS side."
+  value       = rediscloud_subscription_peering.example.aws_peering_id
+}
