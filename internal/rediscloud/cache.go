@@ -74,7 +74,7 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		e := lc.entry(k)
 		now := time.Now()
 		if e.hasSnap && now.Sub(e.snapAt) < lc.ttl && !e.snapReq.Before(since) {
-			res := slices.Clone(e.snap)
+			res := clonePeerings(e.snap)
 			lc.mu.Unlock()
 			return res, nil
 		}
@@ -93,7 +93,7 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 				// The caller that ran the list gave up; this one has not.
 				continue
 			}
-			return slices.Clone(call.res), call.err
+			return clonePeerings(call.res), call.err
 		}
 		call = &listCall{gen: e.gen, started: now, done: make(chan struct{})}
 		e.flight = call
@@ -110,8 +110,18 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		}
 		lc.mu.Unlock()
 		close(call.done)
-		return slices.Clone(call.res), call.err
+		return clonePeerings(call.res), call.err
 	}
+}
+
+// clonePeerings copies a list deeply enough that no caller can change
+// another's copy or the snapshot through it.
+func clonePeerings(list []Peering) []Peering {
+	out := slices.Clone(list)
+	for i := range out {
+		out[i].CIDRs = slices.Clone(out[i].CIDRs)
+	}
+	return out
 }
 
 func isContextErr(err error) bool {

@@ -42,6 +42,9 @@ type Config struct {
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between retries
 	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
+	// A task refused by the API (busy subscription, lingering 429, lost
+	// answer) is sent again after a back-off from 4×RetryWaitMin (1 s by
+	// default) bounded by RetryWaitMax.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// PollMin and PollMax bound the delay between two polls of a task or a
@@ -76,6 +79,10 @@ type Client struct {
 
 	pollMin, pollMax time.Duration
 	maxTaskNotFound  int
+
+	// resubmitMin and resubmitMax bound the wait before a refused task is
+	// sent again.
+	resubmitMin, resubmitMax time.Duration
 
 	latency *latencyEstimator
 	lists   *listCache
@@ -129,6 +136,8 @@ func New(cfg Config) (*Client, error) {
 		pollMin:         cfg.PollMin,
 		pollMax:         cfg.PollMax,
 		maxTaskNotFound: cfg.MaxTaskNotFound,
+		resubmitMin:     4 * cfg.RetryWaitMin,
+		resubmitMax:     cfg.RetryWaitMax,
 		latency:         newLatencyEstimator(),
 	}
 	if cfg.RequestsPerMinute > 0 {
@@ -166,10 +175,15 @@ func newTransport() *http.Transport {
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+		// url.Error repeats the whole URL; keep only the reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%s is not a valid URL: %v", shownURL(raw), err)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute URL; expected a form such as %s", raw, DefaultBaseURL)
+		return nil, fmt.Errorf("%s is not an absolute URL; expected a form such as %s", shownURL(raw), DefaultBaseURL)
 	}
 	if u.User != nil {
 		return nil, errors.New("the URL must not contain credentials; set api_key and secret_key instead")
@@ -183,9 +197,20 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	default:
 		return nil, fmt.Errorf("scheme %q is not supported: use https://", u.Scheme)
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
+	// Paths are appended to it, so no trailing slash may remain.
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+// shownURL quotes a URL for an error message, unless it may carry
+// credentials (user:password@host), which are never repeated.
+func shownURL(raw string) string {
+	if strings.Contains(raw, "@") {
+		return "the URL (not shown: it contains '@')"
+	}
+	return fmt.Sprintf("%q", raw)
 }
 
 // IsLoopbackHost reports whether host is localhost or a loopback address.
@@ -240,6 +265,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	start := time.Now()
 	resp, err := rc.Do(req)
 	if err != nil {
+		// The retrying client may hand back the last response with its error
+		// (a context that ended after the answer arrived): release it.
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s: %w", r.op, ctxErr)
 		}

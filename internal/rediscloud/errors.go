@@ -108,8 +108,13 @@ func (e *TaskWaitError) Error() string {
 func (e *TaskWaitError) Unwrap() error { return e.Err }
 
 // IsNotFound reports whether err says that the addressed object does not exist:
-// an HTTP 404, or a task error of a *_NOT_FOUND type or with a 404 status.
+// an HTTP 404, a task error of a *_NOT_FOUND type or with a 404 status, or a
+// peering missing from its subscription's list.
 func IsNotFound(err error) bool {
+	var pe *PeeringNotFoundError
+	if errors.As(err, &pe) {
+		return true
+	}
 	var he *HTTPError
 	if errors.As(err, &he) {
 		return he.StatusCode == http.StatusNotFound
@@ -124,6 +129,10 @@ func IsNotFound(err error) bool {
 // IsPeeringNotFound reports whether err says that a peering does not exist
 // (as opposed to its subscription).
 func IsPeeringNotFound(err error) bool {
+	var pe *PeeringNotFoundError
+	if errors.As(err, &pe) {
+		return true
+	}
 	return HasErrorType(err, ErrPeeringNotFound, ErrActiveActivePeeringNotFound)
 }
 

@@ -439,7 +439,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			return CreateResult{}, err
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "sending the create request again", map[string]any{"subscription_id": sub, "attempt": attempt + 1, "reason": err.Error()})
-		if serr := sleep(ctx, backoff(time.Second, 30*time.Second, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
 			return CreateResult{}, err
 		}
 	}
@@ -497,7 +497,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub int, req request, ta
 		default:
 			return err
 		}
-		if serr := sleep(ctx, backoff(time.Second, 30*time.Second, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
 			return err
 		}
 	}

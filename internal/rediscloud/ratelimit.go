@@ -110,3 +110,11 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	return resp, err
 }
+
+// CloseIdleConnections passes the retrying client's request to close idle
+// connections on to the wrapped transport.
+func (t *limitedTransport) CloseIdleConnections() {
+	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}

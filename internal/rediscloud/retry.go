@@ -132,8 +132,11 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		d := time.Duration(secs) * time.Second
-		return min(d, maxRetryAfter), true
+		// Compare in seconds: a huge value would overflow a Duration.
+		if secs >= int(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		d := time.Until(at)

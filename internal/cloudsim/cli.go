@@ -1,0 +1,101 @@
+package cloudsim
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+)
+
+// RunCommand is the standalone simulator (internal/cmd/rediscloud-sim): it
+// parses args, serves until ctx is cancelled, then shuts down. The API base
+// URL is the first line written to stdout, followed by api_key=... and
+// secret_key=... lines, so scripts can read them; logs go to stderr.
+func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rediscloud-sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on; loopback only unless -allow-remote")
+	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -listen address (the control endpoints still answer loopback clients only)")
+	taskLatency := fs.Duration("task-latency", 0, "time each task spends in processing-in-progress; tasks run one at a time")
+	transitionLatency := fs.Duration("transition-latency", 0, "time a new peering stays initiating-request")
+	rateLimit := fs.Int("rate-limit", 400, "requests per sliding minute per API key; 0 turns the limit off")
+	seedFile := fs.String("seed", "", "JSON file replacing the default subscriptions")
+	faultsJSON := fs.String("faults", "", `faults to inject, as JSON, e.g. {"error5xxRate":0.1,"latency":"20ms"}`)
+	apiKey := fs.String("api-key", DefaultAPIKey, "accepted x-api-key")
+	secretKey := fs.String("secret-key", DefaultSecretKey, "accepted x-api-secret-key")
+	randSeed := fs.Int64("rand-seed", 0, "seed of every random choice (IDs, faults)")
+	bareTasks := fs.Bool("tasks-bare-array", false, `answer GET /tasks with a bare JSON array instead of {"tasks":[...]}`)
+	quiet := fs.Bool("quiet", false, "do not log each request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := checkListen(*listen, *allowRemote); err != nil {
+		return err
+	}
+	logger := log.New(stderr, "rediscloud-sim: ", log.LstdFlags|log.Lmicroseconds)
+	opts := Options{
+		APIKey:            *apiKey,
+		SecretKey:         *secretKey,
+		TaskLatency:       *taskLatency,
+		TransitionLatency: *transitionLatency,
+		RateLimit:         *rateLimit,
+		RandSeed:          *randSeed,
+		TasksBareArray:    *bareTasks,
+	}
+	if !*quiet {
+		opts.Logf = logger.Printf
+	}
+	if *taskLatency < 0 || *transitionLatency < 0 || *rateLimit < 0 {
+		return errors.New("latencies and the rate limit must not be negative")
+	}
+	if *seedFile != "" {
+		seed, err := LoadSeed(*seedFile)
+		if err != nil {
+			return err
+		}
+		opts.Seed = seed
+	}
+	if *faultsJSON != "" {
+		f, err := ParseFaults([]byte(*faultsJSON))
+		if err != nil {
+			return err
+		}
+		opts.Faults = f
+	}
+	srv, err := StartOn(*listen, opts)
+	if err != nil {
+		return err
+	}
+	// The URL must be the first line: scripts read it to find the port.
+	if _, err := fmt.Fprintf(stdout, "%s\napi_key=%s\nsecret_key=%s\n", srv.URL(), opts.APIKey, opts.SecretKey); err != nil {
+		_ = srv.Close()
+		return err
+	}
+	logger.Printf("serving the API at %s, control endpoints at %s/__sim", srv.URL(), srv.Addr())
+	<-ctx.Done()
+	logger.Printf("shutting down")
+	return srv.Close()
+}
+
+// checkListen refuses addresses reachable from other machines unless
+// allowed: the simulator has fixed, well-known credentials.
+func checkListen(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q is not a loopback address; pass -allow-remote to listen on it anyway", addr)
+}

@@ -1,0 +1,169 @@
+// Package cloudsim simulates the VPC-peering surface of the Redis Cloud REST
+// API (v1), so that clients, Terraform configurations and benchmarks can run
+// offline. Fidelity is the point: a client written against the real API
+// should work against the simulator unchanged, quirks included. The package
+// deliberately shares no code or types with any API client.
+//
+// # What it serves
+//
+// Under /v1, authenticated by the x-api-key and x-api-secret-key headers
+// (default sim-access-key / sim-secret-key; anything else is a 401):
+//
+//	GET    /subscriptions/{id}                          synchronous, 200
+//	GET    /subscriptions/{id}/regions                  synchronous, 200
+//	POST   /subscriptions/{id}/peerings                 task, 202
+//	GET    /subscriptions/{id}/peerings                 task, 202
+//	PUT    /subscriptions/{id}/peerings/{peeringId}     task, 202
+//	DELETE /subscriptions/{id}/peerings/{peeringId}     task, 202
+//	POST   /subscriptions/{id}/regions/peerings         task, 200
+//	GET    /subscriptions/{id}/regions/peerings         task, 200
+//	PUT    /subscriptions/{id}/regions/peerings/{peeringId}    task, 200
+//	DELETE /subscriptions/{id}/regions/peerings/{peeringId}    task, 200
+//	GET    /tasks/{taskId}
+//	GET    /tasks                                       {"tasks":[...]} (or a bare array)
+//
+// Every path also answers with a trailing slash. IDs that are not 32-bit
+// integers get a 400; an unknown subscription gets a synchronous 404; both
+// carry a Spring Boot style JSON body, like every other synchronous error.
+//
+// # Tasks
+//
+// Every peering call, the list included, answers at once with a task in
+// status "received" and a link {"rel":"task","type":"GET","href":".../v1/tasks/<id>"}.
+// Tasks of the account run one at a time in submission order, each for the
+// task latency: received, then processing-in-progress, then
+// processing-completed or processing-error. Effects happen when a task
+// completes, against the state of that moment: a create inserts the peering
+// (response.resourceId is its ID, additionalResourceId the subscription's),
+// a list snapshots the peerings into response.resource, an update replaces
+// the CIDRs, a delete removes the peering. Every validation except the path
+// is done inside the task, which then fails with response.error =
+// {type, status, description} using the API's error types, e.g.
+// SUBSCRIPTION_NOT_ACTIVE (403 FORBIDDEN), VPC_PEERING_CIDR_OVERLAP,
+// VPC_PEERING_INVALID_CIDR, VPC_PEERING_CIDR_IS_MISSING,
+// VPC_PEERING_TOO_MANY_CIDR_SPECIFICATIONS, VPC_PEERING_INVALID_REGION,
+// VPC_PEERING_INVALID_ACCOUNT, VPC_PEERING_INVALID_VPC,
+// VPC_PEERING_INVALID_PROJECT, VPC_PEERING_IS_NOT_KNOWN_CLOUD_PROVIDER,
+// VPC_PEERING_BELONGS_TO_DIFFERENT_CLOUD_PROVIDER, BAD_REQUEST (400),
+// VPC_PEERING_ALREADY_EXIST (409 CONFLICT), VPC_PEERING_NOT_FOUND and
+// ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND (404), the ACTIVE_ACTIVE_VPC_PEERING_*
+// checks, and the Pro/Active-Active cross-type guards such as
+// CREATING_A_SINGLE_REGION_VPC_PEERING_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION.
+// Every peering operation, the list included, fails with
+// SUBSCRIPTION_NOT_ACTIVE while the subscription is not "active".
+//
+// State moves with the clock, not with polling: whatever looks at the
+// simulator first catches it up, and a timer makes effects happen even when
+// nobody looks.
+//
+// # Peering lifecycle
+//
+// AWS: initiating-request, then after the transition latency
+// pending-acceptance with awsPeeringUid "pcx-" + 17 hex digits, then active
+// once accepted through the control endpoint. GCP: initiating-request, then
+// inactive with redisProjectUid, redisNetworkName and cloudPeeringId filled
+// in, then active once accepted. A forced status (failed, or anything else)
+// sticks until changed again.
+//
+// Lists follow the wire format exactly: Pro lists use vpcPeeringId,
+// regionName, vpcUid, projectUid and networkName; Active-Active lists group
+// peerings by Redis region ({subscriptionId, regions:[{id, region,
+// vpcPeerings:[{id, regionId, regionName (the destination), vpcProjectUid,
+// vpcNetworkName, ...}]}]}). One CIDR reads back as vpcCidr only; several
+// as vpcCidrs [{"vpcCidr":..., "status":"active"}, ...] with vpcCidr set to
+// the first. Empty fields are omitted.
+//
+// # In Go tests
+//
+//	srv, err := cloudsim.Start(cloudsim.Options{TaskLatency: 10 * time.Millisecond})
+//	if err != nil { t.Fatal(err) }
+//	defer srv.Close()
+//	// point the client at srv.URL() with keys cloudsim.DefaultAPIKey / DefaultSecretKey
+//	srv.AcceptPeering(500)
+//
+// New returns the simulator as an http.Handler for httptest; call its Close
+// when done.
+//
+// # Standalone
+//
+//	go run ./internal/cmd/rediscloud-sim [flags]
+//
+// prints the API base URL as its first line of stdout, then api_key=... and
+// secret_key=... lines, logs to stderr, and stops cleanly on SIGINT or
+// SIGTERM. Flags:
+//
+//	-listen ADDR              default 127.0.0.1:0 (a free port); loopback only unless -allow-remote
+//	-allow-remote             permit a non-loopback -listen address
+//	-task-latency D           time each task runs (e.g. 500ms); default 0
+//	-transition-latency D     time a new peering stays initiating-request; default 0
+//	-rate-limit N             requests per sliding minute per API key; default 400, 0 = off
+//	-seed FILE                JSON file replacing the default subscriptions (format below)
+//	-faults JSON              faults to inject from the start (format below)
+//	-api-key, -secret-key     accepted credentials
+//	-rand-seed N              seed of every random choice (IDs, faults)
+//	-tasks-bare-array         GET /tasks answers a bare JSON array
+//	-quiet                    do not log each request
+//
+// To point Terraform at it, set the provider's API URL to the printed base
+// URL and its keys to the printed ones.
+//
+// # Control endpoints
+//
+// Outside /v1, without auth, answering loopback clients only:
+//
+//	POST   /__sim/peerings/{id}/accept       accept (AWS pcx accepter / GCP reciprocal peering)
+//	PUT    /__sim/peerings/{id}              {"status":"failed"} forces any status
+//	DELETE /__sim/peerings/{id}              delete out of band, at once
+//	GET    /__sim/peerings                   every peering (see PeeringInfo)
+//	PUT    /__sim/subscriptions/{id}         {"status":"pending"}; "deleted" removes it
+//	GET    /__sim/faults                     the faults in force
+//	PUT    /__sim/faults                     replace all faults
+//	GET    /__sim/config                     the run-time configuration
+//	PUT    /__sim/config                     {"taskLatency":"1s","transitionLatency":"3s","rateLimit":400,"tasksBareArray":false}, any subset
+//	GET    /__sim/stats                      request, task and peering counters (see Stats)
+//	DELETE /__sim/stats                      reset the counters
+//
+// For example, to accept the first peering and watch it turn active:
+//
+//	curl -X POST http://127.0.0.1:PORT/__sim/peerings/500/accept
+//
+// # Faults
+//
+// The faults JSON (PUT /__sim/faults, -faults) takes exactly these keys;
+// unknown keys are refused:
+//
+//	{"error5xxRate":0.2,        random 500/502/503 with an empty, HTML or JSON body
+//	 "error429Rate":0.1,        429, with or without Retry-After: 1
+//	 "taskNotFoundPolls":3,     first N polls of each new task answer 404
+//	 "dropConnectionRate":0.05, close the connection before processing
+//	 "dropAfterRate":0.05,      POST/PUT/DELETE: process, then close without answering
+//	 "latency":"20ms",          added to every /v1 response
+//	 "stuckTasks":false,        tasks created while set never finish
+//	 "holdTransitions":false}   peerings stay initiating-request while set
+//
+// The rate limit answers 429 with X-Rate-Limit-Remaining: 0 and a
+// Retry-After of the seconds until a request slot frees; every other /v1
+// response carries X-Rate-Limit-Remaining while a limit is set.
+//
+// # Seed format
+//
+// The default account has four active subscriptions: 1001 (Pro, AWS,
+// us-east-1, deployment CIDR 10.0.0.0/24), 1002 (Pro, GCP, us-central1,
+// 10.1.0.0/24), 2001 (Active-Active, AWS, us-east-1 10.10.0.0/24 and
+// eu-west-1 10.11.0.0/24) and 2002 (Active-Active, GCP, us-central1
+// 10.20.0.0/24 and europe-west1 10.21.0.0/24). Peering IDs start at 500. A
+// seed file replaces the subscriptions:
+//
+//	{"subscriptions": [
+//	  {"id": 1001,                       required, unique
+//	   "name": "my-sub",                 default "sim-<id>"
+//	   "status": "active",               default "active"
+//	   "deploymentType": "single-region",  or "active-active"; default single-region
+//	   "provider": "AWS",                or "GCP"; default AWS
+//	   "regions": [                      exactly one for single-region
+//	     {"region": "us-east-1",         required
+//	      "deploymentCIDR": "10.0.0.0/24",  required; consumer CIDRs may not overlap it
+//	      "id": 1,                       region ID; default its position, from 1
+//	      "vpcId": "vpc-...",            Redis VPC (AWS) or network (GCP); generated by default
+//	      "redisProjectUid": "..."}]}]}  GCP only; generated by default
+package cloudsim

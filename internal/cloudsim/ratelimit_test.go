@@ -1,0 +1,89 @@
+package cloudsim
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRateLimit(t *testing.T) {
+	h := newHarness(t, Options{RateLimit: 3})
+	get := func() resp { return h.request("GET", "/v1/subscriptions/1001", "") }
+
+	// Requests at +0s, +10s, +20s use up the window.
+	for i, at := range []time.Duration{0, 10 * time.Second, 20 * time.Second} {
+		h.clock.Set(epoch.Add(at))
+		r := get()
+		if r.code != 200 || r.header.Get("X-Rate-Limit-Remaining") != itoa(2-i) {
+			t.Fatalf("request %d: %d remaining %q", i, r.code, r.header.Get("X-Rate-Limit-Remaining"))
+		}
+	}
+	// Any other /v1 call counts too, task polls included.
+	h.clock.Set(epoch.Add(20*time.Second + 500*time.Millisecond))
+	for _, path := range []string{"/v1/subscriptions/1001", "/v1/tasks", "/v1/subscriptions/1001/peerings"} {
+		r := h.request("GET", path, "")
+		if r.code != 429 {
+			t.Fatalf("%s: %d, want 429", path, r.code)
+		}
+		// The oldest request leaves the window at +60s: 39.5 s, rounded up.
+		if r.header.Get("Retry-After") != "40" || r.header.Get("X-Rate-Limit-Remaining") != "0" {
+			t.Errorf("headers %v", r.header)
+		}
+		var e refSpringError
+		strictDecode(t, r.body, &e)
+		if e.Status != 429 || e.Error != "Too Many Requests" || e.Path != path {
+			t.Errorf("body %+v", e)
+		}
+	}
+	if st := h.sim.Stats(); st.Throttled != 3 || st.TasksCreated != 0 || st.TotalRequests != 6 {
+		t.Errorf("stats %+v", st)
+	}
+	// Sliding, not fixed: at +60s exactly one slot is free again.
+	h.clock.Set(epoch.Add(60 * time.Second))
+	if r := get(); r.code != 200 || r.header.Get("X-Rate-Limit-Remaining") != "0" {
+		t.Fatalf("after the oldest left: %d %v", r.code, r.header)
+	}
+	if r := get(); r.code != 429 || r.header.Get("Retry-After") != "10" {
+		t.Fatalf("window full again: %d %v", r.code, r.header)
+	}
+	// Another key has its own window (and is refused by auth, not by the limit).
+	other := h.requestWith("GET", "/v1/subscriptions/1001", "", map[string]string{"x-api-key": "other", "x-api-secret-key": "x"})
+	if other.code != 401 || other.header.Get("X-Rate-Limit-Remaining") != "2" {
+		t.Errorf("other key: %d %v", other.code, other.header)
+	}
+
+	// Lowered at run time: slots free only once enough requests left.
+	h.sim.SetRateLimit(1)
+	if r := get(); r.code != 429 || r.header.Get("Retry-After") != "60" {
+		t.Errorf("lowered limit: %d %v", r.code, r.header)
+	}
+	// Off: no limit and no header.
+	h.sim.SetRateLimit(0)
+	for range 10 {
+		if r := get(); r.code != 200 || r.header.Get("X-Rate-Limit-Remaining") != "" {
+			t.Fatalf("limit off: %d %v", r.code, r.header)
+		}
+	}
+}
+
+func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
+	l := rateLimiter{windows: map[string][]time.Time{}}
+	if ok, rem, _ := l.allow("k", epoch, 1); !ok || rem != 0 {
+		t.Fatal("first request refused")
+	}
+	for _, tc := range []struct {
+		at   time.Duration
+		want int
+	}{
+		{0, 60},
+		{time.Millisecond, 60},
+		{59*time.Second + time.Millisecond, 1},
+		{59*time.Second + 999*time.Millisecond, 1},
+	} {
+		if ok, _, retry := l.allow("k", epoch.Add(tc.at), 1); ok || retry != tc.want {
+			t.Errorf("at +%s: ok=%v retry=%d, want %d", tc.at, ok, retry, tc.want)
+		}
+	}
+	if ok, _, _ := l.allow("k", epoch.Add(time.Minute), 1); !ok {
+		t.Error("not freed after a minute")
+	}
+}

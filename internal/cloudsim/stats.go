@@ -1,0 +1,56 @@
+package cloudsim
+
+import "maps"
+
+// Stats counts what clients did to the simulator since it started or since
+// the last ResetStats. It is the JSON of GET /__sim/stats.
+type Stats struct {
+	// TotalRequests counts every /v1 request, throttled and faulted ones
+	// included.
+	TotalRequests int `json:"totalRequests"`
+	// Requests counts /v1 requests by method and route pattern, e.g.
+	// "GET /v1/tasks/{taskId}". Trailing-slash variants count under the
+	// pattern without the slash.
+	Requests map[string]int `json:"requests"`
+	// Throttled counts requests refused by the rate limit.
+	Throttled int `json:"throttled"`
+	// InjectedFaults counts faults injected: 5xx, 429, dropped connections
+	// (before or after processing) and hidden task polls.
+	InjectedFaults int `json:"injectedFaults"`
+	// TasksCreated and TasksByCommand count tasks by command type, e.g.
+	// "vpcPeeringGetRequest".
+	TasksCreated   int            `json:"tasksCreated"`
+	TasksByCommand map[string]int `json:"tasksByCommand"`
+	// PeeringsCreated and PeeringsDeleted count the effects of API tasks
+	// (not AddPeering or out-of-band deletes).
+	PeeringsCreated int `json:"peeringsCreated"`
+	PeeringsDeleted int `json:"peeringsDeleted"`
+	// MaxConcurrentPeeringsPerVPC is the highest number of peerings that
+	// existed at once for one (subscription, consumer VPC or GCP network)
+	// pair, per Redis region for Active-Active. 1 means no duplicate was
+	// ever created.
+	MaxConcurrentPeeringsPerVPC int `json:"maxConcurrentPeeringsPerVpc"`
+}
+
+func newStats() Stats {
+	return Stats{Requests: map[string]int{}, TasksByCommand: map[string]int{}}
+}
+
+// Stats returns a copy of the counters.
+func (s *Sim) Stats() Stats {
+	s.lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.Requests = maps.Clone(s.stats.Requests)
+	st.TasksByCommand = maps.Clone(s.stats.TasksByCommand)
+	return st
+}
+
+// ResetStats zeroes the counters. The per-VPC high-water mark restarts from
+// the peerings that exist now.
+func (s *Sim) ResetStats() {
+	s.lock()
+	defer s.mu.Unlock()
+	s.stats = newStats()
+	s.stats.MaxConcurrentPeeringsPerVPC = s.maxPeeringsPerVPC()
+}

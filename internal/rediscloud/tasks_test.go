@@ -1,0 +1,635 @@
+package rediscloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testTaskID = "7ba51acc-cd1d-44c7-8453-281730d214ce"
+
+func taskDoc(status, response string) string {
+	doc := `{"taskId":"` + testTaskID + `","commandType":"vpcPeeringCreateRequest","status":"` + status + `","timestamp":"2025-11-07T15:44:29.811142433Z"`
+	if response != "" {
+		doc += `,"response":` + response
+	}
+	return doc + `,"links":[{"rel":"self","type":"GET","href":"https://api.redislabs.com/v1/tasks/` + testTaskID + `"}]}`
+}
+
+// taskServer answers GET /v1/tasks/{testTaskID} with the steps in order (the
+// last repeats) and fails the test on any other request.
+func taskServer(t *testing.T, steps []step) (*httptest.Server, *counter) {
+	var hits counter
+	var mu sync.Mutex
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || r.URL.Path != "/v1/tasks/"+testTaskID {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		mu.Lock()
+		n := hits.inc("poll")
+		s := steps[min(n, len(steps))-1]
+		mu.Unlock()
+		if s.drop {
+			dropConnection(t, w, r)
+			return
+		}
+		for k, v := range s.header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(s.status)
+		_, _ = io.WriteString(w, s.body)
+	}))
+	return srv, &hits
+}
+
+func TestWaitForTask(t *testing.T) {
+	running := step{status: 200, body: taskDoc(TaskProcessing, `{}`)}
+	received := step{status: 200, body: taskDoc(TaskReceived, "")}
+	notFound := step{status: 404}
+	unavailable := step{status: 503, body: "<html>Service Unavailable</html>"}
+	taskErr := func(typ, status, desc string) func(*testing.T, *Task, error) {
+		return func(t *testing.T, _ *Task, err error) {
+			var te *TaskError
+			if !errors.As(err, &te) {
+				t.Fatalf("error %v (%T) is not a *TaskError", err, err)
+			}
+			if te.Type != typ || te.Status != status || te.Description != desc {
+				t.Errorf("TaskError{%q, %q, %q}, want {%q, %q, %q}", te.Type, te.Status, te.Description, typ, status, desc)
+			}
+			if ErrorType(err) != typ {
+				t.Errorf("ErrorType = %q", ErrorType(err))
+			}
+			for _, part := range []string{typ, desc} {
+				if part != "" && !strings.Contains(err.Error(), part) {
+					t.Errorf("message %q lacks %q", err, part)
+				}
+			}
+		}
+	}
+	waitErr := func(fragment string) func(*testing.T, *Task, error) {
+		return func(t *testing.T, _ *Task, err error) {
+			var we *TaskWaitError
+			if !errors.As(err, &we) {
+				t.Fatalf("error %v (%T) is not a *TaskWaitError", err, err)
+			}
+			if we.TaskID != testTaskID || TaskID(err) != testTaskID {
+				t.Errorf("task ID %q / %q", we.TaskID, TaskID(err))
+			}
+			if !strings.Contains(err.Error(), fragment) {
+				t.Errorf("message %q lacks %q", err, fragment)
+			}
+		}
+	}
+	cases := []struct {
+		name     string
+		steps    []step
+		mod      func(*Config)
+		wantPoll int // exact number of polls, or 0 to skip the check
+		check    func(t *testing.T, task *Task, err error)
+	}{
+		{
+			name:     "success with resourceId",
+			steps:    []step{received, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":1235}`)}},
+			wantPoll: 3,
+			check: func(t *testing.T, task *Task, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if task.ID != testTaskID || !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != 1235 {
+					t.Errorf("task %+v response %+v", task, task.Response)
+				}
+			},
+		},
+		{
+			name:     "the reference's task error",
+			steps:    []step{running, {status: 200, body: refTaskError}},
+			wantPoll: 2,
+			check: func(t *testing.T, task *Task, err error) {
+				taskErr("SUBSCRIPTION_NOT_ACTIVE", "403 FORBIDDEN", "Cannot preform any actions for subscription that is not in an active state")(t, task, err)
+				if TaskID(err) != "1dfd6084-21df-40c6-829c-e9b4790e207e" {
+					t.Errorf("TaskID = %q", TaskID(err))
+				}
+				if !strings.Contains(err.Error(), "1dfd6084-21df-40c6-829c-e9b4790e207e") {
+					t.Errorf("message %q lacks the task ID", err)
+				}
+				if !IsSubscriptionNotActive(err) || IsNotFound(err) || IsAlreadyExists(err) {
+					t.Error("wrong classification")
+				}
+				var te *TaskError
+				if errors.As(err, &te) && te.StatusCode() != 403 {
+					t.Errorf("StatusCode = %d", te.StatusCode())
+				}
+				if task == nil || task.Status != TaskProcessingError {
+					t.Errorf("the failed task is not returned: %+v", task)
+				}
+			},
+		},
+		{
+			name:  "not-found task error",
+			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"VPC_PEERING_NOT_FOUND","status":"404 NOT_FOUND","description":"Peering 9 not found"}}`)}},
+			check: func(t *testing.T, task *Task, err error) {
+				taskErr("VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", "Peering 9 not found")(t, task, err)
+				if !IsNotFound(err) || !IsPeeringNotFound(err) {
+					t.Error("IsNotFound / IsPeeringNotFound false")
+				}
+				if TaskID(err) != testTaskID {
+					t.Errorf("TaskID = %q", TaskID(err))
+				}
+			},
+		},
+		{
+			name:  "404 status without a _NOT_FOUND type",
+			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"ENTITY_GONE","status":"404 NOT_FOUND"}}`)}},
+			check: func(t *testing.T, _ *Task, err error) {
+				if !IsNotFound(err) {
+					t.Error("IsNotFound false for a 404 status")
+				}
+			},
+		},
+		{
+			name:  "error as a bare string",
+			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":"VPC_PEERING_CIDR_OVERLAP"}`)}},
+			check: taskErr("VPC_PEERING_CIDR_OVERLAP", "", ""),
+		},
+		{
+			name:  "completed status with an error is a failure",
+			steps: []step{{status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":5,"error":{"type":"GENERAL_ERROR","status":"500 INTERNAL_SERVER_ERROR","description":"boom"}}`)}},
+			check: taskErr("GENERAL_ERROR", "500 INTERNAL_SERVER_ERROR", "boom"),
+		},
+		{
+			name:     "pending status with an error is a failure",
+			steps:    []step{{status: 200, body: taskDoc(TaskProcessing, `{"error":{"type":"GENERAL_ERROR"}}`)}},
+			wantPoll: 1,
+			check:    taskErr("GENERAL_ERROR", "", ""),
+		},
+		{
+			name:  "processing-error without an error object",
+			steps: []step{{status: 200, body: `{"taskId":"` + testTaskID + `","status":"processing-error","description":"Task request failed during processing."}`}},
+			check: taskErr("", "", "Task request failed during processing."),
+		},
+		{
+			name:  "unknown terminal status",
+			steps: []step{running, {status: 200, body: taskDoc("cancelled", `{}`)}},
+			check: func(t *testing.T, _ *Task, err error) {
+				taskErr("UNKNOWN_STATUS", "", `the task ended in an unexpected status "cancelled"`)(t, nil, err)
+			},
+		},
+		{
+			name:     "404 then found is tolerated",
+			steps:    []step{notFound, notFound, notFound, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":"77"}`)}},
+			wantPoll: 5,
+			check: func(t *testing.T, task *Task, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if task.Response.ResourceID.Value != 77 {
+					t.Errorf("resourceId %+v", task.Response.ResourceID)
+				}
+			},
+		},
+		{
+			name:     "too many 404s",
+			steps:    []step{notFound},
+			mod:      func(c *Config) { c.MaxTaskNotFound = 3 },
+			wantPoll: 4,
+			check:    waitErr("404"),
+		},
+		{
+			name:     "404 after the task was seen is not tolerated",
+			steps:    []step{running, notFound},
+			wantPoll: 2,
+			check: func(t *testing.T, task *Task, err error) {
+				waitErr("processing-in-progress")(t, task, err)
+				if !IsNotFound(err) {
+					t.Error("the 404 is lost")
+				}
+			},
+		},
+		{
+			name:  "transient 5xx outlasting the transport's retries does not fail the wait",
+			steps: []step{running, unavailable, unavailable, unavailable, unavailable, unavailable, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":3}`)}},
+			mod:   func(c *Config) { c.MaxRetries = 1 },
+			// 1 + 5 failures + 1.
+			wantPoll: 7,
+			check: func(t *testing.T, task *Task, err error) {
+				if err != nil {
+					t.Fatalf("wait failed: %v", err)
+				}
+			},
+		},
+		{
+			name:     "dropped connections and 429s while polling",
+			steps:    []step{{drop: true}, {drop: true}, {status: 429}, {status: 429}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}},
+			mod:      func(c *Config) { c.MaxRetries = 1 },
+			wantPoll: 5,
+			check: func(t *testing.T, _ *Task, err error) {
+				if err != nil {
+					t.Fatalf("wait failed: %v", err)
+				}
+			},
+		},
+		{
+			name:  "an undecodable task fails the wait",
+			steps: []step{{status: 200, body: `<html>maintenance</html>`}},
+			check: func(t *testing.T, _ *Task, err error) {
+				var de *DecodeError
+				if !errors.As(err, &de) {
+					t.Fatalf("error %v is not a decode error", err)
+				}
+				waitErr("decoded")(t, nil, err)
+			},
+		},
+		{
+			name:  "a task document without taskId keeps the known ID",
+			steps: []step{{status: 200, body: `{"status":"processing-error","response":{"error":{"type":"X"}}}`}},
+			check: func(t *testing.T, _ *Task, err error) {
+				if TaskID(err) != testTaskID {
+					t.Errorf("TaskID = %q", TaskID(err))
+				}
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, hits := taskServer(t, tc.steps)
+			c := newTestClient(t, srv, tc.mod)
+			task, err := c.WaitForTask(context.Background(), testTaskID, "test")
+			tc.check(t, task, err)
+			if tc.wantPoll > 0 && hits.get("poll") != tc.wantPoll {
+				t.Errorf("%d polls, want %d", hits.get("poll"), tc.wantPoll)
+			}
+		})
+	}
+}
+
+// TestWaitForTaskCancellation: a cancelled or expired context ends a wait at
+// once, whether the client is sleeping between polls or a poll is in flight.
+func TestWaitForTaskCancellation(t *testing.T) {
+	cases := []struct {
+		name string
+		// hang holds each poll until the client gives up on it.
+		hang    bool
+		timeout bool
+	}{
+		{name: "cancelled between polls"},
+		{name: "cancelled during a poll", hang: true},
+		{name: "deadline between polls", timeout: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var polls counter
+			srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := polls.inc("poll")
+				if tc.hang && n > 1 {
+					<-r.Context().Done()
+					return
+				}
+				writeJSON(w, http.StatusOK, taskDoc(TaskProcessing, `{}`))
+			}))
+			c := newTestClient(t, srv, func(cfg *Config) { cfg.PollMax = 50 * time.Millisecond })
+			var ctx context.Context
+			var cancel context.CancelFunc
+			if tc.timeout {
+				ctx, cancel = context.WithTimeout(context.Background(), 120*time.Millisecond)
+			} else {
+				ctx, cancel = context.WithCancel(context.Background())
+				time.AfterFunc(120*time.Millisecond, cancel)
+			}
+			defer cancel()
+			start := time.Now()
+			task, err := c.WaitForTask(ctx, testTaskID, "test")
+			elapsed := time.Since(start)
+			if task != nil {
+				t.Errorf("task %+v returned", task)
+			}
+			var we *TaskWaitError
+			if !errors.As(err, &we) {
+				t.Fatalf("error %v (%T) is not a *TaskWaitError", err, err)
+			}
+			if we.TaskID != testTaskID {
+				t.Errorf("task ID %q", we.TaskID)
+			}
+			want := context.Canceled
+			if tc.timeout {
+				want = context.DeadlineExceeded
+			}
+			if !errors.Is(err, want) {
+				t.Errorf("error %v does not wrap %v", err, want)
+			}
+			if we.LastStatus != TaskProcessing {
+				t.Errorf("last status %q", we.LastStatus)
+			}
+			if elapsed < 100*time.Millisecond || elapsed > 400*time.Millisecond {
+				t.Errorf("returned after %v, want shortly after 120ms", elapsed)
+			}
+			if polls.get("poll") < 2 {
+				t.Errorf("only %d polls", polls.get("poll"))
+			}
+			if IsTransient(err) {
+				t.Error("a context end is not transient")
+			}
+		})
+	}
+}
+
+// TestRunTaskInitialReply: an initial reply that is already terminal is not
+// polled; one without a task ID is an error.
+func TestRunTaskInitialReply(t *testing.T) {
+	cases := []struct {
+		name    string
+		reply   string
+		wantErr string
+		wantID  int
+	}{
+		{name: "already completed", reply: refCreateCompleted, wantID: 1235},
+		{name: "already failed", reply: refTaskError, wantErr: "SUBSCRIPTION_NOT_ACTIVE"},
+		{name: "no task ID", reply: `{"status":"received"}`, wantErr: "without a task ID"},
+		{name: "empty body", reply: ``, wantErr: "empty response body"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var hits counter
+			srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.inc(r.Method)
+				writeJSON(w, http.StatusAccepted, tc.reply)
+			}))
+			c := newTestClient(t, srv, nil)
+			task, err := c.runTask(context.Background(), request{method: http.MethodPost, path: "/subscriptions/1/peerings", body: map[string]string{}, op: "create peering"}, "create")
+			if hits.get("GET") != 0 || hits.get("POST") != 1 {
+				t.Errorf("requests %v", hits.n)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if task.Response.ResourceID.Value != tc.wantID {
+				t.Errorf("resourceId %+v", task.Response.ResourceID)
+			}
+		})
+	}
+}
+
+func TestDecodeTaskLenient(t *testing.T) {
+	ts := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	cases := []struct {
+		name       string
+		doc        string
+		wantID     string
+		wantStatus string
+		wantTime   time.Time // zero: Time must report false
+		resourceID *int
+		errType    string
+		errStatus  string
+		errDesc    string
+		wantFail   bool // finishTask reports a failure
+	}{
+		{name: "current links array, 9 fractional digits", doc: refInitialReply, wantID: "7ba51acc-cd1d-44c7-8453-281730d214ce",
+			wantStatus: TaskReceived, wantTime: ts("2025-11-07T15:44:29.811142433Z")},
+		{name: "legacy _links object, 3 fractional digits", doc: refCreateCompleted, wantID: "task-id",
+			wantStatus: TaskProcessingCompleted, wantTime: ts("2020-10-28T09:58:16.798Z"), resourceID: ptr(1235)},
+		{name: "list task with _links", doc: refGCPListTask, wantID: "task", wantStatus: TaskProcessingCompleted,
+			wantTime: ts("2020-12-01T14:56:09.204Z"), resourceID: ptr(12356)},
+		{name: "error object, 6 fractional digits", doc: refTaskError, wantID: "1dfd6084-21df-40c6-829c-e9b4790e207e",
+			wantStatus: TaskProcessingError, wantTime: ts("2024-04-15T10:19:07.331898Z"),
+			errType: "SUBSCRIPTION_NOT_ACTIVE", errStatus: "403 FORBIDDEN", errDesc: "Cannot preform any actions for subscription that is not in an active state", wantFail: true},
+		{name: "+0000 zone with 3 digits", doc: `{"taskId":"a","status":"received","timestamp":"2023-06-21T13:51:50.571+0000"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2023-06-21T13:51:50.571Z")},
+		{name: "+0000 zone with 9 digits", doc: `{"taskId":"a","status":"received","timestamp":"2023-06-21T13:51:50.123456789+0000"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2023-06-21T13:51:50.123456789Z")},
+		{name: "+0000 zone without fraction", doc: `{"taskId":"a","status":"received","timestamp":"2023-06-21T13:51:50+0000"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2023-06-21T13:51:50Z")},
+		{name: "+00:00 zone", doc: `{"taskId":"a","status":"received","timestamp":"2025-01-17T09:34:25.803+00:00"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2025-01-17T09:34:25.803Z")},
+		{name: "+0200 zone", doc: `{"taskId":"a","status":"received","timestamp":"2025-01-17T11:34:25.8+0200"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2025-01-17T09:34:25.8Z")},
+		{name: "no zone is UTC", doc: `{"taskId":"a","status":"received","timestamp":"2025-01-17T09:34:25.80312"}`,
+			wantID: "a", wantStatus: TaskReceived, wantTime: ts("2025-01-17T09:34:25.80312Z")},
+		{name: "unparsable timestamp", doc: `{"taskId":"a","status":"received","timestamp":"yesterday"}`,
+			wantID: "a", wantStatus: TaskReceived},
+		{name: "resourceId as string", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":"1235"}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(1235)},
+		{name: "resourceId as float-shaped integer", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":1235.0}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(1235)},
+		{name: "resourceId null", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":null}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted},
+		{name: "empty response while running", doc: `{"taskId":"a","status":"processing-in-progress","response":{}}`,
+			wantID: "a", wantStatus: TaskProcessing},
+		{name: "error as a bare string", doc: `{"taskId":"a","status":"processing-error","response":{"error":"VPC_PEERING_INVALID_CIDR"}}`,
+			wantID: "a", wantStatus: TaskProcessingError, errType: "VPC_PEERING_INVALID_CIDR", wantFail: true},
+		{name: "error null", doc: `{"taskId":"a","status":"processing-completed","response":{"error":null,"resourceId":4}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(4)},
+		{name: "error with a numeric status", doc: `{"taskId":"a","status":"processing-error","response":{"error":{"type":"X_NOT_FOUND","status":404,"description":"gone"}}}`,
+			wantID: "a", wantStatus: TaskProcessingError, errType: "X_NOT_FOUND", errStatus: "404", errDesc: "gone", wantFail: true},
+		{name: "completed with error", doc: `{"taskId":"a","status":"processing-completed","response":{"error":{"type":"GENERAL_ERROR"}}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted, errType: "GENERAL_ERROR", wantFail: true},
+		{name: "unknown fields are ignored", doc: `{"taskId":"a","status":"processing-completed","extra":{"x":[1,2]},"response":{"additionalResourceId":"9","additionalInfo":"i"}}`,
+			wantID: "a", wantStatus: TaskProcessingCompleted},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			task, err := DecodeTask([]byte(tc.doc))
+			if err != nil {
+				t.Fatalf("DecodeTask: %v", err)
+			}
+			if task.ID != tc.wantID || task.Status != tc.wantStatus {
+				t.Errorf("ID %q status %q", task.ID, task.Status)
+			}
+			got, ok := task.Time()
+			if tc.wantTime.IsZero() {
+				if ok {
+					t.Errorf("Time() = %v, want failure", got)
+				}
+			} else if !ok || !got.Equal(tc.wantTime) {
+				t.Errorf("Time() = %v, %v; want %v", got, ok, tc.wantTime)
+			}
+			if tc.resourceID != nil {
+				if task.Response == nil || !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != *tc.resourceID {
+					t.Errorf("resourceId %+v, want %d", task.Response, *tc.resourceID)
+				}
+			} else if task.Response != nil && task.Response.ResourceID.Valid {
+				t.Errorf("unexpected resourceId %+v", task.Response.ResourceID)
+			}
+			var body *TaskErrorBody
+			if task.Response != nil {
+				body = task.Response.Error
+			}
+			if tc.errType == "" && body != nil {
+				t.Errorf("unexpected error body %+v", body)
+			}
+			if tc.errType != "" && (body == nil || body.Type != tc.errType || body.Status != tc.errStatus || body.Description != tc.errDesc) {
+				t.Errorf("error body %+v, want {%q %q %q}", body, tc.errType, tc.errStatus, tc.errDesc)
+			}
+			if isPending(task.Status) && body == nil {
+				return
+			}
+			_, ferr := finishTask(task)
+			if (ferr != nil) != tc.wantFail {
+				t.Errorf("finishTask error %v, want failure %v", ferr, tc.wantFail)
+			}
+			if ferr != nil && TaskID(ferr) != tc.wantID {
+				t.Errorf("TaskID(err) = %q", TaskID(ferr))
+			}
+		})
+	}
+	if _, err := DecodeTask([]byte(`{"taskId":"a","response":{"resourceId":"abc"}}`)); err == nil {
+		t.Error("a non-numeric resourceId was accepted")
+	}
+	if _, err := DecodeTask([]byte(`[]`)); err == nil {
+		t.Error("an array was accepted as a task")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFlexInt(t *testing.T) {
+	cases := []struct {
+		in      string
+		value   int
+		valid   bool
+		wantErr bool
+	}{
+		{in: `12`, value: 12, valid: true},
+		{in: `-3`, value: -3, valid: true},
+		{in: `"12"`, value: 12, valid: true},
+		{in: `" 12 "`, value: 12, valid: true},
+		{in: `12.0`, value: 12, valid: true},
+		{in: `1.2e3`, value: 1200, valid: true},
+		{in: `null`},
+		{in: `""`},
+		{in: `12.5`, wantErr: true},
+		{in: `"abc"`, wantErr: true},
+		{in: `true`, wantErr: true},
+		{in: `{}`, wantErr: true},
+		{in: `1e400`, wantErr: true},
+		{in: `"NaN"`, wantErr: true},
+		{in: `99999999999999999999`, wantErr: true},
+	}
+	for _, tc := range cases {
+		var f FlexInt
+		err := json.Unmarshal([]byte(tc.in), &f)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%s: error %v", tc.in, err)
+			continue
+		}
+		if err == nil && (f.Value != tc.value || f.Valid != tc.valid) {
+			t.Errorf("%s: %+v, want {%d %v}", tc.in, f, tc.value, tc.valid)
+		}
+	}
+	for _, tc := range []struct {
+		f    FlexInt
+		want string
+	}{{FlexInt{Value: 7, Valid: true}, "7"}, {FlexInt{}, "null"}} {
+		b, err := json.Marshal(tc.f)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("Marshal(%+v) = %s, %v", tc.f, b, err)
+		}
+	}
+}
+
+func TestPollSchedule(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct {
+		name     string
+		min, max time.Duration
+		expected time.Duration
+		elapsed  []time.Duration
+		want     []time.Duration
+	}{
+		{
+			name: "no history: min, then an eighth of the elapsed time, capped",
+			min:  50 * ms, max: 5 * time.Second,
+			elapsed: []time.Duration{0, 50 * ms, 400 * ms, 800 * ms, 2 * time.Second, 40 * time.Second, 10 * time.Minute},
+			want:    []time.Duration{50 * ms, 50 * ms, 50 * ms, 100 * ms, 250 * ms, 5 * time.Second, 5 * time.Second},
+		},
+		{
+			name: "history: skip to 90 % of the expected time, then steps of 5 %",
+			min:  50 * ms, max: 5 * time.Second, expected: 2 * time.Second,
+			elapsed: []time.Duration{0, 1 * time.Second, 1800 * ms, 2 * time.Second, 2900 * ms, 3 * time.Second, 8 * time.Second},
+			want:    []time.Duration{1800 * ms, 800 * ms, 100 * ms, 100 * ms, 100 * ms, 375 * ms, time.Second},
+		},
+		{
+			name: "history: the skip is bounded by max",
+			min:  50 * ms, max: 5 * time.Second, expected: time.Minute,
+			elapsed: []time.Duration{0, 53 * time.Second, 54 * time.Second},
+			want:    []time.Duration{5 * time.Second, time.Second, 3 * time.Second},
+		},
+		{
+			name: "history: steps never below min",
+			min:  50 * ms, max: 5 * time.Second, expected: 400 * ms,
+			elapsed: []time.Duration{0, 350 * ms, 360 * ms},
+			want:    []time.Duration{360 * ms, 50 * ms, 50 * ms},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			start := clock.now()
+			p := &pollSchedule{min: tc.min, max: tc.max, expected: tc.expected, start: start, now: clock.now}
+			for i, e := range tc.elapsed {
+				clock.set(e, start)
+				if got := p.next(); got != tc.want[i] {
+					t.Errorf("elapsed %v: next %v, want %v", e, got, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
+	srv, _ := taskServer(t, []step{{status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}})
+	c := newTestClient(t, srv, nil)
+	if c.newSchedule("task:k", time.Now()).expected != 0 {
+		t.Fatal("history before any wait")
+	}
+	if _, err := c.WaitForTask(context.Background(), testTaskID, "k"); err != nil {
+		t.Fatal(err)
+	}
+	exp := c.newSchedule("task:k", time.Now()).expected
+	if exp <= 0 || exp > time.Second {
+		t.Errorf("expected duration after one wait: %v", exp)
+	}
+	if c.newSchedule("task:other", time.Now()).expected != 0 {
+		t.Error("history leaks across kinds")
+	}
+
+	e := newLatencyEstimator()
+	e.observe("x", time.Second)
+	e.observe("x", 2*time.Second)
+	if got := e.get("x"); got != 1300*time.Millisecond {
+		t.Errorf("weighted mean %v, want 1.3s", got)
+	}
+
+	p := c.NewPoller("status")
+	if d := p.Next(); d != 5*time.Millisecond {
+		t.Errorf("first poll after %v, want PollMin", d)
+	}
+	if err := p.Sleep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.Done()
+	if c.latency.get("status") <= 0 {
+		t.Error("Done did not record the wait")
+	}
+}
