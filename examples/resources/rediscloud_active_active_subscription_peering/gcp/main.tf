@@ -1,0 +1,49 @@
+# The whole GCP handshake in one apply: Redis Cloud peers the network of one
+# region of an Active-Active subscription with yours, and
+# google_compute_network_peering peers yours back.
+terraform {
+  required_providers {
+    rediscloud = {
+      source = "rediscloud-community/rediscloud"
+    }
+    google = {
+      source = "hashicorp/google"
+    }
+  }
+}
+
+variable "subscription_id" {
+  type        = string
+  description = "The Active-Active GCP subscription to peer with."
+}
+
+variable "source_region" {
+  type        = string
+  description = "The subscription's region to peer with."
+  default     = "us-central1"
+}
+
+variable "project" {
+  type        = string
+  description = "Your GCP project."
+}
+
+resource "google_compute_network" "app" {
+  project                 = var.project
+  name                    = "app-network"
+  auto_create_subnetworks = false
+}
+
+resource "rediscloud_active_active_subscription_peering" "redis" {
+  subscription_id  = var.subscription_id
+  provider_name    = "GCP"
+  source_region    = var.source_region
+  gcp_project_id   = var.project
+  gcp_network_name = google_compute_network.app.name
+}
+
+resource "google_compute_network_peering" "redis" {
+  name         = "redis-cloud-${var.subscription_id}-${var.source_region}"
+  network      = google_compute_network.app.self_link
+  peer_network = "projects/${rediscloud_active_active_subscription_peering.redis.gcp_redis_project_id}/global/networks/${rediscloud_active_active_subscription_peering.redis.gcp_redis_network_name}"
+}
