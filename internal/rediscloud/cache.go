@@ -80,7 +80,18 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		}
 		call := e.flight
 		if call != nil && (call.gen != e.gen || call.started.Before(since)) {
-			call = nil
+			// The list in flight may miss what this caller must see. Wait
+			// for it, then share the next one: the API runs an account's
+			// tasks one at a time, so a list sent beside it would finish no
+			// sooner, and every caller arriving meanwhile joins that next
+			// list instead of sending one each.
+			lc.mu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			continue
 		}
 		if call != nil {
 			lc.mu.Unlock()

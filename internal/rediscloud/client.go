@@ -38,7 +38,8 @@ type Config struct {
 	// RequestsPerMinute caps requests from this client in any 60 s window;
 	// 0 means DefaultRequestsPerMinute, a negative value disables the cap.
 	RequestsPerMinute int
-	// MaxRetries is how many times a failed request is repeated (default 10).
+	// MaxRetries is how many times a failed request is repeated (default 10;
+	// a negative value means never).
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between retries
 	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
@@ -103,8 +104,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestsPerMinute == 0 {
 		cfg.RequestsPerMinute = DefaultRequestsPerMinute
 	}
-	if cfg.MaxRetries == 0 {
+	switch {
+	case cfg.MaxRetries == 0:
 		cfg.MaxRetries = 10
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
 	}
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin = 250 * time.Millisecond
@@ -141,7 +145,11 @@ func New(cfg Config) (*Client, error) {
 		latency:         newLatencyEstimator(),
 	}
 	if cfg.RequestsPerMinute > 0 {
-		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute)
+		// The API counts a request when it arrives, this client when it
+		// sends it; a slightly longer window absorbs the difference, so a
+		// request sent as a slot frees here does not arrive just before the
+		// API's own slot frees.
+		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
 
@@ -155,6 +163,15 @@ func New(cfg Config) (*Client, error) {
 	}
 	wrapped := *httpClient
 	wrapped.Transport = &limitedTransport{next: inner, limiter: c.limiter}
+	// net/http copies custom headers, the keys included, to wherever a
+	// redirect points: follow one only within the API's scheme and host;
+	// any other ends the request with the redirect as its answer.
+	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != base.Scheme || !strings.EqualFold(req.URL.Host, base.Host) || len(via) >= 10 {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
 
 	c.safe = c.newRetryClient(&wrapped, cfg, retrySafe)
 	c.unsafe = c.newRetryClient(&wrapped, cfg, retryUnsafe)
@@ -283,7 +300,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	logResponse(ctx, r, resp.StatusCode, time.Since(start))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := &HTTPError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Body: truncate(string(raw), maxErrorBody)}
+		he := &HTTPError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Body: truncate(c.redact(string(raw)), maxErrorBody)}
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
 			he.RetryAfter = int(d / time.Second)
 		}
@@ -310,6 +327,17 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return &DecodeError{Op: r.op, Err: err}
 	}
 	return nil
+}
+
+// redact hides the keys in text the server sent, should an error page echo
+// the request's headers.
+func (c *Client) redact(s string) string {
+	for _, k := range []string{c.apiKey, c.secretKey} {
+		if k != "" {
+			s = strings.ReplaceAll(s, k, "(redacted)")
+		}
+	}
+	return s
 }
 
 func truncate(s string, n int) string {

@@ -241,10 +241,22 @@ func DecodePeeringList(kind Kind, sub int, raw json.RawMessage) ([]Peering, erro
 }
 
 // listPeeringsUncached runs one list task.
+// A list refused because the subscription is busy is sent again once it is
+// active: reading peerings must not fail while another change is applied.
 func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
-	t, err := c.runTask(ctx, request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}, "list")
-	if err != nil {
-		return nil, err
+	var t *Task
+	for {
+		var err error
+		t, err = c.runTask(ctx, request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}, "list")
+		if err == nil {
+			break
+		}
+		if !IsSubscriptionNotActive(err) {
+			return nil, err
+		}
+		if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
+			return nil, werr
+		}
 	}
 	if t.Response == nil {
 		return nil, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "EMPTY_RESPONSE", Description: "the completed list task carries no response"}
@@ -395,9 +407,30 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 //
 // onTask is called with each task ID as soon as it is known. ctx bounds it all.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, onTask func(taskID string)) (CreateResult, error) {
+	return c.CreatePeeringWith(ctx, kind, sub, r, CreateOptions{OnTask: onTask})
+}
+
+// CreateOptions tunes CreatePeeringWith.
+type CreateOptions struct {
+	// OnTask is called with each task ID as soon as it is known.
+	OnTask func(taskID string)
+	// CheckSubscription vets the active subscription before anything is
+	// sent (its kind, regions or cloud); an error stops the create.
+	CheckSubscription func(*Subscription) error
+}
+
+// CreatePeeringWith is CreatePeering with options.
+func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
 	ctx = c.logContext(ctx)
-	if _, err := c.WaitForSubscriptionActive(ctx, sub); err != nil {
+	onTask := opts.OnTask
+	s, err := c.WaitForSubscriptionActive(ctx, sub)
+	if err != nil {
 		return CreateResult{}, err
+	}
+	if opts.CheckSubscription != nil {
+		if err := opts.CheckSubscription(s); err != nil {
+			return CreateResult{}, err
+		}
 	}
 	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering"}
 	ambiguous := false
