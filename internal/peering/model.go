@@ -155,7 +155,11 @@ func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Di
 	m.setRegions(p)
 	if p.Provider == rediscloud.ProviderGCP {
 		b.AWSAccountID, b.VPCID, b.AWSPeeringID = types.StringNull(), types.StringNull(), types.StringNull()
-		b.VPCCidr, b.VPCCidrs = types.StringNull(), types.SetNull(types.StringType)
+		b.VPCCidr = types.StringNull()
+		// An empty set (as Redis's own provider stored it) stays as it is.
+		if b.VPCCidrs.IsUnknown() || b.VPCCidrs.IsNull() || len(b.VPCCidrs.Elements()) > 0 {
+			b.VPCCidrs = types.SetNull(types.StringType)
+		}
 		b.GCPProjectID = keepIfEmpty(p.GCPProjectID, b.GCPProjectID)
 		b.GCPNetworkName = keepIfEmpty(p.GCPNetworkName, b.GCPNetworkName)
 		b.GCPRedisProjectID = optionalString(p.GCPRedisProjectID)

@@ -39,6 +39,12 @@ func (cidrSetFromSingleModifier) PlanModifySet(ctx context.Context, req planmodi
 		return
 	}
 	if gcp {
+		// Redis's own provider stored an empty set here; keep it rather
+		// than plan a cosmetic update of a migrated state.
+		if !req.StateValue.IsNull() && !req.StateValue.IsUnknown() && len(req.StateValue.Elements()) == 0 {
+			resp.PlanValue = req.StateValue
+			return
+		}
 		resp.PlanValue = types.SetNull(types.StringType)
 		return
 	}
