@@ -179,7 +179,11 @@ func (p *rediscloudProvider) Configure(ctx context.Context, req provider.Configu
 		MaxRetries:        maxRetries,
 	})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Redis Cloud API settings", err.Error())
+		source := "url"
+		if cfg.URL.IsNull() || cfg.URL.ValueString() == "" {
+			source = fmt.Sprintf("url (from the %s environment variable)", EnvURL)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Redis Cloud API settings", fmt.Sprintf("%s: %v", source, err))
 		return
 	}
 	tflog.Info(ctx, "configured the Redis Cloud API client", map[string]any{"url": url, "requests_per_minute": rpm})

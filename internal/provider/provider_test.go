@@ -1,0 +1,366 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/provider"
+)
+
+const peeringAddr = "rediscloud_subscription_peering.test"
+
+// gcpPeering is a peering that the simulator creates at once.
+const gcpPeering = `
+resource "rediscloud_subscription_peering" "test" {
+  subscription_id  = "1002"
+  provider_name    = "GCP"
+  gcp_project_id   = "my-gcp-project"
+  gcp_network_name = "my-network"
+}
+`
+
+// words matches text whose spaces may be any run of white space: Terraform
+// wraps diagnostics to the terminal width.
+func words(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		ws := strings.Fields(f)
+		for j, w := range ws {
+			ws[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(ws, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+// providerConfig is the terraform block and a provider block holding the
+// given settings (raw HCL lines).
+func providerConfig(settings ...string) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    rediscloud = {
+      source = %q
+    }
+  }
+}
+
+provider "rediscloud" {
+  %s
+}
+`, acctest.Namespace+"/rediscloud", strings.Join(settings, "\n  "))
+}
+
+// clearEnv empties the provider's environment variables for one test, so
+// that the developer's own settings cannot change its outcome.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{provider.EnvURL, provider.EnvAccessKey, provider.EnvSecretKey, provider.EnvRequestsPerMinute} {
+		t.Setenv(k, "")
+	}
+}
+
+func noPeerings(srv *cloudsim.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := len(srv.Peerings()); n != 0 {
+			return fmt.Errorf("%d peerings left after destroy", n)
+		}
+		return nil
+	}
+}
+
+// TestAccProvider_configures creates and destroys a peering through a
+// provider configured in its block: the keys reach the API, which accepts
+// them.
+func TestAccProvider_configures(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             noPeerings(srv),
+		Steps: []resource.TestStep{{
+			Config: acctest.Config(srv, gcpPeering),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(peeringAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1002/[0-9]+$`))),
+			},
+			Check: func(*terraform.State) error {
+				if n := len(srv.Peerings()); n != 1 {
+					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// The missing-key tests change the process environment, which the
+// in-process provider reads, so they do not run in parallel.
+
+func TestAccProvider_missingAPIKey(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	clearEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				PlanOnly:    true,
+				ExpectError: words(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+			},
+			// An empty string is no key either.
+			{
+				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				PlanOnly:    true,
+				ExpectError: words(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
+			},
+		},
+	})
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests without an API key", n)
+	}
+}
+
+func TestAccProvider_missingSecretKey(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	clearEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey)) + gcpPeering,
+			PlanOnly:    true,
+			ExpectError: words(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
+		}},
+	})
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests without a secret key", n)
+	}
+}
+
+// TestAccProvider_missingBothKeys reports both settings at once, so that a
+// user fixes the configuration in one go.
+func TestAccProvider_missingBothKeys(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	clearEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL())) + gcpPeering,
+			PlanOnly:    true,
+			ExpectError: words(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
+		}},
+	})
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests without keys", n)
+	}
+}
+
+// TestAccProvider_keysFromEnvironment configures the provider from the
+// environment alone.
+func TestAccProvider_keysFromEnvironment(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{APIKey: "env-access-key", SecretKey: "env-secret-key"})
+	clearEnv(t)
+	t.Setenv(provider.EnvURL, srv.URL())
+	t.Setenv(provider.EnvAccessKey, "env-access-key")
+	t.Setenv(provider.EnvSecretKey, "env-secret-key")
+	t.Setenv(provider.EnvRequestsPerMinute, "1000")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             noPeerings(srv),
+		Steps: []resource.TestStep{{
+			Config: providerConfig() + gcpPeering,
+			Check: func(*terraform.State) error {
+				if n := len(srv.Peerings()); n != 1 {
+					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccProvider_configWinsOverEnv sets every environment variable to a
+// value that would fail (keys the simulator refuses, a URL where nothing
+// listens, a limit that is not a number): the configuration's values win.
+func TestAccProvider_configWinsOverEnv(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	clearEnv(t)
+	t.Setenv(provider.EnvURL, "http://127.0.0.1:9/v1")
+	t.Setenv(provider.EnvAccessKey, "wrong-access-key")
+	t.Setenv(provider.EnvSecretKey, "wrong-secret-key")
+	t.Setenv(provider.EnvRequestsPerMinute, "not-a-number")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             noPeerings(srv),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(
+				fmt.Sprintf("url = %q", srv.URL()),
+				fmt.Sprintf("api_key = %q", acctest.APIKey),
+				fmt.Sprintf("secret_key = %q", acctest.SecretKey),
+				"requests_per_minute = 600",
+			) + gcpPeering,
+			Check: func(*terraform.State) error {
+				if n := len(srv.Peerings()); n != 1 {
+					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccProvider_badEnvironment: settings that come from the environment
+// are checked as strictly as configured ones, and the message names the
+// variable.
+func TestAccProvider_badEnvironment(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	base := providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering
+	for _, c := range []struct {
+		name, env, value string
+		config           string
+		want             *regexp.Regexp
+	}{
+		{"limit not a number", provider.EnvRequestsPerMinute, "lots", base,
+			words(`Invalid requests-per-minute limit`, `The REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "lots".`)},
+		{"negative limit", provider.EnvRequestsPerMinute, "-5", base,
+			words(`REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "-5"`)},
+		{"plain http to a remote host", provider.EnvURL, "http://api.redislabs.com/v1",
+			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			words(`REDISCLOUD_URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "api.redislabs.com": use https://`)},
+		{"unsupported scheme", provider.EnvURL, "ftp://api.redislabs.com/v1",
+			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			words(`REDISCLOUD_URL`, `scheme "ftp" is not supported: use https://`)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv(c.env, c.value)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories(),
+				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: c.want}},
+			})
+		})
+	}
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests with bad provider settings", n)
+	}
+}
+
+// TestAccTransport_providerRefusesPlainHTTP: a configured http:// URL to a
+// host that is not loopback is refused at plan time (and by terraform
+// validate, see TestAccProvider_validateWithoutKeys), whatever the host.
+func TestAccTransport_providerRefusesPlainHTTP(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	keys := []string{fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)}
+	var steps []resource.TestStep
+	for _, u := range []string{
+		"http://api.redislabs.com/v1",
+		"http://10.0.0.1/v1",
+		"http://192.168.1.10:8080/v1",
+		"http://127.0.0.1.nip.io/v1",
+		"http://localhost.example.com/v1",
+		"HTTP://api.redislabs.com/v1",
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      providerConfig(append([]string{fmt.Sprintf("url = %q", u)}, keys...)...) + gcpPeering,
+			PlanOnly:    true,
+			ExpectError: words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator)`, `use https://`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps:                    steps,
+	})
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests", n)
+	}
+}
+
+// TestAccProvider_validateWithoutKeys runs the real `terraform validate`:
+// it needs no keys (nothing is configured), yet reports a bad URL.
+func TestAccProvider_validateWithoutKeys(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	tf, err := cliharness.TerraformPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	binDir := t.TempDir()
+	if _, err := cliharness.BuildProvider(ctx, binDir, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	const resources = `
+resource "rediscloud_subscription_peering" "aws" {
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-0a1b2c3d4e5f67890"
+  vpc_cidr        = "172.31.0.0/16"
+}
+` + gcpPeering
+	for _, c := range []struct {
+		name     string
+		provider string
+		ok       bool
+		want     *regexp.Regexp
+	}{
+		{"no provider block", "", true, nil},
+		{"no keys", `provider "rediscloud" {}`, true, nil},
+		{"url only", `provider "rediscloud" { url = "https://api.redislabs.com/v1" }`, true, nil},
+		{"plain http to a remote host", `provider "rediscloud" { url = "http://api.redislabs.com/v1" }`, false,
+			words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host`)},
+		{"bad limit", `provider "rediscloud" { requests_per_minute = -1 }`, false,
+			words(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ws, err := cliharness.NewWorkspace(t.TempDir(), tf, binDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := fmt.Sprintf(`
+terraform {
+  required_providers {
+    rediscloud = { source = %q }
+  }
+}
+%s
+%s`, cliharness.ProviderSource, c.provider, resources)
+			if err := ws.WriteFile("main.tf", cfg); err != nil {
+				t.Fatal(err)
+			}
+			out, err := ws.Run(ctx, "validate", "-no-color")
+			switch {
+			case c.ok && err != nil:
+				t.Fatalf("terraform validate failed: %v", err)
+			case c.ok && !strings.Contains(out, "The configuration is valid"):
+				t.Fatalf("terraform validate said:\n%s", out)
+			case !c.ok && err == nil:
+				t.Fatalf("terraform validate passed, want an error:\n%s", out)
+			case !c.ok && !c.want.MatchString(out):
+				t.Fatalf("terraform validate said:\n%s\nwant %s", out, c.want)
+			}
+			if strings.Contains(out, "Missing Redis Cloud") {
+				t.Errorf("terraform validate asked for keys:\n%s", out)
+			}
+			// validate must not have written a state or anything else.
+			if _, err := os.Stat(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil {
+				t.Errorf("terraform validate wrote a state")
+			}
+		})
+	}
+}
