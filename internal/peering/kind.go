@@ -62,3 +62,11 @@ var dataSources []func() datasource.DataSource
 func DataSources() []func() datasource.DataSource {
 	return dataSources
 }
+
+// aNoun is the kind's noun with its article, to start a sentence.
+func (s *kindSpec) aNoun() string {
+	if s.kind == rediscloud.ActiveActive {
+		return "An " + s.subscriptionNoun
+	}
+	return "A " + s.subscriptionNoun
+}

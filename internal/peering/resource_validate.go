@@ -42,7 +42,7 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 	gcpOnly := []string{"gcp_project_id", "gcp_network_name"}
 	missing := func(name, what string) {
 		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
-			fmt.Sprintf("A %s peering with provider_name = %q needs %s: %s.", r.spec.subscriptionNoun, cloud, name, what))
+			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud, name, what))
 	}
 	forbid := func(names []string) {
 		for _, name := range names {
@@ -66,7 +66,7 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 		}
 		if get("vpc_cidr").IsNull() && get("vpc_cidrs").IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
-				fmt.Sprintf("A %s peering with provider_name = \"AWS\" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.subscriptionNoun, maxCIDRsPerVPC))
+				fmt.Sprintf("%s peering with provider_name = \"AWS\" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), maxCIDRsPerVPC))
 		}
 	case rediscloud.ProviderGCP:
 		forbid(awsOnly)
