@@ -119,7 +119,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	op := operation{verb: "Reading", spec: d.spec, sub: sub, peering: q.peeringID, timeout: timeout, timeoutName: "read"}
 
-	all, err := listPeerings(ctx, d.client, d.spec.kind, sub)
+	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
 	if err != nil {
 		addListError(diags, op, op.summary(), "rediscloud_"+d.spec.typeName, err)
 		return

@@ -207,7 +207,7 @@ func (d *peeringsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	op := operation{verb: "Reading", spec: d.spec, sub: sub, timeout: timeout, timeoutName: "read"}
 	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
 
-	all, err := listPeerings(ctx, d.client, d.spec.kind, sub)
+	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
 	if err != nil {
 		addListError(diags, op, summary, d.spec.listTypeName(), err)
 		return
@@ -244,26 +244,6 @@ func (d *peeringsDataSource) checkSourceRegion(ctx context.Context, sub int, reg
 		names = append(names, r.Region)
 	}
 	return fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub, region, strings.Join(names, ", "))
-}
-
-// maxListAttempts bounds how often a list refused for a busy subscription
-// is sent again after the subscription became active.
-const maxListAttempts = 5
-
-// listPeerings lists a subscription's peerings. A list refused because
-// another change is being applied to the subscription is sent again once
-// the subscription is active: a data source read must not fail a plan
-// because some other workspace is changing the subscription.
-func listPeerings(ctx context.Context, c *rediscloud.Client, kind rediscloud.Kind, sub int) ([]rediscloud.Peering, error) {
-	for attempt := 1; ; attempt++ {
-		list, err := c.ListPeerings(ctx, kind, sub)
-		if err == nil || !rediscloud.IsSubscriptionNotActive(err) || attempt == maxListAttempts || ctx.Err() != nil {
-			return list, err
-		}
-		if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
-			return nil, werr
-		}
-	}
 }
 
 // addListError reports a failed list in the operation wording, with what to
