@@ -73,7 +73,9 @@ func waitPeering(ctx context.Context, api peeringAPI, kind rediscloud.Kind, sub,
 			}
 			tflog.Warn(ctx, "listing peerings failed; will try again", map[string]any{"error": err.Error()})
 		} else {
-			since = requested
+			// The next look must be a list sent after this one was (a list
+			// requested since `requested` may be this very one).
+			since = time.Now()
 			i := slices.IndexFunc(list, func(p rediscloud.Peering) bool { return p.ID == id })
 			var p *rediscloud.Peering
 			if i >= 0 {
@@ -91,7 +93,10 @@ func waitPeering(ctx context.Context, api peeringAPI, kind rediscloud.Kind, sub,
 				return p, nil
 			}
 		}
-		next := poller.Next()
+		// The delay runs from when the list was requested: a list is a task
+		// of its own, and when it takes longer than the delay the next one
+		// is sent at once, so that a change is seen one list after it.
+		next := max(poller.Next()-time.Since(requested), 0)
 		tflog.Debug(ctx, "waiting for peering", map[string]any{
 			"subscription_id": sub,
 			"peering_id":      id,

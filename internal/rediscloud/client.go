@@ -87,6 +87,7 @@ type Client struct {
 
 	latency *latencyEstimator
 	lists   *listCache
+	active  *activeSubscriptions
 }
 
 // New checks cfg and returns a Client.
@@ -152,6 +153,7 @@ func New(cfg Config) (*Client, error) {
 		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
+	c.active = newActiveSubscriptions(cfg.SnapshotTTL)
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {

@@ -423,7 +423,7 @@ type CreateOptions struct {
 func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
 	ctx = c.logContext(ctx)
 	onTask := opts.OnTask
-	s, err := c.WaitForSubscriptionActive(ctx, sub)
+	s, err := c.activeSubscription(ctx, sub)
 	if err != nil {
 		return CreateResult{}, err
 	}
@@ -464,6 +464,7 @@ func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r Cr
 		case IsAmbiguous(err):
 			ambiguous = true
 		case IsSubscriptionNotActive(err):
+			c.active.forget(sub)
 			if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
 				return CreateResult{}, werr
 			}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -163,6 +166,67 @@ func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			return sub, fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, status, err)
 		}
 	}
+}
+
+// activeSubscriptions remembers the last answer that showed a subscription
+// active, so that a burst of creates on one subscription reads it once
+// rather than once per peering. A create sent after the subscription has left
+// active fails with SUBSCRIPTION_NOT_ACTIVE, which forgets the answer and
+// waits for active again, so reusing it costs no correctness.
+type activeSubscriptions struct {
+	ttl  time.Duration
+	mu   sync.Mutex
+	seen map[int]activeSeen
+}
+
+type activeSeen struct {
+	sub *Subscription
+	at  time.Time
+}
+
+func newActiveSubscriptions(ttl time.Duration) *activeSubscriptions {
+	return &activeSubscriptions{ttl: ttl, seen: map[int]activeSeen{}}
+}
+
+func (a *activeSubscriptions) get(id int) *Subscription {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, ok := a.seen[id]
+	if !ok || time.Since(s.at) >= a.ttl {
+		return nil
+	}
+	cp := *s.sub
+	cp.Providers = slices.Clone(s.sub.Providers)
+	cp.Regions = slices.Clone(s.sub.Regions)
+	return &cp
+}
+
+func (a *activeSubscriptions) put(s *Subscription) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	cp := *s
+	cp.Providers = slices.Clone(s.Providers)
+	cp.Regions = slices.Clone(s.Regions)
+	a.seen[s.ID] = activeSeen{sub: &cp, at: time.Now()}
+}
+
+func (a *activeSubscriptions) forget(id int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.seen, id)
+}
+
+// activeSubscription is WaitForSubscriptionActive, answered from a recent
+// active answer when there is one.
+func (c *Client) activeSubscription(ctx context.Context, id int) (*Subscription, error) {
+	if s := c.active.get(id); s != nil {
+		return s, nil
+	}
+	s, err := c.WaitForSubscriptionActive(ctx, id)
+	if err == nil {
+		c.active.put(s)
+	}
+	return s, err
 }
 
 func firstNonEmpty(vals ...string) string {

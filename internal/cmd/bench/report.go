@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// summary is the median of a scenario's runs.
+type summary struct {
+	sc                        *scenario
+	runs, failed              int
+	wall, wallMin, wallMax    time.Duration
+	requests, lists, throttle int
+	peakMem                   int64
+	firstErr                  error
+}
+
+func summarise(sc *scenario, ms []measurement) *summary {
+	s := &summary{sc: sc, runs: len(ms)}
+	var walls []time.Duration
+	var reqs, lists, thr []int
+	var mem []int64
+	for _, m := range ms {
+		if m.err != nil {
+			s.failed++
+			if s.firstErr == nil {
+				s.firstErr = m.err
+			}
+		}
+		walls = append(walls, m.wall)
+		reqs = append(reqs, m.stats.TotalRequests)
+		lists = append(lists, listTasks(m.stats))
+		thr = append(thr, m.stats.Throttled)
+		mem = append(mem, m.peakMem)
+	}
+	s.wall = median(walls)
+	s.wallMin, s.wallMax = slices.Min(walls), slices.Max(walls)
+	s.requests, s.lists, s.throttle = median(reqs), median(lists), median(thr)
+	s.peakMem = median(mem)
+	return s
+}
+
+// median of a non-empty slice; the mean of the middle two for an even count.
+func median[T int | int64 | time.Duration](v []T) T {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+const (
+	beginMarker = "<!-- bench:begin -->"
+	endMarker   = "<!-- bench:end -->"
+)
+
+// loadAverage is the one-minute load average when the benchmark started:
+// timings on a busy machine are longer, counts are not.
+var loadAverage = func() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
+}()
+
+// renderTable writes the results as Markdown, with the goals and whether
+// they were met.
+func renderTable(results []*summary, runs int, tfVersion string) string {
+	var floor *summary
+	for _, r := range results {
+		if r.sc.id == "1a" {
+			floor = r
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "| # | scenario | wall time (median; min–max) | API requests | list tasks | 429s | provider peak RSS | goal | met |\n")
+	fmt.Fprintf(&b, "|---|---|---|---:|---:|---:|---:|---|---|\n")
+	for _, r := range results {
+		goal, met := r.sc.goal, ""
+		if r.sc.check != nil {
+			if r.sc.id == "1b" && floor == nil {
+				met = "n/a (run 1a too)"
+			} else {
+				ok, note := r.sc.check(r, floor)
+				met = "yes"
+				if !ok {
+					met = "**no**"
+				}
+				if note != "" {
+					met += " (" + note + ")"
+				}
+			}
+		}
+		if r.failed > 0 && !strings.HasPrefix(r.sc.id, "5") {
+			met = fmt.Sprintf("**%d of %d runs failed**", r.failed, r.runs)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s (%s–%s) | %d | %d | %d | %.1f MiB | %s | %s |\n",
+			r.sc.id, r.sc.title, secs(r.wall), secs(r.wallMin), secs(r.wallMax),
+			r.requests, r.lists, r.throttle, mib(r.peakMem), goal, met)
+	}
+	fmt.Fprintf(&b, "\nMeasured on %s with `go run ./internal/cmd/bench -runs %d` (`make bench` runs 3): medians of %d runs; %s, %s, %d CPUs (load average %s at the start), %s/%s.\n",
+		time.Now().UTC().Format("2006-01-02"), runs, runs, tfVersion, runtime.Version(), runtime.NumCPU(), loadAverage, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&b, "API floor of scenario 2: %s = create task %s + transition %s + the list task that reports it %s.\n",
+		secs(apiFloor(slow)), secs(slow.TaskLatency), secs(slow.TransitionLatency), secs(slow.TaskLatency))
+	for _, r := range results {
+		if r.firstErr != nil {
+			fmt.Fprintf(&b, "\nScenario %s failed %d time(s); first error:\n\n```\n%s\n```\n", r.sc.id, r.failed, r.firstErr)
+		}
+	}
+	return b.String()
+}
+
+// updateMarkdown replaces what lies between the bench markers of a file.
+func updateMarkdown(path, table string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(data)
+	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s has no %s … %s section", path, beginMarker, endMarker)
+	}
+	s = s[:i+len(beginMarker)] + "\n" + table + s[j:]
+	return os.WriteFile(path, []byte(s), 0o600)
+}

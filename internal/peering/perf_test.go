@@ -1,0 +1,252 @@
+package peering_test
+
+// Request counts of whole Terraform runs. They prove that reads of one
+// subscription's peerings share list tasks (a list is an asynchronous task
+// of its own, so one per resource would spend the account's 400 requests a
+// minute), and that sharing never hides a change. Wall-clock times are only
+// measured by the benchmark (go run ./internal/cmd/bench).
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+)
+
+const perfType = "rediscloud_subscription_peering"
+
+// perfPeerings declares n AWS peerings p0…p(n-1) of subscription 1001, each
+// with its own VPC; cidrs overrides the CIDRs of some of them.
+func perfPeerings(n int, cidrs map[int][]string) string {
+	var b strings.Builder
+	for i := range n {
+		set := []string{fmt.Sprintf("172.16.%d.0/24", i)}
+		if c, ok := cidrs[i]; ok {
+			set = c
+		}
+		fmt.Fprintf(&b, `
+resource %q "p%d" {
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-%017x"
+  vpc_cidrs       = [%s]
+}
+`, perfType, i, i+1, perfQuoted(set))
+	}
+	return b.String()
+}
+
+func perfQuoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func perfAddr(i int) string { return fmt.Sprintf("%s.p%d", perfType, i) }
+
+// perfListTasks counts the peering list tasks of both kinds.
+func perfListTasks(st cloudsim.Stats) int {
+	return st.TasksByCommand["vpcPeeringGetRequest"] + st.TasksByCommand["activeActiveVpcPeeringGetRequest"]
+}
+
+// perfStatsCheck runs a check of the simulator's counters as a plan check,
+// that is right after the plan it follows.
+type perfStatsCheck func() error
+
+func (f perfStatsCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+// perfMaxLists fails when the requests since the last reset created more
+// than maxLists list tasks, or anything but list tasks, or more requests
+// than those lists need: the list itself and at most two polls of its task
+// (the simulator answers at once, so one poll is the rule).
+func perfMaxLists(srv *cloudsim.Server, maxLists int) perfStatsCheck {
+	return func() error {
+		st := srv.Stats()
+		lists := perfListTasks(st)
+		if lists > maxLists {
+			return fmt.Errorf("%d list tasks, want at most %d (requests: %v)", lists, maxLists, st.Requests)
+		}
+		if st.TasksCreated != lists {
+			return fmt.Errorf("a refresh created other tasks than lists: %v", st.TasksByCommand)
+		}
+		if st.TotalRequests > 3*lists {
+			return fmt.Errorf("%d requests for %d list tasks, want at most %d: %v", st.TotalRequests, lists, 3*lists, st.Requests)
+		}
+		return nil
+	}
+}
+
+// perfStateMatchesAPI compares each peering in state with the simulator's.
+func perfStateMatchesAPI(srv *cloudsim.Server, n int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		byID := map[string]cloudsim.PeeringInfo{}
+		for _, p := range srv.Peerings() {
+			byID[strconv.Itoa(p.ID)] = p
+		}
+		if len(byID) != n {
+			return fmt.Errorf("the simulator holds %d peerings, want %d", len(byID), n)
+		}
+		for i := range n {
+			rs, ok := s.RootModule().Resources[perfAddr(i)]
+			if !ok {
+				return fmt.Errorf("%s is not in state", perfAddr(i))
+			}
+			a := rs.Primary.Attributes
+			p, ok := byID[a["peering_id"]]
+			if !ok {
+				return fmt.Errorf("%s: peering %s is not in the simulator", perfAddr(i), a["peering_id"])
+			}
+			count, _ := strconv.Atoi(a["vpc_cidrs.#"])
+			var got []string
+			for j := range count {
+				got = append(got, a[fmt.Sprintf("vpc_cidrs.%d", j)])
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(p.CIDRs))
+			if !slices.Equal(got, want) {
+				return fmt.Errorf("%s: state holds CIDRs %v, the API %v", perfAddr(i), got, want)
+			}
+			if a["status"] != p.Status || a["aws_peering_id"] != p.AWSPeeringUID {
+				return fmt.Errorf("%s: state holds %s/%s, the API %s/%s", perfAddr(i), a["status"], a["aws_peering_id"], p.Status, p.AWSPeeringUID)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccPerf_refreshSharesListTasks: a plan that refreshes 20 peerings of
+// one subscription (Terraform reads up to ten at once) costs at most two
+// list tasks: concurrent reads share one, later reads its snapshot.
+func TestAccPerf_refreshSharesListTasks(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	const n = 20
+	config := acctest.Config(srv, perfPeerings(n, nil))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: perfStateMatchesAPI(srv, n)},
+			{
+				// A plan-only step runs a plan without refresh (no API call)
+				// and then one with: the refresh is all that is counted.
+				PreConfig: srv.ResetStats,
+				Config:    config,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					perfMaxLists(srv, 2),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccPerf_readsAfterMutationSeeIt: the CIDRs of two of five peerings
+// change in one apply, concurrently. Each update's wait must see its own
+// change although lists of the subscription are shared; the state must
+// match the API; and the refresh that follows (five reads, sharing one
+// list) must find nothing to change.
+func TestAccPerf_readsAfterMutationSeeIt(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	const n = 5
+	changed := map[int][]string{
+		1: {"172.31.0.0/24", "172.31.1.0/24"},
+		3: {"172.32.0.0/24"},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: acctest.Config(srv, perfPeerings(n, nil)), Check: perfStateMatchesAPI(srv, n)},
+			{
+				PreConfig: srv.ResetStats,
+				Config:    acctest.Config(srv, perfPeerings(n, changed)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(perfAddr(1), plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(perfAddr(3), plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(perfAddr(0), plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+						perfMaxLists(srv, 1),
+					},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					perfStateMatchesAPI(srv, n),
+					func(*terraform.State) error {
+						st := srv.Stats()
+						if u := st.TasksByCommand["vpcPeeringUpdateRequest"]; u != 2 {
+							return fmt.Errorf("%d update tasks, want 2", u)
+						}
+						for i, want := range changed {
+							var got []string
+							for _, p := range srv.Peerings() {
+								if p.VPCID == fmt.Sprintf("vpc-%017x", i+1) {
+									got = p.CIDRs
+								}
+							}
+							if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+								return fmt.Errorf("p%d: the API holds CIDRs %v, want %v", i, got, want)
+							}
+						}
+						// Count only the refresh that follows.
+						srv.ResetStats()
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccPerf_parallelCreatesShareLists: three peerings of one subscription
+// created in one apply need fewer list tasks than one per peering.
+//
+// Each create waits for its peering to leave initiating-request by listing
+// the subscription's peerings, and may only trust a list sent after its own
+// create task completed. The simulator runs an account's tasks one at a time
+// (200 ms each here): the creates complete at 200, 400 and 600 ms, and the
+// first create's list, queued behind the other two, at 800 ms. The second
+// and third creates cannot use that list, but instead of sending one each
+// they wait for it and share the next: two lists, where a wait per resource
+// would send three.
+func TestAccPerf_parallelCreatesShareLists(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 200 * time.Millisecond})
+	const n = 3
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: srv.ResetStats,
+				Config:    acctest.Config(srv, perfPeerings(n, nil)),
+				Check: resource.ComposeTestCheckFunc(
+					perfStateMatchesAPI(srv, n),
+					func(*terraform.State) error {
+						st := srv.Stats()
+						if c := st.TasksByCommand["vpcPeeringCreateRequest"]; c != n {
+							return fmt.Errorf("%d create tasks, want %d", c, n)
+						}
+						if l := perfListTasks(st); l > n-1 {
+							return fmt.Errorf("%d list tasks for %d creates, want at most %d: %v", l, n, n-1, st.TasksByCommand)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
