@@ -219,13 +219,13 @@ func TestAccPerf_readsAfterMutationSeeIt(t *testing.T) {
 // Each create waits for its peering to leave initiating-request by listing
 // the subscription's peerings, and may only trust a list sent after its own
 // create task completed. The simulator runs an account's tasks one at a time
-// (200 ms each here): the creates complete at 200, 400 and 600 ms, and the
-// first create's list, queued behind the other two, at 800 ms. The second
-// and third creates cannot use that list, but instead of sending one each
-// they wait for it and share the next: two lists, where a wait per resource
-// would send three.
+// (500 ms each here): the creates complete at 0.5, 1 and 1.5 s, and the
+// first create's list, queued behind the other two, at 2 s. The second and
+// third creates cannot use that list, but instead of sending one each they
+// wait for it and share the next: two lists, where a wait per resource would
+// send three. (The margins are hundreds of milliseconds, not a race.)
 func TestAccPerf_parallelCreatesShareLists(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 200 * time.Millisecond})
+	srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 500 * time.Millisecond})
 	const n = 3
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
