@@ -435,9 +435,10 @@ func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r Cr
 	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering"}
 	ambiguous := false
 	for attempt := 0; ; attempt++ {
-		submitted := time.Now()
 		t, err := c.startTask(ctx, req)
 		if err == nil {
+			// Timed from the answer, as in runTask.
+			submitted := time.Now()
 			if onTask != nil {
 				onTask(t.ID)
 			}

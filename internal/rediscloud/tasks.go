@@ -192,12 +192,14 @@ func (c *Client) startTask(ctx context.Context, r request) (*Task, error) {
 
 // runTask starts an asynchronous call and waits for its task to end.
 func (c *Client) runTask(ctx context.Context, r request, kind string) (*Task, error) {
-	submitted := time.Now()
 	t, err := c.startTask(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return c.waitTask(ctx, t, kind, submitted)
+	// The task was made by the attempt that was answered: time the wait from
+	// that answer, so that the transport's retries before it stretch neither
+	// the poll schedule nor the latency estimate of later waits.
+	return c.waitTask(ctx, t, kind, time.Now())
 }
 
 // WaitForTask polls a task until it completes, fails or ctx ends. kind groups

@@ -1,0 +1,181 @@
+package reliability_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+)
+
+const (
+	timeoutAddr    = "rediscloud_subscription_peering.test"
+	createTimeout  = 5 * time.Second
+	timeoutPeering = `
+resource "rediscloud_subscription_peering" "test" {
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-0a1b2c3d4e5f67890"
+  vpc_cidr        = "172.31.0.0/16"
+
+  timeouts {
+    create = "5s"
+  }
+}
+`
+	// firstSubscriptionRead is the first request a create makes.
+	firstSubscriptionRead = "GET /v1/subscriptions/{id} -> 200"
+)
+
+// timedCreate measures a failing create: from the first request it made
+// (the simulator's clock) to the start of the next step, which follows the
+// failed apply at once.
+type timedCreate struct {
+	log  *simLog
+	took time.Duration
+}
+
+func (c *timedCreate) stop(t *testing.T) func() {
+	return func() {
+		start, ok := c.log.first(firstSubscriptionRead)
+		if !ok {
+			t.Fatal("the create made no request")
+		}
+		c.took = time.Since(start)
+		t.Logf("the create with timeouts.create = %s ended %s after its first request (%+.1f%%)",
+			createTimeout, c.took.Round(time.Millisecond), 100*(c.took.Seconds()-createTimeout.Seconds())/createTimeout.Seconds())
+		// A loose sanity bound: the timeout must end the create, long before
+		// the default 30 minutes, and not before it is due.
+		if c.took < createTimeout-200*time.Millisecond || c.took > time.Minute {
+			t.Errorf("the create ended after %s; timeouts.create is %s", c.took, createTimeout)
+		}
+	}
+}
+
+// TestAccTimeout_stuckTask gives a create 5 s while its task never
+// finishes: the create ends at the timeout with an error that names the
+// timeout, says the peering's ID is not known and nothing was saved, and how
+// to allow more time. The simulator never runs the task, so no peering
+// exists and the state stays empty; a later create (faults cleared) works.
+func TestAccTimeout_stuckTask(t *testing.T) {
+	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 3, Faults: cloudsim.Faults{StuckTasks: true}})
+	timed := &timedCreate{log: log}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             checkNoPeerings(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.Config(srv, timeoutPeering),
+				ExpectError: phrases(
+					"Creating Pro peering on subscription 1001 failed",
+					"did not finish within 5s (timeouts.create)",
+					"had not finished, so the peering's ID is not known and nothing was saved in state",
+					`Allow more time with timeouts { create = "60m" }`),
+			},
+			{
+				PreConfig: func() {
+					timed.stop(t)()
+					if n := len(srv.Peerings()); n != 0 {
+						t.Errorf("the stuck task made %d peerings", n)
+					}
+					srv.SetFaults(cloudsim.Faults{})
+				},
+				Config: acctest.Config(srv, timeoutPeering),
+				Check: func(s *terraform.State) error {
+					if n := len(srv.Peerings()); n != 1 {
+						return fmt.Errorf("the simulator holds %d peerings, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccTimeout_peeringNeverLeavesInitiatingRequest gives a create 5 s
+// while its peering stays initiating-request: the create task completed, so
+// the ID is known and was saved before the wait. The create ends at the
+// timeout with an error saying the peering is in state and tainted; the next
+// plan shows the tainted peering replaced, and applying it deletes the old
+// peering before making the new one, so two never exist at once.
+func TestAccTimeout_peeringNeverLeavesInitiatingRequest(t *testing.T) {
+	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 5, Faults: cloudsim.Faults{HoldTransitions: true}})
+	timed := &timedCreate{log: log}
+	var firstID int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             checkNoPeerings(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.Config(srv, timeoutPeering),
+				ExpectError: phrases(
+					"Creating Pro peering 1001/",
+					"did not finish within 5s (timeouts.create)",
+					`the peering's last status was "initiating-request"`,
+					"is saved in state, marked tainted: the next apply replaces it"),
+			},
+			{
+				PreConfig: func() {
+					timed.stop(t)()
+					ps := srv.Peerings()
+					if len(ps) != 1 {
+						t.Fatalf("the simulator holds %d peerings, want 1", len(ps))
+					}
+					firstID = ps[0].ID
+					srv.SetFaults(cloudsim.Faults{})
+				},
+				Config: acctest.Config(srv, timeoutPeering),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(timeoutAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				Check: func(s *terraform.State) error {
+					ps := srv.Peerings()
+					if len(ps) != 1 || ps[0].ID == firstID {
+						return fmt.Errorf("the simulator holds %+v; want one peering other than %d", ps, firstID)
+					}
+					if got, want := s.RootModule().Resources[timeoutAddr].Primary.ID, fmt.Sprintf("1001/%d", ps[0].ID); got != want {
+						return fmt.Errorf("state holds %s, want %s", got, want)
+					}
+					if st := srv.Stats(); st.MaxConcurrentPeeringsPerVPC != 1 {
+						return fmt.Errorf("MaxConcurrentPeeringsPerVPC = %d: two peerings of the VPC existed at once", st.MaxConcurrentPeeringsPerVPC)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// checkNoPeerings is a CheckDestroy that wants the simulator empty.
+func checkNoPeerings(srv *cloudsim.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := srv.Peerings(); len(left) != 0 {
+			return fmt.Errorf("%d peerings left after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// phrases matches an error holding each phrase in order, whatever line
+// breaks Terraform's wrapping put between their words.
+func phrases(ps ...string) *regexp.Regexp {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
