@@ -12,7 +12,7 @@ import (
 
 // Run "go generate" to format example configurations and regenerate the docs.
 //go:generate terraform fmt -recursive ./examples/
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-name rediscloud
+//go:generate tfplugindocs generate --provider-name rediscloud
 
 // version is set at build time through -ldflags "-X main.version=...".
 var version = "dev"

@@ -179,7 +179,14 @@ func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Di
 		cidrs, d = b.wantedCIDRs(ctx)
 		diags.Append(d...)
 	}
+	prior, priorSet := b.VPCCidr, b.VPCCidrs
 	b.VPCCidrs, b.VPCCidr = cidrValues(cidrs)
+	// Redis's own provider stored one of several CIDRs in vpc_cidr: keep it
+	// while the CIDRs are the ones it was stored with, so that a migrated
+	// state plans no change.
+	if len(cidrs) > 1 && b.VPCCidrs.Equal(priorSet) && !prior.IsNull() && !prior.IsUnknown() && slices.Contains(cidrs, prior.ValueString()) {
+		b.VPCCidr = prior
+	}
 	return diags
 }
 

@@ -108,6 +108,17 @@ func (cidrFromSetModifier) PlanModifyString(ctx context.Context, req planmodifie
 			return
 		}
 	}
+	// Redis's own provider stored one of several CIDRs here; keep it while
+	// the CIDRs stay the same (as setFromPeering does) rather than plan a
+	// cosmetic update of a migrated state.
+	if len(elems) > 1 && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
+		var stateSet types.Set
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("vpc_cidrs"), &stateSet)...)
+		if stateSet.Equal(set) {
+			resp.PlanValue = req.StateValue
+			return
+		}
+	}
 	resp.PlanValue = types.StringNull()
 }
 

@@ -69,7 +69,8 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 		},
 		"vpc_cidr": schema.StringAttribute{
 			MarkdownDescription: "AWS only: the VPC's CIDR block that Redis Cloud routes to, such as `10.0.0.0/16`. Set this or `vpc_cidrs`, not both. " +
-				"When `vpc_cidrs` is set, this holds its single CIDR if it has exactly one, and is null otherwise. Changed in place.",
+				"When `vpc_cidrs` is set, this holds its single CIDR if it has exactly one, and is null otherwise " +
+				"(state moved over from Redis's own provider keeps the one CIDR it stored here until the CIDRs change). Changed in place.",
 			Optional:      true,
 			Computed:      true,
 			Validators:    []validator.String{cidrValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},

@@ -1,0 +1,235 @@
+package examples_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+)
+
+type workspace = cliharness.Workspace
+
+// providerDir holds the provider binary built once by TestMain; it is empty
+// when acceptance tests are off.
+var providerDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TF_ACC") != "" {
+		dir, err := os.MkdirTemp("", "examples-provider-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		_, err = cliharness.BuildProvider(ctx, dir, "0.0.0-examples")
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		providerDir = dir
+	}
+	return m.Run()
+}
+
+// ourRequirement is this provider's requirement, for configurations that do
+// not declare it.
+var ourRequirement = fmt.Sprintf(`terraform {
+  required_providers {
+    rediscloud = {
+      source = %q
+    }
+  }
+}
+`, cliharness.ProviderSource)
+
+// engine is the CLI the tests run.
+type engine struct {
+	path    string
+	version string
+	host    string // registry.terraform.io or registry.opentofu.org
+}
+
+var (
+	engineOnce sync.Once
+	engineVal  engine
+	engineErr  error
+)
+
+// cliEngine finds the CLI and tells Terraform from OpenTofu by its version
+// output.
+func cliEngine(t *testing.T) engine {
+	t.Helper()
+	engineOnce.Do(func() {
+		path, err := cliharness.TerraformPath()
+		if err != nil {
+			engineErr = err
+			return
+		}
+		cmd := exec.Command(path, "version")
+		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/dev/null")
+		out, err := cmd.Output()
+		if err != nil {
+			engineErr = fmt.Errorf("%s version: %w", path, err)
+			return
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+		engineVal = engine{path: path, version: first, host: "registry.terraform.io"}
+		if strings.Contains(strings.ToLower(string(out)), "tofu") {
+			engineVal.host = "registry.opentofu.org"
+		}
+	})
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	return engineVal
+}
+
+func (e engine) ourProvider() string { return e.host + "/" + cliharness.ProviderSource }
+
+// newWorkspace is an empty workspace for the engine.
+func newWorkspace(t *testing.T, e engine) *workspace {
+	t.Helper()
+	acctest.PreCheck(t)
+	if providerDir == "" {
+		t.Fatal("the provider was not built")
+	}
+	ws, err := cliharness.NewWorkspace(t.TempDir(), e.path, providerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// copyFolder copies a folder's configuration files into the workspace.
+func copyFolder(t *testing.T, f *folder, ws *workspace) {
+	t.Helper()
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		switch filepath.Ext(e.Name()) {
+		case ".tf", ".tfvars":
+			b, err := os.ReadFile(filepath.Join(f.dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ws.WriteFile(e.Name(), string(b)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// pointAtSim adds what a copied folder needs to run against srv: this
+// provider's requirement when the folder does not declare it, and the
+// simulator's URL and keys, as an override of the folder's provider block
+// when it has one.
+func pointAtSim(t *testing.T, f *folder, ws *workspace, srv *cloudsim.Server) {
+	t.Helper()
+	if !f.hasRequirement {
+		if err := ws.WriteFile("zz_sim_terraform.tf", ourRequirement); err != nil {
+			t.Fatal(err)
+		}
+	}
+	block := fmt.Sprintf(`provider "rediscloud" {
+  url        = %q
+  api_key    = %q
+  secret_key = %q
+}
+`, srv.URL(), acctest.APIKey, acctest.SecretKey)
+	name := "zz_sim_provider.tf"
+	if f.hasProviderBlock {
+		// Merged into the folder's own provider block.
+		name = "provider_override.tf"
+	}
+	if err := ws.WriteFile(name, block); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runCode runs the CLI and returns its output and exit code; err is set only
+// when the CLI could not be run at all.
+func runCode(ctx context.Context, ws *workspace, args ...string) (string, int, error) {
+	out, err := ws.Command(ctx, nil, args...).CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode(), nil
+	}
+	return string(out), 0, err
+}
+
+// mustRun runs the CLI and fails the test on a non-zero exit.
+func mustRun(ctx context.Context, t *testing.T, ws *workspace, args ...string) string {
+	t.Helper()
+	out, err := ws.Run(ctx, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fixtureSeed is the simulator's default account plus the subscriptions the
+// data source examples name, as a reader's account would hold them.
+func fixtureSeed() *cloudsim.Seed {
+	s := cloudsim.DefaultSeed()
+	s.Subscriptions = append(s.Subscriptions,
+		cloudsim.SeedSubscription{ID: 1234, Name: "docs-pro-aws", Provider: cloudsim.ProviderAWS, DeploymentType: cloudsim.DeploymentSingleRegion,
+			Regions: []cloudsim.SeedRegion{{Region: "us-east-1", DeploymentCIDR: "10.2.0.0/24"}}},
+		cloudsim.SeedSubscription{ID: 5678, Name: "docs-pro-gcp", Provider: cloudsim.ProviderGCP, DeploymentType: cloudsim.DeploymentSingleRegion,
+			Regions: []cloudsim.SeedRegion{{Region: "us-central1", DeploymentCIDR: "10.3.0.0/24"}}},
+	)
+	return s
+}
+
+// fixturePeerings exist before an example runs: the peerings the data
+// source examples look up (by ID, VPC and GCP network), and some of every
+// kind and status so that their outputs are not empty.
+var fixturePeerings = []cloudsim.PeeringInfo{
+	{ID: 501, SubscriptionID: 1234, Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890",
+		CIDRs: []string{"172.31.0.0/16"}, Status: "pending-acceptance"},
+	{SubscriptionID: 1234, Region: "us-west-2", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67891",
+		CIDRs: []string{"172.32.0.0/16", "172.33.0.0/16"}, Status: "active"},
+	{SubscriptionID: 5678, GCPProjectID: "my-gcp-project", GCPNetworkName: "default", Status: "inactive"},
+	{SubscriptionID: 5678, GCPProjectID: "other-project", GCPNetworkName: "default", Status: "active"},
+	{SubscriptionID: 2001, SourceRegion: "us-east-1", DestinationRegion: "us-east-1", AWSAccountID: "123456789012",
+		VPCID: "vpc-0b1c2d3e4f5a67890", CIDRs: []string{"172.40.0.0/16"}, Status: "active"},
+	{SubscriptionID: 2001, SourceRegion: "eu-west-1", DestinationRegion: "eu-west-1", AWSAccountID: "123456789012",
+		VPCID: "vpc-0b1c2d3e4f5a67891", CIDRs: []string{"172.41.0.0/16"}, Status: "pending-acceptance"},
+	{SubscriptionID: 2002, SourceRegion: "europe-west1", GCPProjectID: "my-gcp-project", GCPNetworkName: "app", Status: "active"},
+}
+
+// fixtureSim starts a simulator holding the fixture and returns the IDs of
+// the fixture's peerings.
+func fixtureSim(t *testing.T) (*cloudsim.Server, map[int]bool) {
+	t.Helper()
+	srv := acctest.NewSim(t, cloudsim.Options{Seed: fixtureSeed()})
+	ids := map[int]bool{}
+	for _, p := range fixturePeerings {
+		id, err := srv.AddPeering(p)
+		if err != nil {
+			t.Fatalf("adding fixture peering %+v: %v", p, err)
+		}
+		ids[id] = true
+	}
+	return srv, ids
+}
