@@ -30,7 +30,7 @@ func TestExamplesFormatted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if code != 0 {
-		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e.version, code, out)
+		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e.Version, code, out)
 	}
 }
 
@@ -74,7 +74,7 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 func TestExamplesApply(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	t.Logf("engine: %s (%s)", e.version, e.path)
+	t.Logf("engine: %s (%s)", e.Version, e.Path)
 	folders := loadFolders(t)
 
 	ran := map[string]bool{}

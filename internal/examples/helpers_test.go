@@ -7,10 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
@@ -24,27 +21,7 @@ type workspace = cliharness.Workspace
 var providerDir string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	if os.Getenv("TF_ACC") != "" {
-		dir, err := os.MkdirTemp("", "examples-provider-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		_, err = cliharness.BuildProvider(ctx, dir, "0.0.0-examples")
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		providerDir = dir
-	}
-	return m.Run()
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-examples"))
 }
 
 // ourRequirement is this provider's requirement, for configurations that do
@@ -59,48 +36,17 @@ var ourRequirement = fmt.Sprintf(`terraform {
 `, cliharness.ProviderSource)
 
 // engine is the CLI the tests run.
-type engine struct {
-	path    string
-	version string
-	host    string // registry.terraform.io or registry.opentofu.org
-}
+type engine = cliharness.Engine
 
-var (
-	engineOnce sync.Once
-	engineVal  engine
-	engineErr  error
-)
-
-// cliEngine finds the CLI and tells Terraform from OpenTofu by its version
-// output.
+// cliEngine finds the CLI and tells Terraform from OpenTofu.
 func cliEngine(t *testing.T) engine {
 	t.Helper()
-	engineOnce.Do(func() {
-		path, err := cliharness.TerraformPath()
-		if err != nil {
-			engineErr = err
-			return
-		}
-		cmd := exec.Command(path, "version")
-		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/dev/null")
-		out, err := cmd.Output()
-		if err != nil {
-			engineErr = fmt.Errorf("%s version: %w", path, err)
-			return
-		}
-		first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-		engineVal = engine{path: path, version: first, host: "registry.terraform.io"}
-		if strings.Contains(strings.ToLower(string(out)), "tofu") {
-			engineVal.host = "registry.opentofu.org"
-		}
-	})
-	if engineErr != nil {
-		t.Fatal(engineErr)
+	e, err := cliharness.DetectEngine()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return engineVal
+	return e
 }
-
-func (e engine) ourProvider() string { return e.host + "/" + cliharness.ProviderSource }
 
 // newWorkspace is an empty workspace for the engine.
 func newWorkspace(t *testing.T, e engine) *workspace {
@@ -109,7 +55,7 @@ func newWorkspace(t *testing.T, e engine) *workspace {
 	if providerDir == "" {
 		t.Fatal("the provider was not built")
 	}
-	ws, err := cliharness.NewWorkspace(t.TempDir(), e.path, providerDir)
+	ws, err := cliharness.NewWorkspace(t.TempDir(), e.Path, providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,9 +65,9 @@ func loadSchema(ctx context.Context, t *testing.T, e engine) *providerSchema {
 	if err := json.Unmarshal(out, &all); err != nil {
 		t.Fatalf("decoding providers schema -json: %v", err)
 	}
-	s := all.ProviderSchemas[e.ourProvider()]
+	s := all.ProviderSchemas[e.OurProvider()]
 	if s == nil || len(s.Resources) == 0 {
-		t.Fatalf("no schema for %s in:\n%s", e.ourProvider(), out)
+		t.Fatalf("no schema for %s in:\n%s", e.OurProvider(), out)
 	}
 	return s
 }

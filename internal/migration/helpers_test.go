@@ -3,13 +3,9 @@ package migration_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
@@ -20,77 +16,22 @@ import (
 var providerDir string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	if os.Getenv("TF_ACC") != "" {
-		dir, err := os.MkdirTemp("", "migration-provider-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		_, err = cliharness.BuildProvider(ctx, dir, "0.0.0-migration")
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		providerDir = dir
-	}
-	return m.Run()
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-migration"))
 }
 
 type workspace = cliharness.Workspace
 
-// engine is the CLI the tests run and the registry host it resolves
-// unqualified provider sources to.
-type engine struct {
-	path    string
-	version string // first line of `version`
-	host    string // registry.terraform.io or registry.opentofu.org
-}
+// engine is the CLI the tests run.
+type engine = cliharness.Engine
 
-var (
-	engineOnce sync.Once
-	engineVal  engine
-	engineErr  error
-)
-
-// cliEngine finds the CLI (TF_ACC_TERRAFORM_PATH, bin/terraform, PATH) and
-// tells Terraform from OpenTofu by its version output.
+// cliEngine finds the CLI and tells Terraform from OpenTofu.
 func cliEngine(t *testing.T) engine {
 	t.Helper()
-	engineOnce.Do(func() {
-		path, err := cliharness.TerraformPath()
-		if err != nil {
-			engineErr = err
-			return
-		}
-		cmd := exec.Command(path, "version")
-		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/dev/null")
-		out, err := cmd.Output()
-		if err != nil {
-			engineErr = fmt.Errorf("%s version: %w", path, err)
-			return
-		}
-		first, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-		engineVal = engine{path: path, version: first, host: "registry.terraform.io"}
-		if strings.Contains(strings.ToLower(string(out)), "tofu") {
-			engineVal.host = "registry.opentofu.org"
-		}
-	})
-	if engineErr != nil {
-		t.Fatal(engineErr)
+	e, err := cliharness.DetectEngine()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return engineVal
-}
-
-// ourProvider is this provider's full address for the engine.
-func (e engine) ourProvider() string {
-	return e.host + "/" + cliharness.ProviderSource
+	return e
 }
 
 // newWorkspace is a workspace for the engine whose provider settings come
@@ -101,7 +42,7 @@ func newWorkspace(t *testing.T, e engine, url string) *cliharness.Workspace {
 	if providerDir == "" {
 		t.Fatal("the provider was not built")
 	}
-	ws, err := cliharness.NewWorkspace(t.TempDir(), e.path, providerDir)
+	ws, err := cliharness.NewWorkspace(t.TempDir(), e.Path, providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -249,7 +249,7 @@ const (
 func TestMigrationFromOfficialProvider(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	t.Logf("engine: %s (%s)", e.version, e.path)
+	t.Logf("engine: %s (%s)", e.Version, e.Path)
 	official := loadOfficialState(t)
 	for _, c := range migrationCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -285,11 +285,11 @@ func TestMigrationFromOfficialProvider(t *testing.T) {
 			}
 
 			// Step 2: the provider address in state.
-			out := mustRun(ctx, t, ws, "state", "replace-provider", "-auto-approve", "-no-color", officialProvider, e.ourProvider())
+			out := mustRun(ctx, t, ws, "state", "replace-provider", "-auto-approve", "-no-color", officialProvider, e.OurProvider())
 			if !strings.Contains(out, "Successfully replaced provider") {
 				t.Fatalf("state replace-provider:\n%s", out)
 			}
-			checkStateProvider(t, ws, e.ourProvider(), len(st.Resources))
+			checkStateProvider(t, ws, e.OurProvider(), len(st.Resources))
 
 			// Step 3: the plan has nothing to do, whether it refreshes
 			// first (the default) or plans from the migrated state alone.

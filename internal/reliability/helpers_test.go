@@ -1,7 +1,6 @@
 package reliability_test
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -24,27 +23,7 @@ var providerDir string
 // TestMain builds the provider binary the CLI tests run, once, when
 // acceptance tests are on.
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	if os.Getenv("TF_ACC") != "" {
-		dir, err := os.MkdirTemp("", "reliability-provider-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		_, err = cliharness.BuildProvider(ctx, dir, "0.0.0-reliability")
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		providerDir = dir
-	}
-	return m.Run()
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-reliability"))
 }
 
 // simLog receives the simulator's log lines. It counts the faults the
