@@ -5,6 +5,7 @@ package acctest
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,10 +63,12 @@ func NewSim(t *testing.T, opts cloudsim.Options) *cloudsim.Server {
 
 // ProviderConfig is the terraform and provider blocks pointing at srv.
 func ProviderConfig(srv *cloudsim.Server) string {
-	return providerConfig(srv.URL())
+	return ProviderConfigURL(srv.URL())
 }
 
-func providerConfig(url string) string {
+// ProviderConfigURL is the terraform and provider blocks for the API at url,
+// with extra provider settings (raw HCL lines).
+func ProviderConfigURL(url string, extra ...string) string {
 	return fmt.Sprintf(`
 terraform {
   required_providers {
@@ -79,8 +82,9 @@ provider "rediscloud" {
   url        = %q
   api_key    = %q
   secret_key = %q
+  %s
 }
-`, Namespace+"/rediscloud", url, APIKey, SecretKey)
+`, Namespace+"/rediscloud", url, APIKey, SecretKey, strings.Join(extra, "\n  "))
 }
 
 // Config joins the provider configuration and resource blocks.
@@ -91,5 +95,20 @@ func Config(srv *cloudsim.Server, blocks ...string) string {
 // ConfigURL joins a provider configuration for the API at url (for tests
 // that put something between the provider and the simulator) and blocks.
 func ConfigURL(url string, blocks ...string) string {
-	return providerConfig(url) + "\n" + strings.Join(blocks, "\n")
+	return ProviderConfigURL(url) + "\n" + strings.Join(blocks, "\n")
+}
+
+// Wrapped matches fragments that must appear in this order in a diagnostic.
+// Terraform wraps diagnostics to the terminal width, so every space of a
+// fragment matches any run of white space.
+func Wrapped(fragments ...string) *regexp.Regexp {
+	quoted := make([]string, len(fragments))
+	for i, f := range fragments {
+		words := strings.Fields(f)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }

@@ -103,20 +103,7 @@ var (
 	}
 )
 
-// msg builds a regexp from literal fragments that must appear in this order.
-// Terraform wraps diagnostics to the terminal width, so every space of a
-// fragment matches any run of white space.
-func msg(fragments ...string) *regexp.Regexp {
-	quoted := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
-}
+var msg = acctest.Wrapped
 
 // providerBlock is a provider configuration for srv with extra settings
 // (raw HCL lines) and, when url is not empty, another URL.
@@ -124,22 +111,7 @@ func providerBlock(srv *cloudsim.Server, url string, extra ...string) string {
 	if url == "" {
 		url = srv.URL()
 	}
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    rediscloud = {
-      source = %q
-    }
-  }
-}
-
-provider "rediscloud" {
-  url        = %q
-  api_key    = %q
-  secret_key = %q
-  %s
-}
-`, acctest.Namespace+"/rediscloud", url, acctest.APIKey, acctest.SecretKey, strings.Join(extra, "\n  "))
+	return acctest.ProviderConfigURL(url, extra...)
 }
 
 // badInput is one invalid configuration or import ID.

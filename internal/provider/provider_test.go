@@ -34,19 +34,7 @@ resource "rediscloud_subscription_peering" "test" {
 }
 `
 
-// words matches text whose spaces may be any run of white space: Terraform
-// wraps diagnostics to the terminal width.
-func words(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		ws := strings.Fields(f)
-		for j, w := range ws {
-			ws[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(ws, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
+var words = acctest.Wrapped
 
 // providerConfig is the terraform block and a provider block holding the
 // given settings (raw HCL lines).
