@@ -65,7 +65,9 @@ func DetectEngine() (Engine, error) {
 			engineErr = err
 			return
 		}
-		cmd := exec.Command(path, "version")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, path, "version")
 		cmd.Env = append(cleanEnv(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/dev/null")
 		out, err := cmd.Output()
 		if err != nil {

@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -49,7 +50,7 @@ func TestControlPeerings(t *testing.T) {
 		{ID: gcp, SubscriptionID: 2002, Kind: "active-active", Provider: "GCP", Status: "initiating-request",
 			SourceRegion: "us-central1", CIDRs: []string{}, GCPProjectID: "my-project", GCPNetworkName: "my-vpc"},
 	}
-	if got, _ := json.Marshal(list); string(got) != string(mustJSON(want)) {
+	if got, _ := json.Marshal(list); !bytes.Equal(got, mustJSON(want)) {
 		t.Errorf("peerings\n got %s\nwant %s", got, mustJSON(want))
 	}
 	raw := string(h.control("GET", "/__sim/peerings", "").body)
@@ -245,7 +246,7 @@ func TestControlStats(t *testing.T) {
 		"GET /v1/tasks":   3,
 		"PATCH /v1/tasks": 1,
 	}
-	if got, want := mustJSON(st.Requests), mustJSON(wantReq); string(got) != string(want) {
+	if got, want := mustJSON(st.Requests), mustJSON(wantReq); !bytes.Equal(got, want) {
 		t.Errorf("requests\n got %s\nwant %s", got, want)
 	}
 	if st.TotalRequests != 15 || st.Throttled != 1 || st.InjectedFaults != 1 || st.TasksCreated != 4 ||

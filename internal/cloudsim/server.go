@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -28,7 +29,7 @@ func StartOn(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

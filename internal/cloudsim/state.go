@@ -47,10 +47,10 @@ type subscription struct {
 	regions        []*region
 }
 
-func (s *subscription) activeActive() bool { return s.deploymentType == DeploymentActiveActive }
+func (sub *subscription) activeActive() bool { return sub.deploymentType == DeploymentActiveActive }
 
-func (s *subscription) region(name string) *region {
-	for _, r := range s.regions {
+func (sub *subscription) region(name string) *region {
+	for _, r := range sub.regions {
 		if r.name == name {
 			return r
 		}

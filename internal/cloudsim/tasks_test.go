@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -264,7 +265,7 @@ func TestCommandTypes(t *testing.T) {
 	st := h.sim.Stats()
 	got, _ := json.Marshal(st.TasksByCommand)
 	wantJSON, _ := json.Marshal(want)
-	if string(got) != string(wantJSON) || st.TasksCreated != 8 {
+	if !bytes.Equal(got, wantJSON) || st.TasksCreated != 8 {
 		t.Errorf("tasksByCommand %s, want %s (total %d)", got, wantJSON, st.TasksCreated)
 	}
 }

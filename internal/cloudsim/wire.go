@@ -309,8 +309,8 @@ func exactKeys(data []byte, t reflect.Type) error {
 	switch t.Kind() {
 	case reflect.Struct:
 		var obj map[string]json.RawMessage
-		if json.Unmarshal(data, &obj) != nil || obj == nil {
-			return nil // not an object (e.g. null); Decode already judged it
+		if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
+			return nil //nolint:nilerr // not an object (e.g. null): Decode already judged it
 		}
 		fields := map[string]reflect.Type{}
 		for f := range t.Fields() {
@@ -331,8 +331,8 @@ func exactKeys(data []byte, t reflect.Type) error {
 		}
 	case reflect.Slice, reflect.Array:
 		var items []json.RawMessage
-		if json.Unmarshal(data, &items) != nil {
-			return nil
+		if err := json.Unmarshal(data, &items); err != nil {
+			return nil //nolint:nilerr // not an array: Decode already judged it
 		}
 		for _, raw := range items {
 			if err := exactKeys(raw, t.Elem()); err != nil {

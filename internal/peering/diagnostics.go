@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -70,9 +71,9 @@ func (o operation) describe(err error, next string) string {
 		switch {
 		case rediscloud.IsUnauthorized(err):
 			b.WriteString("\nCheck the provider's api_key and secret_key (or REDISCLOUD_ACCESS_KEY and REDISCLOUD_SECRET_KEY), and that the key may be used from this address.")
-		case he.StatusCode == 404:
+		case he.StatusCode == http.StatusNotFound:
 			fmt.Fprintf(&b, "\nCheck that subscription %d exists in the account of these API keys.", o.sub)
-		case he.StatusCode == 429:
+		case he.StatusCode == http.StatusTooManyRequests:
 			b.WriteString("\nThe account's request limit was still exceeded after retrying; lower requests_per_minute if other tools share this key.")
 		}
 	case errors.As(err, &se):

@@ -199,7 +199,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("%s is not a valid URL: %v", shownURL(raw), err)
+		return nil, fmt.Errorf("%s is not a valid URL: %w", shownURL(raw), err)
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("%s is not an absolute URL; expected a form such as %s", shownURL(raw), DefaultBaseURL)

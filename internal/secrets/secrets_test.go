@@ -24,7 +24,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,38 +87,12 @@ func (c *secretChecker) check(where, text string) {
 	}
 }
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
-// providerBinary builds the provider once for every test of the package.
-func providerBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "rediscloud-secrets-provider-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binDir = dir
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		_, buildErr = cliharness.BuildProvider(ctx, dir, "")
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binDir
-}
+// providerDir holds the provider binary built once by TestMain when
+// acceptance tests are on.
+var providerDir string
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
-	os.Exit(code)
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-secrets"))
 }
 
 func newWorkspace(t *testing.T) *cliharness.Workspace {
@@ -128,7 +101,7 @@ func newWorkspace(t *testing.T) *cliharness.Workspace {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := cliharness.NewWorkspace(t.TempDir(), tf, providerBinary(t))
+	ws, err := cliharness.NewWorkspace(t.TempDir(), tf, providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}
