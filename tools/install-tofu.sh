@@ -20,7 +20,14 @@ mkdir -p "${bin_dir}"
 bin_dir="$(cd "${bin_dir}" && pwd)"
 tofu="${bin_dir}/tofu"
 
-if [[ -x "${tofu}" ]] && "${tofu}" version 2>/dev/null | head -n 1 | grep -qx "OpenTofu ${version}"; then
+# First line of `tofu version`, e.g. "OpenTofu v1.10.6" (empty if absent).
+installed_version() {
+	local out
+	out="$("${tofu}" version 2>/dev/null || true)"
+	echo "${out%%$'\n'*}"
+}
+
+if [[ -x "${tofu}" && "$(installed_version)" == "OpenTofu ${version}" ]]; then
 	exit 0
 fi
 
@@ -49,5 +56,8 @@ chmod -R u+w "${work}"
 )
 mv -f "${tofu}.tmp" "${tofu}"
 
-"${tofu}" version | head -n 1
+if [[ "$(installed_version)" != "OpenTofu ${version}" ]]; then
+	echo "install-tofu: ${tofu} reports \"$(installed_version)\", want OpenTofu ${version}" >&2
+	exit 1
+fi
 echo "==> OpenTofu ${version} built in $((SECONDS - start))s"
