@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -133,4 +134,5 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		diags.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
 	diags.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(formatID(sub, p.ID)))...)
+	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(sub, p.ID), "status": p.Status})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -227,6 +228,7 @@ func (d *peeringsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	diags.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(peeringsID(d.spec.kind, sub, f)))...)
 	diags.Append(resp.State.SetAttribute(ctx, path.Root("peerings"), list)...)
+	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
 }
 
 // checkSourceRegion returns why source_region is not a region of the

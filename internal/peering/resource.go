@@ -183,6 +183,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	tflog.Info(ctx, "read peering", map[string]any{"id": formatID(sub, id), "status": p.Status})
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -1,0 +1,109 @@
+package peering
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+func TestParseID(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		sub, id int
+	}{{"1001/500", 1001, 500}, {" 2001/7\n", 2001, 7}} {
+		sub, id, err := parseID(c.in)
+		if err != nil || sub != c.sub || id != c.id {
+			t.Errorf("parseID(%q) = %d, %d, %v; want %d, %d", c.in, sub, id, err, c.sub, c.id)
+		}
+	}
+	for _, in := range []string{"", "1001", "1001/", "/5", "abc/5", "1001/x", "1001/5/6", "-1/5", "0/5", "1001/0", "+1/5", "1001/ 5", "1e3/5"} {
+		if _, _, err := parseID(in); err == nil || !strings.Contains(err.Error(), "<subscription_id>/<peering_id>") {
+			t.Errorf("parseID(%q) = %v; want an error naming the expected form", in, err)
+		}
+	}
+}
+
+// FuzzParseID checks that import IDs never panic the parser and that what it
+// accepts is positive and round-trips through formatID.
+func FuzzParseID(f *testing.F) {
+	for _, s := range []string{"1001/500", "2002/503", "1001", "1001/", "abc/5", "1001/5/6", "-1/5", "99999999999999999999/1", "1/2\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		sub, id, err := parseID(in)
+		if err != nil {
+			return
+		}
+		if sub <= 0 || id <= 0 {
+			t.Fatalf("parseID(%q) accepted non-positive IDs %d/%d", in, sub, id)
+		}
+		// Leading zeros are accepted and normalised away; what is stored
+		// must parse back to the same peering.
+		if s2, i2, err := parseID(formatID(sub, id)); err != nil || s2 != sub || i2 != id {
+			t.Fatalf("parseID(%q) = %d/%d, which does not round-trip: %d/%d, %v", in, sub, id, s2, i2, err)
+		}
+	})
+}
+
+func TestCIDRValuesAndSetFromPeering(t *testing.T) {
+	ctx := context.Background()
+	m := &proModel{}
+	m.VPCCidrs = types.SetNull(types.StringType)
+	p := &rediscloud.Peering{ID: 501, SubscriptionID: 1001, Provider: rediscloud.ProviderAWS, Status: rediscloud.StatusPendingAcceptance,
+		Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", AWSPeeringID: "pcx-0123456789abcdef0",
+		CIDRs: []string{"172.31.0.0/16", "172.32.0.0/16"}}
+	if diags := setFromPeering(ctx, m, p); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.ID.ValueString() != "1001/501" || m.PeeringID.ValueInt64() != 501 || m.SubscriptionID.ValueString() != strconv.Itoa(1001) {
+		t.Errorf("identity: %v %v %v", m.ID, m.PeeringID, m.SubscriptionID)
+	}
+	if !m.VPCCidr.IsNull() || len(m.VPCCidrs.Elements()) != 2 {
+		t.Errorf("several CIDRs: vpc_cidr %v, vpc_cidrs %v", m.VPCCidr, m.VPCCidrs)
+	}
+	if !m.GCPProjectID.IsNull() || m.Region.ValueString() != "us-east-1" {
+		t.Errorf("cloud fields: gcp_project_id %v, region %v", m.GCPProjectID, m.Region)
+	}
+	// One CIDR fills both attributes.
+	p.CIDRs = []string{"172.31.0.0/16"}
+	m2 := &proModel{}
+	m2.VPCCidrs = types.SetNull(types.StringType)
+	if diags := setFromPeering(ctx, m2, p); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m2.VPCCidr.ValueString() != "172.31.0.0/16" || len(m2.VPCCidrs.Elements()) != 1 {
+		t.Errorf("one CIDR: vpc_cidr %v, vpc_cidrs %v", m2.VPCCidr, m2.VPCCidrs)
+	}
+	// Inputs the API does not echo keep their configured value.
+	m2.AWSAccountID = types.StringValue("123456789012")
+	p.AWSAccountID, p.Region = "", ""
+	m2.Region = types.StringValue("us-east-1")
+	if diags := setFromPeering(ctx, m2, p); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m2.AWSAccountID.ValueString() != "123456789012" || m2.Region.ValueString() != "us-east-1" {
+		t.Errorf("unechoed inputs lost: aws_account_id %v, region %v", m2.AWSAccountID, m2.Region)
+	}
+}
+
+func TestCheckCIDR(t *testing.T) {
+	for in, wantSubstr := range map[string]string{
+		"10.0.0.0/16":    "",
+		"10.0.0.1/16":    `did you mean "10.0.0.0/16"`,
+		"10.0.0.0":       "CIDR notation",
+		"fd00::/8":       "IPv4",
+		"300.0.0.0/8":    "CIDR notation",
+		"10.0.0.0/33":    "CIDR notation",
+		"192.168.1.0/24": "",
+	} {
+		got := checkCIDR(in)
+		if (wantSubstr == "") != (got == "") || !strings.Contains(got, wantSubstr) {
+			t.Errorf("checkCIDR(%q) = %q; want %q", in, got, wantSubstr)
+		}
+	}
+}
