@@ -5,7 +5,7 @@
 // the median of several runs. See BENCHMARKS.md for the scenarios and the
 // latest results.
 //
-//	go run ./internal/cmd/bench [-runs 3] [-only 2,4] [-update BENCHMARKS.md]
+//	go run ./internal/cmd/bench [-runs 3] [-only 2,4] [-update BENCHMARKS.md,README.md]
 //
 // Every run gets a fresh simulator process and a fresh working directory, so
 // runs neither share state nor a rate-limit window.
@@ -34,7 +34,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
 	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,5,6); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
-	update := flag.String("update", "", "also write the table into this Markdown file, between its bench markers")
+	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), between their bench markers")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
 	providerLog := flag.Bool("provider-log", false, "write the provider's debug log of each measured command to provider.log in its working directory (implies -keep; slows the provider down a little)")
 	flag.Parse()
@@ -105,8 +105,13 @@ func run(ctx context.Context, o options) error {
 	table := renderTable(results, o.runs, tfVersion)
 	fmt.Print(table)
 	fmt.Fprintf(os.Stderr, "total benchmark time %s\n", secs(time.Since(started)))
-	if o.update != "" {
-		return updateMarkdown(o.update, table)
+	for _, path := range strings.Split(o.update, ",") {
+		if path = strings.TrimSpace(path); path == "" {
+			continue
+		}
+		if err := updateMarkdown(path, table); err != nil {
+			return err
+		}
 	}
 	return nil
 }
