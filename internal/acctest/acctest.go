@@ -11,6 +11,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/provider"
@@ -111,4 +113,15 @@ func Wrapped(fragments ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}
+
+// CheckNoPeerings is a CheckDestroy: destroy must leave the simulator
+// without any peering.
+func CheckNoPeerings(srv *cloudsim.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := srv.Peerings(); len(left) != 0 {
+			return fmt.Errorf("%d peerings left after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
 }

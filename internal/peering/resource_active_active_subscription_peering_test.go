@@ -70,16 +70,6 @@ func aaPeerOnlyPeering(t *testing.T, srv *cloudsim.Server) cloudsim.PeeringInfo 
 	return ps[0]
 }
 
-// aaPeerNoPeeringsLeft is a CheckDestroy: destroy must leave nothing behind.
-func aaPeerNoPeeringsLeft(srv *cloudsim.Server) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if ps := srv.Peerings(); len(ps) != 0 {
-			return fmt.Errorf("%d peerings left after destroy: %+v", len(ps), ps)
-		}
-		return nil
-	}
-}
-
 // aaPeerNothingCreated fails the test if anything asked the simulator to
 // create a peering.
 func aaPeerNothingCreated(t *testing.T, srv *cloudsim.Server) {
@@ -262,7 +252,7 @@ func TestAccActiveActivePeering_awsOneCIDR(t *testing.T) {
 	)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps:                    steps,
 	})
 }
@@ -337,7 +327,7 @@ func TestAccActiveActivePeering_awsSeveralCIDRs(t *testing.T) {
 	)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps:                    steps,
 	})
 }
@@ -422,7 +412,7 @@ func TestAccActiveActivePeering_gcp(t *testing.T) {
 	)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps:                    steps,
 	})
 }
@@ -435,7 +425,7 @@ func TestAccActiveActivePeering_acceptAndOutOfBandDelete(t *testing.T) {
 	var firstID int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -528,7 +518,7 @@ resource %[1]q "eu" {
 	us, eu := aaPeerType+".us", aaPeerType+".eu"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(srv, cfg),
@@ -603,7 +593,7 @@ resource %q "test" {
 `, aaPeerType)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(srv, cfg),
@@ -633,7 +623,7 @@ func TestAccActiveActivePeering_wrongSourceRegion(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.Config(srv, aaPeerAWS("ap-south-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`)),
@@ -654,7 +644,7 @@ func TestAccActiveActivePeering_wrongSubscriptionKind(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.Config(srv, strings.Replace(aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`), `"2001"`, `"1001"`, 1)),
@@ -727,7 +717,7 @@ func TestAccActiveActivePeering_taskError(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				// Overlaps the us-east-1 deployment CIDR 10.10.0.0/24.
@@ -747,7 +737,7 @@ func TestAccActiveActivePeering_pendingSubscription(t *testing.T) {
 	var pendingSince time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -781,7 +771,7 @@ func TestAccActiveActivePeering_createTimeoutKeepsID(t *testing.T) {
 	var heldID int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.Config(srv, withTimeout),
@@ -816,7 +806,7 @@ func TestAccActiveActivePeering_destroyAlreadyDeleted(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
@@ -846,7 +836,7 @@ func TestAccActiveActivePeering_stuckCreateTask(t *testing.T) {
 		"\n  timeouts {\n    create = \"2s\"\n  }\n}\n", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.Config(srv, withTimeout),
@@ -879,7 +869,7 @@ func TestAccActiveActivePeering_alreadyExists(t *testing.T) {
 	cfg := acctest.Config(srv, aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             aaPeerNoPeeringsLeft(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

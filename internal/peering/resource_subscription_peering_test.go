@@ -55,12 +55,7 @@ func TestAccSubscriptionPeering_awsOneCIDR(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(srv.Peerings()); n != 0 {
-				return fmt.Errorf("%d peerings left after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(srv, proAWS(`vpc_cidr = "172.31.0.0/16"`)),

@@ -63,15 +63,6 @@ func clearEnv(t *testing.T) {
 	}
 }
 
-func noPeerings(srv *cloudsim.Server) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := len(srv.Peerings()); n != 0 {
-			return fmt.Errorf("%d peerings left after destroy", n)
-		}
-		return nil
-	}
-}
-
 // TestAccProvider_configures creates and destroys a peering through a
 // provider configured in its block: the keys reach the API, which accepts
 // them.
@@ -79,7 +70,7 @@ func TestAccProvider_configures(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             noPeerings(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
 			Config: acctest.Config(srv, gcpPeering),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -167,7 +158,7 @@ func TestAccProvider_keysFromEnvironment(t *testing.T) {
 	t.Setenv(provider.EnvRequestsPerMinute, "1000")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             noPeerings(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
 			Config: providerConfig() + gcpPeering,
 			Check: func(*terraform.State) error {
@@ -192,7 +183,7 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 	t.Setenv(provider.EnvRequestsPerMinute, "not-a-number")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             noPeerings(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
 			Config: providerConfig(
 				fmt.Sprintf("url = %q", srv.URL()),

@@ -70,7 +70,7 @@ func TestAccTimeout_stuckTask(t *testing.T) {
 	timed := &timedCreate{log: log}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             checkNoPeerings(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(srv, timeoutPeering),
@@ -112,7 +112,7 @@ func TestAccTimeout_peeringNeverLeavesInitiatingRequest(t *testing.T) {
 	var firstID int
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             checkNoPeerings(srv),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.Config(srv, timeoutPeering),
@@ -154,16 +154,6 @@ func TestAccTimeout_peeringNeverLeavesInitiatingRequest(t *testing.T) {
 			},
 		},
 	})
-}
-
-// checkNoPeerings is a CheckDestroy that wants the simulator empty.
-func checkNoPeerings(srv *cloudsim.Server) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if left := srv.Peerings(); len(left) != 0 {
-			return fmt.Errorf("%d peerings left after destroy: %+v", len(left), left)
-		}
-		return nil
-	}
 }
 
 // phrases matches an error holding each phrase in order, whatever line
