@@ -39,9 +39,19 @@ func (o operation) describe(err error, next string) string {
 	var b strings.Builder
 	var te *rediscloud.TaskError
 	var he *rediscloud.HTTPError
-	var fe *PeeringFailedError
+	var fe *rediscloud.PeeringFailedError
 	var se *rediscloud.SubscriptionStateError
+	var ue *rediscloud.UnexpectedNotFoundError
+	var sn *rediscloud.SubscriptionNotFoundError
 	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering, and nothing was removed from state.",
+			ue.HTTP.Method, ue.HTTP.URL, ue.Reason)
+		if ue.Hint != "" {
+			fmt.Fprintf(&b, "\n%s.", ue.Hint)
+		}
+	case errors.As(err, &sn):
+		fmt.Fprintf(&b, "Subscription %d does not exist in the account of these API keys: the API's own subscription list does not hold it.", sn.ID)
 	case errors.As(err, &fe):
 		fmt.Fprintf(&b, "Redis Cloud reports the peering as %q. ", fe.Peering.Status)
 		if fe.Peering.Provider == rediscloud.ProviderGCP {
@@ -63,7 +73,7 @@ func (o operation) describe(err error, next string) string {
 			fmt.Fprintf(&b, "\nTask ID: %s.", te.TaskID)
 		}
 	case errors.As(err, &he):
-		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, he.Path)
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, firstNonEmpty(he.URL, he.Path))
 		if body := strings.TrimSpace(he.Body); body != "" {
 			fmt.Fprintf(&b, ": %s", body)
 		}
@@ -71,8 +81,6 @@ func (o operation) describe(err error, next string) string {
 		switch {
 		case rediscloud.IsUnauthorized(err):
 			b.WriteString("\nCheck the provider's api_key and secret_key (or REDISCLOUD_ACCESS_KEY and REDISCLOUD_SECRET_KEY), and that the key may be used from this address.")
-		case he.StatusCode == http.StatusNotFound:
-			fmt.Fprintf(&b, "\nCheck that subscription %d exists in the account of these API keys.", o.sub)
 		case he.StatusCode == http.StatusTooManyRequests:
 			b.WriteString("\nThe account's request limit was still exceeded after retrying; lower requests_per_minute if other tools share this key.")
 		}
@@ -108,6 +116,11 @@ func (o operation) defaultAdvice(err error) string {
 		return o.wrongKindAdvice()
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("Redis Cloud may still be working on it. Run the command again later, or allow more time with a timeouts block (for example timeouts { %s = \"60m\" }).", o.timeoutName)
+	case rediscloud.HasErrorType(err, rediscloud.ErrPeeringNotActive):
+		return "Redis Cloud changes a peering's CIDRs only once it has set the peering up. Wait until its status is pending-acceptance or active " +
+			"(terraform refresh shows it), then apply again."
+	case isTaskUnknown(err):
+		return "The API's task service never showed the task. If this persists, check the API's status page; the request may still be carried out."
 	case rediscloud.IsSubscriptionNotActive(err):
 		return fmt.Sprintf("Another change is being applied to subscription %d. Run the command again once it is active.", o.sub)
 	case rediscloud.IsTransient(err):
@@ -130,4 +143,9 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+func isTaskUnknown(err error) bool {
+	var tu *rediscloud.TaskUnknownError
+	return errors.As(err, &tu)
 }

@@ -82,25 +82,22 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
-	var taskID string
-	res, err := r.client.CreatePeeringWith(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
+	res, err := r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
 		OnTask: func(id string) {
-			taskID = id
 			tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id})
 		},
 		CheckSubscription: func(s *rediscloud.Subscription) error { return r.spec.checkSubscription(s, &creq) },
 	})
-	if err != nil {
+	if err != nil && res.ID == 0 {
 		var ce *configError
+		var ie *rediscloud.CreateIncompleteError
 		switch {
 		case errors.As(err, &ce):
 			resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
 		case rediscloud.IsAlreadyExists(err):
 			op.addError(&resp.Diagnostics, err, r.duplicateAdvice(ctx, sub, &creq))
-		case errors.Is(err, context.DeadlineExceeded) && taskID != "":
-			op.addError(&resp.Diagnostics, err, fmt.Sprintf("The create task %s had not finished, so the peering's ID is not known and nothing was saved in state. "+
-				"If Redis Cloud completes it later, the next apply reports the peering as already existing and tells how to import it. "+
-				"Allow more time with timeouts { create = \"60m\" }.", taskID))
+		case errors.As(err, &ie):
+			op.addError(&resp.Diagnostics, err, r.incompleteAdvice(ie, op))
 		default:
 			op.addError(&resp.Diagnostics, err, "")
 		}
@@ -119,20 +116,46 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	tainted := fmt.Sprintf("The peering exists as %s and is saved in state, marked tainted: the next apply replaces it, "+
+		"or run `terraform untaint` on it to keep it.", formatID(sub, res.ID))
+	if err != nil {
+		// The create was interrupted, and the lookup that followed found
+		// the peering: it is in state, and the run still fails.
+		op.addError(&resp.Diagnostics, err, tainted)
+		return
+	}
 
-	p, err := waitCreated(ctx, r.client, r.spec.kind, sub, res.ID, createdAt)
+	p, err := r.client.WaitPeeringSettled(ctx, r.spec.kind, sub, res.ID, createdAt)
 	if err != nil {
 		if p != nil {
 			resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 		}
-		op.addError(&resp.Diagnostics, err, fmt.Sprintf("The peering exists as %s and is saved in state, marked tainted: the next apply replaces it, "+
-			"or run `terraform untaint` on it to keep it.", formatID(sub, res.ID)))
+		op.addError(&resp.Diagnostics, err, tainted)
 		return
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	tflog.Info(ctx, "created peering", map[string]any{"status": p.Status, "adopted": res.Adopted, "aws_peering_id": p.AWSPeeringID})
+}
+
+// incompleteAdvice says what to do after a create whose outcome is not
+// known and whose peering was not found.
+func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError, op operation) string {
+	var b strings.Builder
+	b.WriteString("No peering was saved in state, and none of this network was found on the subscription. ")
+	if ie.TaskID != "" {
+		fmt.Fprintf(&b, "Redis Cloud may still complete task %s and create it. Once the task has completed, find the peering's ID with the rediscloud_%ss data source "+
+			"(or GET /v1/tasks/%s: response.resourceId) and import it instead of applying again:\n\n"+
+			"  terraform import rediscloud_%s.<name> %d/<peering_id>",
+			ie.TaskID, r.spec.typeName, ie.TaskID, r.spec.typeName, ie.SubscriptionID)
+	} else {
+		fmt.Fprintf(&b, "If the request reached Redis Cloud, the next apply reports the peering as already existing and gives the import command.")
+	}
+	if errors.Is(ie, context.DeadlineExceeded) {
+		fmt.Fprintf(&b, "\n\nAllow more time with timeouts { %s = \"60m\" }.", op.timeoutName)
+	}
+	return b.String()
 }
 
 // duplicateAdvice finds the peering that already exists and says how to
@@ -220,7 +243,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 			op.addError(&resp.Diagnostics, err, "")
 			return
 		}
-		p, err = waitCIDRs(ctx, r.client, r.spec.kind, sub, id, time.Now(), want)
+		p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 	} else {
 		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id)
 	}
@@ -260,7 +283,7 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	// The task has completed; make sure the peering is really gone so that
 	// a re-create right after does not meet it.
-	if err := waitGone(ctx, r.client, r.spec.kind, sub, id, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
+	if err := r.client.WaitPeeringDeleted(ctx, r.spec.kind, sub, id, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}

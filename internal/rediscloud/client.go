@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -48,13 +49,21 @@ type Config struct {
 	// default) bounded by RetryWaitMax.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// PollMin and PollMax bound the delay between two polls of a task or a
-	// status (defaults 50 ms and 5 s).
+	// PollFirst is the earliest a task is polled after the answer that
+	// named it, when no task has been timed yet in this process (default
+	// 1 s): the API's task service may not know a task before that.
+	PollFirst time.Duration
+	// PollMin and PollMax bound the delay between two polls of a task
+	// (defaults 250 ms and 5 s).
 	PollMin time.Duration
 	PollMax time.Duration
-	// MaxTaskNotFound is how many 404 answers a new task may get before the
-	// client gives up on it (default 10): the API is eventually consistent.
-	MaxTaskNotFound int
+	// StatusPollMax bounds the time between two peering lists of a status
+	// wait (default 8 s).
+	StatusPollMax time.Duration
+	// TaskNotFoundWindow is how long after the answer that named it a task
+	// may be unknown to the task service (answer 404) before the client
+	// gives up on it (default 60 s). Redis's own client allows about 31 s.
+	TaskNotFoundWindow time.Duration
 	// SnapshotTTL is how long a peering list may serve further reads of the
 	// same subscription (default 5 s). Mutations invalidate it at once.
 	SnapshotTTL time.Duration
@@ -78,8 +87,9 @@ type Client struct {
 
 	limiter *windowLimiter
 
-	pollMin, pollMax time.Duration
-	maxTaskNotFound  int
+	pollFirst, pollMin, pollMax time.Duration
+	statusPollMax               time.Duration
+	taskNotFoundWindow          time.Duration
 
 	// resubmitMin and resubmitMax bound the wait before a refused task is
 	// sent again.
@@ -88,6 +98,13 @@ type Client struct {
 	latency *latencyEstimator
 	lists   *listCache
 	active  *activeSubscriptions
+
+	// The account's subscription IDs, read to tell a deleted subscription
+	// from a wrong URL.
+	snapshotTTL time.Duration
+	accountMu   sync.Mutex
+	accountIDs  []int
+	accountAt   time.Time
 }
 
 // New checks cfg and returns a Client.
@@ -117,14 +134,20 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax == 0 {
 		cfg.RetryWaitMax = 30 * time.Second
 	}
+	if cfg.PollFirst == 0 {
+		cfg.PollFirst = time.Second
+	}
 	if cfg.PollMin == 0 {
-		cfg.PollMin = 50 * time.Millisecond
+		cfg.PollMin = min(250*time.Millisecond, cfg.PollFirst)
 	}
 	if cfg.PollMax == 0 {
 		cfg.PollMax = 5 * time.Second
 	}
-	if cfg.MaxTaskNotFound == 0 {
-		cfg.MaxTaskNotFound = 10
+	if cfg.StatusPollMax == 0 {
+		cfg.StatusPollMax = 8 * time.Second
+	}
+	if cfg.TaskNotFoundWindow == 0 {
+		cfg.TaskNotFoundWindow = time.Minute
 	}
 	if cfg.SnapshotTTL == 0 {
 		cfg.SnapshotTTL = 5 * time.Second
@@ -134,16 +157,19 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:            base,
-		apiKey:          cfg.APIKey,
-		secretKey:       cfg.SecretKey,
-		userAgent:       cfg.UserAgent,
-		pollMin:         cfg.PollMin,
-		pollMax:         cfg.PollMax,
-		maxTaskNotFound: cfg.MaxTaskNotFound,
-		resubmitMin:     4 * cfg.RetryWaitMin,
-		resubmitMax:     cfg.RetryWaitMax,
-		latency:         newLatencyEstimator(),
+		base:               base,
+		apiKey:             cfg.APIKey,
+		secretKey:          cfg.SecretKey,
+		userAgent:          cfg.UserAgent,
+		pollFirst:          cfg.PollFirst,
+		pollMin:            cfg.PollMin,
+		pollMax:            cfg.PollMax,
+		statusPollMax:      cfg.StatusPollMax,
+		taskNotFoundWindow: cfg.TaskNotFoundWindow,
+		resubmitMin:        4 * cfg.RetryWaitMin,
+		resubmitMax:        cfg.RetryWaitMax,
+		latency:            newLatencyEstimator(),
+		snapshotTTL:        cfg.SnapshotTTL,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
@@ -302,7 +328,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	logResponse(ctx, r, resp.StatusCode, time.Since(start))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := &HTTPError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Body: truncate(c.redact(string(raw)), maxErrorBody)}
+		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.redact(string(raw)), maxErrorBody)}
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
 			he.RetryAfter = int(d / time.Second)
 		}

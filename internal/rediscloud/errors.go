@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxErrorBody bounds how much of an error body is kept, so that an HTML page
@@ -15,8 +16,10 @@ const maxErrorBody = 2048
 // HTTPError is a non-2xx answer to a request. The body is kept as text: the API
 // answers errors with Spring-style JSON, an empty body or an HTML page.
 type HTTPError struct {
-	Method     string
-	Path       string
+	Method string
+	Path   string
+	// URL is the full address called (the base URL and Path).
+	URL        string
 	StatusCode int
 	Body       string
 	// RetryAfter is the server's Retry-After hint in seconds, when one was sent.
@@ -24,7 +27,7 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, firstNonEmpty(e.URL, e.Path), e.StatusCode, http.StatusText(e.StatusCode))
 	if body := strings.TrimSpace(e.Body); body != "" {
 		msg += ": " + body
 	}
@@ -107,23 +110,118 @@ func (e *TaskWaitError) Error() string {
 
 func (e *TaskWaitError) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err says that the addressed object does not exist:
-// an HTTP 404, a task error of a *_NOT_FOUND type or with a 404 status, or a
-// peering missing from its subscription's list.
+// TaskUnknownError says the task service never showed a task within the
+// window the client allows after the answer that named it.
+type TaskUnknownError struct {
+	Waited time.Duration
+	Err    error
+}
+
+func (e *TaskUnknownError) Error() string {
+	return fmt.Sprintf("the API answered 404 for the task for %s after the answer that named it (%v)", e.Waited.Round(time.Millisecond), e.Err)
+}
+
+func (e *TaskUnknownError) Unwrap() error { return e.Err }
+
+// SubscriptionNotFoundError is positive evidence that a subscription does
+// not exist: the API's SUBSCRIPTION_NOT_FOUND, or a 404 for it while the
+// account's own subscription list, read with the same URL and keys, does
+// not hold it.
+type SubscriptionNotFoundError struct {
+	ID  int
+	Err error
+}
+
+func (e *SubscriptionNotFoundError) Error() string {
+	return fmt.Sprintf("subscription %d does not exist in the account of these API keys (%v)", e.ID, e.Err)
+}
+
+func (e *SubscriptionNotFoundError) Unwrap() error { return e.Err }
+
+// UnexpectedNotFoundError is an HTTP 404 that nothing ties to the object
+// addressed: the subscription exists, or the API could not be reached at
+// the configured URL at all. It never means "deleted".
+type UnexpectedNotFoundError struct {
+	HTTP *HTTPError
+	// Reason says what the check of the account found.
+	Reason string
+	// Hint suggests a fix of the url setting, or is empty.
+	Hint string
+}
+
+func (e *UnexpectedNotFoundError) Error() string {
+	msg := fmt.Sprintf("%s %s answered HTTP 404, which is not proof that anything was deleted: %s", e.HTTP.Method, firstNonEmpty(e.HTTP.URL, e.HTTP.Path), e.Reason)
+	if e.Hint != "" {
+		msg += ". " + e.Hint
+	}
+	return msg
+}
+
+func (e *UnexpectedNotFoundError) Unwrap() error { return e.HTTP }
+
+// PeeringFailedError says the API reports a peering as failed.
+type PeeringFailedError struct {
+	Peering Peering
+}
+
+func (e *PeeringFailedError) Error() string {
+	return fmt.Sprintf("Redis Cloud reports peering %d as %q", e.Peering.ID, e.Peering.Status)
+}
+
+// StatusWaitError says a wait on a peering's status ended before its
+// condition held.
+type StatusWaitError struct {
+	LastStatus string
+	Err        error
+}
+
+func (e *StatusWaitError) Error() string {
+	status := e.LastStatus
+	if status == "" {
+		status = "not listed yet"
+	}
+	return fmt.Sprintf("the peering's last status was %q: %v", status, e.Err)
+}
+
+func (e *StatusWaitError) Unwrap() error { return e.Err }
+
+// CIDRsNotAppliedError says the API completed a CIDR update but its lists
+// kept showing the old CIDRs.
+type CIDRsNotAppliedError struct {
+	Want, Listed []string
+	Waited       time.Duration
+}
+
+func (e *CIDRsNotAppliedError) Error() string {
+	return fmt.Sprintf("the update task completed, but %s after it the peering still lists CIDRs [%s] instead of [%s]",
+		e.Waited.Round(time.Second), strings.Join(e.Listed, ", "), strings.Join(e.Want, ", "))
+}
+
+// IsNotFound reports whether err is positive evidence that the addressed
+// peering or its subscription does not exist: a completed list without the
+// peering, a task error of a not-found type of the peering or subscription,
+// or a 404 for a subscription that the account's list confirms is absent.
+// A bare HTTP 404 is not: a wrong URL or a forgotten task answers 404 too.
 func IsNotFound(err error) bool {
 	var pe *PeeringNotFoundError
 	if errors.As(err, &pe) {
 		return true
 	}
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.StatusCode == http.StatusNotFound
+	var se *SubscriptionNotFoundError
+	if errors.As(err, &se) {
+		return true
 	}
-	var te *TaskError
-	if errors.As(err, &te) {
-		return strings.HasSuffix(te.Type, "_NOT_FOUND") || te.StatusCode() == http.StatusNotFound
-	}
-	return false
+	return HasErrorType(err, notFoundTypes...)
+}
+
+// notFoundTypes are the task error types that prove a peering or its
+// subscription absent.
+var notFoundTypes = []string{
+	ErrSubscriptionNotFound,
+	ErrPeeringNotFound,
+	ErrActiveActivePeeringNotFound,
+	// Deleting an Active-Active peering of a subscription that has none.
+	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
 // IsPeeringNotFound reports whether err says that a peering does not exist
@@ -208,7 +306,7 @@ const (
 	ErrPeeringNotFound             = "VPC_PEERING_NOT_FOUND"
 	ErrPeeringAlreadyExists        = "VPC_PEERING_ALREADY_EXIST"
 	ErrActiveActivePeeringNotFound = "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"
-	ErrInvalidSourceRegion         = "ACTIVE_ACTIVE_VPC_PEERING_INVALID_SOURCE_REGION_NAME"
+	ErrPeeringNotActive            = "VPC_PEERING_NOT_ACTIVE"
 )
 
 // IsWrongSubscriptionKind reports the API's refusal of a Pro peering operation

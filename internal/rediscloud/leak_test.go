@@ -76,7 +76,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 				return m.srv.Config.Handler
 			},
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.CreatePeering(ctx, Pro, 1, CreatePeeringRequest{VPCID: "vpc-1", AWSAccountID: "1", Region: "us-east-1"}, nil)
+				_, err := c.CreatePeering(ctx, Pro, 1, CreatePeeringRequest{VPCID: "vpc-1", AWSAccountID: "1", Region: "us-east-1"}, CreateOptions{})
 				return err
 			},
 		},

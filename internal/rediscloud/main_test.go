@@ -39,8 +39,13 @@ func testConfig(baseURL string) Config {
 		MaxRetries:        4,
 		RetryWaitMin:      time.Millisecond,
 		RetryWaitMax:      20 * time.Millisecond,
+		PollFirst:         5 * time.Millisecond,
 		PollMin:           5 * time.Millisecond,
 		PollMax:           20 * time.Millisecond,
+		StatusPollMax:     20 * time.Millisecond,
+		// Long enough for the handful of 404s a test serves, short enough
+		// for the tests of a task that never shows.
+		TaskNotFoundWindow: 500 * time.Millisecond,
 	}
 }
 

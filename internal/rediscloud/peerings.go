@@ -252,7 +252,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 			break
 		}
 		if !IsSubscriptionNotActive(err) {
-			return nil, err
+			return nil, c.explainNotFound(ctx, kind, sub, 0, err)
 		}
 		if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
 			return nil, werr
@@ -295,6 +295,21 @@ func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int) (*Peeri
 		}
 	}
 	return nil, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
+}
+
+// getPeeringFresh looks a peering up in a list requested now, and returns
+// nil when that list does not hold it.
+func (c *Client) getPeeringFresh(ctx context.Context, kind Kind, sub, id int) (*Peering, error) {
+	list, err := c.ListPeeringsSince(ctx, kind, sub, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // PeeringNotFoundError says a peering is not in its subscription's list.
@@ -372,6 +387,9 @@ func (r *CreatePeeringRequest) Matches(p *Peering) bool {
 
 // CreateResult is the outcome of CreatePeering.
 type CreateResult struct {
+	// ID is the new peering's ID. It is set along with an error when the
+	// create was interrupted but the peering was found anyway (see
+	// CreateIncompleteError): it exists and must be recorded.
 	ID     int
 	TaskID string
 	// Adopted is true when an earlier attempt of this same call created the
@@ -381,8 +399,7 @@ type CreateResult struct {
 
 // FindPeering returns the peering r describes, or nil.
 func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest) (*Peering, error) {
-	c.InvalidatePeerings(kind, sub)
-	list, err := c.ListPeerings(ctx, kind, sub)
+	list, err := c.ListPeeringsSince(ctx, kind, sub, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -394,6 +411,18 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 	return nil, nil
 }
 
+// recoveryTimeout bounds the lookup that follows an interrupted create.
+const recoveryTimeout = 15 * time.Second
+
+// CreateOptions tunes CreatePeering.
+type CreateOptions struct {
+	// OnTask is called with each task ID as soon as it is known.
+	OnTask func(taskID string)
+	// CheckSubscription vets the active subscription before anything is
+	// sent (its kind, regions or cloud); an error stops the create.
+	CheckSubscription func(*Subscription) error
+}
+
 // CreatePeering creates a peering and returns its ID once the create task has
 // completed. It waits for the subscription to be active first, and recovers
 // without duplicates from what the API may throw at a create:
@@ -403,26 +432,15 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 //   - a 429 that outlived the transport's retries is sent again later;
 //   - an answer lost after the request was sent (a dropped connection, a
 //     5xx) is sent again, and if the API then reports the peering as already
-//     existing, the peering that the lost attempt created is adopted.
+//     existing, the peering that the lost attempt created is adopted;
+//   - when the wait for an accepted create's task fails (ctx ended, the
+//     task service never showed the task, polling failed), a lookup of at
+//     most 15 s, on a context of its own, looks for the peering: see
+//     CreateIncompleteError.
 //
-// onTask is called with each task ID as soon as it is known. ctx bounds it all.
-func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, onTask func(taskID string)) (CreateResult, error) {
-	return c.CreatePeeringWith(ctx, kind, sub, r, CreateOptions{OnTask: onTask})
-}
-
-// CreateOptions tunes CreatePeeringWith.
-type CreateOptions struct {
-	// OnTask is called with each task ID as soon as it is known.
-	OnTask func(taskID string)
-	// CheckSubscription vets the active subscription before anything is
-	// sent (its kind, regions or cloud); an error stops the create.
-	CheckSubscription func(*Subscription) error
-}
-
-// CreatePeeringWith is CreatePeering with options.
-func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
+// ctx bounds it all but that last lookup.
+func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
 	ctx = c.logContext(ctx)
-	onTask := opts.OnTask
 	s, err := c.activeSubscription(ctx, sub)
 	if err != nil {
 		return CreateResult{}, err
@@ -433,14 +451,18 @@ func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r Cr
 		}
 	}
 	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering"}
-	ambiguous := false
+	// sent is true once a POST may have reached the API: from then on, a
+	// failure must look for what it may have created.
+	ambiguous, sent := false, false
+	taskID := ""
 	for attempt := 0; ; attempt++ {
 		t, err := c.startTask(ctx, req)
 		if err == nil {
+			sent, taskID = true, t.ID
 			// Timed from the answer, as in runTask.
 			submitted := time.Now()
-			if onTask != nil {
-				onTask(t.ID)
+			if opts.OnTask != nil {
+				opts.OnTask(t.ID)
 			}
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			c.InvalidatePeerings(kind, sub)
@@ -450,8 +472,17 @@ func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r Cr
 				}
 				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
 			}
+			var we *TaskWaitError
+			if errors.As(err, &we) {
+				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
+			}
+		} else if IsAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
+			sent = true
 		}
 		if ctx.Err() != nil {
+			if sent {
+				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
+			}
 			return CreateResult{}, err
 		}
 		switch {
@@ -471,14 +502,82 @@ func (c *Client) CreatePeeringWith(ctx context.Context, kind Kind, sub int, r Cr
 			}
 		case IsTooManyRequests(err):
 		default:
-			return CreateResult{}, err
+			return CreateResult{}, c.explainNotFound(ctx, kind, sub, 0, err)
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "sending the create request again", map[string]any{"subscription_id": sub, "attempt": attempt + 1, "reason": err.Error()})
 		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
+			if sent {
+				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
+			}
 			return CreateResult{}, err
 		}
 	}
 }
+
+// recoverCreate looks for the peering of a create whose outcome is unknown,
+// within recoveryTimeout and even when ctx has ended (an interrupted run
+// must still record what it created). The task may have completed since;
+// otherwise the peering list is searched for the requested network. The
+// error is always a CreateIncompleteError; the result carries the ID when
+// the peering was found.
+func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+	defer cancel()
+	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, Err: cause}
+	res := CreateResult{TaskID: taskID}
+	if taskID != "" {
+		if t, err := c.GetTask(lctx, taskID); err == nil && t.Status == TaskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid {
+			ie.PeeringID = t.Response.ResourceID.Value
+		}
+	}
+	if ie.PeeringID == 0 {
+		c.InvalidatePeerings(kind, sub)
+		p, err := c.FindPeering(lctx, kind, sub, r)
+		switch {
+		case err != nil:
+			ie.LookupErr = err
+		case p != nil:
+			ie.PeeringID = p.ID
+		}
+	}
+	res.ID = ie.PeeringID
+	tflog.SubsystemWarn(ctx, logSubsystem, "create interrupted; looked for its peering", map[string]any{
+		"subscription_id": sub, "task_id": taskID, "found_peering_id": ie.PeeringID, "cause": cause.Error(),
+	})
+	return res, ie
+}
+
+// CreateIncompleteError says that a create request may have been accepted
+// but its outcome was not learnt: the wait for its task ended early. When
+// the lookup that follows found the peering, PeeringID holds its ID;
+// otherwise the peering may still appear once the task completes.
+type CreateIncompleteError struct {
+	SubscriptionID int
+	TaskID         string
+	PeeringID      int
+	// LookupErr is why the lookup itself failed, if it did.
+	LookupErr error
+	Err       error
+}
+
+func (e *CreateIncompleteError) Error() string {
+	msg := "the create request was sent"
+	if e.TaskID != "" {
+		msg = fmt.Sprintf("the create request was accepted as task %s", e.TaskID)
+	}
+	msg += fmt.Sprintf(", but waiting for it failed: %v", e.Err)
+	switch {
+	case e.PeeringID != 0:
+		msg += fmt.Sprintf("; the peering exists as %d/%d", e.SubscriptionID, e.PeeringID)
+	case e.LookupErr != nil:
+		msg += fmt.Sprintf("; looking for the peering failed too: %v", e.LookupErr)
+	default:
+		msg += "; no peering of this network is listed yet"
+	}
+	return msg
+}
+
+func (e *CreateIncompleteError) Unwrap() error { return e.Err }
 
 // UpdatePeeringCIDRs replaces the consumer CIDRs of an AWS peering.
 func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int, cidrs []string) error {
@@ -488,7 +587,7 @@ func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int,
 		body = map[string]any{"vpcCidr": cidrs[0]}
 	}
 	req := request{method: http.MethodPut, path: fmt.Sprintf("%s/%d", kind.collection(sub), id), body: body, op: "update peering"}
-	return c.mutate(ctx, kind, sub, req, "update", func(ctx context.Context) (bool, error) {
+	return c.mutate(ctx, kind, sub, id, req, "update", func(ctx context.Context) (bool, error) {
 		// After an answer was lost, the update has been applied when the
 		// listed CIDRs are already the wanted ones.
 		p, err := c.GetPeering(ctx, kind, sub, id)
@@ -505,13 +604,13 @@ func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int,
 // not exist gives an error for which IsNotFound is true.
 func (c *Client) DeletePeering(ctx context.Context, kind Kind, sub, id int) error {
 	req := request{method: http.MethodDelete, path: fmt.Sprintf("%s/%d", kind.collection(sub), id), op: "delete peering"}
-	return c.mutate(ctx, kind, sub, req, "delete", nil)
+	return c.mutate(ctx, kind, sub, id, req, "delete", nil)
 }
 
 // mutate runs an update or delete task, sending it again after a refusal for
 // a busy subscription, a lingering 429, or (when applied can tell) a lost
 // answer.
-func (c *Client) mutate(ctx context.Context, kind Kind, sub int, req request, taskKind string, applied func(context.Context) (bool, error)) error {
+func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, taskKind string, applied func(context.Context) (bool, error)) error {
 	ctx = c.logContext(ctx)
 	for attempt := 0; ; attempt++ {
 		_, err := c.runTask(ctx, req, taskKind)
@@ -530,7 +629,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub int, req request, ta
 				return nil
 			}
 		default:
-			return err
+			return c.explainNotFound(ctx, kind, sub, id, err)
 		}
 		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
 			return err

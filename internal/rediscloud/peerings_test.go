@@ -372,7 +372,7 @@ func TestMutationsInvalidateSnapshot(t *testing.T) {
 		{"delete", func() error { return c.DeletePeering(ctx, Pro, 1, gone) },
 			func(list []Peering) bool { return slices.Equal(peeringIDs(list), []int{keep}) }},
 		{"create", func() error {
-			res, err := c.CreatePeering(ctx, Pro, 1, CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-new", CIDRs: []string{"10.5.0.0/24"}}, nil)
+			res, err := c.CreatePeering(ctx, Pro, 1, CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-new", CIDRs: []string{"10.5.0.0/24"}}, CreateOptions{})
 			created = res.ID
 			return err
 		}, func(list []Peering) bool { return slices.Equal(peeringIDs(list), []int{keep, created}) }},
@@ -612,11 +612,11 @@ func TestCreatePeering(t *testing.T) {
 			c := newTestClient(t, m.srv, nil)
 			var mu sync.Mutex
 			var tasks []string
-			res, err := c.CreatePeering(context.Background(), Pro, 1, req, func(id string) {
+			res, err := c.CreatePeering(context.Background(), Pro, 1, req, CreateOptions{OnTask: func(id string) {
 				mu.Lock()
 				defer mu.Unlock()
 				tasks = append(tasks, id)
-			})
+			}})
 			mu.Lock()
 			defer mu.Unlock()
 			tc.check(t, m, res, err, tasks)
@@ -714,6 +714,8 @@ func TestSubscriptionReads(t *testing.T) {
 			writeJSON(w, http.StatusOK, refSubscription)
 		case "/v1/subscriptions/1986/regions":
 			writeJSON(w, http.StatusOK, refRegions)
+		case "/v1/subscriptions":
+			writeJSON(w, http.StatusOK, `{"accountId":40,"subscriptions":[`+refSubscription+`]}`)
 		default:
 			writeJSON(w, http.StatusNotFound, refSpringError25)
 		}
@@ -740,7 +742,12 @@ func TestSubscriptionReads(t *testing.T) {
 		t.Errorf("regions %+v", regions)
 	}
 	_, err = c.WaitForSubscriptionActive(ctx, 2)
-	if !IsNotFound(err) {
+	var se *SubscriptionNotFoundError
+	if !IsNotFound(err) || !errors.As(err, &se) || se.ID != 2 {
 		t.Errorf("unknown subscription: %v", err)
+	}
+	subs, err := c.ListSubscriptions(ctx)
+	if err != nil || len(subs) != 1 || subs[0].ID != 1 || subs[0].Status != "active" {
+		t.Errorf("ListSubscriptions = %+v, %v", subs, err)
 	}
 }

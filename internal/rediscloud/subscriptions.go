@@ -1,7 +1,10 @@
 package rediscloud
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -73,12 +76,9 @@ type wireSubscription struct {
 	} `json:"cloudDetails"`
 }
 
-// GetSubscription reads a subscription (a synchronous call).
-func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, error) {
-	var w wireSubscription
-	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d", id), op: "get subscription"}, &w)
-	if err != nil {
-		return nil, err
+func (w *wireSubscription) toSubscription(id int) *Subscription {
+	if w.ID.Valid {
+		id = w.ID.Value
 	}
 	s := &Subscription{ID: id, Name: w.Name, Status: w.Status, DeploymentType: w.DeploymentType}
 	for _, cd := range w.CloudDetails {
@@ -92,7 +92,113 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 			s.Regions = append(s.Regions, reg)
 		}
 	}
-	return s, nil
+	return s
+}
+
+// GetSubscription reads a subscription (a synchronous call). A 404 is
+// checked against the account's subscription list before it is reported
+// as the subscription's absence.
+func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, error) {
+	var w wireSubscription
+	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d", id), op: "get subscription"}, &w)
+	if err != nil {
+		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
+	}
+	return w.toSubscription(id), nil
+}
+
+// ListSubscriptions reads the account's Pro and Active-Active subscriptions
+// (GET /subscriptions, a synchronous call).
+func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
+	var raw json.RawMessage
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
+		return nil, err
+	}
+	var list []wireSubscription
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '[' {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, &DecodeError{Op: "list subscriptions", Err: err}
+		}
+	} else {
+		var w struct {
+			Subscriptions []wireSubscription `json:"subscriptions"`
+		}
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return nil, &DecodeError{Op: "list subscriptions", Err: err}
+		}
+		if w.Subscriptions == nil {
+			return nil, &DecodeError{Op: "list subscriptions", Err: errors.New(`the answer has no "subscriptions" list`)}
+		}
+		list = w.Subscriptions
+	}
+	out := make([]Subscription, 0, len(list))
+	for i := range list {
+		out = append(out, *list[i].toSubscription(0))
+	}
+	return out, nil
+}
+
+// explainNotFound turns a synchronous HTTP 404 about subscription sub (and
+// peering, when not 0) into what it proves. A 404 alone proves nothing: a
+// url without /v1 or a proxy path with a typo answers 404 to everything.
+// So the account's subscription list is read with the same URL and keys:
+//
+//   - it answers and lacks sub: the subscription does not exist;
+//   - it holds sub and a peering is addressed: the peering list decides;
+//   - otherwise the 404 stays unexplained, and the error says which URL
+//     answered it and what to check.
+//
+// Any other error is returned as it is.
+func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
+	var he *HTTPError
+	var we *TaskWaitError
+	if errors.As(err, &we) || !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+		return err
+	}
+	subs, lerr := c.accountSubscriptions(ctx)
+	if lerr != nil {
+		return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("the account's subscription list (GET %s/subscriptions) could not be read either: %v", c.base, lerr), Hint: c.urlHint()}
+	}
+	if !slices.Contains(subs, sub) {
+		return &SubscriptionNotFoundError{ID: sub, Err: err}
+	}
+	if peering != 0 {
+		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {
+			return gerr
+		} else if p == nil {
+			return &PeeringNotFoundError{SubscriptionID: sub, ID: peering}
+		}
+	}
+	return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("subscription %d exists in the account's subscription list", sub), Hint: c.urlHint()}
+}
+
+// urlHint suggests the /v1 base when the configured URL lacks it.
+func (c *Client) urlHint() string {
+	if strings.HasSuffix(c.base.Path, "/v1") {
+		return fmt.Sprintf("Check that url (%s) is the Redis Cloud API's base URL, such as %s, and that no proxy in between rewrites paths", c.base, DefaultBaseURL)
+	}
+	return fmt.Sprintf("The Redis Cloud API's paths start with /v1: url is %s; did you mean %s/v1?", c.base, c.base)
+}
+
+// accountSubscriptions returns the IDs in the account's subscription list,
+// read at most once per snapshot lifetime however many 404s need it.
+func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
+	c.accountMu.Lock()
+	defer c.accountMu.Unlock()
+	if c.accountIDs != nil && time.Since(c.accountAt) < c.snapshotTTL {
+		return c.accountIDs, nil
+	}
+	subs, err := c.ListSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, 0, len(subs))
+	for _, s := range subs {
+		ids = append(ids, s.ID)
+	}
+	c.accountIDs, c.accountAt = ids, time.Now()
+	return ids, nil
 }
 
 // ListRegions reads the regions of an Active-Active subscription.
@@ -129,12 +235,12 @@ func (e *SubscriptionStateError) Error() string {
 }
 
 // WaitForSubscriptionActive returns once the subscription is active. It waits
-// while it is pending (or in another transitional state) and fails at once
-// when it is deleting or in error.
+// while it is pending and fails at once in any other status.
 func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
 	ctx = c.logContext(ctx)
-	poller := c.NewPoller("subscription-active")
+	schedule := c.newStatusSchedule("subscription-active")
 	for {
+		requested := time.Now()
 		sub, err := c.GetSubscription(ctx, id)
 		if err != nil {
 			if !isTransient(err) || ctx.Err() != nil {
@@ -143,15 +249,19 @@ func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		} else {
 			switch strings.ToLower(sub.Status) {
 			case SubscriptionActive:
-				if poller.Elapsed() > 0 && poller.Elapsed() > c.pollMin {
-					poller.Done()
+				if waited := schedule.elapsed(); waited > c.pollMin {
+					c.latency.observe(waited, "subscription-active")
 				}
 				return sub, nil
-			case SubscriptionDeleting, SubscriptionError:
+			case SubscriptionPending:
+			default:
+				// Only pending is known to end in active by itself; deleting,
+				// error, a pending encryption key or a status this client
+				// does not know would keep the wait going until the timeout.
 				return sub, &SubscriptionStateError{ID: id, Status: sub.Status}
 			}
 		}
-		next := poller.Next()
+		next := schedule.after(requested)
 		status := ""
 		if sub != nil {
 			status = sub.Status
@@ -159,7 +269,7 @@ func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for subscription to be active", map[string]any{
 			"subscription_id": id,
 			"status":          status,
-			"elapsed_ms":      poller.Elapsed().Milliseconds(),
+			"elapsed_ms":      schedule.elapsed().Milliseconds(),
 			"next_poll":       next.String(),
 		})
 		if err := sleep(ctx, next); err != nil {
@@ -177,6 +287,9 @@ type activeSubscriptions struct {
 	ttl  time.Duration
 	mu   sync.Mutex
 	seen map[int]activeSeen
+	// reading serialises the reads of one subscription, so that parallel
+	// creates share the first answer instead of sending one read each.
+	reading map[int]*sync.Mutex
 }
 
 type activeSeen struct {
@@ -185,7 +298,7 @@ type activeSeen struct {
 }
 
 func newActiveSubscriptions(ttl time.Duration) *activeSubscriptions {
-	return &activeSubscriptions{ttl: ttl, seen: map[int]activeSeen{}}
+	return &activeSubscriptions{ttl: ttl, seen: map[int]activeSeen{}, reading: map[int]*sync.Mutex{}}
 }
 
 func (a *activeSubscriptions) get(id int) *Subscription {
@@ -219,6 +332,15 @@ func (a *activeSubscriptions) forget(id int) {
 // activeSubscription is WaitForSubscriptionActive, answered from a recent
 // active answer when there is one.
 func (c *Client) activeSubscription(ctx context.Context, id int) (*Subscription, error) {
+	c.active.mu.Lock()
+	m, ok := c.active.reading[id]
+	if !ok {
+		m = &sync.Mutex{}
+		c.active.reading[id] = m
+	}
+	c.active.mu.Unlock()
+	m.Lock()
+	defer m.Unlock()
 	if s := c.active.get(id); s != nil {
 		return s, nil
 	}

@@ -210,14 +210,16 @@ func (c *Client) WaitForTask(ctx context.Context, id, kind string) (*Task, error
 
 func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted time.Time) (*Task, error) {
 	ctx = c.logContext(ctx)
-	schedule := c.newSchedule("task:"+kind, submitted)
-	notFound, seen := 0, false
-	lastStatus := t.Status
-	lastPoll := submitted
 	// An initial reply may already be terminal.
 	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
 		return finishTask(t)
 	}
+	schedule := c.newTaskSchedule(kind, submitted)
+	seen := false
+	lastStatus := t.Status
+	// lastKnown is the last poll that found the task still running; zero
+	// while the task service has not shown it.
+	var lastKnown time.Time
 	for {
 		delay := schedule.next()
 		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for task", map[string]any{
@@ -237,13 +239,18 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: ctx.Err()}
 			}
 			var he *HTTPError
-			if errors.As(err, &he) && he.StatusCode == http.StatusNotFound && !seen {
-				// Just after a task is created the API may not know it yet.
-				notFound++
-				if notFound <= c.maxTaskNotFound {
+			if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+				if seen {
+					// A task the API showed and then forgot says nothing
+					// about the peering: it is an error, never "deleted".
+					return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API no longer knows the task it reported before: %w", err)}
+				}
+				// The task service learns of a task some time after the
+				// answer that named it; the window is counted in time.
+				if waited := polled.Sub(submitted); waited < c.taskNotFoundWindow {
 					continue
 				}
-				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API kept answering 404 for the task (%d times)", notFound)}
+				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: &TaskUnknownError{Waited: polled.Sub(submitted), Err: err}}
 			}
 			if isTransient(err) {
 				// The request was already retried; a fault that outlasts the
@@ -259,8 +266,14 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 		}
 		lastStatus = cur.Status
 		if !isPending(cur.Status) || (cur.Response != nil && cur.Response.Error != nil) {
-			// The task ended between the previous poll and this one.
-			c.latency.observe("task:"+kind, lastPoll.Sub(submitted)+polled.Sub(lastPoll)/2)
+			// When the task was seen running before, it ended between that
+			// poll and this one; otherwise this poll is the first moment it
+			// could be seen complete, which is what the next wait needs.
+			took := polled.Sub(submitted)
+			if !lastKnown.IsZero() {
+				took = lastKnown.Sub(submitted) + polled.Sub(lastKnown)/2
+			}
+			c.latency.observe(took, "task:"+kind, allTasks)
 			tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
 				"task_id":    cur.ID,
 				"kind":       kind,
@@ -269,7 +282,7 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 			})
 			return finishTask(cur)
 		}
-		lastPoll = polled
+		lastKnown = polled
 	}
 }
 

@@ -147,11 +147,11 @@ func TestWaitForTask(t *testing.T) {
 			},
 		},
 		{
-			name:  "404 status without a _NOT_FOUND type",
+			name:  "a 404 status of another type is no evidence of absence",
 			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"ENTITY_GONE","status":"404 NOT_FOUND"}}`)}},
 			check: func(t *testing.T, _ *Task, err error) {
-				if !IsNotFound(err) {
-					t.Error("IsNotFound false for a 404 status")
+				if IsNotFound(err) {
+					t.Error("IsNotFound true for a task error that names neither the peering nor the subscription")
 				}
 			},
 		},
@@ -197,11 +197,19 @@ func TestWaitForTask(t *testing.T) {
 			},
 		},
 		{
-			name:     "too many 404s",
-			steps:    []step{notFound},
-			mod:      func(c *Config) { c.MaxTaskNotFound = 3 },
-			wantPoll: 4,
-			check:    waitErr("404"),
+			name:  "404s beyond the window end the wait",
+			steps: []step{notFound},
+			mod:   func(c *Config) { c.TaskNotFoundWindow = 60 * time.Millisecond },
+			check: func(t *testing.T, task *Task, err error) {
+				waitErr("404")(t, task, err)
+				var tu *TaskUnknownError
+				if !errors.As(err, &tu) || tu.Waited < 60*time.Millisecond {
+					t.Errorf("error %v: not a TaskUnknownError after the 60ms window", err)
+				}
+				if IsNotFound(err) {
+					t.Error("an unknown task is taken for an absent peering")
+				}
+			},
 		},
 		{
 			name:     "404 after the task was seen is not tolerated",
@@ -209,8 +217,12 @@ func TestWaitForTask(t *testing.T) {
 			wantPoll: 2,
 			check: func(t *testing.T, task *Task, err error) {
 				waitErr("processing-in-progress")(t, task, err)
-				if !IsNotFound(err) {
+				var he *HTTPError
+				if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
 					t.Error("the 404 is lost")
+				}
+				if IsNotFound(err) {
+					t.Error("a forgotten task is taken for an absent peering")
 				}
 			},
 		},
@@ -548,49 +560,99 @@ func TestFlexInt(t *testing.T) {
 	}
 }
 
-func TestPollSchedule(t *testing.T) {
+func TestTaskSchedule(t *testing.T) {
 	ms := time.Millisecond
+	sec := time.Second
 	cases := []struct {
 		name     string
-		min, max time.Duration
 		expected time.Duration
 		elapsed  []time.Duration
 		want     []time.Duration
 	}{
 		{
-			name: "no history: min, then an eighth of the elapsed time, capped",
-			min:  50 * ms, max: 5 * time.Second,
-			elapsed: []time.Duration{0, 50 * ms, 400 * ms, 800 * ms, 2 * time.Second, 40 * time.Second, 10 * time.Minute},
-			want:    []time.Duration{50 * ms, 50 * ms, 50 * ms, 100 * ms, 250 * ms, 5 * time.Second, 5 * time.Second},
+			name:    "no history: first after PollFirst, then 2×PollFirst, then half the elapsed time, capped",
+			elapsed: []time.Duration{0, sec, 3 * sec, 5 * sec, 12 * sec, 40 * sec},
+			want:    []time.Duration{sec, 2 * sec, 2 * sec, 2500 * ms, 5 * sec, 5 * sec},
 		},
 		{
-			name: "history: skip to 90 % of the expected time, then steps of 5 %",
-			min:  50 * ms, max: 5 * time.Second, expected: 2 * time.Second,
-			elapsed: []time.Duration{0, 1 * time.Second, 1800 * ms, 2 * time.Second, 2900 * ms, 3 * time.Second, 8 * time.Second},
-			want:    []time.Duration{1800 * ms, 800 * ms, 100 * ms, 100 * ms, 100 * ms, 375 * ms, time.Second},
+			name:    "the first poll counts from the answer, not from the call",
+			elapsed: []time.Duration{300 * ms},
+			want:    []time.Duration{700 * ms},
 		},
 		{
-			name: "history: the skip is bounded by max",
-			min:  50 * ms, max: 5 * time.Second, expected: time.Minute,
-			elapsed: []time.Duration{0, 53 * time.Second, 54 * time.Second},
-			want:    []time.Duration{5 * time.Second, time.Second, 3 * time.Second},
+			name:     "history: first poll when the last task was seen complete",
+			expected: 3 * sec,
+			elapsed:  []time.Duration{0, 3 * sec, 6 * sec},
+			want:     []time.Duration{3 * sec, 2 * sec, 3 * sec},
 		},
 		{
-			name: "history: steps never below min",
-			min:  50 * ms, max: 5 * time.Second, expected: 400 * ms,
-			elapsed: []time.Duration{0, 350 * ms, 360 * ms},
-			want:    []time.Duration{360 * ms, 50 * ms, 50 * ms},
+			name:     "history: a long estimate is bounded",
+			expected: time.Minute,
+			elapsed:  []time.Duration{0},
+			want:     []time.Duration{10 * sec},
+		},
+		{
+			name:     "never below min",
+			expected: 100 * ms,
+			elapsed:  []time.Duration{200 * ms},
+			want:     []time.Duration{250 * ms},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			start := clock.now()
-			p := &pollSchedule{min: tc.min, max: tc.max, expected: tc.expected, start: start, now: clock.now}
+			p := &taskSchedule{first: sec, min: 250 * ms, max: 5 * sec, expected: tc.expected, start: start, now: clock.now}
 			for i, e := range tc.elapsed {
 				clock.set(e, start)
 				if got := p.next(); got != tc.want[i] {
-					t.Errorf("elapsed %v: next %v, want %v", e, got, tc.want[i])
+					t.Errorf("poll %d at %v: next %v, want %v", i+1, e, got, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestStatusSchedule(t *testing.T) {
+	sec := time.Second
+	cases := []struct {
+		name     string
+		expected time.Duration
+		// requested and now are offsets from the wait's start.
+		requested, now []time.Duration
+		want           []time.Duration
+	}{
+		{
+			// The realistic profile: lists take 3 s; the next is sent as long
+			// after the previous one as the wait had lasted, 2 s to 8 s apart.
+			name:      "no history",
+			requested: []time.Duration{0, 3 * sec, 6 * sec, 12 * sec, 20 * sec},
+			now:       []time.Duration{3 * sec, 6 * sec, 9 * sec, 15 * sec, 23 * sec},
+			want:      []time.Duration{0, 0, 3 * sec, 5 * sec, 5 * sec},
+		},
+		{
+			name:      "a look that outlasts the interval is followed at once",
+			requested: []time.Duration{10 * sec},
+			now:       []time.Duration{30 * sec},
+			want:      []time.Duration{0},
+		},
+		{
+			name:      "history: skip to 90 % of the last wait",
+			expected:  20 * sec,
+			requested: []time.Duration{0, 18 * sec},
+			now:       []time.Duration{0, 21 * sec},
+			want:      []time.Duration{18 * sec, 5 * sec},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			start := clock.now()
+			p := &statusSchedule{min: 2 * sec, max: 8 * sec, expected: tc.expected, start: start, now: clock.now}
+			for i := range tc.now {
+				clock.set(tc.now[i], start)
+				if got := p.after(start.Add(tc.requested[i])); got != tc.want[i] {
+					t.Errorf("look %d requested at %v, now %v: next after %v, want %v", i+1, tc.requested[i], tc.now[i], got, tc.want[i])
 				}
 			}
 		})
@@ -600,36 +662,27 @@ func TestPollSchedule(t *testing.T) {
 func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 	srv, _ := taskServer(t, []step{{status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}})
 	c := newTestClient(t, srv, nil)
-	if c.newSchedule("task:k", time.Now()).expected != 0 {
+	if c.newTaskSchedule("k", time.Now()).expected != 0 {
 		t.Fatal("history before any wait")
 	}
 	if _, err := c.WaitForTask(context.Background(), testTaskID, "k"); err != nil {
 		t.Fatal(err)
 	}
-	exp := c.newSchedule("task:k", time.Now()).expected
+	exp := c.newTaskSchedule("k", time.Now()).expected
 	if exp <= 0 || exp > time.Second {
 		t.Errorf("expected duration after one wait: %v", exp)
 	}
-	if c.newSchedule("task:other", time.Now()).expected != 0 {
-		t.Error("history leaks across kinds")
+	if got := c.newTaskSchedule("other", time.Now()).expected; got != exp {
+		t.Errorf("a kind without history starts from %v, want the shared estimate %v", got, exp)
 	}
 
 	e := newLatencyEstimator()
-	e.observe("x", time.Second)
-	e.observe("x", 2*time.Second)
-	if got := e.get("x"); got != 1300*time.Millisecond {
+	e.observe(time.Second, "x")
+	e.observe(2*time.Second, "x")
+	if got := e.get("x", ""); got != 1300*time.Millisecond {
 		t.Errorf("weighted mean %v, want 1.3s", got)
 	}
-
-	p := c.NewPoller("status")
-	if d := p.Next(); d != 5*time.Millisecond {
-		t.Errorf("first poll after %v, want PollMin", d)
-	}
-	if err := p.Sleep(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	p.Done()
-	if c.latency.get("status") <= 0 {
-		t.Error("Done did not record the wait")
+	if got := e.get("y", "x"); got != 1300*time.Millisecond {
+		t.Errorf("fallback %v, want 1.3s", got)
 	}
 }

@@ -44,7 +44,7 @@ func TestRequestHeadersAndBodies(t *testing.T) {
 	aaGCP := CreatePeeringRequest{Provider: "gcp", SourceRegion: "us-central1", GCPProjectID: "my-gcp-project", GCPNetworkName: "my-gcp-vpc"}
 	create := func(kind Kind, r CreatePeeringRequest) func(context.Context, *Client) error {
 		return func(ctx context.Context, c *Client) error {
-			res, err := c.CreatePeering(ctx, kind, 1, r, nil)
+			res, err := c.CreatePeering(ctx, kind, 1, r, CreateOptions{})
 			if err == nil && res.ID != 1235 {
 				return fmt.Errorf("created ID %d, want 1235", res.ID)
 			}
@@ -275,8 +275,8 @@ func TestRetries(t *testing.T) {
 		{name: "GET 404 is not retried and keeps the Spring body", method: "GET", steps: []step{{status: 404, body: refSpringError25}}, wantHits: 1,
 			check: func(t *testing.T, err error) {
 				isHTTP(404, refSpringError25, false)(t, err)
-				if !IsNotFound(err) {
-					t.Error("IsNotFound is false for a 404")
+				if IsNotFound(err) {
+					t.Error("a bare 404 is taken as evidence of absence")
 				}
 			}},
 		{name: "GET 401 nginx HTML is kept as text", method: "GET", steps: []step{{status: 401, body: refNginx401}}, wantHits: 1,

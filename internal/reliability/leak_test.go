@@ -136,7 +136,7 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := c.CreatePeering(ctx, rediscloud.Pro, 1001, leakCreate, nil)
+				_, err := c.CreatePeering(ctx, rediscloud.Pro, 1001, leakCreate, rediscloud.CreateOptions{})
 				errs <- err
 			}()
 			for range tc.lists {
