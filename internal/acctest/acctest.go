@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/provider"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
 // Namespace is the provider namespace used by the test configurations; the
@@ -35,8 +37,25 @@ func init() {
 	}
 }
 
-// ProviderFactories serve the provider in-process over protocol 6.
+// ProviderFactories serve the provider in-process over protocol 6, with the
+// polls shortened for the instant simulator: a shipped provider never polls
+// a task sooner than a second after the answer that named it, which would
+// only slow these tests down. The realistic-profile tests use
+// ShippedProviderFactories.
 func ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"rediscloud": providerserver.NewProtocol6WithError(provider.NewTuned("test", func(c *rediscloud.Config) {
+			c.PollFirst = 50 * time.Millisecond
+			c.PollMin = 20 * time.Millisecond
+			c.PollMax = 500 * time.Millisecond
+			c.StatusPollMax = time.Second
+		})()),
+	}
+}
+
+// ShippedProviderFactories serve the provider with the settings it ships
+// with.
+func ShippedProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"rediscloud": providerserver.NewProtocol6WithError(provider.New("test")()),
 	}

@@ -37,12 +37,21 @@ var _ provider.ProviderWithValidateConfig = (*rediscloudProvider)(nil)
 
 type rediscloudProvider struct {
 	version string
+	// tune adjusts the client's settings; acceptance tests against the
+	// instant simulator shorten the polls with it.
+	tune func(*rediscloud.Config)
 }
 
 // New returns a constructor of the provider for a release version.
 func New(version string) func() provider.Provider {
+	return NewTuned(version, nil)
+}
+
+// NewTuned is New with a function that adjusts the API client's settings
+// after the configuration is read (tests).
+func NewTuned(version string, tune func(*rediscloud.Config)) func() provider.Provider {
 	return func() provider.Provider {
-		return &rediscloudProvider{version: version}
+		return &rediscloudProvider{version: version, tune: tune}
 	}
 }
 
@@ -170,14 +179,18 @@ func (p *rediscloudProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 
-	client, err := rediscloud.New(rediscloud.Config{
+	clientCfg := rediscloud.Config{
 		BaseURL:           url,
 		APIKey:            apiKey,
 		SecretKey:         secretKey,
 		UserAgent:         userAgent(p.version, req.TerraformVersion),
 		RequestsPerMinute: rpm,
 		MaxRetries:        maxRetries,
-	})
+	}
+	if p.tune != nil {
+		p.tune(&clientCfg)
+	}
+	client, err := rediscloud.New(clientCfg)
 	if err != nil {
 		source := "url"
 		if cfg.URL.IsNull() || cfg.URL.ValueString() == "" {

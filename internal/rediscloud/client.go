@@ -90,6 +90,8 @@ type Client struct {
 	pollFirst, pollMin, pollMax time.Duration
 	statusPollMax               time.Duration
 	taskNotFoundWindow          time.Duration
+	// cidrGrace is how long listed CIDRs may lag a completed update.
+	cidrGrace time.Duration
 
 	// resubmitMin and resubmitMax bound the wait before a refused task is
 	// sent again.
@@ -170,6 +172,7 @@ func New(cfg Config) (*Client, error) {
 		resubmitMax:        cfg.RetryWaitMax,
 		latency:            newLatencyEstimator(),
 		snapshotTTL:        cfg.SnapshotTTL,
+		cidrGrace:          defaultCIDRGrace,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it

@@ -95,8 +95,8 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 // eventually consistent, but an update the API dropped must not spin until
 // the operation's timeout.
 const (
-	cidrGraceTime  = 30 * time.Second
-	cidrGraceLists = 3
+	defaultCIDRGrace = 30 * time.Second
+	cidrGraceLists   = 3
 )
 
 // WaitPeeringCIDRs waits until the listed CIDRs of a peering whose update
@@ -111,7 +111,7 @@ func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, s
 			return true, nil
 		}
 		lists++
-		if waited := time.Since(since); lists >= cidrGraceLists && waited >= cidrGraceTime {
+		if waited := time.Since(since); lists >= cidrGraceLists && waited >= c.cidrGrace {
 			return false, &CIDRsNotAppliedError{Want: want, Listed: p.CIDRs, Waited: waited}
 		}
 		return false, nil
