@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"strings"
+	"time"
 )
 
 // RunCommand is the standalone simulator (internal/cmd/rediscloud-sim): it
@@ -20,11 +21,14 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on; loopback only unless -allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -listen address (the control endpoints still answer loopback clients only)")
-	taskLatency := fs.Duration("task-latency", 0, "time each task spends in processing-in-progress; tasks run one at a time")
-	transitionLatency := fs.Duration("transition-latency", 0, "time a new peering stays initiating-request")
-	rateLimit := fs.Int("rate-limit", 400, "requests per sliding minute per API key; 0 turns the limit off")
+	profile := fs.String("profile", ProfileInstant, "set of defaults for the five flags below: "+strings.Join(Profiles(), " or ")+"; those flags, when given, override it")
+	taskLatency := fs.Duration("task-latency", 0, "time each task spends in processing-in-progress; tasks run one at a time (realistic: 2s)")
+	transitionLatency := fs.Duration("transition-latency", 0, "time a new peering stays initiating-request (realistic: 20s)")
+	taskNotFoundFor := fs.Duration("task-not-found-for", 0, "time a new task answers 404 and is missing from GET /tasks after the answer that named it (realistic: 3s)")
+	rateLimit := fs.Int("rate-limit", DocumentedRateLimit, "requests per sliding minute per API key; 0 turns the limit off")
+	omitRetryAfter := fs.Bool("omit-retry-after", false, "send 429 answers without a Retry-After header (realistic: true)")
 	seedFile := fs.String("seed", "", "JSON file replacing the default subscriptions")
-	faultsJSON := fs.String("faults", "", `faults to inject, as JSON, e.g. {"error5xxRate":0.1,"latency":"20ms"}`)
+	faultsJSON := fs.String("faults", "", `faults to inject, as JSON, e.g. {"error5xxRate":0.1,"latency":"20ms","taskNotFoundFor":"3s"}`)
 	apiKey := fs.String("api-key", DefaultAPIKey, "accepted x-api-key")
 	secretKey := fs.String("secret-key", DefaultSecretKey, "accepted x-api-secret-key")
 	randSeed := fs.Int64("rand-seed", 0, "seed of every random choice (IDs, faults)")
@@ -39,21 +43,38 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkListen(*listen, *allowRemote); err != nil {
 		return err
 	}
+	// The profile is applied first; the flags given explicitly override
+	// it, exactly as the other fields of a PUT /__sim/config body do.
+	patch := configPatch{Profile: profile}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "task-latency":
+			patch.TaskLatency = ptrTo(Duration(*taskLatency))
+		case "transition-latency":
+			patch.TransitionLatency = ptrTo(Duration(*transitionLatency))
+		case "task-not-found-for":
+			patch.TaskNotFoundFor = ptrTo(Duration(*taskNotFoundFor))
+		case "rate-limit":
+			patch.RateLimit = rateLimit
+		case "omit-retry-after":
+			patch.OmitRetryAfter = omitRetryAfter
+		}
+	})
+	if *taskLatency < 0 || *transitionLatency < 0 || *taskNotFoundFor < 0 || *rateLimit < 0 {
+		return errors.New("latencies and the rate limit must not be negative")
+	}
+	if err := patch.validate(); err != nil {
+		return fmt.Errorf("-profile: %w", err)
+	}
 	logger := log.New(stderr, "rediscloud-sim: ", log.LstdFlags|log.Lmicroseconds)
 	opts := Options{
-		APIKey:            *apiKey,
-		SecretKey:         *secretKey,
-		TaskLatency:       *taskLatency,
-		TransitionLatency: *transitionLatency,
-		RateLimit:         *rateLimit,
-		RandSeed:          *randSeed,
-		TasksBareArray:    *bareTasks,
+		APIKey:         *apiKey,
+		SecretKey:      *secretKey,
+		RandSeed:       *randSeed,
+		TasksBareArray: *bareTasks,
 	}
 	if !*quiet {
 		opts.Logf = logger.Printf
-	}
-	if *taskLatency < 0 || *transitionLatency < 0 || *rateLimit < 0 {
-		return errors.New("latencies and the rate limit must not be negative")
 	}
 	if *seedFile != "" {
 		seed, err := LoadSeed(*seedFile)
@@ -69,7 +90,13 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		opts.Faults = f
 	}
-	srv, err := StartOn(*listen, opts)
+	sim, err := newSim(opts, time.Now, false)
+	if err != nil {
+		return err
+	}
+	// Configured before listening, so no request sees the defaults.
+	cfg := sim.applyConfig(patch)
+	srv, err := serve(*listen, sim)
 	if err != nil {
 		return err
 	}
@@ -79,10 +106,15 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	logger.Printf("serving the API at %s, control endpoints at %s/__sim", srv.URL(), srv.Addr())
+	logger.Printf("profile %s: task latency %s, transition latency %s, tasks unknown for %s, rate limit %d/min, Retry-After on 429: %v",
+		cfg.Profile, time.Duration(cfg.TaskLatency), time.Duration(cfg.TransitionLatency), time.Duration(cfg.TaskNotFoundFor),
+		cfg.RateLimit, !cfg.OmitRetryAfter)
 	<-ctx.Done()
 	logger.Printf("shutting down")
 	return srv.Close()
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 // checkListen refuses addresses reachable from other machines unless
 // allowed: the simulator has fixed, well-known credentials.

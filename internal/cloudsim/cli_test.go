@@ -103,7 +103,7 @@ func TestRunCommand(t *testing.T) {
 	var cfg Config
 	_, _, body = get(root+"/__sim/config", false)
 	_ = json.Unmarshal(body, &cfg)
-	if cfg != (Config{TaskLatency: Duration(10 * time.Millisecond), TransitionLatency: Duration(20 * time.Millisecond), RateLimit: 7}) {
+	if cfg != (Config{Profile: ProfileInstant, TaskLatency: Duration(10 * time.Millisecond), TransitionLatency: Duration(20 * time.Millisecond), RateLimit: 7}) {
 		t.Errorf("config %+v", cfg)
 	}
 	var f Faults
@@ -127,6 +127,83 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
+// startCommand runs RunCommand with args until the test ends and returns
+// the server root (where /__sim lives).
+func startCommand(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- RunCommand(ctx, append([]string{"-quiet"}, args...), outW, stderr)
+		_ = outW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	lines := bufio.NewScanner(outR)
+	if !lines.Scan() {
+		t.Fatalf("no URL on stdout; stderr: %s", stderr)
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	return strings.TrimSuffix(lines.Text(), "/v1")
+}
+
+// getJSON decodes a control endpoint's answer strictly.
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	body, _ := io.ReadAll(res.Body)
+	strictDecode(t, body, v)
+}
+
+func TestRunCommandProfile(t *testing.T) {
+	realistic := RealisticProfile()
+	tests := []struct {
+		name   string
+		args   []string
+		want   Config
+		faults Faults
+	}{
+		{"default is instant", nil, InstantProfile(), Faults{}},
+		{"realistic", []string{"-profile", "realistic"}, realistic, Faults{}},
+		{"explicit flags override the profile, zeros included",
+			[]string{"-profile", "realistic", "-task-latency", "1s", "-task-not-found-for", "0s", "-rate-limit", "0", "-omit-retry-after=false"},
+			Config{Profile: "realistic", TaskLatency: Duration(time.Second), TransitionLatency: realistic.TransitionLatency}, Faults{}},
+		{"flag order does not matter", []string{"-transition-latency", "5s", "-profile", "realistic"},
+			func() Config { c := realistic; c.TransitionLatency = Duration(5 * time.Second); return c }(), Faults{}},
+		{"instant with the new flags", []string{"-task-not-found-for", "3s", "-omit-retry-after", "-tasks-bare-array"},
+			Config{Profile: "instant", TaskNotFoundFor: Duration(3 * time.Second), RateLimit: 400, OmitRetryAfter: true, TasksBareArray: true}, Faults{}},
+		{"faults beside a profile", []string{"-profile", "realistic", "-faults", `{"taskNotFoundFor":"10s","error5xxRate":0.1}`},
+			realistic, Faults{TaskNotFoundFor: Duration(10 * time.Second), Error5xxRate: 0.1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := startCommand(t, tc.args...)
+			var cfg Config
+			getJSON(t, root+"/__sim/config", &cfg)
+			if cfg != tc.want {
+				t.Errorf("config %+v, want %+v", cfg, tc.want)
+			}
+			var f Faults
+			getJSON(t, root+"/__sim/faults", &f)
+			if f != tc.faults {
+				t.Errorf("faults %+v, want %+v", f, tc.faults)
+			}
+		})
+	}
+}
+
 func TestRunCommandErrors(t *testing.T) {
 	badSeed := filepath.Join(t.TempDir(), "bad.json")
 	_ = os.WriteFile(badSeed, []byte(`{"subscriptions":[{"id":1,"regions":[]}]}`), 0o600)
@@ -144,6 +221,10 @@ func TestRunCommandErrors(t *testing.T) {
 		{"missing seed", []string{"-seed", "/nonexistent/seed.json"}, "no such file"},
 		{"bad seed", []string{"-seed", badSeed}, "exactly one region"},
 		{"negative latency", []string{"-task-latency", "-1s"}, "negative"},
+		{"negative task-not-found-for", []string{"-task-not-found-for", "-1s"}, "negative"},
+		{"negative taskNotFoundFor fault", []string{"-faults", `{"taskNotFoundFor":"-3s"}`}, "taskNotFoundFor"},
+		{"unknown profile", []string{"-profile", "slow"}, `profile must be "instant" or "realistic"`},
+		{"empty profile", []string{"-profile", ""}, "-profile"},
 		{"stray argument", []string{"extra"}, "unexpected arguments"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	}
@@ -161,7 +242,8 @@ func TestRunCommandErrors(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	if err := RunCommand(context.Background(), []string{"-h"}, &stdout, &stderr); !errors.Is(err, flag.ErrHelp) ||
-		!strings.Contains(stderr.String(), "-rate-limit") {
+		!strings.Contains(stderr.String(), "-rate-limit") ||
+		!strings.Contains(stderr.String(), "-profile") || !strings.Contains(stderr.String(), "-task-not-found-for") {
 		t.Errorf("help: %v %s", err, stderr.String())
 	}
 }

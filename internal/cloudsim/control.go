@@ -114,18 +114,31 @@ func (s *Sim) controlMux() http.Handler {
 	return mux
 }
 
-// applyConfig changes the given settings at once and returns the result.
+// applyConfig changes the given settings at once and returns the result. A
+// profile goes first, so the other fields of the same patch override it.
+// The patch must have been validated.
 func (s *Sim) applyConfig(p configPatch) Config {
 	s.lock()
 	defer s.mu.Unlock()
+	if p.Profile != nil {
+		if prof, err := ProfileConfig(*p.Profile); err == nil {
+			s.applyProfileLocked(prof)
+		}
+	}
 	if p.TaskLatency != nil {
 		s.taskLatency = max(0, time.Duration(*p.TaskLatency))
 	}
 	if p.TransitionLatency != nil {
 		s.transitionLatency = max(0, time.Duration(*p.TransitionLatency))
 	}
+	if p.TaskNotFoundFor != nil {
+		s.taskNotFoundFor = max(0, time.Duration(*p.TaskNotFoundFor))
+	}
 	if p.RateLimit != nil {
 		s.rateLimit = max(0, *p.RateLimit)
+	}
+	if p.OmitRetryAfter != nil {
+		s.omitRetryAfter = *p.OmitRetryAfter
 	}
 	if p.TasksBareArray != nil {
 		s.tasksBareArray = *p.TasksBareArray

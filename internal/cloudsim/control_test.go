@@ -158,7 +158,7 @@ func TestControlFaultsAndConfig(t *testing.T) {
 	}
 	var f map[string]any
 	strictDecode(t, h.control("GET", "/__sim/faults", "").body, &f)
-	if len(f) != 8 || f["latency"] != "20ms" || f["taskNotFoundPolls"] != 3.0 || f["stuckTasks"] != false {
+	if len(f) != 9 || f["latency"] != "20ms" || f["taskNotFoundPolls"] != 3.0 || f["stuckTasks"] != false || f["taskNotFoundFor"] != "0s" {
 		t.Errorf("GET faults %v", f)
 	}
 	// PUT replaces everything.

@@ -9,6 +9,7 @@
 // Under /v1, authenticated by the x-api-key and x-api-secret-key headers
 // (default sim-access-key / sim-secret-key; anything else is a 401):
 //
+//	GET    /subscriptions                               synchronous, 200
 //	GET    /subscriptions/{id}                          synchronous, 200
 //	GET    /subscriptions/{id}/regions                  synchronous, 200
 //	POST   /subscriptions/{id}/peerings                 task, 202
@@ -21,6 +22,10 @@
 //	DELETE /subscriptions/{id}/regions/peerings/{peeringId}    task, 200
 //	GET    /tasks/{taskId}
 //	GET    /tasks                                       {"tasks":[...]} (or a bare array)
+//
+// GET /subscriptions answers {"accountId": 40000 (AccountID), "subscriptions":
+// [...]}: every subscription, ordered by ID, each exactly as
+// GET /subscriptions/{id} returns it (reference 5.7).
 //
 // Every path also answers with a trailing slash. IDs that are not 32-bit
 // integers get a 400; an unknown subscription gets a synchronous 404; both
@@ -46,11 +51,22 @@
 // VPC_PEERING_INVALID_PROJECT, VPC_PEERING_IS_NOT_KNOWN_CLOUD_PROVIDER,
 // VPC_PEERING_BELONGS_TO_DIFFERENT_CLOUD_PROVIDER, BAD_REQUEST (400),
 // VPC_PEERING_ALREADY_EXIST (409 CONFLICT), VPC_PEERING_NOT_FOUND and
-// ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND (404), the ACTIVE_ACTIVE_VPC_PEERING_*
+// ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND (404), VPC_PEERING_NOT_ACTIVE (403
+// FORBIDDEN: an update, Pro or Active-Active, of a peering still
+// initiating-request when the task completes), the ACTIVE_ACTIVE_VPC_PEERING_*
 // checks, and the Pro/Active-Active cross-type guards such as
 // CREATING_A_SINGLE_REGION_VPC_PEERING_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION.
 // Every peering operation, the list included, fails with
 // SUBSCRIPTION_NOT_ACTIVE while the subscription is not "active".
+//
+// Right after it is named, a task may be unknown to the task service, as on
+// the real API: with a task-not-found window D (Options.TaskNotFoundFor,
+// -task-not-found-for, "taskNotFoundFor" in /__sim/config, or the fault of
+// the same name; the longer applies), GET /tasks/{id} answers 404 with an
+// empty body and GET /tasks leaves the task out until D after the answer
+// that named it. The deadline is fixed when the task is submitted, and the
+// task runs on schedule meanwhile: only the task service's view is late.
+// These 404s count as injected faults in the stats.
 //
 // State moves with the clock, not with polling: whatever looks at the
 // simulator first catches it up, and a timer makes effects happen even when
@@ -94,9 +110,12 @@
 //
 //	-listen ADDR              default 127.0.0.1:0 (a free port); loopback only unless -allow-remote
 //	-allow-remote             permit a non-loopback -listen address
+//	-profile NAME             instant (default) or realistic: defaults of the next five flags
 //	-task-latency D           time each task runs (e.g. 500ms); default 0
 //	-transition-latency D     time a new peering stays initiating-request; default 0
+//	-task-not-found-for D     time a new task answers 404 after the answer naming it; default 0
 //	-rate-limit N             requests per sliding minute per API key; default 400, 0 = off
+//	-omit-retry-after         send every 429 without Retry-After
 //	-seed FILE                JSON file replacing the default subscriptions (format below)
 //	-faults JSON              faults to inject from the start (format below)
 //	-api-key, -secret-key     accepted credentials
@@ -104,8 +123,43 @@
 //	-tasks-bare-array         GET /tasks answers a bare JSON array
 //	-quiet                    do not log each request
 //
+// The five flags after -profile override the profile's values when given,
+// zeros included (-profile realistic -rate-limit 0 turns the limit off).
 // To point Terraform at it, set the provider's API URL to the printed base
 // URL and its keys to the printed ones.
+//
+// # Profiles
+//
+// A profile sets five values at once: -profile, Options.Profile (filling
+// the fields left at zero), PUT /__sim/config {"profile":...} (the other
+// fields of the same body override it) or Sim.ApplyProfile.
+// ProfileConfig, InstantProfile, RealisticProfile and the Realistic*
+// constants give the values to Go code.
+//
+// instant (the default): task latency 0, transition latency 0, tasks
+// visible at once, rate limit 400 a minute, and the rate limit's 429s
+// carry Retry-After. As fast as the simulator goes.
+//
+// realistic: meant to be slower than the real API at its fastest, so that
+// a client's waits, polls and retries really run. Its values and where
+// they come from:
+//
+//	task latency 2s         an assumption. Tasks of an account run one at a time
+//	                        (reference 2.2), so N queued tasks take 2N s. No source
+//	                        times a peering task; the official provider's fixed waits
+//	                        (10 s before its first status poll, 30 s for Active-Active)
+//	                        suggest real tasks take seconds, so 2 s is well within them.
+//	task not found for 3s   follows the reference: right after a task is named,
+//	                        GET /tasks/{id} may answer 404 (2.2); the SDK tolerates
+//	                        about 31 s of them, so 3 s is a modest window.
+//	transition latency 20s  an assumption, chosen the same way as the task latency:
+//	                        no source times initiating-request to pending-acceptance
+//	                        (AWS) or inactive (GCP).
+//	rate limit 400/min      documented (reference 8).
+//	429 without Retry-After follows the reference: no source mentions the header (8).
+//	                        Applies to the rate limit's and to injected 429s.
+//
+// tasksBareArray is not part of a profile.
 //
 // # Control endpoints
 //
@@ -119,7 +173,9 @@
 //	GET    /__sim/faults                     the faults in force
 //	PUT    /__sim/faults                     replace all faults
 //	GET    /__sim/config                     the run-time configuration
-//	PUT    /__sim/config                     {"taskLatency":"1s","transitionLatency":"3s","rateLimit":400,"tasksBareArray":false}, any subset
+//	PUT    /__sim/config                     {"profile":"realistic","taskLatency":"1s","transitionLatency":"3s",
+//	                                         "taskNotFoundFor":"3s","rateLimit":400,"omitRetryAfter":true,
+//	                                         "tasksBareArray":false}, any subset; the profile goes first
 //	GET    /__sim/stats                      request, task and peering counters (see Stats)
 //	DELETE /__sim/stats                      reset the counters
 //
@@ -133,8 +189,9 @@
 // unknown keys are refused:
 //
 //	{"error5xxRate":0.2,        random 500/502/503 with an empty, HTML or JSON body
-//	 "error429Rate":0.1,        429, with or without Retry-After: 1
+//	 "error429Rate":0.1,        429, with or without Retry-After: 1 (never with omitRetryAfter)
 //	 "taskNotFoundPolls":3,     first N polls of each new task answer 404
+//	 "taskNotFoundFor":"3s",    each new task answers 404 until 3s after the answer naming it
 //	 "dropConnectionRate":0.05, close the connection before processing
 //	 "dropAfterRate":0.05,      POST/PUT/DELETE: process, then close without answering
 //	 "latency":"20ms",          added to every /v1 response
@@ -142,8 +199,9 @@
 //	 "holdTransitions":false}   peerings stay initiating-request while set
 //
 // The rate limit answers 429 with X-Rate-Limit-Remaining: 0 and a
-// Retry-After of the seconds until a request slot frees; every other /v1
-// response carries X-Rate-Limit-Remaining while a limit is set.
+// Retry-After of the seconds until a request slot frees (none with
+// omitRetryAfter); every other /v1 response carries X-Rate-Limit-Remaining
+// while a limit is set.
 //
 // # Seed format
 //

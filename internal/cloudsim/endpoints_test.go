@@ -1,6 +1,8 @@
 package cloudsim
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -24,6 +26,9 @@ func TestEndpoints(t *testing.T) {
 		code    int
 		command string // async calls: the task's commandType
 	}{
+		{"subscriptions", "GET", "/v1/subscriptions", "", 200, ""},
+		{"subscriptions trailing slash", "GET", "/v1/subscriptions/", "", 200, ""},
+		{"subscriptions wrong method", "POST", "/v1/subscriptions", "{}", 405, ""},
 		{"subscription", "GET", "/v1/subscriptions/1001", "", 200, ""},
 		{"subscription trailing slash", "GET", "/v1/subscriptions/1001/", "", 200, ""},
 		{"regions", "GET", "/v1/subscriptions/2001/regions", "", 200, ""},
@@ -147,5 +152,73 @@ func TestControlAndRootPathsOutsideV1(t *testing.T) {
 	}
 	if st := h.sim.Stats(); st.TotalRequests != 0 {
 		t.Errorf("control and non-API requests must not count as API requests: %+v", st)
+	}
+}
+
+// refSubscriptionList is GET /subscriptions as reference 5.7 describes it.
+type refSubscriptionList struct {
+	AccountID     int               `json:"accountId"`
+	Subscriptions []refSubscription `json:"subscriptions"`
+}
+
+func TestListSubscriptions(t *testing.T) {
+	// Seeded out of order: the list is ordered by ID.
+	seed, err := ParseSeed([]byte(`{"subscriptions":[
+		{"id":30,"deploymentType":"active-active","provider":"GCP","regions":[{"region":"us-central1","deploymentCIDR":"10.3.0.0/24"},{"region":"europe-west1","deploymentCIDR":"10.4.0.0/24"}]},
+		{"id":10,"name":"ten","regions":[{"region":"us-east-1","deploymentCIDR":"10.1.0.0/24"}]},
+		{"id":20,"status":"pending","regions":[{"region":"eu-west-1","deploymentCIDR":"10.2.0.0/24"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Seed: seed, RateLimit: 100})
+	for _, path := range []string{"/v1/subscriptions", "/v1/subscriptions/"} {
+		r := h.request("GET", path, "")
+		if r.code != http.StatusOK || r.header.Get("Content-Type") != "application/json" || r.header.Get("X-Rate-Limit-Remaining") == "" {
+			t.Fatalf("%s: %d %v", path, r.code, r.header)
+		}
+		var list refSubscriptionList
+		strictDecode(t, r.body, &list)
+		if list.AccountID != AccountID || len(list.Subscriptions) != 3 {
+			t.Fatalf("%s: %s", path, r.body)
+		}
+		// Each element is exactly what GET /subscriptions/{id} returns.
+		var raw struct {
+			Subscriptions []json.RawMessage `json:"subscriptions"`
+		}
+		_ = json.Unmarshal(r.body, &raw)
+		for i, id := range []int{10, 20, 30} {
+			one := h.request("GET", "/v1/subscriptions/"+itoa(id), "").body
+			if !bytes.Equal(raw.Subscriptions[i], one) {
+				t.Errorf("element %d\n got %s\nwant %s", i, raw.Subscriptions[i], one)
+			}
+		}
+		if s := list.Subscriptions; s[0].Name != "ten" || s[1].Status != "pending" || s[2].DeploymentType != "active-active" || len(s[2].CloudDetails[0].Regions) != 2 {
+			t.Errorf("elements %+v", s)
+		}
+	}
+	// A deleted subscription leaves the list; a status change shows at once.
+	_ = h.sim.SetSubscriptionStatus(20, "deleted")
+	_ = h.sim.SetSubscriptionStatus(30, "deleting")
+	var list refSubscriptionList
+	strictDecode(t, h.request("GET", "/v1/subscriptions", "").body, &list)
+	if len(list.Subscriptions) != 2 || list.Subscriptions[0].ID != 10 || list.Subscriptions[1].ID != 30 || list.Subscriptions[1].Status != "deleting" {
+		t.Errorf("after changes: %+v", list.Subscriptions)
+	}
+	// Like every /v1 route: auth, faults, stats, rate limit.
+	if r := h.requestWith("GET", "/v1/subscriptions", "", nil); r.code != http.StatusUnauthorized {
+		t.Errorf("no keys: %d", r.code)
+	}
+	h.sim.SetFaults(Faults{Error5xxRate: 1})
+	if r := h.request("GET", "/v1/subscriptions", ""); r.code < 500 {
+		t.Errorf("5xx fault: %d", r.code)
+	}
+	h.sim.SetFaults(Faults{})
+	st := h.sim.Stats()
+	if st.Requests["GET /v1/subscriptions"] != 5 || st.InjectedFaults != 1 || st.TasksCreated != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	h.sim.SetRateLimit(1)
+	if r := h.request("GET", "/v1/subscriptions", ""); r.code != http.StatusTooManyRequests {
+		t.Errorf("rate limit: %d", r.code)
 	}
 }

@@ -100,6 +100,9 @@ func TestTaskErrors(t *testing.T) {
 		{"update too many", create(pro, aws(`,"vpcCidr":"192.168.0.0/24"`)), "PUT", pro + "/500", `{"vpcCidrs":["192.168.1.0/24","192.168.2.0/24","192.168.3.0/24","192.168.4.0/24","192.168.5.0/24","192.168.6.0/24"]}`, "VPC_PEERING_TOO_MANY_CIDR_SPECIFICATIONS", "400 BAD_REQUEST", ""},
 		{"update malformed", create(pro, aws(`,"vpcCidr":"192.168.0.0/24"`)), "PUT", pro + "/500", `[`, "BAD_REQUEST", "400 BAD_REQUEST", ""},
 		{"update a gcp peering", create(proG, gcpBody), "PUT", proG + "/500", `{"vpcCidr":"192.168.0.0/24"}`, "VPC_PEERING_BELONGS_TO_DIFFERENT_CLOUD_PROVIDER", "400 BAD_REQUEST", ""},
+		{"update while initiating", initiating(pro, aws(`,"vpcCidr":"192.168.0.0/24"`)), "PUT", pro + "/500", `{"vpcCidr":"192.168.1.0/24"}`, "VPC_PEERING_NOT_ACTIVE", "403 FORBIDDEN", ""},
+		{"aa update while initiating", initiating(aa, aaAWS(`,"vpcCidr":"192.168.0.0/24"`)), "PUT", aa + "/500", `{"vpcCidr":"192.168.1.0/24"}`, "VPC_PEERING_NOT_ACTIVE", "403 FORBIDDEN", ""},
+		{"update of a forced initiating-request", forced(pro, aws(`,"vpcCidr":"192.168.0.0/24"`), StatusInitiatingRequest), "PUT", pro + "/500", `{"vpcCidr":"192.168.1.0/24"}`, "VPC_PEERING_NOT_ACTIVE", "403 FORBIDDEN", ""},
 		{"aa update overlap of its source region", create(aa, aaAWS(`,"vpcCidr":"192.168.0.0/24"`)), "PUT", aa + "/500", `{"vpcCidr":"10.10.0.0/20"}`, "VPC_PEERING_CIDR_OVERLAP", "400 BAD_REQUEST", ""},
 	}
 	for _, tc := range tests {
@@ -154,6 +157,24 @@ func (h *harness) createPeeringFor(sub int) {
 
 func create(path, body string) func(h *harness) {
 	return func(h *harness) { h.mustComplete("POST", path, body) }
+}
+
+// initiating creates peering 500 and keeps it initiating-request.
+func initiating(path, body string) func(h *harness) {
+	return func(h *harness) {
+		h.sim.SetTransitionLatency(time.Hour)
+		h.mustComplete("POST", path, body)
+	}
+}
+
+// forced creates peering 500 and forces its status.
+func forced(path, body, status string) func(h *harness) {
+	return func(h *harness) {
+		h.mustComplete("POST", path, body)
+		if err := h.sim.SetPeeringStatus(500, status); err != nil {
+			h.t.Fatal(err)
+		}
+	}
 }
 
 func TestErrorStatusMapping(t *testing.T) {

@@ -30,8 +30,9 @@ func (s *Sim) injectBefore(path string) (reply, bool) {
 		s.stats.InjectedFaults++
 		rep := springReply(s.now(), http.StatusTooManyRequests,
 			"Too many resources are concurrently created, updated or deleted in the account; retry later", path)
-		// The header is undocumented, so clients must cope with both.
-		if s.rng.IntN(2) == 0 {
+		// The header is undocumented, so clients must cope with both;
+		// omitRetryAfter leaves it out every time.
+		if !s.omitRetryAfter && s.rng.IntN(2) == 0 {
 			rep.header.Set("Retry-After", "1")
 		}
 		s.logf("fault: 429 for %s", path)

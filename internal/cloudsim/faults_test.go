@@ -94,6 +94,177 @@ func TestFaultTaskNotFoundPolls(t *testing.T) {
 	}
 }
 
+// listedTasks returns the IDs GET /tasks reports.
+func (h *harness) listedTasks() map[string]bool {
+	h.t.Helper()
+	var obj refTasks
+	strictDecode(h.t, h.request("GET", "/v1/tasks", "").body, &obj)
+	ids := map[string]bool{}
+	for _, t := range obj.Tasks {
+		ids[t.TaskID] = true
+	}
+	return ids
+}
+
+// hiddenPoll requires GET /tasks/{id} to answer 404 with an empty body, as
+// for an unknown task.
+func (h *harness) hiddenPoll(id, when string) {
+	h.t.Helper()
+	if r := h.request("GET", "/v1/tasks/"+id, ""); r.code != 404 || len(r.body) != 0 {
+		h.t.Fatalf("%s: %d %q, want an empty 404", when, r.code, r.body)
+	}
+}
+
+func TestFaultTaskNotFoundFor(t *testing.T) {
+	const (
+		window  = 3 * time.Second
+		latency = time.Second
+	)
+	tests := []struct {
+		name, method, path, body string
+		setup                    func(h *harness)
+		// effect reports whether the task's effect is in the state.
+		effect func(h *harness) bool
+	}{
+		{"list", "GET", "/v1/subscriptions/1001/peerings", "", nil, nil},
+		{"create", "POST", "/v1/subscriptions/1001/peerings", awsBody, nil,
+			func(h *harness) bool { return len(h.sim.Peerings()) == 1 }},
+		{"update", "PUT", "/v1/subscriptions/1001/peerings/500", `{"vpcCidr":"192.168.7.0/24"}`,
+			func(h *harness) { h.createPeeringFor(1001) },
+			func(h *harness) bool { p, _ := h.sim.Peering(500); return p.CIDRs[0] == "192.168.7.0/24" }},
+		{"aa delete", "DELETE", "/v1/subscriptions/2001/regions/peerings/500", "",
+			func(h *harness) { h.createPeeringFor(2001) },
+			func(h *harness) bool { return len(h.sim.Peerings()) == 0 }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Options{TaskLatency: latency})
+			if tc.setup != nil {
+				tc.setup(h)
+			}
+			h.sim.SetFaults(Faults{TaskNotFoundFor: Duration(window)})
+			task := h.submit(tc.method, tc.path, tc.body)
+			h.hiddenPoll(task.TaskID, "at once")
+			if h.listedTasks()[task.TaskID] {
+				t.Fatal("GET /tasks lists a task the task service does not know yet")
+			}
+			// The task runs on schedule: its effect is there after the task
+			// latency, while the task is still unknown.
+			h.clock.Advance(latency)
+			if tc.effect != nil && !tc.effect(h) {
+				t.Fatalf("effect not applied at +%s: %+v", latency, h.sim.Peerings())
+			}
+			h.clock.Advance(window - latency - time.Nanosecond)
+			h.hiddenPoll(task.TaskID, "just before the window ends")
+			if h.listedTasks()[task.TaskID] {
+				t.Fatal("listed before the window ended")
+			}
+			// Measured from the answer that named the task, not from a poll.
+			h.clock.Advance(time.Nanosecond)
+			if got := h.task(task.TaskID); got.Status != taskCompleted || got.TaskID != task.TaskID {
+				t.Fatalf("after the window: %+v", got)
+			}
+			if !h.listedTasks()[task.TaskID] {
+				t.Error("not listed after the window")
+			}
+			if st := h.sim.Stats(); st.InjectedFaults != 2 {
+				t.Errorf("injected %d, want the 2 hidden polls", st.InjectedFaults)
+			}
+		})
+	}
+}
+
+func TestTaskNotFoundForScope(t *testing.T) {
+	h := newHarness(t, Options{TaskNotFoundFor: time.Second})
+	const list = "/v1/subscriptions/1001/peerings"
+
+	// The standing window (Options, /__sim/config) applies by itself.
+	a := h.submit("GET", list, "")
+	h.hiddenPoll(a.TaskID, "config window")
+	h.clock.Advance(time.Second)
+	h.task(a.TaskID)
+
+	// With the fault as well, the longer window applies.
+	h.sim.SetFaults(Faults{TaskNotFoundFor: Duration(2 * time.Second)})
+	b := h.submit("GET", list, "")
+	h.clock.Advance(time.Second)
+	h.hiddenPoll(b.TaskID, "fault window longer than the config one")
+	// The deadline is fixed at submission: clearing the fault does not
+	// reveal the task early, and tasks visible before stay visible.
+	h.sim.SetFaults(Faults{})
+	h.hiddenPoll(b.TaskID, "after the fault was cleared")
+	h.task(a.TaskID)
+	h.clock.Advance(time.Second)
+	h.task(b.TaskID)
+
+	// Polls hidden by time count towards taskNotFoundPolls.
+	h.sim.SetFaults(Faults{TaskNotFoundPolls: 2})
+	c := h.submit("GET", list, "")
+	h.hiddenPoll(c.TaskID, "first poll, in the window")
+	h.clock.Advance(time.Second)
+	h.hiddenPoll(c.TaskID, "second poll, after the window")
+	h.task(c.TaskID)
+
+	// A window set at run time through /__sim/config applies to new tasks.
+	h.sim.SetFaults(Faults{})
+	if r := h.control("PUT", "/__sim/config", `{"taskNotFoundFor":"0s"}`); r.code != 200 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	h.task(h.submit("GET", list, "").TaskID)
+	if st := h.sim.Stats(); st.InjectedFaults != 5 {
+		t.Errorf("injected %d, want 5 hidden polls", st.InjectedFaults)
+	}
+}
+
+func TestOmitRetryAfter(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		// rateLimited: Retry-After of the rate limiter's 429; injected: of
+		// the injected ones ("" never, "1" sometimes).
+		rateLimited, injected string
+	}{
+		{"default", Options{RateLimit: 1}, "60", "1"},
+		{"omitted", Options{RateLimit: 1, OmitRetryAfter: true}, "", ""},
+		{"realistic profile", Options{RateLimit: 1, Profile: ProfileRealistic}, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.opts)
+			h.request("GET", "/v1/subscriptions/1001", "")
+			r := h.request("GET", "/v1/subscriptions/1001", "")
+			if r.code != 429 || r.header.Get("X-Rate-Limit-Remaining") != "0" {
+				t.Fatalf("rate limit: %d %v", r.code, r.header)
+			}
+			if got, ok := r.header["Retry-After"]; (tc.rateLimited == "") == ok || r.header.Get("Retry-After") != tc.rateLimited {
+				t.Errorf("rate limit Retry-After %q, want %q", got, tc.rateLimited)
+			}
+			h.sim.SetRateLimit(0)
+			h.sim.SetFaults(Faults{Error429Rate: 1})
+			seen := map[string]int{}
+			for range 30 {
+				r := h.request("GET", "/v1/tasks", "")
+				if r.code != 429 {
+					t.Fatalf("injected: %d", r.code)
+				}
+				seen[r.header.Get("Retry-After")]++
+			}
+			if tc.injected == "" && len(seen) != 1 || seen[tc.injected] == 0 {
+				t.Errorf("injected Retry-After values %v, want %q", seen, tc.injected)
+			}
+		})
+	}
+	// The switch works at run time.
+	h := newHarness(t, Options{RateLimit: 1})
+	if r := h.control("PUT", "/__sim/config", `{"omitRetryAfter":true}`); r.code != 200 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	h.request("GET", "/v1/tasks", "")
+	if r := h.request("GET", "/v1/tasks", ""); r.code != 429 || r.header.Get("Retry-After") != "" {
+		t.Errorf("after PUT omitRetryAfter: %d %v", r.code, r.header)
+	}
+}
+
 // serve runs a harness's simulator behind a real HTTP server, for faults
 // that act on the connection.
 func (h *harness) serve(t *testing.T) (*httptest.Server, func(method, path, body string) (int, error)) {
@@ -221,14 +392,14 @@ func TestFaultsAreReproducible(t *testing.T) {
 }
 
 func TestParseFaults(t *testing.T) {
-	f, err := ParseFaults([]byte(`{"error5xxRate":0.2,"error429Rate":0.1,"taskNotFoundPolls":3,"dropConnectionRate":0.05,"dropAfterRate":0.01,"latency":"20ms","stuckTasks":true,"holdTransitions":true}`))
-	want := Faults{Error5xxRate: 0.2, Error429Rate: 0.1, TaskNotFoundPolls: 3, DropConnectionRate: 0.05, DropAfterRate: 0.01,
+	f, err := ParseFaults([]byte(`{"error5xxRate":0.2,"error429Rate":0.1,"taskNotFoundPolls":3,"taskNotFoundFor":"3s","dropConnectionRate":0.05,"dropAfterRate":0.01,"latency":"20ms","stuckTasks":true,"holdTransitions":true}`))
+	want := Faults{Error5xxRate: 0.2, Error429Rate: 0.1, TaskNotFoundPolls: 3, TaskNotFoundFor: Duration(3 * time.Second), DropConnectionRate: 0.05, DropAfterRate: 0.01,
 		Latency: Duration(20 * time.Millisecond), StuckTasks: true, HoldTransitions: true}
 	if err != nil || f != want {
 		t.Fatalf("%+v %v", f, err)
 	}
 	b, _ := json.Marshal(f)
-	if !strings.Contains(string(b), `"latency":"20ms"`) {
+	if !strings.Contains(string(b), `"latency":"20ms"`) || !strings.Contains(string(b), `"taskNotFoundFor":"3s"`) {
 		t.Errorf("marshal: %s", b)
 	}
 	for _, bad := range []string{
@@ -239,6 +410,9 @@ func TestParseFaults(t *testing.T) {
 		`{"latency":20}`,
 		`{"latency":"soon"}`,
 		`{"latency":"-1s"}`,
+		`{"taskNotFoundFor":"-1s"}`,
+		`{"taskNotFoundFor":3}`,
+		`{"taskNotFoundFor":"3 s"}`,
 		`{} {}`,
 	} {
 		if _, err := ParseFaults([]byte(bad)); err == nil {
@@ -247,8 +421,8 @@ func TestParseFaults(t *testing.T) {
 	}
 	// SetFaults cannot fail: it clamps.
 	h := newHarness(t, Options{})
-	h.sim.SetFaults(Faults{Error5xxRate: 7, TaskNotFoundPolls: -3, Latency: -1})
-	if got := h.sim.Faults(); got.Error5xxRate != 1 || got.TaskNotFoundPolls != 0 || got.Latency != 0 {
+	h.sim.SetFaults(Faults{Error5xxRate: 7, TaskNotFoundPolls: -3, TaskNotFoundFor: -1, Latency: -1})
+	if got := h.sim.Faults(); got.Error5xxRate != 1 || got.TaskNotFoundPolls != 0 || got.TaskNotFoundFor != 0 || got.Latency != 0 {
 		t.Errorf("clamped: %+v", got)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +68,7 @@ var apiRoutes = func() []apiRoute {
 		regions = sub + "/regions"
 	)
 	routes := []apiRoute{
+		{method: get, pattern: "/v1/subscriptions", handle: (*Sim).listSubscriptions},
 		{method: get, pattern: sub, handle: (*Sim).getSubscription},
 		{method: get, pattern: regions, handle: (*Sim).getRegions},
 		{method: post, pattern: pro, handle: peeringOp(opCreate, false)},
@@ -181,7 +184,9 @@ func (s *Sim) handleAPI(r *http.Request, rt *apiRoute, pattern string, params ma
 			rep := springReply(now, http.StatusTooManyRequests,
 				fmt.Sprintf("Rate limit of %d requests per minute exceeded", s.rateLimit), path)
 			rep.header.Set("X-Rate-Limit-Remaining", "0")
-			rep.header.Set("Retry-After", strconv.Itoa(retryAfter))
+			if !s.omitRetryAfter {
+				rep.header.Set("Retry-After", strconv.Itoa(retryAfter))
+			}
 			return rep
 		}
 		remaining = rem
@@ -265,6 +270,18 @@ func (s *Sim) subscriptionNotFound(c *call) reply {
 	return springReply(s.now(), http.StatusNotFound, fmt.Sprintf("Subscription %d not found", c.subID), c.path)
 }
 
+// listSubscriptions is GET /subscriptions (reference 5.7): every
+// subscription of the account, ordered by ID, each in the shape
+// GET /subscriptions/{id} returns.
+func (s *Sim) listSubscriptions(c *call) reply {
+	ids := slices.Sorted(maps.Keys(s.subs))
+	subs := make([]wireSubscription, 0, len(ids))
+	for _, id := range ids {
+		subs = append(subs, s.subs[id].wire(c.base))
+	}
+	return jsonReply(http.StatusOK, wireSubscriptions{AccountID: AccountID, Subscriptions: subs})
+}
+
 func (s *Sim) getSubscription(c *call) reply {
 	sub := s.subs[c.subID]
 	if sub == nil {
@@ -311,10 +328,11 @@ func (s *Sim) getTask(c *call) reply {
 	if t == nil {
 		return reply{status: http.StatusNotFound, header: http.Header{}}
 	}
-	if t.hiddenPolls > 0 {
+	if t.hiddenPolls > 0 || t.hiddenAt(s.now()) {
 		// Indistinguishable from an unknown task, as the real API's
-		// eventual consistency is.
-		t.hiddenPolls--
+		// eventual consistency is. A poll hidden by time still counts as
+		// one of the first taskNotFoundPolls.
+		t.hiddenPolls = max(t.hiddenPolls-1, 0)
 		s.stats.InjectedFaults++
 		return reply{status: http.StatusNotFound, header: http.Header{}}
 	}

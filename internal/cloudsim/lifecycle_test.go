@@ -3,6 +3,7 @@ package cloudsim
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -207,4 +208,38 @@ func TestOutOfBandDelete(t *testing.T) {
 	if st := h.sim.Stats(); st.PeeringsDeleted != 0 {
 		t.Errorf("out-of-band deletes are not API deletes: %+v", st)
 	}
+}
+
+// TestUpdateNeedsTransition: an update is judged by the peering's status
+// when the task completes, not when it was submitted.
+func TestUpdateNeedsTransition(t *testing.T) {
+	const (
+		path  = "/v1/subscriptions/1001/peerings/500"
+		cidr1 = `{"vpcCidr":"192.168.1.0/24"}`
+		cidr2 = `{"vpcCidr":"192.168.2.0/24"}`
+	)
+	h := newHarness(t, Options{TransitionLatency: time.Second})
+	h.createPro(1001, awsBody)
+	failed := h.exec("PUT", path, cidr1)
+	if e := failed.Response.Error; failed.Status != taskError || e.Type != "VPC_PEERING_NOT_ACTIVE" || e.Status != "403 FORBIDDEN" ||
+		!strings.Contains(e.Description, "500") {
+		t.Fatalf("update while initiating: %s %+v", failed.Status, e)
+	}
+	if p, _ := h.sim.Peering(500); p.CIDRs[0] != "192.168.0.0/24" {
+		t.Errorf("a refused update changed the CIDRs: %v", p.CIDRs)
+	}
+	// Submitted while initiating, completed after the transition: accepted.
+	h.sim.SetTaskLatency(2 * time.Second)
+	task := h.submit("PUT", path, cidr2)
+	h.clock.Advance(2 * time.Second)
+	if got := h.task(task.TaskID); got.Status != taskCompleted {
+		t.Fatalf("update completed after the transition: %+v", got.Response)
+	}
+	if p, _ := h.sim.Peering(500); p.Status != StatusPendingAcceptance || p.CIDRs[0] != "192.168.2.0/24" {
+		t.Errorf("%+v", p)
+	}
+	// Active peerings update too.
+	_ = h.sim.AcceptPeering(500)
+	h.sim.SetTaskLatency(0)
+	h.mustComplete("PUT", path, cidr1)
 }

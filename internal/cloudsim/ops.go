@@ -297,6 +297,13 @@ func (s *Sim) updatePeering(t *task, sub *subscription) (*wireTaskResponse, *api
 		return nil, failf("VPC_PEERING_BELONGS_TO_DIFFERENT_CLOUD_PROVIDER",
 			"VPC peering %d is a GCP peering; only AWS peerings have CIDRs to update", p.id)
 	}
+	// The Redis side of the peering does not exist yet, so there is
+	// nothing to update. The reference lists the type for updates (3.3)
+	// but no source gives its wording; this one is made up.
+	if p.status == StatusInitiatingRequest {
+		return nil, failf("VPC_PEERING_NOT_ACTIVE",
+			"VPC peering %d is not in an active state; wait until its status is pending-acceptance or active", p.id)
+	}
 	cidrs, err := checkCIDRs(req.VPCCidr, req.VPCCidrs, s.peeringRegion(p))
 	if err != nil {
 		return nil, err

@@ -14,6 +14,11 @@ const (
 
 // Options configures a simulator. The zero value is usable: default keys, the
 // default seed, no latency, no rate limit and no faults.
+//
+// Profile names a set of values (see ProfileConfig) that fills in every one
+// of TaskLatency, TransitionLatency, TaskNotFoundFor, RateLimit and
+// OmitRetryAfter left at its zero value; the fields that are set win. With
+// no Profile every field is taken as given.
 type Options struct {
 	// APIKey and SecretKey are the only credentials accepted in the
 	// x-api-key / x-api-secret-key headers (defaults sim-access-key /
@@ -25,9 +30,21 @@ type Options struct {
 	// TransitionLatency is how long a new peering stays initiating-request
 	// after its create task completed.
 	TransitionLatency time.Duration
+	// TaskNotFoundFor is how long every new task stays unknown to the task
+	// service (GET /tasks/{id} answers 404, GET /tasks leaves it out) after
+	// the answer that named it: the API's eventual consistency, as a
+	// standing behaviour rather than an injected fault (Faults has the same
+	// knob; the longer of the two applies).
+	TaskNotFoundFor time.Duration
 	// RateLimit is the number of /v1 requests one API key may make in any
 	// sliding 60-second window; 0 turns the limit off.
 	RateLimit int
+	// OmitRetryAfter sends every 429 (the rate limit's and injected ones)
+	// without a Retry-After header, as no source says the real API sends
+	// one.
+	OmitRetryAfter bool
+	// Profile is "", ProfileInstant or ProfileRealistic; see above.
+	Profile string
 	// Seed holds the subscriptions; nil means DefaultSeed().
 	Seed *Seed
 	// Faults are injected from the start; change them with SetFaults.
@@ -56,6 +73,13 @@ type Faults struct {
 	// created while it is set answer 404 with an empty body, the eventual
 	// consistency the real API shows right after a task is created.
 	TaskNotFoundPolls int `json:"taskNotFoundPolls"`
+	// TaskNotFoundFor models the same eventual consistency in time, as the
+	// real API shows it: every task created while it is set answers
+	// GET /tasks/{id} with 404 and an empty body, and is missing from
+	// GET /tasks, until this long after the answer that named it. The task
+	// itself runs on schedule; only the task service's view is late. Polls
+	// answered 404 this way also count towards TaskNotFoundPolls.
+	TaskNotFoundFor Duration `json:"taskNotFoundFor"`
 	// DropConnectionRate closes the connection without an answer before the
 	// request has any effect.
 	DropConnectionRate float64 `json:"dropConnectionRate"`
@@ -93,6 +117,9 @@ func (f Faults) validate() error {
 	if f.TaskNotFoundPolls < 0 {
 		return fmt.Errorf("taskNotFoundPolls must not be negative, got %d", f.TaskNotFoundPolls)
 	}
+	if f.TaskNotFoundFor < 0 {
+		return fmt.Errorf("taskNotFoundFor must not be negative, got %s", time.Duration(f.TaskNotFoundFor))
+	}
 	if f.Latency < 0 {
 		return fmt.Errorf("latency must not be negative, got %s", time.Duration(f.Latency))
 	}
@@ -107,6 +134,7 @@ func (f Faults) clamped() Faults {
 	f.DropConnectionRate = clamp(f.DropConnectionRate)
 	f.DropAfterRate = clamp(f.DropAfterRate)
 	f.TaskNotFoundPolls = max(f.TaskNotFoundPolls, 0)
+	f.TaskNotFoundFor = max(f.TaskNotFoundFor, 0)
 	f.Latency = max(f.Latency, 0)
 	return f
 }
@@ -155,26 +183,45 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // Config is the run-time configuration read by GET /__sim/config.
 type Config struct {
+	// Profile is the profile applied last ("" when none was): the other
+	// fields show the values in force, which later changes may have moved
+	// away from the profile's.
+	Profile           string   `json:"profile"`
 	TaskLatency       Duration `json:"taskLatency"`
 	TransitionLatency Duration `json:"transitionLatency"`
+	TaskNotFoundFor   Duration `json:"taskNotFoundFor"`
 	RateLimit         int      `json:"rateLimit"`
+	OmitRetryAfter    bool     `json:"omitRetryAfter"`
 	TasksBareArray    bool     `json:"tasksBareArray"`
 }
 
-// configPatch is the body of PUT /__sim/config: any subset of Config.
+// configPatch is the body of PUT /__sim/config: any subset of Config. A
+// profile is applied first, so the other fields of the same body override
+// its values.
 type configPatch struct {
+	Profile           *string   `json:"profile"`
 	TaskLatency       *Duration `json:"taskLatency"`
 	TransitionLatency *Duration `json:"transitionLatency"`
+	TaskNotFoundFor   *Duration `json:"taskNotFoundFor"`
 	RateLimit         *int      `json:"rateLimit"`
+	OmitRetryAfter    *bool     `json:"omitRetryAfter"`
 	TasksBareArray    *bool     `json:"tasksBareArray"`
 }
 
 func (p configPatch) validate() error {
+	if p.Profile != nil {
+		if _, err := ProfileConfig(*p.Profile); err != nil {
+			return err
+		}
+	}
 	if p.TaskLatency != nil && *p.TaskLatency < 0 {
 		return fmt.Errorf("taskLatency must not be negative")
 	}
 	if p.TransitionLatency != nil && *p.TransitionLatency < 0 {
 		return fmt.Errorf("transitionLatency must not be negative")
+	}
+	if p.TaskNotFoundFor != nil && *p.TaskNotFoundFor < 0 {
+		return fmt.Errorf("taskNotFoundFor must not be negative")
 	}
 	if p.RateLimit != nil && *p.RateLimit < 0 {
 		return fmt.Errorf("rateLimit must not be negative (0 turns it off)")

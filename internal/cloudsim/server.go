@@ -29,8 +29,15 @@ func StartOn(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return serve(addr, sim)
+}
+
+// serve listens on addr and serves sim until Close; on failure it closes
+// sim.
+func serve(addr string, sim *Sim) (*Server, error) {
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
+		sim.Close()
 		return nil, err
 	}
 	s := &Server{
@@ -94,6 +101,9 @@ func (s *Server) SetTransitionLatency(d time.Duration) { s.sim.SetTransitionLate
 
 // SetRateLimit forwards to Sim.SetRateLimit.
 func (s *Server) SetRateLimit(n int) { s.sim.SetRateLimit(n) }
+
+// ApplyProfile forwards to Sim.ApplyProfile.
+func (s *Server) ApplyProfile(name string) error { return s.sim.ApplyProfile(name) }
 
 // Peerings forwards to Sim.Peerings.
 func (s *Server) Peerings() []PeeringInfo { return s.sim.Peerings() }

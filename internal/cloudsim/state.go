@@ -128,9 +128,12 @@ type Sim struct {
 
 	mu                sync.Mutex
 	rng               *rand.Rand
+	profile           string
 	taskLatency       time.Duration
 	transitionLatency time.Duration
+	taskNotFoundFor   time.Duration
 	rateLimit         int
+	omitRetryAfter    bool
 	tasksBareArray    bool
 	faults            Faults
 
@@ -150,9 +153,9 @@ type Sim struct {
 	closed bool
 }
 
-// New returns a simulator ready to serve. It panics if opts.Seed is invalid
-// (use ParseSeed or Start to get an error instead). Call Close to stop its
-// wake-up timer when done.
+// New returns a simulator ready to serve. It panics if opts.Seed or
+// opts.Profile is invalid (use ParseSeed, ProfileConfig or Start to get an
+// error instead). Call Close to stop its wake-up timer when done.
 func New(opts Options) *Sim {
 	s, err := newSim(opts, time.Now, false)
 	if err != nil {
@@ -170,6 +173,26 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 	if err != nil {
 		return nil, err
 	}
+	if opts.Profile != "" {
+		prof, err := ProfileConfig(opts.Profile)
+		if err != nil {
+			return nil, err
+		}
+		// The profile fills in what the caller left at zero.
+		if opts.TaskLatency == 0 {
+			opts.TaskLatency = time.Duration(prof.TaskLatency)
+		}
+		if opts.TransitionLatency == 0 {
+			opts.TransitionLatency = time.Duration(prof.TransitionLatency)
+		}
+		if opts.TaskNotFoundFor == 0 {
+			opts.TaskNotFoundFor = time.Duration(prof.TaskNotFoundFor)
+		}
+		if opts.RateLimit == 0 {
+			opts.RateLimit = prof.RateLimit
+		}
+		opts.OmitRetryAfter = opts.OmitRetryAfter || prof.OmitRetryAfter
+	}
 	s := &Sim{
 		apiKey:            orDefault(opts.APIKey, DefaultAPIKey),
 		secretKey:         orDefault(opts.SecretKey, DefaultSecretKey),
@@ -177,9 +200,12 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 		now:               now,
 		manualClock:       manualClock,
 		rng:               rand.New(rand.NewPCG(uint64(opts.RandSeed), 0x5eed)),
+		profile:           opts.Profile,
 		taskLatency:       max(opts.TaskLatency, 0),
 		transitionLatency: max(opts.TransitionLatency, 0),
+		taskNotFoundFor:   max(opts.TaskNotFoundFor, 0),
 		rateLimit:         max(opts.RateLimit, 0),
+		omitRetryAfter:    opts.OmitRetryAfter,
 		tasksBareArray:    opts.TasksBareArray,
 		faults:            opts.Faults.clamped(),
 		subs:              subs,
@@ -574,9 +600,12 @@ func (s *Sim) Config() Config {
 
 func (s *Sim) configLocked() Config {
 	return Config{
+		Profile:           s.profile,
 		TaskLatency:       Duration(s.taskLatency),
 		TransitionLatency: Duration(s.transitionLatency),
+		TaskNotFoundFor:   Duration(s.taskNotFoundFor),
 		RateLimit:         s.rateLimit,
+		OmitRetryAfter:    s.omitRetryAfter,
 		TasksBareArray:    s.tasksBareArray,
 	}
 }

@@ -62,7 +62,13 @@ type task struct {
 	stuck bool
 	// hiddenPolls is how many more GET /tasks/{id} must answer 404.
 	hiddenPolls int
+	// hiddenUntil is when the task service learns of the task: before
+	// it, GET /tasks/{id} answers 404 and GET /tasks leaves it out.
+	hiddenUntil time.Time
 }
+
+// hiddenAt reports whether the task service does not know the task yet.
+func (t *task) hiddenAt(now time.Time) bool { return now.Before(t.hiddenUntil) }
 
 // submit records a new task and queues it behind every unfinished one.
 func (s *Sim) submit(op opKind, activeActive bool, subID, peeringID int, body []byte) *task {
@@ -77,6 +83,11 @@ func (s *Sim) submit(op opKind, activeActive bool, subID, peeringID int, body []
 		submitted:    s.now(),
 		stuck:        s.faults.StuckTasks,
 		hiddenPolls:  s.faults.TaskNotFoundPolls,
+	}
+	// The standing invisibility (config) and the fault combine: the longer
+	// one applies, measured from this answer.
+	if d := max(s.taskNotFoundFor, time.Duration(s.faults.TaskNotFoundFor)); d > 0 {
+		t.hiddenUntil = t.submitted.Add(d)
 	}
 	s.tasks[t.id] = t
 	s.allTasks = append(s.allTasks, t)
@@ -228,7 +239,8 @@ func (s *Sim) view(t *task, base string, initial bool) wireTask {
 }
 
 // recentTasks lists the tasks of the last ten days, most recently updated
-// first, as GET /tasks does.
+// first, as GET /tasks does; tasks the task service does not know yet
+// (hiddenUntil) are left out.
 func (s *Sim) recentTasks(base string) []wireTask {
 	now := s.now()
 	type entry struct {
@@ -237,6 +249,9 @@ func (s *Sim) recentTasks(base string) []wireTask {
 	}
 	var es []entry
 	for _, t := range s.allTasks {
+		if t.hiddenAt(now) {
+			continue
+		}
 		if _, at := s.statusAt(t, now); now.Sub(at) <= taskHistory {
 			es = append(es, entry{t, at})
 		}

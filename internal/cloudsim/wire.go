@@ -173,6 +173,16 @@ type wireSubscription struct {
 	Links             []wireLink        `json:"links"`
 }
 
+// AccountID is the simulated account's ID, as GET /subscriptions reports
+// it.
+const AccountID = 40000
+
+// wireSubscriptions is GET /subscriptions (reference 5.7).
+type wireSubscriptions struct {
+	AccountID     int                `json:"accountId"`
+	Subscriptions []wireSubscription `json:"subscriptions"`
+}
+
 type wireCloudDetail struct {
 	Provider       string            `json:"provider"`
 	CloudAccountID int               `json:"cloudAccountId"`

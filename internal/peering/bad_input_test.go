@@ -147,7 +147,7 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 		return msg(`Missing required attribute`, fmt.Sprintf(`%s peering with provider_name = %q needs %s:`, kind, cloud, name))
 	}
 	importMsg := func(typ, id string) *regexp.Regexp {
-		return msg(`Invalid import ID for `+typ, `expected <subscription_id>/<peering_id> with two positive whole numbers, for example "1234/567"; got `+fmt.Sprintf("%q", id))
+		return msg(`Invalid import ID for `+typ, `expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example "1234/567"; got `+fmt.Sprintf("%q", id))
 	}
 	// The timeouts library's detail does not repeat the attribute's name:
 	// Terraform shows it in the quoted source line.
@@ -163,6 +163,10 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 		{name: "pro subscription_id empty", config: proGCP.with("subscription_id", `""`).res(proType), want: subIDMsg("")},
 		{name: "aa subscription_id negative", config: aaAWS.with("subscription_id", `"-2001"`).res(aaType), want: subIDMsg("-2001")},
 		{name: "aa subscription_id with space", config: aaGCP.with("subscription_id", `"20 01"`).res(aaType), want: subIDMsg("20 01")},
+		// The API would read "01001" back as "1001", which Terraform refuses
+		// after the apply: it is refused at plan time instead.
+		{name: "pro subscription_id with a leading zero", config: proAWS.with("subscription_id", `"01001"`).res(proType), want: subIDMsg("01001")},
+		{name: "aa subscription_id beyond 32 bits", config: aaAWS.with("subscription_id", `"2147483648"`).res(aaType), want: subIDMsg("2147483648")},
 
 		// aws_account_id
 		{name: "pro aws_account_id 11 digits", config: proAWS.with("aws_account_id", `"12345678901"`).res(proType), want: accountMsg("12345678901")},
@@ -296,7 +300,7 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 
 	// Malformed import IDs, for both resources, by command and by block.
 	for _, typ := range []string{proType, aaType} {
-		for _, id := range []string{"1001", "1001/", "abc/5", "1001/5/6", "-1/5", "0/5", "1001/+5", " / "} {
+		for _, id := range []string{"1001", "1001/", "abc/5", "1001/5/6", "-1/5", "0/5", "1001/+5", " / ", "01001/5", "1001/2147483648"} {
 			cases = append(cases, badInput{name: fmt.Sprintf("import %s %q", typ, id), importType: typ, importID: id, want: importMsg(typ, id)})
 		}
 		cases = append(cases, badInput{name: fmt.Sprintf("import block %s", typ), importType: typ, importID: "1001:5", importBlock: true, want: importMsg(typ, "1001:5")})
@@ -411,7 +415,7 @@ func TestAccBadInput_applyTime(t *testing.T) {
 			msg(`Subscription 2002 has no region "asia-east1"; source_region must be one of its regions: us-central1, europe-west1.`)},
 		{"pro subscription that does not exist",
 			proAWSAttrs.with("subscription_id", `"9999"`).res(proType),
-			msg(`Creating Pro peering on subscription 9999 failed`, `HTTP 404`, `Check that subscription 9999 exists in the account of these API keys.`)},
+			msg(`Creating Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
 		{"aa subscription that does not exist",
 			aaGCPAttrs.with("subscription_id", `"2999"`).res(aaType),
 			msg(`Creating Active-Active peering on subscription 2999 failed`, `HTTP 404`, `Check that subscription 2999 exists`)},

@@ -254,8 +254,7 @@ func (d *peeringsDataSource) checkSourceRegion(ctx context.Context, sub int, reg
 func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
 	switch {
 	case rediscloud.IsNotFound(err):
-		diags.AddAttributeError(path.Root("subscription_id"), summary,
-			fmt.Sprintf("Subscription %d was not found.\n\n%s", op.sub, op.describe(err, "")))
+		diags.AddAttributeError(path.Root("subscription_id"), summary, op.describe(err, ""))
 	case rediscloud.IsWrongSubscriptionKind(err):
 		other := op.spec.other()
 		noun := "an Active-Active"

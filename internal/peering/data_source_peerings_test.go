@@ -430,11 +430,11 @@ data %q "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      list("rediscloud_subscription_peerings", "9999"),
-				ExpectError: dsErr(`Error: Reading Pro peerings of subscription 9999 failed`, `Subscription 9999 was not found. The Redis Cloud API answered HTTP 404 to GET /subscriptions/9999/peerings`),
+				ExpectError: dsErr(`Error: Reading Pro peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config:      list("rediscloud_active_active_subscription_peerings", "9999"),
-				ExpectError: dsErr(`Error: Reading Active-Active peerings of subscription 9999 failed`, `Subscription 9999 was not found. The Redis Cloud API answered HTTP 404 to GET /subscriptions/9999/regions/peerings`),
+				ExpectError: dsErr(`Error: Reading Active-Active peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config: list("rediscloud_subscription_peerings", "2001"),

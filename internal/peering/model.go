@@ -229,11 +229,11 @@ func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }
 func parseID(id string) (sub, peering int, err error) {
 	parts := strings.Split(strings.TrimSpace(id), "/")
 	if len(parts) == 2 {
-		s, err1 := strconv.Atoi(parts[0])
-		p, err2 := strconv.Atoi(parts[1])
-		if err1 == nil && err2 == nil && s > 0 && p > 0 && digitsRe.MatchString(parts[0]) && digitsRe.MatchString(parts[1]) {
+		if validID(parts[0]) && validID(parts[1]) {
+			s, _ := strconv.Atoi(parts[0])
+			p, _ := strconv.Atoi(parts[1])
 			return s, p, nil
 		}
 	}
-	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers, for example \"1234/567\"; got %q", id)
+	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example \"1234/567\"; got %q", id)
 }

@@ -840,7 +840,7 @@ func TestAccActiveActivePeering_stuckCreateTask(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      acctest.Config(srv, withTimeout),
-				ExpectError: regexp.MustCompile(`(?s)did not finish within 2s \(timeouts\.create\).*create task \S+ had not finished`),
+				ExpectError: regexp.MustCompile(`(?s)did not finish within 2s \(timeouts\.create\).*accepted as task \S+.*terraform import\s+rediscloud_active_active_subscription_peering\.<name>\s+2001/<peering_id>`),
 			},
 			{
 				PreConfig: func() { srv.SetFaults(cloudsim.Faults{}) },

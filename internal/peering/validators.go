@@ -3,15 +3,17 @@ package peering
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 var (
-	digitsRe       = regexp.MustCompile(`^[0-9]+$`)
+	canonicalIDRe  = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
 	awsAccountRe   = regexp.MustCompile(`^[0-9]{12}$`)
 	vpcIDRe        = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	awsRegionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
@@ -23,7 +25,36 @@ var (
 )
 
 func subscriptionIDValidators() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(digitsRe, `must be the subscription's numeric ID, for example "1234"`)}
+	return []validator.String{idValidator{}}
+}
+
+// idValidator accepts an API ID as the API writes it: digits without
+// leading zeros, within the API's 32-bit range. "01234" would be sent as
+// 1234 and read back as "1234", a change Terraform refuses after the apply.
+type idValidator struct{}
+
+const idRule = `must be the subscription's numeric ID, for example "1234": digits without leading zeros, at most 2147483647`
+
+func (idValidator) Description(context.Context) string { return idRule }
+
+func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueString(); !validID(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", fmt.Sprintf("Attribute %s %s, got: %s", req.Path, idRule, v))
+	}
+}
+
+// validID reports whether s is a positive 32-bit ID written canonically.
+func validID(s string) bool {
+	if !canonicalIDRe.MatchString(s) {
+		return false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n <= math.MaxInt32
 }
 
 func awsAccountValidators() []validator.String {
