@@ -150,7 +150,7 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 
 	s.lock()
-	s.stats.TotalRequests++
+	s.stats.countRequest(s.now())
 	if pattern != "" {
 		s.stats.Requests[r.Method+" "+pattern]++
 	}

@@ -87,3 +87,30 @@ func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
 		t.Error("not freed after a minute")
 	}
 }
+
+// PeakRequestsPerMinute is the most requests that arrived in any sliding
+// minute, throttled ones included.
+func TestPeakRequestsPerMinute(t *testing.T) {
+	h := newHarness(t, Options{RateLimit: 3})
+	for i := 0; i < 5; i++ {
+		h.request("GET", "/v1/subscriptions/1001", "")
+		h.clock.Advance(10 * time.Second)
+	}
+	// Five requests within 50 s, two of them throttled.
+	if st := h.sim.Stats(); st.PeakRequestsPerMinute != 5 || st.Throttled != 2 {
+		t.Fatalf("peak %d, throttled %d; want 5 and 2", st.PeakRequestsPerMinute, st.Throttled)
+	}
+	if st := h.sim.Stats(); !st.FirstRequest.Equal(epoch) || st.LastRequest.Sub(st.FirstRequest) != 40*time.Second {
+		t.Errorf("first request %v, last %v: want the epoch and 40 s later", st.FirstRequest, st.LastRequest)
+	}
+	h.clock.Advance(2 * time.Minute)
+	h.request("GET", "/v1/subscriptions/1001", "")
+	if st := h.sim.Stats(); st.PeakRequestsPerMinute != 5 {
+		t.Errorf("peak %d after a quiet minute, want it kept at 5", st.PeakRequestsPerMinute)
+	}
+	h.sim.ResetStats()
+	h.request("GET", "/v1/subscriptions/1001", "")
+	if st := h.sim.Stats(); st.PeakRequestsPerMinute != 1 {
+		t.Errorf("peak %d after a reset, want 1", st.PeakRequestsPerMinute)
+	}
+}

@@ -1,6 +1,9 @@
 package cloudsim
 
-import "maps"
+import (
+	"maps"
+	"time"
+)
 
 // Stats counts what clients did to the simulator since it started or since
 // the last ResetStats. It is the JSON of GET /__sim/stats.
@@ -30,6 +33,31 @@ type Stats struct {
 	// pair, per Redis region for Active-Active. 1 means no duplicate was
 	// ever created.
 	MaxConcurrentPeeringsPerVPC int `json:"maxConcurrentPeeringsPerVpc"`
+	// PeakRequestsPerMinute is the most /v1 requests that arrived in any
+	// sliding 60-second window, throttled ones included: what an account's
+	// other pipelines would have had to share.
+	PeakRequestsPerMinute int `json:"peakRequestsPerMinute"`
+	// FirstRequest and LastRequest are when the first and the last /v1
+	// request arrived: the span a client kept the API busy.
+	FirstRequest time.Time `json:"firstRequest,omitzero"`
+	LastRequest  time.Time `json:"lastRequest,omitzero"`
+	// window holds the arrival times of the last minute's requests.
+	window []time.Time
+}
+
+// countRequest records a /v1 request arriving at now.
+func (st *Stats) countRequest(now time.Time) {
+	st.TotalRequests++
+	if st.FirstRequest.IsZero() {
+		st.FirstRequest = now
+	}
+	st.LastRequest = now
+	i := 0
+	for i < len(st.window) && !st.window[i].Add(time.Minute).After(now) {
+		i++
+	}
+	st.window = append(st.window[i:], now)
+	st.PeakRequestsPerMinute = max(st.PeakRequestsPerMinute, len(st.window))
 }
 
 func newStats() Stats {
@@ -43,6 +71,7 @@ func (s *Sim) Stats() Stats {
 	st := s.stats
 	st.Requests = maps.Clone(s.stats.Requests)
 	st.TasksByCommand = maps.Clone(s.stats.TasksByCommand)
+	st.window = nil
 	return st
 }
 

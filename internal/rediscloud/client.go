@@ -97,9 +97,10 @@ type Client struct {
 	// sent again.
 	resubmitMin, resubmitMax time.Duration
 
-	latency *latencyEstimator
-	lists   *listCache
-	active  *activeSubscriptions
+	latency   *latencyEstimator
+	lists     *listCache
+	active    *activeSubscriptions
+	mutations *mutations
 
 	// The account's subscription IDs, read to tell a deleted subscription
 	// from a wrong URL.
@@ -171,6 +172,7 @@ func New(cfg Config) (*Client, error) {
 		resubmitMin:        4 * cfg.RetryWaitMin,
 		resubmitMax:        cfg.RetryWaitMax,
 		latency:            newLatencyEstimator(),
+		mutations:          newMutations(),
 		snapshotTTL:        cfg.SnapshotTTL,
 		cidrGrace:          defaultCIDRGrace,
 	}

@@ -21,9 +21,9 @@ import (
 //     elapsed/2, bounded by PollMax: a task that takes long is not polled
 //     more than a dozen times a minute.
 //   - Once a task has been timed in this process, the next one is first
-//     polled when the last one was seen complete (every task shares that
-//     estimate until its own kind has one), so that a peering list costs
-//     one poll on an API that answers at a steady pace.
+//     polled when the quickest one was seen complete, whatever its kind:
+//     how soon a task can be seen is the API's pace, and a peering list
+//     then costs one poll on an API that answers at a steady pace.
 //   - A status wait reads the peering list right away, then sends the next
 //     list as long after the previous one as the wait has lasted, at least
 //     2×PollFirst and at most StatusPollMax apart: a change is seen at most
@@ -31,9 +31,12 @@ import (
 //     Once a status wait of the same kind has completed in this process,
 //     the next one skips to 90 % of its duration.
 //
-// Typical durations are an exponentially weighted mean per kind of wait.
+// The estimate of each kind of wait is the shortest one seen in this
+// process: an account processes one task at a time, so a task that queued
+// behind others says nothing of the next one, while polling a little early
+// costs only one request.
 
-// latencyEstimator remembers how long each kind of wait usually takes.
+// latencyEstimator remembers how long each kind of wait takes at least.
 type latencyEstimator struct {
 	mu   sync.Mutex
 	mean map[string]time.Duration
@@ -43,26 +46,18 @@ func newLatencyEstimator() *latencyEstimator {
 	return &latencyEstimator{mean: map[string]time.Duration{}}
 }
 
-// get returns the estimate for kind, or for fallback when kind has none.
-func (e *latencyEstimator) get(kind, fallback string) time.Duration {
+// get returns the estimate for kind, or 0.
+func (e *latencyEstimator) get(kind string) time.Duration {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if d, ok := e.mean[kind]; ok {
-		return d
-	}
-	return e.mean[fallback]
+	return e.mean[kind]
 }
 
-func (e *latencyEstimator) observe(d time.Duration, kinds ...string) {
+func (e *latencyEstimator) observe(kind string, d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, kind := range kinds {
-		old, ok := e.mean[kind]
-		if !ok {
-			e.mean[kind] = d
-			continue
-		}
-		e.mean[kind] = time.Duration(0.7*float64(old) + 0.3*float64(d))
+	if old, ok := e.mean[kind]; !ok || d < old {
+		e.mean[kind] = d
 	}
 }
 
@@ -76,15 +71,15 @@ type taskSchedule struct {
 	now      func() time.Time
 }
 
-// allTasks is the estimate every task kind falls back on.
+// allTasks is the estimate every task shares.
 const allTasks = "task"
 
-func (c *Client) newTaskSchedule(kind string, start time.Time) *taskSchedule {
+func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
 	return &taskSchedule{
 		first:    c.pollFirst,
 		min:      c.pollMin,
 		max:      c.pollMax,
-		expected: c.latency.get("task:"+kind, allTasks),
+		expected: c.latency.get(allTasks),
 		start:    start,
 		now:      time.Now,
 	}
@@ -120,7 +115,7 @@ func (c *Client) newStatusSchedule(kind string) *statusSchedule {
 	return &statusSchedule{
 		min:      2 * c.pollFirst,
 		max:      c.statusPollMax,
-		expected: c.latency.get(kind, ""),
+		expected: c.latency.get(kind),
 		start:    time.Now(),
 		now:      time.Now,
 	}
@@ -154,5 +149,71 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	case <-t.C:
 		return nil
+	}
+}
+
+// mutations tracks the create, update and delete tasks this client is
+// waiting for. The API processes an account's tasks one at a time, so a
+// peering list sent while they are queued completes only after them: a
+// status wait holds its next list until the changes that were pending when
+// it looked are done (for a bounded time), which shows the same answer at
+// the same moment for fewer polls. Changes started later do not hold it, so
+// a steady stream of them cannot starve a wait.
+type mutations struct {
+	mu      sync.Mutex
+	seq     uint64
+	active  map[uint64]struct{}
+	changed chan struct{} // closed and replaced when one ends
+}
+
+func newMutations() *mutations {
+	return &mutations{active: map[uint64]struct{}{}, changed: make(chan struct{})}
+}
+
+// start records a pending change; call the function it returns when done.
+func (m *mutations) start() func() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq++
+	id := m.seq
+	m.active[id] = struct{}{}
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		delete(m.active, id)
+		close(m.changed)
+		m.changed = make(chan struct{})
+	}
+}
+
+// waitPrior returns once every change pending now has ended, after at most
+// limit, or when ctx ends.
+func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
+	m.mu.Lock()
+	last := m.seq
+	m.mu.Unlock()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		m.mu.Lock()
+		pending := false
+		for id := range m.active {
+			if id <= last {
+				pending = true
+				break
+			}
+		}
+		changed := m.changed
+		m.mu.Unlock()
+		if !pending {
+			return
+		}
+		select {
+		case <-changed:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
 	}
 }

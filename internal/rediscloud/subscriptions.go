@@ -250,7 +250,7 @@ func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			switch strings.ToLower(sub.Status) {
 			case SubscriptionActive:
 				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe(waited, "subscription-active")
+					c.latency.observe("subscription-active", waited)
 				}
 				return sub, nil
 			case SubscriptionPending:

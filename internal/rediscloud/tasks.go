@@ -214,7 +214,10 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
 		return finishTask(t)
 	}
-	schedule := c.newTaskSchedule(kind, submitted)
+	if kind != "list" {
+		defer c.mutations.start()()
+	}
+	schedule := c.newTaskSchedule(submitted)
 	seen := false
 	lastStatus := t.Status
 	// lastKnown is the last poll that found the task still running; zero
@@ -273,7 +276,7 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 			if !lastKnown.IsZero() {
 				took = lastKnown.Sub(submitted) + polled.Sub(lastKnown)/2
 			}
-			c.latency.observe(took, "task:"+kind, allTasks)
+			c.latency.observe(allTasks, took)
 			tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
 				"task_id":    cur.ID,
 				"kind":       kind,

@@ -662,27 +662,25 @@ func TestStatusSchedule(t *testing.T) {
 func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 	srv, _ := taskServer(t, []step{{status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}})
 	c := newTestClient(t, srv, nil)
-	if c.newTaskSchedule("k", time.Now()).expected != 0 {
+	if c.newTaskSchedule(time.Now()).expected != 0 {
 		t.Fatal("history before any wait")
 	}
 	if _, err := c.WaitForTask(context.Background(), testTaskID, "k"); err != nil {
 		t.Fatal(err)
 	}
-	exp := c.newTaskSchedule("k", time.Now()).expected
+	exp := c.newTaskSchedule(time.Now()).expected
 	if exp <= 0 || exp > time.Second {
 		t.Errorf("expected duration after one wait: %v", exp)
 	}
-	if got := c.newTaskSchedule("other", time.Now()).expected; got != exp {
-		t.Errorf("a kind without history starts from %v, want the shared estimate %v", got, exp)
-	}
 
 	e := newLatencyEstimator()
-	e.observe(time.Second, "x")
-	e.observe(2*time.Second, "x")
-	if got := e.get("x", ""); got != 1300*time.Millisecond {
-		t.Errorf("weighted mean %v, want 1.3s", got)
+	e.observe("x", time.Second)
+	e.observe("x", 2*time.Second)
+	if got := e.get("x"); got != time.Second {
+		t.Errorf("estimate %v after 1 s and 2 s, want the shortest, 1s", got)
 	}
-	if got := e.get("y", "x"); got != 1300*time.Millisecond {
-		t.Errorf("fallback %v, want 1.3s", got)
+	e.observe("x", 500*time.Millisecond)
+	if got := e.get("x"); got != 500*time.Millisecond {
+		t.Errorf("estimate %v after a 0.5 s wait, want 0.5s at once", got)
 	}
 }

@@ -29,6 +29,9 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 	schedule := c.newStatusSchedule(waitKind)
 	last := ""
 	for {
+		// A list sent behind this client's own queued changes would only
+		// complete after them.
+		c.mutations.waitPrior(ctx, 2*c.statusPollMax)
 		requested := time.Now()
 		list, err := c.ListPeeringsSince(ctx, kind, sub, since)
 		if err != nil {
@@ -55,7 +58,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 			}
 			if done {
 				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe(waited, waitKind)
+					c.latency.observe(waitKind, waited)
 				}
 				return p, nil
 			}

@@ -32,7 +32,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
-	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,5,6); default all")
+	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,5,5b,6,R1,R2,R3); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), between their bench markers")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
@@ -165,8 +165,8 @@ func (b *bench) scenario(ctx context.Context, sc *scenario) (*summary, error) {
 		if m.err != nil {
 			status = "FAILED: " + m.err.Error()
 		}
-		fmt.Fprintf(os.Stderr, "scenario %-2s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %5.1f MiB  %s\n",
-			sc.id, i, b.runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, mib(m.peakMem), status)
+		fmt.Fprintf(os.Stderr, "scenario %-2s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %4d peak/min  %5.1f MiB  %s\n",
+			sc.id, i, b.runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
 		ms = append(ms, m)
 	}
 	return summarise(sc, ms), nil
@@ -190,6 +190,9 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 		}
 	}
 	settings := sc.sim
+	if sc.setupInstant {
+		settings = instant
+	}
 	setupEnv := []string{"REDISCLOUD_REQUESTS_PER_MINUTE=0"}
 	if sc.setup && !sc.setupLimited {
 		// The setup is not measured: let it go as fast as it can.
@@ -210,7 +213,11 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 		if _, err := ws.RunEnv(ctx, setupEnv, applyArgs...); err != nil {
 			return measurement{}, fmt.Errorf("setting up: %w", err)
 		}
-		if err := sim.SetConfig(map[string]any{"rateLimit": sc.sim.RateLimit}); err != nil {
+		patch := map[string]any{"rateLimit": sc.sim.RateLimit}
+		if sc.setupInstant {
+			patch = map[string]any{"profile": sc.sim.Profile}
+		}
+		if err := sim.SetConfig(patch); err != nil {
 			return measurement{}, err
 		}
 	}

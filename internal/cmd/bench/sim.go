@@ -10,14 +10,19 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// simSettings are the simulator's latencies and rate limit.
+// simSettings are the simulator's profile, or its latencies and rate limit.
 type simSettings struct {
+	// Profile, when set, gives every value (the simulator's -profile).
+	Profile           string
 	TaskLatency       time.Duration
 	TransitionLatency time.Duration
 	RateLimit         int
 }
 
 func (s simSettings) flags() []string {
+	if s.Profile != "" {
+		return []string{"-quiet", "-profile", s.Profile}
+	}
 	return []string{
 		"-quiet",
 		"-task-latency", s.TaskLatency.String(),
