@@ -18,9 +18,9 @@ type summary struct {
 	requests, lists, throttle int
 	peakMinute                int
 	// span is from the first API request to the last.
-	span time.Duration
-	peakMem                   int64
-	firstErr                  error
+	span     time.Duration
+	peakMem  int64
+	firstErr error
 }
 
 func summarise(sc *scenario, ms []measurement) *summary {

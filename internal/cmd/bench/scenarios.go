@@ -92,7 +92,7 @@ type scenario struct {
 	// it created. With setupInstant the setup runs on the instant API and
 	// the simulator switches to sim's profile for the measured command.
 	setup, setupLimited, setupInstant bool
-	args                []string // the measured command
+	args                              []string // the measured command
 	// peerings is how many peerings must exist after the measured command.
 	peerings int
 	goal     string
