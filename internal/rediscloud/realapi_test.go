@@ -322,10 +322,10 @@ func TestForgottenListTaskIsNoEvidence(t *testing.T) {
 	var mu sync.Mutex
 	polls := 0
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == "/v1/subscriptions/1/peerings":
+		switch r.URL.Path {
+		case "/v1/subscriptions/1/peerings":
 			writeJSON(w, http.StatusAccepted, `{"taskId":"t1","status":"received"}`)
-		case r.URL.Path == "/v1/tasks/t1":
+		case "/v1/tasks/t1":
 			mu.Lock()
 			polls++
 			n := polls
