@@ -232,6 +232,9 @@ func TestControlStats(t *testing.T) {
 		PeeringsCreated             int            `json:"peeringsCreated"`
 		PeeringsDeleted             int            `json:"peeringsDeleted"`
 		MaxConcurrentPeeringsPerVpc int            `json:"maxConcurrentPeeringsPerVpc"`
+		PeakRequestsPerMinute       int            `json:"peakRequestsPerMinute"`
+		FirstRequest                time.Time      `json:"firstRequest"`
+		LastRequest                 time.Time      `json:"lastRequest"`
 	}
 	var st refStats
 	strictDecode(t, h.control("GET", "/__sim/stats", "").body, &st)
@@ -251,7 +254,7 @@ func TestControlStats(t *testing.T) {
 	}
 	if st.TotalRequests != 15 || st.Throttled != 1 || st.InjectedFaults != 1 || st.TasksCreated != 4 ||
 		st.PeeringsCreated != 1 || st.PeeringsDeleted != 1 || st.MaxConcurrentPeeringsPerVpc != 2 ||
-		st.TasksByCommand["vpcPeeringGetRequest"] != 1 {
+		st.TasksByCommand["vpcPeeringGetRequest"] != 1 || st.PeakRequestsPerMinute != 15 || !st.FirstRequest.Equal(epoch) {
 		t.Errorf("stats %+v", st)
 	}
 
