@@ -418,7 +418,7 @@ func TestAccBadInput_applyTime(t *testing.T) {
 			msg(`Creating Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
 		{"aa subscription that does not exist",
 			aaGCPAttrs.with("subscription_id", `"2999"`).res(aaType),
-			msg(`Creating Active-Active peering on subscription 2999 failed`, `HTTP 404`, `Check that subscription 2999 exists`)},
+			msg(`Creating Active-Active peering on subscription 2999 failed`, `Subscription 2999 does not exist in the account of these API keys`)},
 	}
 	noPeering := func(after string) func() {
 		return func() {

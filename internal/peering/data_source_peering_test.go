@@ -195,7 +195,7 @@ func TestAccPeeringDataSource_errors(t *testing.T) {
 			},
 			{
 				Config:      lookup(`subscription_id = "9999"` + "\n" + `peering_id = 501`),
-				ExpectError: dsErr(`Error: Reading Pro peering 9999/501 failed`, `Subscription 9999 was not found.`),
+				ExpectError: dsErr(`Error: Reading Pro peering 9999/501 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config: lookup(`subscription_id = "2001"` + "\n" + `vpc_id = "vpc-0a1b2c3d4e5f67890"`),
