@@ -118,7 +118,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if diags.HasError() {
 		return
 	}
-	op := operation{verb: "Reading", spec: d.spec, sub: sub, peering: q.peeringID, timeout: timeout, timeoutName: "read"}
+	op := operation{verb: "Reading", dataSource: true, spec: d.spec, sub: sub, peering: q.peeringID, timeout: timeout, timeoutName: "read"}
 
 	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
 	if err != nil {

@@ -205,7 +205,7 @@ func (d *peeringsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if diags.HasError() {
 		return
 	}
-	op := operation{verb: "Reading", spec: d.spec, sub: sub, timeout: timeout, timeoutName: "read"}
+	op := operation{verb: "Reading", dataSource: true, spec: d.spec, sub: sub, timeout: timeout, timeoutName: "read"}
 	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
 
 	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)

@@ -24,6 +24,8 @@ type operation struct {
 	timeout time.Duration
 	// timeoutName is the timeouts block attribute that bounds the operation.
 	timeoutName string
+	// dataSource is set for the data sources, which have no state to keep.
+	dataSource bool
 }
 
 func (o operation) summary() string {
@@ -45,10 +47,15 @@ func (o operation) describe(err error, next string) string {
 	var sn *rediscloud.SubscriptionNotFoundError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering, and nothing was removed from state.",
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering",
 			ue.HTTP.Method, ue.HTTP.URL, ue.Reason)
+		if o.dataSource {
+			b.WriteString(".")
+		} else {
+			b.WriteString(", and nothing was removed from state.")
+		}
 		if ue.Hint != "" {
-			fmt.Fprintf(&b, "\n%s.", ue.Hint)
+			fmt.Fprintf(&b, "\n%s.", strings.TrimRight(ue.Hint, "."))
 		}
 	case errors.As(err, &sn):
 		fmt.Fprintf(&b, "Subscription %d does not exist in the account of these API keys: the API's own subscription list does not hold it.", sn.ID)

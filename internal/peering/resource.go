@@ -143,7 +143,11 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 // known and whose peering was not found.
 func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError, op operation) string {
 	var b strings.Builder
-	b.WriteString("No peering was saved in state, and none of this network was found on the subscription. ")
+	if ie.LookupErr != nil {
+		b.WriteString("No peering was saved in state, and whether Redis Cloud created one is not known: looking for it failed too. ")
+	} else {
+		b.WriteString("No peering was saved in state, and none of this network was found on the subscription. ")
+	}
 	if ie.TaskID != "" {
 		fmt.Fprintf(&b, "Redis Cloud may still complete task %s and create it. Once the task has completed, find the peering's ID with the rediscloud_%ss data source "+
 			"(or GET /v1/tasks/%s: response.resourceId) and import it instead of applying again:\n\n"+

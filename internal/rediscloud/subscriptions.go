@@ -173,12 +173,20 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 	return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("subscription %d exists in the account's subscription list", sub), Hint: c.urlHint()}
 }
 
-// urlHint suggests the /v1 base when the configured URL lacks it.
+// urlHint suggests a fix of the url setting: the API's paths start with
+// /v1, so a base without it, or with more after it, is the likely cause.
 func (c *Client) urlHint() string {
-	if strings.HasSuffix(c.base.Path, "/v1") {
+	p := c.base.Path
+	switch {
+	case strings.HasSuffix(p, "/v1"):
 		return fmt.Sprintf("Check that url (%s) is the Redis Cloud API's base URL, such as %s, and that no proxy in between rewrites paths", c.base, DefaultBaseURL)
+	case p == "":
+		return fmt.Sprintf("The Redis Cloud API's paths start with /v1: url is %s, did you mean %s/v1", c.base, c.base)
+	default:
+		root := *c.base
+		root.Path, root.RawPath = "", ""
+		return fmt.Sprintf("The Redis Cloud API's base URL ends in /v1, such as %s: url is %s; check its path (%s/v1 directly, or the path a proxy serves the API under)", DefaultBaseURL, c.base, root.String())
 	}
-	return fmt.Sprintf("The Redis Cloud API's paths start with /v1: url is %s; did you mean %s/v1?", c.base, c.base)
 }
 
 // accountSubscriptions returns the IDs in the account's subscription list,
