@@ -49,6 +49,7 @@ func ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 			c.PollMin = 20 * time.Millisecond
 			c.PollMax = 500 * time.Millisecond
 			c.StatusPollMax = time.Second
+			c.CreateLookupTimeout = 3 * time.Second
 		})()),
 	}
 }

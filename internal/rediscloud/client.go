@@ -60,6 +60,10 @@ type Config struct {
 	// StatusPollMax bounds the time between two peering lists of a status
 	// wait (default 8 s).
 	StatusPollMax time.Duration
+	// CreateLookupTimeout bounds the lookup of the peering of a create whose
+	// task wait failed (default 15 s); it runs even when the create's
+	// context has ended.
+	CreateLookupTimeout time.Duration
 	// TaskNotFoundWindow is how long after the answer that named it a task
 	// may be unknown to the task service (answer 404) before the client
 	// gives up on it (default 60 s). Redis's own client allows about 31 s.
@@ -92,6 +96,8 @@ type Client struct {
 	taskNotFoundWindow          time.Duration
 	// cidrGrace is how long listed CIDRs may lag a completed update.
 	cidrGrace time.Duration
+	// lookupTimeout bounds the lookup after an interrupted create.
+	lookupTimeout time.Duration
 
 	// resubmitMin and resubmitMax bound the wait before a refused task is
 	// sent again.
@@ -149,6 +155,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.StatusPollMax == 0 {
 		cfg.StatusPollMax = 8 * time.Second
 	}
+	if cfg.CreateLookupTimeout == 0 {
+		cfg.CreateLookupTimeout = 15 * time.Second
+	}
 	if cfg.TaskNotFoundWindow == 0 {
 		cfg.TaskNotFoundWindow = time.Minute
 	}
@@ -175,6 +184,7 @@ func New(cfg Config) (*Client, error) {
 		mutations:          newMutations(),
 		snapshotTTL:        cfg.SnapshotTTL,
 		cidrGrace:          defaultCIDRGrace,
+		lookupTimeout:      cfg.CreateLookupTimeout,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it

@@ -411,9 +411,6 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 	return nil, nil
 }
 
-// recoveryTimeout bounds the lookup that follows an interrupted create.
-const recoveryTimeout = 15 * time.Second
-
 // CreateOptions tunes CreatePeering.
 type CreateOptions struct {
 	// OnTask is called with each task ID as soon as it is known.
@@ -435,8 +432,8 @@ type CreateOptions struct {
 //     existing, the peering that the lost attempt created is adopted;
 //   - when the wait for an accepted create's task fails (ctx ended, the
 //     task service never showed the task, polling failed), a lookup of at
-//     most 15 s, on a context of its own, looks for the peering: see
-//     CreateIncompleteError.
+//     most CreateLookupTimeout (15 s), on a context of its own, looks for
+//     the peering: see CreateIncompleteError.
 //
 // ctx bounds it all but that last lookup.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
@@ -515,13 +512,13 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 }
 
 // recoverCreate looks for the peering of a create whose outcome is unknown,
-// within recoveryTimeout and even when ctx has ended (an interrupted run
+// within the client's lookup timeout and even when ctx has ended (an interrupted run
 // must still record what it created). The task may have completed since;
 // otherwise the peering list is searched for the requested network. The
 // error is always a CreateIncompleteError; the result carries the ID when
 // the peering was found.
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupTimeout)
 	defer cancel()
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, Err: cause}
 	res := CreateResult{TaskID: taskID}

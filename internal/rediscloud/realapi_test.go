@@ -223,7 +223,7 @@ func TestCreateRecoversAfterFailedTaskWait(t *testing.T) {
 			if a.count("GET /v1/subscriptions/1/peerings") == 0 && tc.wantID != 0 && a.count("GET task") == 0 {
 				t.Error("no lookup was made")
 			}
-			if took := time.Since(start); took > recoveryTimeout+5*time.Second {
+			if took := time.Since(start); took > c.lookupTimeout+5*time.Second {
 				t.Errorf("the create took %v, beyond the lookup's bound", took)
 			}
 		})

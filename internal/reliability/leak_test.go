@@ -124,7 +124,10 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(srv)
 			}
-			c, err := rediscloud.New(rediscloud.Config{BaseURL: srv.URL(), APIKey: acctest.APIKey, SecretKey: acctest.SecretKey})
+			// A create whose task wait ends looks for its peering on a
+			// context of its own, bounded by CreateLookupTimeout: that
+			// lookup must end too.
+			c, err := rediscloud.New(rediscloud.Config{BaseURL: srv.URL(), APIKey: acctest.APIKey, SecretKey: acctest.SecretKey, CreateLookupTimeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,8 +164,8 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 			go func() { wg.Wait(); close(returned) }()
 			select {
 			case <-returned:
-			case <-time.After(2 * time.Second):
-				t.Fatal("the calls did not return within 2 s of the cancellation")
+			case <-time.After(3 * time.Second):
+				t.Fatal("the calls did not return within 3 s of the cancellation (the create's lookup has 1 s)")
 			}
 			close(errs)
 			for err := range errs {

@@ -89,9 +89,11 @@ func TestTaskWaitNotStretchedByRetries(t *testing.T) {
 	if n != refusals+2 {
 		t.Fatalf("%d DELETE requests, want %d", n, refusals+2)
 	}
+	// The first poll comes PollFirst (1 s) after the answer, not after the
+	// first attempt: the refused attempts must not stretch it.
 	for i, d := range polls {
-		if d <= 0 || d > 500*time.Millisecond {
-			t.Errorf("delete %d: the task's first poll came %s after the answer; want well under half a second", i+1, d)
+		if d < time.Second || d > 1500*time.Millisecond {
+			t.Errorf("delete %d: the task's first poll came %s after the answer; want PollFirst, 1 s, and well under 1.5 s", i+1, d)
 		}
 	}
 }

@@ -77,7 +77,9 @@ func TestAccTimeout_stuckTask(t *testing.T) {
 				ExpectError: phrases(
 					"Creating Pro peering on subscription 1001 failed",
 					"did not finish within 5s (timeouts.create)",
-					"had not finished, so the peering's ID is not known and nothing was saved in state",
+					"the create request was accepted as task",
+					"No peering was saved in state",
+					"terraform import rediscloud_subscription_peering.<name> 1001/<peering_id>",
 					`Allow more time with timeouts { create = "60m" }`),
 			},
 			{
