@@ -1,0 +1,510 @@
+package peering_test
+
+// The realistic-profile pass: each resource's whole life (create, import,
+// in-place CIDR update, refresh after an acceptance on the cloud side,
+// destroy) and the data sources that read it, against the simulator's
+// realistic profile (tasks 2 s each and one at a time per account, tasks
+// unknown to the task service for 3 s, 20 s before a new peering leaves
+// initiating-request, 429s without Retry-After), driven by the provider
+// with the poll settings it ships with. Each test has its own simulator,
+// that is its own account and task queue, so the tests run in parallel.
+// They run only with REDISCLOUD_ACC_REALISTIC set, as they take a minute
+// each rather than seconds.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+)
+
+// realisticSim skips the test unless the realistic pass was asked for, and
+// otherwise starts a simulator on the realistic profile.
+func realisticSim(t *testing.T) *cloudsim.Server {
+	t.Helper()
+	acctest.PreCheck(t)
+	if os.Getenv("REDISCLOUD_ACC_REALISTIC") == "" {
+		t.Skip("the realistic-profile pass runs with REDISCLOUD_ACC_REALISTIC=1 (make testacc sets it)")
+	}
+	srv := acctest.NewSim(t, cloudsim.Options{Profile: cloudsim.ProfileRealistic})
+	if got := srv.Config().Profile; got != cloudsim.ProfileRealistic {
+		t.Fatalf("the simulator runs profile %q, want %q", got, cloudsim.ProfileRealistic)
+	}
+	return srv
+}
+
+const (
+	realProType = "rediscloud_subscription_peering"
+	realAAType  = "rediscloud_active_active_subscription_peering"
+	realAWSAddr = realProType + ".aws"
+	realGCPAddr = realProType + ".gcp"
+	realAAAddr  = realAAType + ".aa"
+	realVPC     = "vpc-0a1b2c3d4e5f67890"
+	realAccount = "123456789012"
+)
+
+var (
+	realPcxRe     = regexp.MustCompile(`^pcx-[0-9a-f]{17}$`)
+	realNonBlank  = regexp.MustCompile(`^\S+$`)
+	realProAWSID  = regexp.MustCompile(`^1001/[0-9]+$`)
+	realProGCPID  = regexp.MustCompile(`^1002/[0-9]+$`)
+	realAAAWSIDRe = regexp.MustCompile(`^2001/[0-9]+$`)
+)
+
+func realProAWS(cidrAttr string) string {
+	return fmt.Sprintf(`
+resource %q "aws" {
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = %q
+  vpc_id          = %q
+  %s
+}
+`, realProType, realAccount, realVPC, cidrAttr)
+}
+
+const realProGCP = `
+resource "rediscloud_subscription_peering" "gcp" {
+  subscription_id  = "1002"
+  provider_name    = "GCP"
+  gcp_project_id   = "my-app-project"
+  gcp_network_name = "my-app-network"
+}
+`
+
+func realAAAWS(cidrAttr string) string {
+	return fmt.Sprintf(`
+resource %q "aa" {
+  subscription_id    = "2001"
+  source_region      = "us-east-1"
+  destination_region = "us-east-1"
+  aws_account_id     = %q
+  vpc_id             = %q
+  %s
+}
+`, realAAType, realAccount, realVPC, cidrAttr)
+}
+
+func realExpect(addr, attr string, c knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), c)
+}
+
+func realStr(s string) knownvalue.Check { return knownvalue.StringExact(s) }
+
+func realStrSet(ss ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ss))
+	for i, s := range ss {
+		checks[i] = realStr(s)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+func realStrList(ss ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ss))
+	for i, s := range ss {
+		checks[i] = realStr(s)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// realElem is the path of attribute attr of the first element of a list
+// data source's peerings.
+func realElem(attr string) tfjsonpath.Path {
+	return tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey(attr)
+}
+
+// realSame checks that attribute dsAttr of data source ds equals attribute
+// resAttr of resource res.
+func realSame(ds string, dsAttr tfjsonpath.Path, res, resAttr string) statecheck.StateCheck {
+	return statecheck.CompareValuePairs(ds, dsAttr, res, tfjsonpath.New(resAttr), compare.ValuesSame())
+}
+
+// realOnly returns the simulator's only peering.
+func realOnly(srv *cloudsim.Server) (cloudsim.PeeringInfo, error) {
+	ps := srv.Peerings()
+	if len(ps) != 1 {
+		return cloudsim.PeeringInfo{}, fmt.Errorf("the simulator holds %d peerings, want 1: %+v", len(ps), ps)
+	}
+	return ps[0], nil
+}
+
+// realMatchesAPI checks the state of addr against the simulator's only
+// peering: the same ID, the same status, and what check adds.
+func realMatchesAPI(srv *cloudsim.Server, addr string, check func(p cloudsim.PeeringInfo, attrs map[string]string) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		p, err := realOnly(srv)
+		if err != nil {
+			return err
+		}
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		attrs := rs.Primary.Attributes
+		if want := fmt.Sprintf("%d/%d", p.SubscriptionID, p.ID); rs.Primary.ID != want {
+			return fmt.Errorf("%s has id %s, the API's peering is %s", addr, rs.Primary.ID, want)
+		}
+		if attrs["status"] != p.Status {
+			return fmt.Errorf("%s has status %q, the API says %q", addr, attrs["status"], p.Status)
+		}
+		return check(p, attrs)
+	}
+}
+
+// realAWSMatches checks an AWS peering's pcx ID and CIDRs against the API.
+func realAWSMatches(srv *cloudsim.Server, addr string, cidrs ...string) resource.TestCheckFunc {
+	return realMatchesAPI(srv, addr, func(p cloudsim.PeeringInfo, attrs map[string]string) error {
+		if attrs["aws_peering_id"] != p.AWSPeeringUID {
+			return fmt.Errorf("%s has aws_peering_id %q, the API says %q", addr, attrs["aws_peering_id"], p.AWSPeeringUID)
+		}
+		got := slices.Clone(p.CIDRs)
+		slices.Sort(got)
+		if strings.Join(got, ",") != strings.Join(cidrs, ",") {
+			return fmt.Errorf("the API holds CIDRs %v, want %v", got, cidrs)
+		}
+		return nil
+	})
+}
+
+// realStats checks the simulator's counters: how many tasks of each
+// command (missing commands must be 0) and that no request was throttled.
+func realStats(srv *cloudsim.Server, tasks map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		st := srv.Stats()
+		for cmd, want := range tasks {
+			if got := st.TasksByCommand[cmd]; got != want {
+				return fmt.Errorf("%d %s tasks, want %d (tasks: %v)", got, cmd, want, st.TasksByCommand)
+			}
+		}
+		if st.Throttled != 0 {
+			return fmt.Errorf("%d requests were throttled (peak %d a minute): the shipped client must stay within the API's limit",
+				st.Throttled, st.PeakRequestsPerMinute)
+		}
+		if st.MaxConcurrentPeeringsPerVPC > 1 {
+			return fmt.Errorf("a VPC had %d peerings at once: a create was sent twice", st.MaxConcurrentPeeringsPerVPC)
+		}
+		return nil
+	}
+}
+
+// realRefreshedStatus is a plan check that the refresh behind the plan
+// read addr from the API: its refreshed state (the plan's prior state) has
+// the status the API gives it now.
+type realRefreshedStatus struct {
+	addr, status string
+}
+
+func (c realRefreshedStatus) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil || req.Plan.PriorState.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("the plan has no prior state")
+		return
+	}
+	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
+		if r.Address == c.addr {
+			if got := r.AttributeValues["status"]; got != c.status {
+				resp.Error = fmt.Errorf("the refresh left %s with status %v, the API says %q", c.addr, got, c.status)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the refreshed state", c.addr)
+}
+
+// realRefreshStep is a plan-only step with config. The peering of addr is
+// first accepted on the cloud side, as its owner would: refreshing must
+// read the new status from the API and plan no change.
+func realRefreshStep(t *testing.T, srv *cloudsim.Server, config, addr, status string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			p, err := realOnly(srv)
+			if err == nil {
+				err = srv.AcceptPeering(p.ID)
+			}
+			if err != nil {
+				t.Fatalf("accepting the peering: %v", err)
+			}
+		},
+		Config:   config,
+		PlanOnly: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+			realRefreshedStatus{addr: addr, status: status},
+			plancheck.ExpectEmptyPlan(),
+		}},
+	}
+}
+
+// realImportStep imports addr by command and checks every attribute
+// against the state the apply left.
+func realImportStep(addr string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:            addr,
+		ImportState:             true,
+		ImportStateVerify:       true,
+		ImportStateVerifyIgnore: []string{"timeouts"},
+	}
+}
+
+// realCheckDestroy is CheckDestroy: no peering left, each deleted by a
+// delete task of the API.
+func realCheckDestroy(srv *cloudsim.Server, deleteCommand string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		acctest.CheckNoPeerings(srv),
+		func(*terraform.State) error {
+			st := srv.Stats()
+			if st.PeeringsDeleted != 1 || st.TasksByCommand[deleteCommand] != 1 {
+				return fmt.Errorf("%d peerings deleted by %d %s tasks, want 1 by 1", st.PeeringsDeleted, st.TasksByCommand[deleteCommand], deleteCommand)
+			}
+			if st.Throttled != 0 {
+				return fmt.Errorf("%d requests were throttled", st.Throttled)
+			}
+			return nil
+		},
+	)
+}
+
+// TestAccRealisticSubscriptionPeering_aws: a Pro AWS peering, and the Pro
+// data sources reading it after an update of its CIDRs.
+func TestAccRealisticSubscriptionPeering_aws(t *testing.T) {
+	srv := realisticSim(t)
+	const (
+		list   = "data.rediscloud_subscription_peerings.all"
+		lookup = "data.rediscloud_subscription_peering.by_vpc"
+	)
+	dataSources := fmt.Sprintf(`
+data "rediscloud_subscription_peerings" "all" {
+  subscription_id = "1001"
+  depends_on      = [%[1]s]
+}
+
+data "rediscloud_subscription_peering" "by_vpc" {
+  subscription_id = "1001"
+  vpc_id          = %[1]s.vpc_id
+  depends_on      = [%[1]s]
+}
+`, realAWSAddr)
+	updated := acctest.Config(srv, realProAWS(`vpc_cidrs = ["172.40.0.0/16", "172.31.0.0/16"]`), dataSources)
+	samePeering := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+		CheckDestroy:             realCheckDestroy(srv, "vpcPeeringDeleteRequest"),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.Config(srv, realProAWS(`vpc_cidr = "172.31.0.0/16"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(realAWSAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					realExpect(realAWSAddr, "id", knownvalue.StringRegexp(realProAWSID)),
+					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
+					realExpect(realAWSAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					realExpect(realAWSAddr, "provider_name", realStr("AWS")),
+					realExpect(realAWSAddr, "region", realStr("us-east-1")),
+					realExpect(realAWSAddr, "vpc_cidr", realStr("172.31.0.0/16")),
+					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
+					realExpect(realAWSAddr, "gcp_redis_project_id", knownvalue.Null()),
+					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					realAWSMatches(srv, realAWSAddr, "172.31.0.0/16"),
+					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
+				),
+			},
+			realImportStep(realAWSAddr),
+			// More CIDRs: updated in place, and the data sources, read
+			// after the update, see it.
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(realAWSAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(realAWSAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
+					realExpect(realAWSAddr, "vpc_cidr", knownvalue.Null()),
+					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
+					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
+
+					realExpect(list, "id", realStr("1001")),
+					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					realSame(list, realElem("peering_id"), realAWSAddr, "peering_id"),
+					realSame(list, realElem("aws_peering_id"), realAWSAddr, "aws_peering_id"),
+					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
+					statecheck.ExpectKnownValue(list, realElem("region"), realStr("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("vpc_id"), realStr(realVPC)),
+					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
+
+					realSame(lookup, tfjsonpath.New("id"), realAWSAddr, "id"),
+					realSame(lookup, tfjsonpath.New("aws_peering_id"), realAWSAddr, "aws_peering_id"),
+					realExpect(lookup, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					realExpect(lookup, "status", realStr("pending-acceptance")),
+					realExpect(lookup, "vpc_cidrs", realStrList("172.31.0.0/16", "172.40.0.0/16")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					realAWSMatches(srv, realAWSAddr, "172.31.0.0/16", "172.40.0.0/16"),
+					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1, "vpcPeeringUpdateRequest": 1}),
+				),
+			},
+			realRefreshStep(t, srv, updated, realAWSAddr, "active"),
+		},
+	})
+}
+
+// TestAccRealisticSubscriptionPeering_gcp: a Pro GCP peering, and the Pro
+// data sources reading it as soon as it is created.
+func TestAccRealisticSubscriptionPeering_gcp(t *testing.T) {
+	srv := realisticSim(t)
+	const (
+		list   = "data.rediscloud_subscription_peerings.gcp"
+		lookup = "data.rediscloud_subscription_peering.by_network"
+	)
+	config := acctest.Config(srv, realProGCP, fmt.Sprintf(`
+data "rediscloud_subscription_peerings" "gcp" {
+  subscription_id = "1002"
+  depends_on      = [%[1]s]
+}
+
+data "rediscloud_subscription_peering" "by_network" {
+  subscription_id  = "1002"
+  gcp_network_name = %[1]s.gcp_network_name
+  gcp_project_id   = %[1]s.gcp_project_id
+  depends_on       = [%[1]s]
+}
+`, realGCPAddr))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+		CheckDestroy:             realCheckDestroy(srv, "vpcPeeringDeleteRequest"),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(realGCPAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					realExpect(realGCPAddr, "id", knownvalue.StringRegexp(realProGCPID)),
+					realExpect(realGCPAddr, "status", realStr("inactive")),
+					realExpect(realGCPAddr, "provider_name", realStr("GCP")),
+					realExpect(realGCPAddr, "gcp_project_id", realStr("my-app-project")),
+					realExpect(realGCPAddr, "gcp_network_name", realStr("my-app-network")),
+					realExpect(realGCPAddr, "gcp_redis_project_id", knownvalue.StringRegexp(realNonBlank)),
+					realExpect(realGCPAddr, "gcp_redis_network_name", knownvalue.StringRegexp(realNonBlank)),
+					realExpect(realGCPAddr, "gcp_peering_id", knownvalue.StringRegexp(realNonBlank)),
+					realExpect(realGCPAddr, "aws_peering_id", knownvalue.Null()),
+					realExpect(realGCPAddr, "vpc_cidrs", knownvalue.Null()),
+
+					realExpect(list, "id", realStr("1002")),
+					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					realSame(list, realElem("peering_id"), realGCPAddr, "peering_id"),
+					realSame(list, realElem("gcp_redis_project_id"), realGCPAddr, "gcp_redis_project_id"),
+					realSame(list, realElem("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
+					realSame(list, realElem("gcp_peering_id"), realGCPAddr, "gcp_peering_id"),
+					statecheck.ExpectKnownValue(list, realElem("status"), realStr("inactive")),
+					statecheck.ExpectKnownValue(list, realElem("provider_name"), realStr("GCP")),
+					statecheck.ExpectKnownValue(list, realElem("aws_peering_id"), knownvalue.Null()),
+
+					realSame(lookup, tfjsonpath.New("id"), realGCPAddr, "id"),
+					realSame(lookup, tfjsonpath.New("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
+					realExpect(lookup, "status", realStr("inactive")),
+					realExpect(lookup, "gcp_network_name", realStr("my-app-network")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					realMatchesAPI(srv, realGCPAddr, func(p cloudsim.PeeringInfo, attrs map[string]string) error {
+						if p.Provider != cloudsim.ProviderGCP || p.GCPProjectID != "my-app-project" || p.GCPNetworkName != "my-app-network" {
+							return fmt.Errorf("the API holds %+v", p)
+						}
+						if attrs["gcp_redis_project_id"] != p.RedisProjectUID || attrs["gcp_redis_network_name"] != p.RedisNetworkName ||
+							attrs["gcp_peering_id"] != p.CloudPeeringID {
+							return fmt.Errorf("state %v does not match the API's %+v", attrs, p)
+						}
+						return nil
+					}),
+					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
+				),
+			},
+			realImportStep(realGCPAddr),
+			realRefreshStep(t, srv, config, realGCPAddr, "active"),
+		},
+	})
+}
+
+// TestAccRealisticActiveActivePeering_aws: an Active-Active AWS peering,
+// and the Active-Active list data source reading it after an update of its
+// CIDRs.
+func TestAccRealisticActiveActivePeering_aws(t *testing.T) {
+	srv := realisticSim(t)
+	const list = "data.rediscloud_active_active_subscription_peerings.all"
+	updated := acctest.Config(srv, realAAAWS(`vpc_cidrs = ["172.40.0.0/16", "172.31.0.0/16"]`), fmt.Sprintf(`
+data "rediscloud_active_active_subscription_peerings" "all" {
+  subscription_id = "2001"
+  depends_on      = [%s]
+}
+`, realAAAddr))
+	samePeering := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+		CheckDestroy:             realCheckDestroy(srv, "activeActiveVpcPeeringDeleteRequest"),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.Config(srv, realAAAWS(`vpc_cidr = "172.31.0.0/16"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(realAAAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					realExpect(realAAAddr, "id", knownvalue.StringRegexp(realAAAWSIDRe)),
+					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
+					realExpect(realAAAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					realExpect(realAAAddr, "source_region", realStr("us-east-1")),
+					realExpect(realAAAddr, "destination_region", realStr("us-east-1")),
+					realExpect(realAAAddr, "vpc_cidr", realStr("172.31.0.0/16")),
+					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
+					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					realAWSMatches(srv, realAAAddr, "172.31.0.0/16"),
+					realStats(srv, map[string]int{"activeActiveVpcPeeringCreateRequest": 1}),
+				),
+			},
+			realImportStep(realAAAddr),
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(realAAAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(realAAAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
+					realExpect(realAAAddr, "vpc_cidr", knownvalue.Null()),
+					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
+					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
+
+					realExpect(list, "id", realStr("2001")),
+					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					realSame(list, realElem("peering_id"), realAAAddr, "peering_id"),
+					realSame(list, realElem("aws_peering_id"), realAAAddr, "aws_peering_id"),
+					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
+					statecheck.ExpectKnownValue(list, realElem("source_region"), realStr("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("destination_region"), realStr("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					realAWSMatches(srv, realAAAddr, "172.31.0.0/16", "172.40.0.0/16"),
+					realStats(srv, map[string]int{"activeActiveVpcPeeringCreateRequest": 1, "activeActiveVpcPeeringUpdateRequest": 1}),
+				),
+			},
+			realRefreshStep(t, srv, updated, realAAAddr, "active"),
+		},
+	})
+}
