@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*peeringResource)(nil)
 	_ resource.ResourceWithImportState    = (*peeringResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*peeringResource)(nil)
+	_ resource.ResourceWithIdentity       = (*peeringResource)(nil)
 )
 
 // peeringResource implements both peering resources; spec says which.
@@ -113,6 +114,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	b.PeeringID = types.Int64Value(int64(res.ID))
 	nullUnknowns(b)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -210,6 +212,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 	tflog.Info(ctx, "read peering", map[string]any{"id": formatID(sub, id), "status": p.Status})
 }
 
@@ -257,6 +260,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, plan, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 	tflog.Info(ctx, "updated peering", map[string]any{"id": formatID(sub, id), "cidrs": strings.Join(want, ",")})
 }
 
@@ -295,12 +299,15 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	sub, id, err := parseID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Invalid import ID for rediscloud_%s", r.spec.typeName), err.Error())
+	sub, id, diags := importTarget(ctx, req)
+	if diags.HasError() {
+		for _, d := range diags {
+			resp.Diagnostics.AddError(fmt.Sprintf("%s for rediscloud_%s", d.Summary(), r.spec.typeName), d.Detail())
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatID(sub, id))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("subscription_id"), strconv.Itoa(sub))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("peering_id"), int64(id))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,7 +34,10 @@ const (
 	EnvRequestsPerMinute = "REDISCLOUD_REQUESTS_PER_MINUTE"
 )
 
-var _ provider.ProviderWithValidateConfig = (*rediscloudProvider)(nil)
+var (
+	_ provider.ProviderWithValidateConfig = (*rediscloudProvider)(nil)
+	_ provider.ProviderWithListResources  = (*rediscloudProvider)(nil)
+)
 
 type rediscloudProvider struct {
 	version string
@@ -202,6 +206,7 @@ func (p *rediscloudProvider) Configure(ctx context.Context, req provider.Configu
 	tflog.Info(ctx, "configured the Redis Cloud API client", map[string]any{"url": url, "requests_per_minute": rpm})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 func userAgent(version, tfVersion string) string {
@@ -224,4 +229,9 @@ func (p *rediscloudProvider) Resources(_ context.Context) []func() resource.Reso
 
 func (p *rediscloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return peering.DataSources()
+}
+
+// ListResources are what `terraform query` (Terraform 1.14 and later) lists.
+func (p *rediscloudProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return peering.ListResources()
 }

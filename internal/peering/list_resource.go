@@ -1,0 +1,233 @@
+package peering
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// accountListParallelism bounds how many subscriptions' peering lists run
+// at once when a query lists a whole account: the API processes an
+// account's tasks one at a time anyway, so more would only queue.
+const accountListParallelism = 4
+
+var (
+	_ list.ListResource              = (*peeringListResource)(nil)
+	_ list.ListResourceWithConfigure = (*peeringListResource)(nil)
+)
+
+// ListResources lists the list resources (`terraform query`, Terraform
+// 1.14 and later): one per peering resource, under the same name.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{
+		func() list.ListResource { return &peeringListResource{spec: proSpec} },
+		func() list.ListResource { return &peeringListResource{spec: activeActiveSpec} },
+	}
+}
+
+// peeringListResource finds existing peerings of one kind for `terraform
+// query`, with their identity and, when asked, the full resource, so that
+// `-generate-config-out` writes resource and import blocks for them.
+type peeringListResource struct {
+	spec   *kindSpec
+	client *rediscloud.Client
+}
+
+// listConfig is the list block's configuration.
+type listConfig struct {
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	Status         types.String `tfsdk:"status"`
+	SourceRegion   types.String `tfsdk:"source_region"`
+}
+
+func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + l.spec.typeName
+}
+
+func (l *peeringListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	client, ok := req.ProviderData.(*rediscloud.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *rediscloud.Client, got %T.", req.ProviderData))
+		return
+	}
+	l.client = client
+}
+
+func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := map[string]listschema.Attribute{
+		"subscription_id": listschema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("ID of the %s subscription whose peerings to list, as digits (for example `%q`). "+
+				"Leave it out to list the peerings of every %s subscription of the account.", l.spec.subscriptionNoun, l.spec.exampleSubscription, l.spec.subscriptionNoun),
+			Optional:   true,
+			Validators: subscriptionIDValidators(),
+		},
+		"status": listschema.StringAttribute{
+			MarkdownDescription: "Lists only the peerings with this status: `initiating-request`, `pending-acceptance`, `active`, `inactive` or `failed`.",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(peeringStatuses...)},
+		},
+	}
+	if l.spec.kind == rediscloud.ActiveActive {
+		attrs["source_region"] = listschema.StringAttribute{
+			MarkdownDescription: "Lists only the peerings of this region of the subscription, such as `us-east-1`.",
+			Optional:            true,
+			Validators:          anyRegionValidators(),
+		}
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: fmt.Sprintf("Finds existing %s peerings, to import them: `terraform query -generate-config-out=FILE` writes a resource block "+
+			"and an import block for each. Needs Terraform 1.14 or later.", l.spec.subscriptionNoun),
+		Attributes: attrs,
+	}
+}
+
+func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg listConfig
+	var diags diag.Diagnostics
+	if l.spec.kind == rediscloud.ActiveActive {
+		diags = req.Config.Get(ctx, &cfg)
+	} else {
+		var pro struct {
+			SubscriptionID types.String `tfsdk:"subscription_id"`
+			Status         types.String `tfsdk:"status"`
+		}
+		diags = req.Config.Get(ctx, &pro)
+		cfg.SubscriptionID, cfg.Status = pro.SubscriptionID, pro.Status
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	if l.client == nil {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured", "The provider has no API client.")})
+		return
+	}
+	peerings, err := l.find(ctx, cfg)
+	if err != nil {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
+		return
+	}
+	f := peeringFilter{status: cfg.Status.ValueString(), sourceRegion: cfg.SourceRegion.ValueString()}
+	peerings = f.apply(peerings)
+	tflog.Info(ctx, "listed peerings for a query", map[string]any{"kind": l.spec.kind.String(), "found": len(peerings)})
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i := range peerings {
+			if req.Limit > 0 && int64(i) >= req.Limit {
+				return
+			}
+			if !push(l.result(ctx, req, &peerings[i])) {
+				return
+			}
+		}
+	}
+}
+
+// find lists the peerings of the configured subscription, or of every
+// subscription of this kind in the account, ordered by subscription and
+// peering ID. Any subscription that cannot be listed fails the whole
+// query, named: a partial answer would look complete.
+func (l *peeringListResource) find(ctx context.Context, cfg listConfig) ([]rediscloud.Peering, diag.Diagnostic) {
+	var subs []int
+	if v := cfg.SubscriptionID.ValueString(); v != "" {
+		sub, _ := strconv.Atoi(v)
+		subs = []int{sub}
+	} else {
+		all, err := l.client.ListSubscriptions(ctx)
+		if err != nil {
+			op := operation{verb: "Listing", dataSource: true, spec: l.spec}
+			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the account's subscriptions for %s peerings failed", l.spec.subscriptionNoun), op.describe(err, op.defaultAdvice(err)))
+		}
+		for _, s := range all {
+			if s.IsActiveActive() == (l.spec.kind == rediscloud.ActiveActive) {
+				subs = append(subs, s.ID)
+			}
+		}
+		slices.Sort(subs)
+	}
+
+	results := make([][]rediscloud.Peering, len(subs))
+	errs := make([]error, len(subs))
+	sem := make(chan struct{}, accountListParallelism)
+	var wg sync.WaitGroup
+	for i, sub := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i], errs[i] = l.client.ListPeerings(ctx, l.spec.kind, sub)
+		}()
+	}
+	wg.Wait()
+	var out []rediscloud.Peering
+	for i, sub := range subs {
+		if errs[i] != nil {
+			op := operation{verb: "Listing", dataSource: true, spec: l.spec, sub: sub}
+			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the peerings of %s subscription %d failed", l.spec.subscriptionNoun, sub), op.describe(errs[i], op.defaultAdvice(errs[i])))
+		}
+		out = append(out, results[i]...)
+	}
+	return out, nil
+}
+
+// result is one query result: the identity, a name a person can read and,
+// when asked, the resource in the form its configuration would take.
+func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, p *rediscloud.Peering) list.ListResult {
+	r := req.NewListResult(ctx)
+	r.DisplayName = l.displayName(p)
+	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
+	if req.IncludeResource {
+		m := l.spec.newModel()
+		m.base().Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+		})}
+		m.base().VPCCidrs = types.SetNull(types.StringType)
+		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+		// One CIDR is configured as vpc_cidr, several as vpc_cidrs: the
+		// two are exclusive in a configuration.
+		if b := m.base(); !b.VPCCidr.IsNull() {
+			b.VPCCidrs = types.SetNull(types.StringType)
+		}
+		r.Diagnostics.Append(r.Resource.Set(ctx, m)...)
+	}
+	return r
+}
+
+// displayName names a peering for a person: the subscription, the cloud
+// and network, and the status.
+func (l *peeringListResource) displayName(p *rediscloud.Peering) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s peering %s: ", l.spec.subscriptionNoun, formatID(p.SubscriptionID, p.ID))
+	if p.SourceRegion != "" {
+		fmt.Fprintf(&b, "%s to ", p.SourceRegion)
+	}
+	if p.Provider == rediscloud.ProviderGCP {
+		fmt.Fprintf(&b, "GCP network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
+	} else {
+		fmt.Fprintf(&b, "AWS %s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
+		if p.Region != "" {
+			fmt.Fprintf(&b, " in %s", p.Region)
+		}
+	}
+	fmt.Fprintf(&b, " (%s)", firstNonEmpty(p.Status, "status unknown"))
+	return b.String()
+}
