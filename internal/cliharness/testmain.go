@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	goversion "github.com/hashicorp/go-version"
 )
 
 // RunWithProvider is a TestMain body for packages whose tests drive the CLI:
@@ -49,6 +51,24 @@ func (e Engine) OurProvider() string { return e.Host + "/" + ProviderSource }
 
 // IsOpenTofu reports whether the engine is OpenTofu.
 func (e Engine) IsOpenTofu() bool { return e.Host == "registry.opentofu.org" }
+
+// TerraformAtLeast reports whether the engine is Terraform (not OpenTofu)
+// of version min or later, from the first line of its `version` output
+// ("Terraform v1.14.3").
+func (e Engine) TerraformAtLeast(min string) bool {
+	if e.IsOpenTofu() {
+		return false
+	}
+	fields := strings.Fields(e.Version)
+	if len(fields) < 2 {
+		return false
+	}
+	have, err := goversion.NewVersion(strings.TrimPrefix(fields[1], "v"))
+	if err != nil {
+		return false
+	}
+	return have.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(min)))
+}
 
 var (
 	engineOnce sync.Once

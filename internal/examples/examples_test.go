@@ -222,6 +222,94 @@ func TestExampleImports(t *testing.T) {
 	}
 }
 
+// importBlockExample is the literal content of an import example.
+var (
+	importTo       = regexp.MustCompile(`(?m)^\s*to\s*=\s*([a-z0-9_]+)\.([A-Za-z0-9_-]+)\s*$`)
+	importBlockID  = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"\s*$`)
+	importIdentSub = regexp.MustCompile(`(?m)^\s*subscription_id\s*=\s*"([0-9]+)"\s*$`)
+	importIdentID  = regexp.MustCompile(`(?m)^\s*peering_id\s*=\s*([0-9]+)\s*$`)
+)
+
+// TestExampleImportBlocks applies every import-block example of the
+// documentation (by ID on every engine, by identity on Terraform 1.12 and
+// later) against a simulator that holds the peering the folder's example
+// describes, and checks that nothing but the import is planned.
+func TestExampleImportBlocks(t *testing.T) {
+	acctest.PreCheck(t)
+	e := cliEngine(t)
+	ran := 0
+	for _, f := range loadFolders(t) {
+		for _, name := range []string{"import-by-string-id.tf", "import-by-identity.tf"} {
+			path := filepath.Join(f.dir, name)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				continue
+			}
+			ran++
+			t.Run(f.rel+"/"+name, func(t *testing.T) {
+				if name == "import-by-identity.tf" && !e.TerraformAtLeast("1.12.0") {
+					t.Skipf("import by identity needs Terraform 1.12 or later; this pass runs %s", e.Version)
+				}
+				t.Parallel()
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				defer cancel()
+				to := importTo.FindStringSubmatch(string(src))
+				if to == nil {
+					t.Fatalf("%s: no `to = <type>.<name>`", path)
+				}
+				typ, rname := to[1], to[2]
+				var sub, peeringID int
+				if m := importBlockID.FindStringSubmatch(string(src)); m != nil {
+					ids := importID.FindStringSubmatch(m[1])
+					if ids == nil {
+						t.Fatalf("%s: import ID %q is not <subscription_id>/<peering_id>", path, m[1])
+					}
+					sub, _ = strconv.Atoi(ids[1])
+					peeringID, _ = strconv.Atoi(ids[2])
+				} else {
+					ms, mi := importIdentSub.FindStringSubmatch(string(src)), importIdentID.FindStringSubmatch(string(src))
+					if ms == nil || mi == nil {
+						t.Fatalf("%s: neither an id nor an identity with subscription_id and peering_id", path)
+					}
+					sub, _ = strconv.Atoi(ms[1])
+					peeringID, _ = strconv.Atoi(mi[1])
+				}
+				b := f.resourceBlock(typ, rname)
+				if b == nil {
+					t.Fatalf("%s: %s.%s is not declared in %s", path, typ, rname, f.rel)
+				}
+				p := peeringFromBlock(t, typ, b)
+				if p.SubscriptionID != sub {
+					t.Fatalf("%s: the import's subscription %d is not the example's (%d)", path, sub, p.SubscriptionID)
+				}
+				p.ID = peeringID
+				srv := acctest.NewSim(t, cloudsim.Options{})
+				if _, err := srv.AddPeering(p); err != nil {
+					t.Fatal(err)
+				}
+				ws := newWorkspace(t, e)
+				copyFolder(t, f, ws)
+				pointAtSim(t, f, ws, srv)
+				if err := ws.WriteFile(name, string(src)); err != nil {
+					t.Fatal(err)
+				}
+				mustRun(ctx, t, ws, "plan", "-out=import.tfplan", "-no-color", "-input=false")
+				checkImportPlan(ctx, t, ws, typ+"."+rname)
+				mustRun(ctx, t, ws, "apply", "-no-color", "-input=false", "import.tfplan")
+				if n := len(srv.Peerings()); n != 1 {
+					t.Fatalf("the simulator holds %d peerings after the import, want 1", n)
+				}
+				if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil || code != 0 {
+					t.Fatalf("the plan after import and apply is not empty (exit code %d, %v):\n%s", code, err, out)
+				}
+			})
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no import-block example under examples/")
+	}
+}
+
 // importCommands reads the commands of an import script, without comments
 // and blank lines.
 func importCommands(t *testing.T, path string) []string {

@@ -1,0 +1,8 @@
+# Terraform 1.12 and later: import a peering by its identity.
+import {
+  to = rediscloud_active_active_subscription_peering.example
+  identity = {
+    subscription_id = "2001"
+    peering_id      = 500
+  }
+}
