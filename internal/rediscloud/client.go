@@ -108,11 +108,11 @@ type Client struct {
 	active    *activeSubscriptions
 	mutations *mutations
 
-	// The account's subscription IDs, read to tell a deleted subscription
-	// from a wrong URL.
+	// The account's subscription list: read to tell a deleted subscription
+	// from a wrong URL, and to list a whole account's peerings.
 	snapshotTTL time.Duration
 	accountMu   sync.Mutex
-	accountIDs  []int
+	accountSubs []Subscription
 	accountAt   time.Time
 }
 

@@ -107,9 +107,25 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	return w.toSubscription(id), nil
 }
 
-// ListSubscriptions reads the account's Pro and Active-Active subscriptions
-// (GET /subscriptions, a synchronous call).
+// ListSubscriptions returns the account's Pro and Active-Active
+// subscriptions (GET /subscriptions, a synchronous call). Concurrent callers
+// share one read, and a read serves later callers for the snapshot lifetime
+// (5 s).
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
+	c.accountMu.Lock()
+	defer c.accountMu.Unlock()
+	if c.accountSubs != nil && time.Since(c.accountAt) < c.snapshotTTL {
+		return slices.Clone(c.accountSubs), nil
+	}
+	subs, err := c.readSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.accountSubs, c.accountAt = subs, time.Now()
+	return slices.Clone(subs), nil
+}
+
+func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) {
 	var raw json.RawMessage
 	if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
 		return nil, err
@@ -192,11 +208,6 @@ func (c *Client) urlHint() string {
 // accountSubscriptions returns the IDs in the account's subscription list,
 // read at most once per snapshot lifetime however many 404s need it.
 func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
-	c.accountMu.Lock()
-	defer c.accountMu.Unlock()
-	if c.accountIDs != nil && time.Since(c.accountAt) < c.snapshotTTL {
-		return c.accountIDs, nil
-	}
 	subs, err := c.ListSubscriptions(ctx)
 	if err != nil {
 		return nil, err
@@ -205,7 +216,6 @@ func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
 	for _, s := range subs {
 		ids = append(ids, s.ID)
 	}
-	c.accountIDs, c.accountAt = ids, time.Now()
 	return ids, nil
 }
 
