@@ -118,3 +118,53 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// TestAccListResourceExamples runs `terraform query` on every list-resource
+// example of the documentation against an account holding a peering of
+// each kind (Terraform 1.14 and later).
+func TestAccListResourceExamples(t *testing.T) {
+	acctest.PreCheck(t)
+	e := cliEngine(t)
+	if !e.TerraformAtLeast("1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e.Version)
+	}
+	files, err := filepath.Glob(filepath.Join(examplesRoot(t), "list-resources", "*", "list-resource.tfquery.hcl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no list-resource example under examples/list-resources (%v)", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			srv := acctest.NewSim(t, cloudsim.Options{})
+			pro, err := srv.AddPeering(cloudsim.PeeringInfo{SubscriptionID: 1001, VPCID: "vpc-0a1b2c3d4e5f67890", AWSAccountID: "123456789012", Region: "us-east-1", CIDRs: []string{"172.31.0.0/16"}, Status: "active"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			aa, err := srv.AddPeering(cloudsim.PeeringInfo{SubscriptionID: 2001, SourceRegion: "us-east-1", DestinationRegion: "us-east-1", VPCID: "vpc-0a1b2c3d4e5f67891", AWSAccountID: "123456789012", CIDRs: []string{"172.32.0.0/16"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws := newWorkspace(t, e)
+			if err := ws.WriteFile("query.tfquery.hcl", string(src)); err != nil {
+				t.Fatal(err)
+			}
+			if err := ws.WriteFile("main.tf", ourRequirement+fmt.Sprintf("provider \"rediscloud\" {\n  url        = %q\n  api_key    = %q\n  secret_key = %q\n}\n", srv.URL(), acctest.APIKey, acctest.SecretKey)); err != nil {
+				t.Fatal(err)
+			}
+			out := mustRun(ctx, t, ws, "query", "-no-color")
+			want := fmt.Sprintf("1001/%d", pro)
+			if strings.Contains(file, "active_active") {
+				want = fmt.Sprintf("2001/%d", aa)
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("the query does not name peering %s:\n%s", want, out)
+			}
+		})
+	}
+}
