@@ -54,6 +54,10 @@ type stateInstance struct {
 	Attributes          map[string]any `json:"attributes"`
 	SensitiveAttributes []any          `json:"sensitive_attributes"`
 	Private             string         `json:"private,omitempty"`
+	// Terraform 1.12 and later write the resource identity beside the
+	// attributes (and its schema version, even for resources without one).
+	IdentitySchemaVersion *int           `json:"identity_schema_version,omitempty"`
+	Identity              map[string]any `json:"identity,omitempty"`
 }
 
 // decodeState reads a state file, keeping numbers as written.
