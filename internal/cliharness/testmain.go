@@ -53,9 +53,9 @@ func (e Engine) OurProvider() string { return e.Host + "/" + ProviderSource }
 func (e Engine) IsOpenTofu() bool { return e.Host == "registry.opentofu.org" }
 
 // TerraformAtLeast reports whether the engine is Terraform (not OpenTofu)
-// of version min or later, from the first line of its `version` output
+// of version minVersion or later, from the first line of its `version` output
 // ("Terraform v1.14.3").
-func (e Engine) TerraformAtLeast(min string) bool {
+func (e Engine) TerraformAtLeast(minVersion string) bool {
 	if e.IsOpenTofu() {
 		return false
 	}
@@ -67,7 +67,7 @@ func (e Engine) TerraformAtLeast(min string) bool {
 	if err != nil {
 		return false
 	}
-	return have.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(min)))
+	return have.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(minVersion)))
 }
 
 var (
