@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -156,6 +158,16 @@ func (p *rediscloudProvider) Configure(ctx context.Context, req provider.Configu
 	if secretKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("secret_key"), "Missing Redis Cloud secret key",
 			fmt.Sprintf("Set secret_key in the provider configuration or the %s environment variable to your Redis Cloud API user's secret key.", EnvSecretKey))
+	}
+	// A key that cannot be sent in a header (a trailing newline is a common
+	// copy-paste result) would fail every request after retries; its value
+	// is never repeated.
+	for _, k := range []struct{ name, env, v string }{{"api_key", EnvAccessKey, apiKey}, {"secret_key", EnvSecretKey, secretKey}} {
+		if i := strings.IndexFunc(k.v, unicode.IsControl); i >= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root(k.name), "Invalid Redis Cloud key",
+				fmt.Sprintf("The %s (from the configuration or the %s environment variable) contains a control character at position %d of %d, "+
+					"such as a newline left by a copy and paste; no request can carry it. Remove it. The value is not shown.", k.name, k.env, i+1, len(k.v)))
+		}
 	}
 	rpm := rediscloud.DefaultRequestsPerMinute
 	switch {

@@ -343,3 +343,29 @@ terraform {
 		})
 	}
 }
+
+// TestAccProvider_keyWithControlCharacter: a key with a trailing newline (a
+// copy-paste slip) cannot be sent in a header. It is refused at once,
+// naming the setting and its environment variable, never repeating the
+// value, and without a request or a retry.
+func TestAccProvider_keyWithControlCharacter(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = "AKEYc0ffee\n"`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				PlanOnly:    true,
+				ExpectError: words(`Invalid Redis Cloud key`, `The api_key (from the configuration or the REDISCLOUD_ACCESS_KEY environment variable) contains a control character`, `The value is not shown.`),
+			},
+			{
+				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), `secret_key = "SKEYc0ffee\t"`) + gcpPeering,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)secret_key.*REDISCLOUD_SECRET_KEY.*control character`),
+			},
+		},
+	})
+	if n := srv.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d API requests with an unsendable key", n)
+	}
+}

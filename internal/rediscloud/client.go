@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -127,6 +128,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.APIKey == "" || cfg.SecretKey == "" {
 		return nil, errors.New("both an API key and a secret key are required")
+	}
+	if strings.ContainsFunc(cfg.APIKey+cfg.SecretKey, unicode.IsControl) {
+		// Go refuses such a header value before sending anything, which
+		// would otherwise look like a network failure and be retried.
+		return nil, errors.New("a key contains a control character (such as a trailing newline); remove it (the key is not shown)")
 	}
 	if cfg.RequestsPerMinute == 0 {
 		cfg.RequestsPerMinute = DefaultRequestsPerMinute
@@ -248,6 +254,10 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if u.User != nil {
 		return nil, errors.New("the URL must not contain credentials; set api_key and secret_key instead")
 	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		// A query string may carry keys, and a base URL has no use for one.
+		return nil, errors.New("the URL must not contain a query string or a fragment (not shown); set api_key and secret_key for the keys, and give the base URL alone, such as " + DefaultBaseURL)
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":
@@ -260,15 +270,14 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	// Paths are appended to it, so no trailing slash may remain.
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
-	u.RawQuery, u.Fragment = "", ""
 	return u, nil
 }
 
 // shownURL quotes a URL for an error message, unless it may carry
 // credentials (user:password@host), which are never repeated.
 func shownURL(raw string) string {
-	if strings.Contains(raw, "@") {
-		return "the URL (not shown: it contains '@')"
+	if strings.ContainsAny(raw, "@?#") {
+		return "the URL (not shown: it may carry credentials)"
 	}
 	return fmt.Sprintf("%q", raw)
 }

@@ -464,8 +464,11 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			c.InvalidatePeerings(kind, sub)
 			if err == nil {
-				if t.Response == nil || !t.Response.ResourceID.Valid {
-					return CreateResult{TaskID: t.ID}, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "MISSING_RESOURCE_ID", Description: "the create task completed without the new peering's ID"}
+				if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
+					// The peering may exist all the same: look for it as
+					// after any create whose outcome is unknown.
+					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "MISSING_RESOURCE_ID",
+						Description: "the create task completed without a valid ID for the new peering (resourceId must be a positive number)"})
 				}
 				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
 			}
@@ -523,7 +526,7 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, Err: cause}
 	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
-		if t, err := c.GetTask(lctx, taskID); err == nil && t.Status == TaskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid {
+		if t, err := c.GetTask(lctx, taskID); err == nil && t.Status == TaskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid && t.Response.ResourceID.Value > 0 {
 			ie.PeeringID = t.Response.ResourceID.Value
 		}
 	}

@@ -26,6 +26,8 @@ type lateAPI struct {
 	onlyCreates bool
 	// applyCreates makes an accepted POST create its peering at once.
 	applyCreates bool
+	// createResourceID, when set, replaces the resourceId of create tasks.
+	createResourceID string
 	// subs is what GET /v1/subscriptions lists.
 	subs     []int
 	tasks    map[string]lateTask
@@ -83,7 +85,11 @@ func (a *lateAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"awsAccountId": body["awsAccountId"], "vpcUid": body["vpcId"], "vpcCidr": body["vpcCidr"],
 			})
 		}
-		newTask(fmt.Sprintf(`{"resourceId":%d}`, id))
+		rid := fmt.Sprint(id)
+		if a.createResourceID != "" {
+			rid = a.createResourceID
+		}
+		newTask(`{"resourceId":` + rid + `}`)
 	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/v1/subscriptions/1/peerings/"):
 		// Accepted and completed, but never applied.
 		newTask(`{}`)
@@ -397,5 +403,31 @@ func TestCIDRUpdateNeverApplied(t *testing.T) {
 	}
 	if n := a.count("GET /v1/subscriptions/1/peerings"); n < cidrGraceLists {
 		t.Errorf("gave up after %d lists, want at least %d", n, cidrGraceLists)
+	}
+}
+
+// A create task that answers a resourceId that is no peering ID (0, a
+// negative number, nothing) must not put it in state: it is refused as a
+// malformed answer, and the peering is looked up by its network.
+func TestCreateWithMalformedResourceID(t *testing.T) {
+	for _, rid := range []string{"0", "-7", "null", `"abc"`} {
+		t.Run(rid, func(t *testing.T) {
+			t.Parallel()
+			a := &lateAPI{applyCreates: true, createResourceID: rid, subs: []int{1}, tasks: map[string]lateTask{}, requests: map[string]int{}}
+			srv := newServer(t, a)
+			c := newTestClient(t, srv, nil)
+			res, err := c.CreatePeering(context.Background(), Pro, 1, lateCreate, CreateOptions{})
+			var ie *CreateIncompleteError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %v (%T): want a CreateIncompleteError", err, err)
+			}
+			if res.ID != 500 || ie.PeeringID != 500 {
+				t.Errorf("recorded ID %d (error says %d), want 500, the peering found by its VPC", res.ID, ie.PeeringID)
+			}
+			// A task that cannot be decoded at all fails its wait instead.
+			if want := map[bool]string{true: "could not be decoded", false: "MISSING_RESOURCE_ID"}[rid == `"abc"`]; !strings.Contains(err.Error(), want) {
+				t.Errorf("the error does not say the answer was malformed (%q): %v", want, err)
+			}
+		})
 	}
 }

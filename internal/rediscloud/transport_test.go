@@ -695,7 +695,11 @@ func TestParseBaseURL(t *testing.T) {
 	}{
 		{raw: "https://api.redislabs.com/v1", want: "https://api.redislabs.com/v1"},
 		{raw: " https://api.redislabs.com/v1/ ", want: "https://api.redislabs.com/v1"},
-		{raw: "https://api.redislabs.com/v1?x=1#f", want: "https://api.redislabs.com/v1"},
+		// A query string or fragment may carry keys: refused, never shown.
+		{raw: "https://api.redislabs.com/v1?x=1#f", wantErr: "query string"},
+		{raw: "https://api.redislabs.com/v1?api_key=sekret", wantErr: "not shown"},
+		{raw: "https://api.redislabs.com/v1#frag", wantErr: "fragment"},
+		{raw: "https://api.redislabs.com/v1?", wantErr: "query string"},
 		{raw: "https://api.redislabs.com/v1//", want: "https://api.redislabs.com/v1"},
 		{raw: "http://[::1]://", want: "http://[::1]:"},
 		{raw: "http://127.0.0.1:8080/v1", want: "http://127.0.0.1:8080/v1"},
@@ -725,7 +729,7 @@ func TestParseBaseURL(t *testing.T) {
 			} else if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%q: error %q does not mention %q", tc.raw, err, tc.wantErr)
 			}
-			if err != nil && strings.Contains(err.Error(), "pass") {
+			if err != nil && (strings.Contains(err.Error(), "pass") || strings.Contains(err.Error(), "sekret")) {
 				t.Errorf("%q: error %q repeats the password", tc.raw, err)
 			}
 			continue
@@ -743,6 +747,14 @@ func TestParseBaseURL(t *testing.T) {
 	}
 	if _, err := New(Config{APIKey: "a"}); err == nil {
 		t.Error("New accepted a missing secret key")
+	}
+	for _, keys := range [][2]string{{"AKEY9f3\n", "SKEY77b"}, {"AKEY9f3", "SKEY77b\r"}, {"AKE\x00Y9f3", "SKEY77b"}, {"AKEY9f3", "SKE\tY77b"}} {
+		_, err := New(Config{APIKey: keys[0], SecretKey: keys[1]})
+		if err == nil || !strings.Contains(err.Error(), "control character") {
+			t.Errorf("New accepted keys %q: %v", keys, err)
+		} else if strings.Contains(err.Error(), "9f3") || strings.Contains(err.Error(), "77b") {
+			t.Errorf("the error repeats a key: %v", err)
+		}
 	}
 }
 
