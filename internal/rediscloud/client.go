@@ -376,7 +376,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return &DecodeError{Op: r.op, Err: errors.New("empty response body")}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return &DecodeError{Op: r.op, Err: err}
+		// The decoder quotes what it could not read: it may be an echo of
+		// the request's headers.
+		return &DecodeError{Op: r.op, Err: errors.New(c.redact(err.Error()))}
 	}
 	return nil
 }

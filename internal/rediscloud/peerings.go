@@ -261,7 +261,26 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	if t.Response == nil {
 		return nil, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "EMPTY_RESPONSE", Description: "the completed list task carries no response"}
 	}
-	return DecodePeeringList(kind, sub, t.Response.Resource)
+	list, err := DecodePeeringList(kind, sub, t.Response.Resource)
+	if err != nil {
+		return nil, &DecodeError{Op: "list peerings", Err: errors.New(c.redact(err.Error()))}
+	}
+	for i := range list {
+		c.redactPeering(&list[i])
+	}
+	return list, nil
+}
+
+// redactPeering hides the keys in every text of a listed peering, which
+// would otherwise reach the state.
+func (c *Client) redactPeering(p *Peering) {
+	for _, s := range []*string{&p.Status, &p.Provider, &p.Region, &p.SourceRegion, &p.AWSAccountID, &p.VPCID, &p.AWSPeeringID,
+		&p.GCPProjectID, &p.GCPNetworkName, &p.GCPRedisProjectID, &p.GCPRedisNetworkName, &p.GCPPeeringID} {
+		*s = c.redact(*s)
+	}
+	for i := range p.CIDRs {
+		p.CIDRs[i] = c.redact(p.CIDRs[i])
+	}
 }
 
 // ListPeerings returns the peerings of a subscription. Concurrent callers for

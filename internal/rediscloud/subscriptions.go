@@ -76,11 +76,14 @@ type wireSubscription struct {
 	} `json:"cloudDetails"`
 }
 
-func (w *wireSubscription) toSubscription(id int) *Subscription {
+func (w *wireSubscription) toSubscription(c *Client, id int) *Subscription {
 	if w.ID.Valid {
 		id = w.ID.Value
 	}
 	s := &Subscription{ID: id, Name: w.Name, Status: w.Status, DeploymentType: w.DeploymentType}
+	if c != nil {
+		s.Name, s.Status, s.DeploymentType = c.redact(s.Name), c.redact(s.Status), c.redact(s.DeploymentType)
+	}
 	for _, cd := range w.CloudDetails {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {
@@ -104,7 +107,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	if err != nil {
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
-	return w.toSubscription(id), nil
+	return w.toSubscription(c, id), nil
 }
 
 // ListSubscriptions returns the account's Pro and Active-Active
@@ -150,7 +153,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 	}
 	out := make([]Subscription, 0, len(list))
 	for i := range list {
-		out = append(out, *list[i].toSubscription(0))
+		out = append(out, *list[i].toSubscription(c, 0))
 	}
 	return out, nil
 }
