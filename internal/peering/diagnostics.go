@@ -45,7 +45,11 @@ func (o operation) describe(err error, next string) string {
 	var se *rediscloud.SubscriptionStateError
 	var ue *rediscloud.UnexpectedNotFoundError
 	var sn *rediscloud.SubscriptionNotFoundError
+	var rl *rediscloud.RateLimitedError
 	switch {
+	case errors.As(err, &rl):
+		fmt.Fprintf(&b, "The Redis Cloud API refused requests with 429 Too Many Requests %d times over %s, and the operation ran out of time (timeouts.%s, %s).",
+			rl.Refusals, rl.Waited.Round(time.Second), o.timeoutName, o.timeout)
 	case errors.As(err, &ue):
 		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering",
 			ue.HTTP.Method, ue.HTTP.URL, ue.Reason)
@@ -121,6 +125,11 @@ func (o operation) defaultAdvice(err error) string {
 	switch {
 	case rediscloud.IsWrongSubscriptionKind(err):
 		return o.wrongKindAdvice()
+	case isRateLimited(err):
+		return "The account's 400 requests a minute are shared by every pipeline and tool that uses its keys. Run the command again when fewer of them run, " +
+			"or lower requests_per_minute in each so that together they stay under the limit."
+	case errors.Is(err, context.DeadlineExceeded) && o.verb == "Reading":
+		return fmt.Sprintf("Nothing was changed. Run the command again, or allow more time with a timeouts block (for example timeouts { %s = \"20m\" }).", o.timeoutName)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("Redis Cloud may still be working on it. Run the command again later, or allow more time with a timeouts block (for example timeouts { %s = \"60m\" }).", o.timeoutName)
 	case rediscloud.HasErrorType(err, rediscloud.ErrPeeringNotActive):
@@ -155,4 +164,9 @@ func firstNonEmpty(vals ...string) string {
 func isTaskUnknown(err error) bool {
 	var tu *rediscloud.TaskUnknownError
 	return errors.As(err, &tu)
+}
+
+func isRateLimited(err error) bool {
+	var rl *rediscloud.RateLimitedError
+	return errors.As(err, &rl)
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -72,6 +73,12 @@ type Config struct {
 	// SnapshotTTL is how long a peering list may serve further reads of the
 	// same subscription (default 5 s). Mutations invalidate it at once.
 	SnapshotTTL time.Duration
+	// ResponseHeaderTimeout bounds the wait for an answer's headers (default
+	// 30 s), and ReadIdleTimeout the time without any byte while its body
+	// is read (default 30 s): a server or middlebox that stalls ends the
+	// request with an error saying the API stopped answering.
+	ResponseHeaderTimeout time.Duration
+	ReadIdleTimeout       time.Duration
 	// HTTPClient replaces the underlying HTTP client (tests).
 	HTTPClient *http.Client
 }
@@ -99,6 +106,8 @@ type Client struct {
 	cidrGrace time.Duration
 	// lookupTimeout bounds the lookup after an interrupted create.
 	lookupTimeout time.Duration
+	// readIdle bounds the time without a byte while a body is read.
+	readIdle time.Duration
 
 	// resubmitMin and resubmitMax bound the wait before a refused task is
 	// sent again.
@@ -167,6 +176,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.TaskNotFoundWindow == 0 {
 		cfg.TaskNotFoundWindow = time.Minute
 	}
+	if cfg.ResponseHeaderTimeout == 0 {
+		cfg.ResponseHeaderTimeout = 30 * time.Second
+	}
+	if cfg.ReadIdleTimeout == 0 {
+		cfg.ReadIdleTimeout = 30 * time.Second
+	}
 	if cfg.SnapshotTTL == 0 {
 		cfg.SnapshotTTL = 5 * time.Second
 	}
@@ -191,6 +206,7 @@ func New(cfg Config) (*Client, error) {
 		snapshotTTL:        cfg.SnapshotTTL,
 		cidrGrace:          defaultCIDRGrace,
 		lookupTimeout:      cfg.CreateLookupTimeout,
+		readIdle:           cfg.ReadIdleTimeout,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
@@ -204,7 +220,7 @@ func New(cfg Config) (*Client, error) {
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
-		httpClient = &http.Client{Transport: newTransport()}
+		httpClient = &http.Client{Transport: newTransport(cfg.ResponseHeaderTimeout)}
 	}
 	inner := httpClient.Transport
 	if inner == nil {
@@ -228,11 +244,12 @@ func New(cfg Config) (*Client, error) {
 }
 
 // newTransport is a pooled transport with sane timeouts; TLS verification is
-// always on.
-func newTransport() *http.Transport {
+// always on. The API answers every call at once (long work happens in
+// tasks), so headers that take longer than headerTimeout mean a stall.
+func newTransport(headerTimeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
-	t.ResponseHeaderTimeout = 2 * time.Minute
+	t.ResponseHeaderTimeout = headerTimeout
 	return t
 }
 
@@ -331,6 +348,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if r.method == http.MethodPost || r.method == http.MethodPut {
 		rc = c.unsafe
 	}
+	// The body is read under an idle deadline of its own: the request's
+	// context ends when no byte arrives for readIdle.
+	reqCtx, cancelReq := context.WithCancel(ctx)
+	defer cancelReq()
+	req = req.WithContext(withAttempts(reqCtx))
 	start := time.Now()
 	resp, err := rc.Do(req)
 	if err != nil {
@@ -340,7 +362,17 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			_ = resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
+			if n, waited := rateLimitedAttempts(req.Context()); n > 0 {
+				return &RateLimitedError{Op: r.op, Refusals: n, Waited: waited, Err: ctxErr}
+			}
 			return fmt.Errorf("%s: %w", r.op, ctxErr)
+		}
+		if isTimeout(err) {
+			err = &StalledError{Method: r.method, URL: full, Phase: "waiting for the answer's headers", Err: err}
+			if rc == c.unsafe {
+				return &AmbiguousError{Err: err}
+			}
+			return err
 		}
 		err = fmt.Errorf("%s: %w", r.op, err)
 		if rc == c.unsafe && !neverSent(err) {
@@ -349,8 +381,14 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	raw, readErr := c.readBody(resp, cancelReq)
 	logResponse(ctx, r, resp.StatusCode, time.Since(start))
+	if readErr != nil && ctx.Err() == nil {
+		var se *StalledError
+		if errors.As(readErr, &se) {
+			se.Method, se.URL = r.method, full
+		}
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.redact(string(raw)), maxErrorBody)}
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
@@ -363,6 +401,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return he
 	}
 	if readErr != nil {
+		var tl *TooLargeError
+		if errors.As(readErr, &tl) {
+			tl.Op = r.op
+			return tl
+		}
 		err := fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr)
 		if rc == c.unsafe {
 			return &AmbiguousError{Err: err}
@@ -381,6 +424,46 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return &DecodeError{Op: r.op, Err: errors.New(c.redact(err.Error()))}
 	}
 	return nil
+}
+
+// maxBody bounds what one answer may hold; the largest documented answer,
+// a list of hundreds of peerings, is a few hundred kilobytes.
+const maxBody = 32 << 20
+
+// readBody reads an answer's body, at most maxBody bytes, ending the
+// request (cancel) when no byte arrives for the idle timeout.
+func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
+	var stalled atomic.Bool
+	timer := time.AfterFunc(c.readIdle, func() {
+		stalled.Store(true)
+		cancel()
+	})
+	defer timer.Stop()
+	var buf bytes.Buffer
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(chunk)
+		if n > 0 {
+			timer.Reset(c.readIdle)
+			if buf.Len()+n > maxBody {
+				size := int64(-1)
+				if resp.ContentLength > 0 {
+					size = resp.ContentLength
+				}
+				return nil, &TooLargeError{Limit: maxBody, Size: size}
+			}
+			buf.Write(chunk[:n])
+		}
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			if stalled.Load() {
+				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.readIdle, Err: err}
+			}
+			return nil, err
+		}
+	}
 }
 
 // redact hides the keys in text the server sent, should an error page echo

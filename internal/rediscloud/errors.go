@@ -328,3 +328,53 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// StalledError says the API stopped answering: no headers within the
+// transport's timeout, or no byte of the body for the idle timeout.
+type StalledError struct {
+	Method, URL string
+	// Phase says where it stalled.
+	Phase string
+	Idle  time.Duration
+	Err   error
+}
+
+func (e *StalledError) Error() string {
+	msg := fmt.Sprintf("the API stopped answering %s %s while %s", e.Method, e.URL, e.Phase)
+	if e.Idle > 0 {
+		msg += fmt.Sprintf(": nothing arrived for %s", e.Idle)
+	}
+	return msg
+}
+
+func (e *StalledError) Unwrap() error { return e.Err }
+
+// TooLargeError says an answer was larger than the client reads.
+type TooLargeError struct {
+	Op    string
+	Limit int64
+	// Size is the announced size, or -1 when the server did not say.
+	Size int64
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Size > 0 {
+		return fmt.Sprintf("%s: answer too large (%d bytes; at most %d are read)", e.Op, e.Size, e.Limit)
+	}
+	return fmt.Sprintf("%s: answer too large (more than %d bytes)", e.Op, e.Limit)
+}
+
+// RateLimitedError says an operation ran out of time while the API kept
+// refusing requests with 429 Too Many Requests.
+type RateLimitedError struct {
+	Op       string
+	Refusals int
+	Waited   time.Duration
+	Err      error
+}
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("%s: the API answered 429 Too Many Requests %d times over %s and the time ran out: %v", e.Op, e.Refusals, e.Waited.Round(time.Second), e.Err)
+}
+
+func (e *RateLimitedError) Unwrap() error { return e.Err }

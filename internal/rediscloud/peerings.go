@@ -185,55 +185,84 @@ func effectiveCIDRs(single string, several []wireCIDR) []string {
 	return slices.Compact(out)
 }
 
+// MaxListedPeerings bounds how many peerings one list may hold. A Redis
+// Cloud subscription holds a handful; the bound keeps a malformed or hostile
+// answer from costing gigabytes, since elements are counted before any is
+// decoded.
+const MaxListedPeerings = 10000
+
 // DecodePeeringList decodes the `response.resource` of a completed list task.
 func DecodePeeringList(kind Kind, sub int, raw json.RawMessage) ([]Peering, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil, errors.New("the completed list task carries no resource")
 	}
-	var out []Peering
+	type rawRegion struct {
+		region      string
+		id          int
+		vpcPeerings []json.RawMessage
+	}
+	var groups []rawRegion
 	if kind == ActiveActive {
 		var w struct {
 			Regions []struct {
-				ID          FlexInt       `json:"id"`
-				RegionID    FlexInt       `json:"regionId"`
-				Region      string        `json:"region"`
-				RegionName  string        `json:"regionName"`
-				VPCPeerings []wirePeering `json:"vpcPeerings"`
+				ID          FlexInt           `json:"id"`
+				RegionID    FlexInt           `json:"regionId"`
+				Region      string            `json:"region"`
+				RegionName  string            `json:"regionName"`
+				VPCPeerings []json.RawMessage `json:"vpcPeerings"`
 			} `json:"regions"`
 		}
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return nil, fmt.Errorf("decoding Active-Active peering list: %w", err)
 		}
 		for _, r := range w.Regions {
-			for i := range r.VPCPeerings {
-				p := r.VPCPeerings[i].toPeering(kind, sub)
-				if src := firstNonEmpty(r.Region, r.RegionName); src != "" {
-					p.SourceRegion = src
-				}
-				if p.RegionID == 0 {
-					p.RegionID = r.ID.Value + r.RegionID.Value
-				}
-				out = append(out, p)
-			}
+			groups = append(groups, rawRegion{region: firstNonEmpty(r.Region, r.RegionName), id: r.ID.Value + r.RegionID.Value, vpcPeerings: r.VPCPeerings})
 		}
 	} else {
-		var list []wirePeering
+		var list []json.RawMessage
 		if raw[0] == '[' {
 			if err := json.Unmarshal(raw, &list); err != nil {
 				return nil, fmt.Errorf("decoding peering list: %w", err)
 			}
 		} else {
 			var w struct {
-				Peerings []wirePeering `json:"peerings"`
+				Peerings []json.RawMessage `json:"peerings"`
 			}
 			if err := json.Unmarshal(raw, &w); err != nil {
 				return nil, fmt.Errorf("decoding peering list: %w", err)
 			}
 			list = w.Peerings
 		}
-		for i := range list {
-			out = append(out, list[i].toPeering(kind, sub))
+		groups = []rawRegion{{vpcPeerings: list}}
+	}
+	total := 0
+	for _, g := range groups {
+		total += len(g.vpcPeerings)
+	}
+	if total > MaxListedPeerings {
+		return nil, fmt.Errorf("the list holds %d peerings, more than the %d a subscription can plausibly have; it was not read", total, MaxListedPeerings)
+	}
+	var out []Peering
+	if total > 0 {
+		out = make([]Peering, 0, total)
+	}
+	for _, g := range groups {
+		for _, el := range g.vpcPeerings {
+			var w wirePeering
+			if err := json.Unmarshal(el, &w); err != nil {
+				return nil, fmt.Errorf("decoding a listed peering: %w", err)
+			}
+			p := w.toPeering(kind, sub)
+			if kind == ActiveActive {
+				if g.region != "" {
+					p.SourceRegion = g.region
+				}
+				if p.RegionID == 0 {
+					p.RegionID = g.id
+				}
+			}
+			out = append(out, p)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

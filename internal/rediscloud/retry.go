@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,11 +53,19 @@ func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *
 // error of its own for an HTTP answer, so that the last response reaches the
 // caller, which turns it into an HTTPError with the body kept.
 func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
+	a := attemptsOf(ctx)
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
+		a.refused.Add(1)
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	if err != nil {
 		if isPermanentTransportError(err) {
+			return false, err
+		}
+		// A stall costs the whole timeout: one more try, not ten.
+		if isTimeout(err) && a != nil && a.timeouts.Add(1) > maxTimeoutRetries {
 			return false, err
 		}
 		if class == retryUnsafe && !neverSent(err) {
@@ -72,6 +81,42 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 		return class == retrySafe, nil
 	}
 	return false, nil
+}
+
+// maxTimeoutRetries is how often a request that timed out is tried again.
+const maxTimeoutRetries = 1
+
+// attempts counts, for one request, what its attempts met.
+type attempts struct {
+	start    time.Time
+	refused  atomic.Int32
+	timeouts atomic.Int32
+}
+
+type attemptsKey struct{}
+
+func withAttempts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptsKey{}, &attempts{start: time.Now()})
+}
+
+func attemptsOf(ctx context.Context) *attempts {
+	a, _ := ctx.Value(attemptsKey{}).(*attempts)
+	return a
+}
+
+// rateLimitedAttempts returns how many 429s the request met, and since when.
+func rateLimitedAttempts(ctx context.Context) (int, time.Duration) {
+	a := attemptsOf(ctx)
+	if a == nil {
+		return 0, 0
+	}
+	return int(a.refused.Load()), time.Since(a.start)
+}
+
+// isTimeout reports a network timeout, such as headers that never came.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // neverSent reports errors that prove the request never reached the server.

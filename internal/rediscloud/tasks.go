@@ -352,6 +352,10 @@ func isTransient(err error) bool {
 	if errors.As(err, &de) {
 		return false
 	}
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		return false
+	}
 	// Anything else that is not a context end is a transport failure.
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

@@ -427,7 +427,7 @@ func TestPOSTRetriedOnConnectionRefused(t *testing.T) {
 		}
 	})
 
-	ct := &countingTransport{next: newTransport()}
+	ct := &countingTransport{next: newTransport(30 * time.Second)}
 	cfg := testConfig("http://" + addr + "/v1")
 	cfg.MaxRetries = 30
 	cfg.HTTPClient = &http.Client{Transport: ct}
@@ -861,7 +861,7 @@ func TestResponseReleasedWhenContextEndsAfterAnswer(t *testing.T) {
 	for _, status := range []int{200, 503} {
 		srv, _ := scriptedServer(t, []step{{status: status, body: `{"id":1}`}})
 		ctx, cancel := context.WithCancel(context.Background())
-		rt := &cancelOnResponse{next: newTransport(), cancel: cancel}
+		rt := &cancelOnResponse{next: newTransport(30 * time.Second), cancel: cancel}
 		c := newTestClient(t, srv, func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: rt} })
 		err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions/1", op: "get subscription"}, &map[string]any{})
 		if !errors.Is(err, context.Canceled) {

@@ -1,0 +1,76 @@
+package peering
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// The advice fits what happened: a timeout while rate-limited says so; a
+// read that timed out changed nothing; an answer that cannot be decoded is
+// no passing fault.
+func TestDiagnosticAdvice(t *testing.T) {
+	read := operation{verb: "Reading", spec: proSpec, sub: 1001, peering: 5, timeout: 10 * time.Minute, timeoutName: "read"}
+	create := operation{verb: "Creating", spec: proSpec, sub: 1001, timeout: 30 * time.Minute, timeoutName: "create"}
+	cases := []struct {
+		name       string
+		op         operation
+		err        error
+		want, dont []string
+	}{
+		{
+			name: "timeout while rate-limited",
+			op:   create,
+			err:  &rediscloud.RateLimitedError{Op: "create peering", Refusals: 7, Waited: 95 * time.Second, Err: context.DeadlineExceeded},
+			want: []string{"429 Too Many Requests 7 times over 1m35s", "timeouts.create", "shared by every pipeline", "requests_per_minute"},
+			dont: []string{"may still be working", "context deadline exceeded."},
+		},
+		{
+			name: "a read that timed out",
+			op:   read,
+			err:  fmt.Errorf("list peerings: %w", context.DeadlineExceeded),
+			want: []string{"did not finish within 10m0s (timeouts.read)", "Nothing was changed", `timeouts { read = "20m" }`},
+			dont: []string{"may still be working"},
+		},
+		{
+			name: "a create that timed out",
+			op:   create,
+			err:  fmt.Errorf("create peering: %w", context.DeadlineExceeded),
+			want: []string{"may still be working"},
+		},
+		{
+			name: "an answer that cannot be decoded",
+			op:   read,
+			err:  &rediscloud.DecodeError{Op: "list peerings", Err: errors.New("decoding peering list: unexpected end of JSON input")},
+			want: []string{"could not be decoded"},
+			dont: []string{"passing fault"},
+		},
+		{
+			name: "an answer too large",
+			op:   read,
+			err:  &rediscloud.TooLargeError{Op: "list peerings", Limit: 32 << 20, Size: 40 << 20},
+			want: []string{"answer too large (41943040 bytes"},
+			dont: []string{"passing fault"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			detail := tc.op.describe(tc.err, tc.op.defaultAdvice(tc.err))
+			for _, w := range tc.want {
+				if !strings.Contains(detail, w) {
+					t.Errorf("the detail does not say %q:\n%s", w, detail)
+				}
+			}
+			for _, d := range tc.dont {
+				if strings.Contains(detail, d) {
+					t.Errorf("the detail says %q:\n%s", d, detail)
+				}
+			}
+		})
+	}
+}
