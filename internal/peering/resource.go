@@ -205,6 +205,9 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	case rediscloud.IsNotFound(err):
 		tflog.Warn(ctx, "peering no longer exists; removing it from state", map[string]any{"id": formatID(sub, id), "reason": err.Error()})
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every read that does not
+		// fail, a removal included.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 		return
 	default:
 		op.addError(&resp.Diagnostics, err, "")
