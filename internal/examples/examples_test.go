@@ -187,33 +187,11 @@ func TestExampleImports(t *testing.T) {
 				if ids == nil {
 					t.Fatalf("%s: import ID %q is not <subscription_id>/<peering_id>", script, id)
 				}
-				b := f.resourceBlock(typ, name)
-				if b == nil {
-					t.Fatalf("%s: %s.%s is not declared in %s", script, typ, name, f.rel)
-				}
 				sub, _ := strconv.Atoi(ids[1])
 				peeringID, _ := strconv.Atoi(ids[2])
-				p := peeringFromBlock(t, typ, b)
-				if p.SubscriptionID != sub {
-					t.Fatalf("%s: the import ID's subscription %d is not the example's (%d)", script, sub, p.SubscriptionID)
-				}
-				p.ID = peeringID
-				srv := acctest.NewSim(t, cloudsim.Options{})
-				if _, err := srv.AddPeering(p); err != nil {
-					t.Fatal(err)
-				}
-				ws := newWorkspace(t, e)
-				copyFolder(t, f, ws)
-				pointAtSim(t, f, ws, srv)
-
-				args := append([]string{"import", "-no-color", "-input=false"}, typ+"."+name, id)
-				mustRun(ctx, t, ws, args...)
-				mustRun(ctx, t, ws, "plan", "-out=import.tfplan", "-no-color", "-input=false")
-				checkImportPlan(ctx, t, ws, typ+"."+name)
-				mustRun(ctx, t, ws, "apply", "-no-color", "-input=false", "import.tfplan")
-				if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil || code != 0 {
-					t.Fatalf("the plan after import and apply is not empty (exit code %d, %v):\n%s", code, err, out)
-				}
+				runImport(ctx, t, e, f, script, typ, name, sub, peeringID, func(ws *workspace) {
+					mustRun(ctx, t, ws, append([]string{"import", "-no-color", "-input=false"}, typ+"."+name, id)...)
+				})
 			})
 		}
 	}
@@ -274,39 +252,52 @@ func TestExampleImportBlocks(t *testing.T) {
 					sub, _ = strconv.Atoi(ms[1])
 					peeringID, _ = strconv.Atoi(mi[1])
 				}
-				b := f.resourceBlock(typ, rname)
-				if b == nil {
-					t.Fatalf("%s: %s.%s is not declared in %s", path, typ, rname, f.rel)
-				}
-				p := peeringFromBlock(t, typ, b)
-				if p.SubscriptionID != sub {
-					t.Fatalf("%s: the import's subscription %d is not the example's (%d)", path, sub, p.SubscriptionID)
-				}
-				p.ID = peeringID
-				srv := acctest.NewSim(t, cloudsim.Options{})
-				if _, err := srv.AddPeering(p); err != nil {
-					t.Fatal(err)
-				}
-				ws := newWorkspace(t, e)
-				copyFolder(t, f, ws)
-				pointAtSim(t, f, ws, srv)
-				if err := ws.WriteFile(name, string(src)); err != nil {
-					t.Fatal(err)
-				}
-				mustRun(ctx, t, ws, "plan", "-out=import.tfplan", "-no-color", "-input=false")
-				checkImportPlan(ctx, t, ws, typ+"."+rname)
-				mustRun(ctx, t, ws, "apply", "-no-color", "-input=false", "import.tfplan")
-				if n := len(srv.Peerings()); n != 1 {
-					t.Fatalf("the simulator holds %d peerings after the import, want 1", n)
-				}
-				if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil || code != 0 {
-					t.Fatalf("the plan after import and apply is not empty (exit code %d, %v):\n%s", code, err, out)
-				}
+				// The import block itself is the import.
+				runImport(ctx, t, e, f, path, typ, rname, sub, peeringID, func(ws *workspace) {
+					if err := ws.WriteFile(name, string(src)); err != nil {
+						t.Fatal(err)
+					}
+				})
 			})
 		}
 	}
 	if ran == 0 {
 		t.Fatal("no import-block example under examples/")
+	}
+}
+
+// runImport imports peering sub/peeringID, as the example folder f declares
+// it in typ.name, into a workspace of f against a simulator holding it:
+// importIt runs the import (a command, or an import block it writes), and
+// the plan that follows must import it and change nothing else, the apply
+// must create nothing, and the plan after it must be empty.
+func runImport(ctx context.Context, t *testing.T, e engine, f *folder, source, typ, name string, sub, peeringID int, importIt func(ws *workspace)) {
+	t.Helper()
+	b := f.resourceBlock(typ, name)
+	if b == nil {
+		t.Fatalf("%s: %s.%s is not declared in %s", source, typ, name, f.rel)
+	}
+	p := peeringFromBlock(t, typ, b)
+	if p.SubscriptionID != sub {
+		t.Fatalf("%s: the import's subscription %d is not the example's (%d)", source, sub, p.SubscriptionID)
+	}
+	p.ID = peeringID
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	if _, err := srv.AddPeering(p); err != nil {
+		t.Fatal(err)
+	}
+	ws := newWorkspace(t, e)
+	copyFolder(t, f, ws)
+	pointAtSim(t, f, ws, srv)
+	importIt(ws)
+	mustRun(ctx, t, ws, "plan", "-out=import.tfplan", "-no-color", "-input=false")
+	checkImportPlan(ctx, t, ws, typ+"."+name)
+	mustRun(ctx, t, ws, "apply", "-no-color", "-input=false", "import.tfplan")
+	if n := len(srv.Peerings()); n != 1 {
+		t.Fatalf("the simulator holds %d peerings after the import, want 1", n)
+	}
+	if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false"); err != nil || code != 0 {
+		t.Fatalf("the plan after import and apply is not empty (exit code %d, %v):\n%s", code, err, out)
 	}
 }
 

@@ -39,7 +39,7 @@ func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *peeringDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureDataSource(req.ProviderData, &resp.Diagnostics)
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {

@@ -57,10 +57,12 @@ func (d *peeringsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 }
 
 func (d *peeringsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureDataSource(req.ProviderData, &resp.Diagnostics)
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func configureDataSource(providerData any, diags *diag.Diagnostics) *rediscloud.Client {
+// configuredClient is the API client the provider hands every resource,
+// data source and list resource.
+func configuredClient(providerData any, diags *diag.Diagnostics) *rediscloud.Client {
 	if providerData == nil {
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -61,15 +60,7 @@ func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (l *peeringListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	client, ok := req.ProviderData.(*rediscloud.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *rediscloud.Client, got %T.", req.ProviderData))
-		return
-	}
-	l.client = client
+	l.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -215,19 +206,6 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 // displayName names a peering for a person: the subscription, the cloud
 // and network, and the status.
 func (l *peeringListResource) displayName(p *rediscloud.Peering) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s peering %s: ", l.spec.subscriptionNoun, formatID(p.SubscriptionID, p.ID))
-	if p.SourceRegion != "" {
-		fmt.Fprintf(&b, "%s to ", p.SourceRegion)
-	}
-	if p.Provider == rediscloud.ProviderGCP {
-		fmt.Fprintf(&b, "GCP network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
-	} else {
-		fmt.Fprintf(&b, "AWS %s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
-		if p.Region != "" {
-			fmt.Fprintf(&b, " in %s", p.Region)
-		}
-	}
-	fmt.Fprintf(&b, " (%s)", firstNonEmpty(p.Status, "status unknown"))
-	return b.String()
+	// "Pro peering 1001/500 (AWS, vpc-… of account … in us-east-1, active)"
+	return fmt.Sprintf("%s peering %d/%s", l.spec.subscriptionNoun, p.SubscriptionID, describePeering(p))
 }
