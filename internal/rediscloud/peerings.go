@@ -509,7 +509,9 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			if opts.OnTask != nil {
 				opts.OnTask(t.ID)
 			}
+			done := c.mutations.start()
 			t, err = c.waitTask(ctx, t, "create", submitted)
+			done()
 			c.InvalidatePeerings(kind, sub)
 			if err == nil {
 				if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
@@ -661,7 +663,9 @@ func (c *Client) DeletePeering(ctx context.Context, kind Kind, sub, id int) erro
 func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, taskKind string, applied func(context.Context) (bool, error)) error {
 	ctx = c.logContext(ctx)
 	for attempt := 0; ; attempt++ {
+		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, taskKind)
+		done()
 		c.InvalidatePeerings(kind, sub)
 		if err == nil || ctx.Err() != nil {
 			return err

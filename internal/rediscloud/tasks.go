@@ -215,9 +215,6 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
 		return finishTask(t)
 	}
-	if kind != "list" {
-		defer c.mutations.start()()
-	}
 	schedule := c.newTaskSchedule(submitted)
 	seen := false
 	lastStatus := t.Status
