@@ -111,6 +111,11 @@ func (s *Server) Peerings() []PeeringInfo { return s.sim.Peerings() }
 // Peering forwards to Sim.Peering.
 func (s *Server) Peering(id int) (PeeringInfo, error) { return s.sim.Peering(id) }
 
+// DeploymentCIDRs forwards to Sim.DeploymentCIDRs.
+func (s *Server) DeploymentCIDRs(sub int) (map[string]string, error) {
+	return s.sim.DeploymentCIDRs(sub)
+}
+
 // AddPeering forwards to Sim.AddPeering.
 func (s *Server) AddPeering(p PeeringInfo) (int, error) { return s.sim.AddPeering(p) }
 

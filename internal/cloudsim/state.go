@@ -453,6 +453,22 @@ func (s *Sim) Peering(id int) (PeeringInfo, error) {
 	return p.info(), nil
 }
 
+// DeploymentCIDRs returns a subscription's deployment CIDR in each of its
+// regions, by region name: the Redis side a peering of that region reaches.
+func (s *Sim) DeploymentCIDRs(sub int) (map[string]string, error) {
+	s.lock()
+	defer s.mu.Unlock()
+	ss := s.subs[sub]
+	if ss == nil {
+		return nil, fmt.Errorf("%w: subscription %d", ErrNotFound, sub)
+	}
+	out := make(map[string]string, len(ss.regions))
+	for _, r := range ss.regions {
+		out[r.name] = r.deploymentCIDR.String()
+	}
+	return out, nil
+}
+
 func errNoPeering(id int) error { return fmt.Errorf("%w: peering %d", ErrNotFound, id) }
 
 // ErrNotFound is wrapped by control methods given an unknown ID.

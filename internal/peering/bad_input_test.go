@@ -415,10 +415,10 @@ func TestAccBadInput_applyTime(t *testing.T) {
 			msg(`Subscription 2002 has no region "asia-east1"; source_region must be one of its regions: us-central1, europe-west1.`)},
 		{"pro subscription that does not exist",
 			proAWSAttrs.with("subscription_id", `"9999"`).res(proType),
-			msg(`Creating Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
+			msg(`Planning Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
 		{"aa subscription that does not exist",
 			aaGCPAttrs.with("subscription_id", `"2999"`).res(aaType),
-			msg(`Creating Active-Active peering on subscription 2999 failed`, `Subscription 2999 does not exist in the account of these API keys`)},
+			msg(`Planning Active-Active peering on subscription 2999 failed`, `Subscription 2999 does not exist in the account of these API keys`)},
 	}
 	noPeering := func(after string) func() {
 		return func() {

@@ -23,7 +23,8 @@ import (
 // to the peering's cloud are null, as in the resources' state; vpc_cidrs is
 // an empty list rather than null for GCP, so that expressions such as
 // flatten(peerings[*].vpc_cidrs) need no null checks.
-func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering) map[string]attr.Value {
+// redis is the peering's redis_cidrs.
+func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering, redis types.List) map[string]attr.Value {
 	aws := p.Provider != rediscloud.ProviderGCP
 	awsOnly := func(v string) types.String {
 		if !aws {
@@ -65,6 +66,7 @@ func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering) map[string]attr.
 		"gcp_redis_project_id":   gcpOnly(p.GCPRedisProjectID),
 		"gcp_redis_network_name": gcpOnly(p.GCPRedisNetworkName),
 		"gcp_peering_id":         gcpOnly(p.GCPPeeringID),
+		"redis_cidrs":            redis,
 	}
 	if kind == rediscloud.ActiveActive {
 		v["source_region"] = optionalString(p.SourceRegion)
@@ -76,15 +78,16 @@ func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering) map[string]attr.
 }
 
 // peeringList builds the peerings attribute, ordered by peering ID so that
-// outputs built from it do not churn.
-func peeringList(kind rediscloud.Kind, elemTypes map[string]attr.Type, peerings []rediscloud.Peering) (types.List, diag.Diagnostics) {
+// outputs built from it do not churn; redis gives each peering's
+// redis_cidrs.
+func peeringList(kind rediscloud.Kind, elemTypes map[string]attr.Type, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	objType := types.ObjectType{AttrTypes: elemTypes}
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
 	elems := make([]attr.Value, 0, len(sorted))
 	for i := range sorted {
-		obj, d := types.ObjectValue(elemTypes, peeringValues(kind, &sorted[i]))
+		obj, d := types.ObjectValue(elemTypes, peeringValues(kind, &sorted[i], redis(&sorted[i])))
 		diags.Append(d...)
 		elems = append(elems, obj)
 	}

@@ -98,7 +98,16 @@ func TestDataSourcePeeringValues(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := peeringValues(tc.spec.kind, &tc.p)
+			redis := redisCIDRsList([]string{"10.0.0.0/24"})
+			got := peeringValues(tc.spec.kind, &tc.p, redis)
+			// The values fit the schema's element type.
+			if _, diags := types.ObjectValue(tc.spec.peeringAttrTypes(), got); diags.HasError() {
+				t.Errorf("the values do not fit the schema: %v", diags)
+			}
+			if !got["redis_cidrs"].Equal(redis) {
+				t.Errorf("redis_cidrs = %v, want %v", got["redis_cidrs"], redis)
+			}
+			delete(got, "redis_cidrs")
 			if len(got) != len(tc.want) {
 				t.Errorf("got %d attributes, want %d: %v", len(got), len(tc.want), got)
 			}
@@ -107,10 +116,6 @@ func TestDataSourcePeeringValues(t *testing.T) {
 					t.Errorf("%s = %v, want %v", name, got[name], want)
 				}
 			}
-			// The values fit the schema's element type.
-			if _, diags := types.ObjectValue(tc.spec.peeringAttrTypes(), got); diags.HasError() {
-				t.Errorf("the values do not fit the schema: %v", diags)
-			}
 		})
 	}
 }
@@ -118,14 +123,14 @@ func TestDataSourcePeeringValues(t *testing.T) {
 func TestDataSourcePeeringValuesDoNotAlias(t *testing.T) {
 	p := awsSeveralCIDRs
 	p.CIDRs = []string{"172.40.0.0/16", "172.32.0.0/16"}
-	peeringValues(rediscloud.Pro, &p)
+	peeringValues(rediscloud.Pro, &p, redisCIDRsList(nil))
 	if p.CIDRs[0] != "172.40.0.0/16" {
 		t.Errorf("the peering's CIDRs were sorted in place: %v", p.CIDRs)
 	}
 }
 
 func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
-	list, diags := peeringList(rediscloud.Pro, proSpec.peeringAttrTypes(), []rediscloud.Peering{gcpPeering, awsOneCIDR, awsSeveralCIDRs})
+	list, diags := peeringList(rediscloud.Pro, proSpec.peeringAttrTypes(), []rediscloud.Peering{gcpPeering, awsOneCIDR, awsSeveralCIDRs}, noRedisCIDRs)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -137,7 +142,7 @@ func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
 		t.Errorf("peering IDs in order %v, want [501 502 503]", ids)
 	}
 
-	empty, diags := peeringList(rediscloud.ActiveActive, activeActiveSpec.peeringAttrTypes(), nil)
+	empty, diags := peeringList(rediscloud.ActiveActive, activeActiveSpec.peeringAttrTypes(), nil, noRedisCIDRs)
 	if diags.HasError() || empty.IsNull() || len(empty.Elements()) != 0 {
 		t.Errorf("no peerings gave %v (%v), want an empty list", empty, diags)
 	}
@@ -277,3 +282,5 @@ func TestDataSourceDescribePeeringsIsBounded(t *testing.T) {
 		t.Errorf("describePeering = %q, want %q", got, want)
 	}
 }
+
+func noRedisCIDRs(*rediscloud.Peering) types.List { return redisCIDRsList(nil) }

@@ -130,7 +130,10 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		diags.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
 		return
 	}
-	for name, v := range peeringValues(d.spec.kind, p) {
+	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
+	values := peeringValues(d.spec.kind, p, redis.value(ctx, p.SourceRegion))
+	redis.warn(diags, "peering "+formatID(sub, p.ID))
+	for name, v := range values {
 		diags.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
 	diags.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(formatID(sub, p.ID)))...)

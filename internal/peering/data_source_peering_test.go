@@ -26,6 +26,14 @@ func dsExpectPeering(addr string, sub int, p cloudsim.PeeringInfo, elem map[stri
 	return checks
 }
 
+// withRedisCIDRs adds the redis_cidrs check the simulator's deployment
+// CIDR of the peering's subscription gives.
+func withRedisCIDRs(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, elem map[string]knownvalue.Check) map[string]knownvalue.Check {
+	t.Helper()
+	elem["redis_cidrs"] = dsRedisCIDRs(t, srv, p)
+	return elem
+}
+
 func dsAWSAttrs(p cloudsim.PeeringInfo, region string, cidrs ...string) map[string]knownvalue.Check {
 	var single knownvalue.Check = knownvalue.Null()
 	if len(cidrs) == 1 {
@@ -79,10 +87,10 @@ func TestAccPeeringDataSource_lookup(t *testing.T) {
 	defaultB := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 1002, GCPProjectID: "project-bravo", GCPNetworkName: "default"})
 	prod := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 1002, GCPProjectID: "project-alpha", GCPNetworkName: "prod"})
 
-	checks := dsExpectPeering("data.rediscloud_subscription_peering.by_id", 1001, first, dsAWSAttrs(first, "us-west-2", "172.31.0.0/16"))
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_vpc", 1001, several, dsAWSAttrs(several, "eu-west-1", "172.40.0.0/16", "172.41.0.0/16"))...)
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network", 1002, prod, dsGCPAttrs(prod))...)
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network_in_project", 1002, defaultB, dsGCPAttrs(defaultB))...)
+	checks := dsExpectPeering("data.rediscloud_subscription_peering.by_id", 1001, first, withRedisCIDRs(t, srv, first, dsAWSAttrs(first, "us-west-2", "172.31.0.0/16")))
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_vpc", 1001, several, withRedisCIDRs(t, srv, several, dsAWSAttrs(several, "eu-west-1", "172.40.0.0/16", "172.41.0.0/16")))...)
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network", 1002, prod, withRedisCIDRs(t, srv, prod, dsGCPAttrs(prod)))...)
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network_in_project", 1002, defaultB, withRedisCIDRs(t, srv, defaultB, dsGCPAttrs(defaultB)))...)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),

@@ -157,6 +157,11 @@ func (s *kindSpec) peeringAttributes() map[string]schema.Attribute {
 		"gcp_redis_project_id":   computed("GCP only: the Redis Cloud project to peer back to from your network (`google_compute_network_peering`)."),
 		"gcp_redis_network_name": computed("GCP only: the Redis Cloud VPC network to peer back to from your network."),
 		"gcp_peering_id":         computed("GCP only: the name of the peering on the Redis Cloud side."),
+		"redis_cidrs": schema.ListAttribute{
+			MarkdownDescription: s.redisCIDRsDescription() + " Read once per subscription per Terraform run.",
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
 	}
 	if s.kind == rediscloud.ActiveActive {
 		attrs["source_region"] = computed("The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP).")
@@ -223,7 +228,11 @@ func (d *peeringsDataSource) Read(ctx context.Context, req datasource.ReadReques
 			return
 		}
 	}
-	list, ds := peeringList(d.spec.kind, d.spec.peeringAttrTypes(), kept)
+	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
+	list, ds := peeringList(d.spec.kind, d.spec.peeringAttrTypes(), kept, func(p *rediscloud.Peering) types.List {
+		return redis.value(ctx, p.SourceRegion)
+	})
+	redis.warn(diags, fmt.Sprintf("the peerings of subscription %d", sub))
 	diags.Append(ds...)
 	if diags.HasError() {
 		return

@@ -57,7 +57,7 @@ func dsStrings(ss ...string) knownvalue.Check {
 
 // dsAWS is the element an AWS peering should read as; regions holds the
 // kind's region attributes.
-func dsAWS(p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check, cidrs ...string) knownvalue.Check {
+func dsAWS(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check, cidrs ...string) knownvalue.Check {
 	var single knownvalue.Check = knownvalue.Null()
 	if len(cidrs) == 1 {
 		single = knownvalue.StringExact(cidrs[0])
@@ -76,6 +76,7 @@ func dsAWS(p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.
 		"gcp_redis_project_id":   knownvalue.Null(),
 		"gcp_redis_network_name": knownvalue.Null(),
 		"gcp_peering_id":         knownvalue.Null(),
+		"redis_cidrs":            dsRedisCIDRs(t, srv, p),
 	}
 	for k, v := range regions {
 		m[k] = v
@@ -83,8 +84,39 @@ func dsAWS(p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.
 	return knownvalue.ObjectExact(m)
 }
 
+// dsRedisCIDRs is the redis_cidrs a peering should read with: the
+// simulator's deployment CIDR of its subscription's region (Active-Active:
+// its source region; Pro: the subscription's one region).
+func dsRedisCIDRs(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo) knownvalue.Check {
+	t.Helper()
+	return knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(deploymentCIDR(t, srv, p.SubscriptionID, p.SourceRegion))})
+}
+
+// deploymentCIDR is the simulator's deployment CIDR of a subscription's
+// region, or of its only region when region is "".
+func deploymentCIDR(t *testing.T, srv *cloudsim.Server, sub int, region string) string {
+	t.Helper()
+	cidrs, err := srv.DeploymentCIDRs(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if region == "" {
+		if len(cidrs) != 1 {
+			t.Fatalf("subscription %d has %d regions; name one", sub, len(cidrs))
+		}
+		for _, c := range cidrs {
+			return c
+		}
+	}
+	c, ok := cidrs[region]
+	if !ok {
+		t.Fatalf("subscription %d has no region %q: %v", sub, region, cidrs)
+	}
+	return c
+}
+
 // dsGCP is the element a GCP peering should read as.
-func dsGCP(p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check) knownvalue.Check {
+func dsGCP(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check) knownvalue.Check {
 	m := map[string]knownvalue.Check{
 		"peering_id":             knownvalue.Int64Exact(int64(p.ID)),
 		"provider_name":          knownvalue.StringExact("GCP"),
@@ -99,6 +131,7 @@ func dsGCP(p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.
 		"gcp_redis_project_id":   knownvalue.StringExact(p.RedisProjectUID),
 		"gcp_redis_network_name": knownvalue.StringExact(p.RedisNetworkName),
 		"gcp_peering_id":         knownvalue.StringExact(p.CloudPeeringID),
+		"redis_cidrs":            dsRedisCIDRs(t, srv, p),
 	}
 	for k, v := range regions {
 		m[k] = v
@@ -209,11 +242,11 @@ data "rediscloud_subscription_peerings" "failed" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					dsID(aws1001, "1001"),
 					dsList(aws1001,
-						dsAWS(several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
-						dsAWS(one, "pending-acceptance", dsProRegion("us-west-2"), "172.31.0.0/16"),
+						dsAWS(t, srv, several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
+						dsAWS(t, srv, one, "pending-acceptance", dsProRegion("us-west-2"), "172.31.0.0/16"),
 					),
 					dsID(gcp1002, "1002"),
-					dsList(gcp1002, dsGCP(gcp, "inactive", dsProRegion(""))),
+					dsList(gcp1002, dsGCP(t, srv, gcp, "inactive", dsProRegion(""))),
 				},
 			},
 			// Accept one peering on the AWS side, then filter by status.
@@ -226,12 +259,12 @@ data "rediscloud_subscription_peerings" "failed" {
 				Config: acctest.Config(srv, dsConfig, filtered),
 				ConfigStateChecks: []statecheck.StateCheck{
 					dsID(active, "1001/active"),
-					dsList(active, dsAWS(one, "active", dsProRegion("us-west-2"), "172.31.0.0/16")),
+					dsList(active, dsAWS(t, srv, one, "active", dsProRegion("us-west-2"), "172.31.0.0/16")),
 					dsID(failed, "1001/failed"),
 					dsList(failed),
 					dsList(aws1001,
-						dsAWS(several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
-						dsAWS(one, "active", dsProRegion("us-west-2"), "172.31.0.0/16"),
+						dsAWS(t, srv, several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
+						dsAWS(t, srv, one, "active", dsProRegion("us-west-2"), "172.31.0.0/16"),
 					),
 				},
 			},
@@ -244,7 +277,7 @@ data "rediscloud_subscription_peerings" "failed" {
 				},
 				Config: acctest.Config(srv, dsConfig),
 				ConfigStateChecks: []statecheck.StateCheck{
-					dsList(aws1001, dsAWS(one, "active", dsProRegion("us-west-2"), "172.31.0.0/16")),
+					dsList(aws1001, dsAWS(t, srv, one, "active", dsProRegion("us-west-2"), "172.31.0.0/16")),
 				},
 			},
 		},
@@ -304,26 +337,26 @@ data "rediscloud_active_active_subscription_peerings" "gcp" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					dsID(all, "2001"),
 					dsList(all,
-						dsAWS(east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
-						dsAWS(west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
-						dsAWS(eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
+						dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
+						dsAWS(t, srv, west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
+						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
 					dsID(us, "2001/us-east-1"),
 					dsList(us,
-						dsAWS(east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
-						dsAWS(eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
+						dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
+						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
 					dsID(usActive, "2001/us-east-1/active"),
-					dsList(usActive, dsAWS(east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16")),
+					dsList(usActive, dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16")),
 					dsID(pending, "2001/*/pending-acceptance"),
 					dsList(pending,
-						dsAWS(west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
-						dsAWS(eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
+						dsAWS(t, srv, west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
+						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
 					dsID(gcp, "2002"),
 					dsList(gcp,
-						dsGCP(gcpUS, "inactive", dsAARegions("us-central1", "")),
-						dsGCP(gcpEU, "inactive", dsAARegions("europe-west1", "")),
+						dsGCP(t, srv, gcpUS, "inactive", dsAARegions("us-central1", "")),
+						dsGCP(t, srv, gcpEU, "inactive", dsAARegions("europe-west1", "")),
 					),
 				},
 			},
@@ -410,7 +443,7 @@ data "rediscloud_subscription_peerings" "test" {
 }
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
-				dsList("data.rediscloud_subscription_peerings.test", dsAWS(p, "pending-acceptance", dsProRegion("us-east-1"), "172.31.0.0/16")),
+				dsList("data.rediscloud_subscription_peerings.test", dsAWS(t, srv, p, "pending-acceptance", dsProRegion("us-east-1"), "172.31.0.0/16")),
 			},
 		}},
 	})

@@ -17,6 +17,9 @@ type kindSpec struct {
 	exampleSubscription string
 	resourceDescription string
 	newModel            func() model
+	// networkOnSubscription: the subscription's own answer holds the
+	// Redis-side CIDRs (Pro), rather than its regions' (Active-Active).
+	networkOnSubscription bool
 }
 
 var proSpec = &kindSpec{
@@ -30,7 +33,8 @@ var proSpec = &kindSpec{
 		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply to complete the handshake " +
 		"on your side with `aws_vpc_peering_connection_accepter` or `google_compute_network_peering`. " +
 		"CIDR changes are applied in place; any other change creates a new peering.",
-	newModel: func() model { return &proModel{} },
+	newModel:              func() model { return &proModel{} },
+	networkOnSubscription: true,
 }
 
 var activeActiveSpec = &kindSpec{

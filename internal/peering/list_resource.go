@@ -192,6 +192,9 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 		})}
 		m.base().VPCCidrs = types.SetNull(types.StringType)
+		// A computed attribute read from the subscription, not from the
+		// peering: not part of a configuration, and not worth a read here.
+		m.base().RedisCIDRs = types.ListNull(types.StringType)
 		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs: the
 		// two are exclusive in a configuration.

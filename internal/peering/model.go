@@ -33,6 +33,7 @@ type baseModel struct {
 	GCPRedisProjectID   types.String   `tfsdk:"gcp_redis_project_id"`
 	GCPRedisNetworkName types.String   `tfsdk:"gcp_redis_network_name"`
 	GCPPeeringID        types.String   `tfsdk:"gcp_peering_id"`
+	RedisCIDRs          types.List     `tfsdk:"redis_cidrs"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -57,6 +58,10 @@ type model interface {
 	// setRegions fills the region attributes from the API, keeping
 	// configured values the API did not return.
 	setRegions(p *rediscloud.Peering)
+	// redisRegion is the region whose Redis-side CIDRs the peering
+	// reaches, as RedisCIDRs takes it: the source region (Active-Active),
+	// or "" (Pro: the subscription has one).
+	redisRegion() types.String
 }
 
 func (m *proModel) base() *baseModel { return &m.baseModel }
@@ -71,7 +76,11 @@ func (m *proModel) setRegions(p *rediscloud.Peering) {
 	m.Region = keepIfEmpty(p.Region, m.Region)
 }
 
+func (m *proModel) redisRegion() types.String { return types.StringValue("") }
+
 func (m *activeActiveModel) base() *baseModel { return &m.baseModel }
+
+func (m *activeActiveModel) redisRegion() types.String { return m.SourceRegion }
 
 func (m *activeActiveModel) regions(r *rediscloud.CreatePeeringRequest) {
 	r.SourceRegion = m.SourceRegion.ValueString()
@@ -217,6 +226,9 @@ func nullUnknowns(b *baseModel) {
 	}
 	if b.VPCCidrs.IsUnknown() {
 		b.VPCCidrs = types.SetNull(types.StringType)
+	}
+	if b.RedisCIDRs.IsUnknown() {
+		b.RedisCIDRs = types.ListNull(types.StringType)
 	}
 	if b.PeeringID.IsUnknown() {
 		b.PeeringID = types.Int64Null()

@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*peeringResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*peeringResource)(nil)
 	_ resource.ResourceWithIdentity       = (*peeringResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*peeringResource)(nil)
 )
 
 // peeringResource implements both peering resources; spec says which.
@@ -129,6 +130,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, res.ID, m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	tflog.Info(ctx, "created peering", map[string]any{"status": p.Status, "adopted": res.Adopted, "aws_peering_id": p.AWSPeeringID})
 }
@@ -206,6 +208,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 	tflog.Info(ctx, "read peering", map[string]any{"id": formatID(sub, id), "status": p.Status})
@@ -254,6 +257,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	resp.Diagnostics.Append(setFromPeering(ctx, plan, p)...)
+	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 	tflog.Info(ctx, "updated peering", map[string]any{"id": formatID(sub, id), "cidrs": strings.Join(want, ",")})

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -124,6 +125,13 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			MarkdownDescription: "GCP only: the name of the peering on the Redis Cloud side.",
 			Computed:            true,
 			PlanModifiers:       keepString(),
+		},
+		"redis_cidrs": schema.ListAttribute{
+			MarkdownDescription: s.redisCIDRsDescription() + " Known at plan time when the subscription can be read then; " +
+				"a refresh reads it only while state lacks it (as after a move from Redis's own provider).",
+			ElementType:   types.StringType,
+			Computed:      true,
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
 	}
 	for name, a := range s.regionAttributes() {

@@ -116,6 +116,7 @@ type Client struct {
 	latency   *latencyEstimator
 	lists     *listCache
 	active    *activeSubscriptions
+	networks  *networks
 	mutations *mutations
 
 	// The account's subscription list: read to tell a deleted subscription
@@ -217,6 +218,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
 	c.active = newActiveSubscriptions(cfg.SnapshotTTL)
+	c.networks = newNetworks()
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {

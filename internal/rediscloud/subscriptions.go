@@ -42,10 +42,12 @@ type Subscription struct {
 
 // SubscriptionRegion is a region of a subscription with its Redis-side network.
 type SubscriptionRegion struct {
-	ID             int
-	Region         string
-	Provider       string
-	DeploymentCIDR string
+	ID       int
+	Region   string
+	Provider string
+	// DeploymentCIDRs are the Redis side's CIDR blocks in this region,
+	// one for each networking entry, in the API's order.
+	DeploymentCIDRs []string
 	// VPCID is the Redis VPC (AWS) or network name (GCP), when published.
 	VPCID string
 }
@@ -88,8 +90,10 @@ func (w *wireSubscription) toSubscription(c *Client, id int) *Subscription {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {
 			reg := SubscriptionRegion{Region: r.Region, Provider: strings.ToUpper(cd.Provider)}
+			for _, n := range r.Networking {
+				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
+			}
 			if len(r.Networking) > 0 {
-				reg.DeploymentCIDR = firstNonEmpty(r.Networking[0].DeploymentCIDR, r.Networking[0].DeploymentCidr)
 				reg.VPCID = r.Networking[0].VPCID
 			}
 			s.Regions = append(s.Regions, reg)
@@ -107,7 +111,12 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	if err != nil {
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
-	return w.toSubscription(c, id), nil
+	s := w.toSubscription(c, id)
+	if !s.IsActiveActive() {
+		// Every read serves the Redis-side CIDRs of Pro peerings too.
+		c.networks.offer(listKey{Pro, id}, s.Regions)
+	}
+	return s, nil
 }
 
 // ListSubscriptions returns the account's Pro and Active-Active
@@ -222,7 +231,8 @@ func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
 	return ids, nil
 }
 
-// ListRegions reads the regions of an Active-Active subscription.
+// ListRegions reads the regions of an Active-Active subscription
+// (GET /subscriptions/{id}/regions, a synchronous call).
 func (c *Client) ListRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
 	var w struct {
 		Regions []struct {
@@ -235,12 +245,17 @@ func (c *Client) ListRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 	}
 	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
 	if err != nil {
-		return nil, err
+		return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
 	}
 	out := make([]SubscriptionRegion, 0, len(w.Regions))
 	for _, r := range w.Regions {
-		out = append(out, SubscriptionRegion{ID: r.RegionID.Value, Region: r.Region, DeploymentCIDR: firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR), VPCID: r.VPCID})
+		reg := SubscriptionRegion{ID: r.RegionID.Value, Region: r.Region, VPCID: r.VPCID}
+		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
+			reg.DeploymentCIDRs = []string{cidr}
+		}
+		out = append(out, reg)
 	}
+	c.networks.offer(listKey{ActiveActive, id}, out)
 	return out, nil
 }
 

@@ -1,0 +1,153 @@
+package rediscloud
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// RedisCIDRs returns the CIDR blocks of the Redis Cloud side of a peering:
+// the destinations a consumer VPC routes through it.
+//
+//   - Pro: every deploymentCIDR of the subscription's networking
+//     (GET /subscriptions/{id}), all regions and entries, in the API's
+//     order. A Pro subscription runs in one region; region is ignored.
+//   - Active-Active: the deploymentCidr of the subscription's region named
+//     region, the peering's source_region (GET /subscriptions/{id}/regions).
+//
+// The answer is read once per subscription for the client's life, shared by
+// concurrent callers, and taken from any earlier read of the same resource
+// (a Pro create reads its subscription anyway): a subscription's deployment
+// CIDRs are fixed when it is created. A failed read is not remembered.
+// Entries that are not CIDRs are skipped; when none is left, the error is a
+// *NoRedisCIDRsError.
+func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
+	ctx = c.logContext(ctx)
+	regions, err := c.networks.get(ctx, listKey{kind, sub}, func(ctx context.Context) error {
+		if kind == ActiveActive {
+			_, err := c.ListRegions(ctx, sub)
+			return err
+		}
+		_, err := c.GetSubscription(ctx, sub)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	var names []string
+	for _, r := range regions {
+		names = append(names, r.region)
+		if kind == ActiveActive && !strings.EqualFold(r.region, region) {
+			continue
+		}
+		for _, cidr := range r.cidrs {
+			if !slices.Contains(out, cidr) {
+				out = append(out, cidr)
+			}
+		}
+	}
+	if len(out) == 0 {
+		e := &NoRedisCIDRsError{Kind: kind, SubscriptionID: sub, Regions: names}
+		if kind == ActiveActive {
+			e.Region = region
+		}
+		return nil, e
+	}
+	return out, nil
+}
+
+// NoRedisCIDRsError says that the API published no deployment CIDR for a
+// peering's side of Redis Cloud.
+type NoRedisCIDRsError struct {
+	Kind           Kind
+	SubscriptionID int
+	// Region is the Active-Active region asked for; empty for Pro.
+	Region string
+	// Regions are the regions the answer held.
+	Regions []string
+}
+
+func (e *NoRedisCIDRsError) Error() string {
+	if e.Region != "" {
+		if len(e.Regions) > 0 && !slices.ContainsFunc(e.Regions, func(r string) bool { return strings.EqualFold(r, e.Region) }) {
+			return fmt.Sprintf("subscription %d has no region %q among its regions (%s)", e.SubscriptionID, e.Region, strings.Join(e.Regions, ", "))
+		}
+		return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for region %q of subscription %d", e.Region, e.SubscriptionID)
+	}
+	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
+}
+
+// networkRegion is a region's valid deployment CIDRs.
+type networkRegion struct {
+	region string
+	cidrs  []string
+}
+
+// networks remembers the Redis-side networking of subscriptions, per kind
+// (the two kinds read it from different resources).
+type networks struct {
+	mu   sync.Mutex
+	seen map[listKey][]networkRegion
+	// reading serialises the reads of one subscription, so that parallel
+	// callers share the first answer.
+	reading map[listKey]*sync.Mutex
+}
+
+func newNetworks() *networks {
+	return &networks{seen: map[listKey][]networkRegion{}, reading: map[listKey]*sync.Mutex{}}
+}
+
+// offer records what a read of the subscription (or its regions) showed.
+func (n *networks) offer(k listKey, regions []SubscriptionRegion) {
+	out := make([]networkRegion, 0, len(regions))
+	for _, r := range regions {
+		nr := networkRegion{region: r.Region}
+		for _, cidr := range r.DeploymentCIDRs {
+			// Only what parses as a CIDR is kept, in its canonical form:
+			// whatever else a server sends never reaches state or a log.
+			if p, err := netip.ParsePrefix(strings.TrimSpace(cidr)); err == nil {
+				nr.cidrs = append(nr.cidrs, p.Masked().String())
+			}
+		}
+		out = append(out, nr)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.seen[k] = out
+}
+
+func (n *networks) lookup(k listKey) ([]networkRegion, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r, ok := n.seen[k]
+	return r, ok
+}
+
+// get returns what is known of k, calling read (which offers its answer)
+// when nothing is.
+func (n *networks) get(ctx context.Context, k listKey, read func(context.Context) error) ([]networkRegion, error) {
+	if r, ok := n.lookup(k); ok {
+		return r, nil
+	}
+	n.mu.Lock()
+	m, ok := n.reading[k]
+	if !ok {
+		m = &sync.Mutex{}
+		n.reading[k] = m
+	}
+	n.mu.Unlock()
+	m.Lock()
+	defer m.Unlock()
+	if r, ok := n.lookup(k); ok {
+		return r, nil
+	}
+	if err := read(ctx); err != nil {
+		return nil, err
+	}
+	r, _ := n.lookup(k)
+	return r, nil
+}
