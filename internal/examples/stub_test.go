@@ -18,16 +18,27 @@ import (
 // with the same count or for_each. Variables are copied; the folder's
 // terraform and provider blocks are replaced by this provider's
 // requirement.
-func stubConfiguration(f *folder) string {
+func stubConfiguration(f *folder) string { return stubbedWith(f, nil) }
+
+// stubbedWith is stubConfiguration, with the foreign expressions literal
+// gives a value for (an HCL expression, from the expression's source text)
+// replaced by it instead of a variable: a configuration that can be applied.
+func stubbedWith(f *folder, literal func(src string) string) string {
 	var out strings.Builder
 	out.WriteString(ourRequirement)
 	stubs := 0
 	expr := func(sf *sourceFile, e hclsyntax.Expression) string {
+		src := string(e.Range().SliceBytes(sf.src))
 		if foreign(e) {
+			if literal != nil {
+				if v := literal(src); v != "" {
+					return v
+				}
+			}
 			stubs++
 			return fmt.Sprintf("var.stub_%d", stubs)
 		}
-		return string(e.Range().SliceBytes(sf.src))
+		return src
 	}
 	for _, b := range f.blocks() {
 		switch b.Type {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,9 @@ type migrated struct {
 	subs map[string]string
 	// attrs are the attributes written for each entry.
 	attrs map[string]map[string]any
+	// redis is each entry's Redis-side CIDRs in the simulator, which
+	// Redis's provider never wrote: a refresh must fill redis_cidrs in.
+	redis map[string][]string
 }
 
 // writeOfficialState adds to srv a peering for every entry and writes the
@@ -184,7 +188,7 @@ func writeOfficialState(t *testing.T, srv *cloudsim.Server, official *stateFile,
 	t.Helper()
 	st := official.clone()
 	st.Resources = nil
-	m := migrated{ids: map[string]int{}, subs: map[string]string{}, attrs: map[string]map[string]any{}}
+	m := migrated{ids: map[string]int{}, subs: map[string]string{}, attrs: map[string]map[string]any{}, redis: map[string][]string{}}
 	if c.data {
 		st.Resources = append(st.Resources, official.resource(t, "data", "all"))
 	}
@@ -202,6 +206,7 @@ func writeOfficialState(t *testing.T, srv *cloudsim.Server, official *stateFile,
 		sub := attrString(in.Attributes, "subscription_id")
 		in.Attributes["id"] = fmt.Sprintf("%s/%d", sub, id)
 		m.ids[r.Name], m.subs[r.Name], m.attrs[r.Name] = id, sub, in.Attributes
+		m.redis[r.Name] = redisCIDRs(t, srv, sub, attrString(in.Attributes, "source_region"))
 		st.Resources = append(st.Resources, r)
 	}
 	// Terraform keeps resources sorted by mode, type and name.
@@ -446,6 +451,9 @@ func checkShow(ctx context.Context, t *testing.T, ws *workspace, m migrated, dat
 		if got, want := r.Values["id"], fmt.Sprintf("%s/%d", m.subs[r.Name], want); got != want {
 			t.Errorf("%s: id = %v, want %s", r.Address, got, want)
 		}
+		if want := m.redis[r.Name]; !sameJSON(r.Values["redis_cidrs"], want) {
+			t.Errorf("%s: redis_cidrs = %#v after the refresh, want the simulator's %v", r.Address, r.Values["redis_cidrs"], want)
+		}
 		// Refreshing changes nothing Redis's provider wrote.
 		for k, written := range m.attrs[r.Name] {
 			if got := r.Values[k]; !sameJSON(got, written) {
@@ -461,6 +469,31 @@ func checkShow(ctx context.Context, t *testing.T, ws *workspace, m migrated, dat
 	if data && !seen["data"] {
 		t.Errorf("the data source is missing from show -json:\n%s", out)
 	}
+}
+
+// redisCIDRs is what redis_cidrs must hold for a peering of subscription
+// sub: the simulator's deployment CIDR of region (Active-Active), or of the
+// subscription's one region (Pro, region "").
+func redisCIDRs(t *testing.T, srv *cloudsim.Server, sub, region string) []string {
+	t.Helper()
+	id, err := strconv.Atoi(sub)
+	if err != nil {
+		t.Fatalf("subscription_id %q: %v", sub, err)
+	}
+	cidrs, err := srv.DeploymentCIDRs(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if region != "" {
+		return []string{cidrs[region]}
+	}
+	if len(cidrs) != 1 {
+		t.Fatalf("Pro subscription %d has %d regions", id, len(cidrs))
+	}
+	for _, c := range cidrs {
+		return []string{c}
+	}
+	return nil
 }
 
 // sameJSON compares a value read back with the value written, numbers by
@@ -662,7 +695,7 @@ provider %q {}
 		t.Fatalf("apply of the imports:\n%s", out)
 	}
 	assertNoChanges(ctx, t, ws, "after the imports")
-	checkShow(ctx, t, ws, migrated{ids: m.ids, subs: m.subs}, true)
+	checkShow(ctx, t, ws, migrated{ids: m.ids, subs: m.subs, redis: m.redis}, true)
 }
 
 // typeOf is the resource type of a block.

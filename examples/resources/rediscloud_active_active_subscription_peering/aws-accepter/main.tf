@@ -1,6 +1,7 @@
 # The whole AWS handshake in one apply, for every region of an Active-Active
 # subscription: Redis Cloud requests one peering per region, the AWS provider
-# accepts each and routes the region's deployment CIDR through it.
+# accepts each, and each CIDR block of that region's Redis side, which the
+# provider reads from Redis Cloud (redis_cidrs), is routed through it.
 terraform {
   required_providers {
     rediscloud = {
@@ -18,12 +19,9 @@ variable "subscription_id" {
 }
 
 variable "redis_regions" {
-  type        = map(string)
-  description = "The subscription's regions to peer with, each mapped to its deployment CIDR (the destination of the route)."
-  default = {
-    "us-east-1" = "10.0.0.0/24"
-    "eu-west-1" = "10.1.0.0/24"
-  }
+  type        = set(string)
+  description = "The subscription's regions to peer with."
+  default     = ["us-east-1", "eu-west-1"]
 }
 
 data "aws_caller_identity" "current" {}
@@ -56,10 +54,21 @@ resource "aws_vpc_peering_connection_accepter" "redis" {
   }
 }
 
+# One route per region and Redis-side CIDR block. redis_cidrs is known when
+# the plan is made, so for_each can use it in the apply that creates the
+# peerings.
+locals {
+  redis_routes = merge([
+    for region, peering in rediscloud_active_active_subscription_peering.redis : {
+      for cidr in peering.redis_cidrs : "${region} ${cidr}" => { region = region, cidr = cidr }
+    }
+  ]...)
+}
+
 resource "aws_route" "to_redis" {
-  for_each = aws_vpc_peering_connection_accepter.redis
+  for_each = local.redis_routes
 
   route_table_id            = aws_vpc.app.main_route_table_id
-  destination_cidr_block    = var.redis_regions[each.key]
-  vpc_peering_connection_id = each.value.id
+  destination_cidr_block    = each.value.cidr
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.redis[each.value.region].id
 }

@@ -1,6 +1,8 @@
 # The whole GCP handshake in one apply: Redis Cloud peers the network of one
 # region of an Active-Active subscription with yours, and
-# google_compute_network_peering peers yours back.
+# google_compute_network_peering peers yours back. No route is needed: peered
+# GCP networks exchange their subnet routes, so the region's Redis side
+# (redis_cidrs) is reachable as soon as both peerings are active.
 terraform {
   required_providers {
     rediscloud = {

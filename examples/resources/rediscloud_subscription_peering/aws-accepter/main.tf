@@ -1,5 +1,6 @@
-# The whole AWS handshake in one apply: Redis Cloud requests the peering,
-# the AWS provider accepts it and routes the subscription's CIDR through it.
+# The whole AWS handshake in one apply: Redis Cloud requests the peering, the
+# AWS provider accepts it, and each CIDR block of the Redis side, which the
+# provider reads from Redis Cloud (redis_cidrs), is routed through it.
 terraform {
   required_providers {
     rediscloud = {
@@ -14,12 +15,6 @@ terraform {
 variable "subscription_id" {
   type        = string
   description = "The Pro subscription to peer with."
-}
-
-variable "subscription_deployment_cidr" {
-  type        = string
-  description = "The subscription's deployment CIDR, the destination of the route."
-  default     = "10.0.0.0/24"
 }
 
 data "aws_caller_identity" "current" {}
@@ -47,8 +42,12 @@ resource "aws_vpc_peering_connection_accepter" "redis" {
   }
 }
 
+# redis_cidrs is known when the plan is made, so for_each can use it in the
+# apply that creates the peering.
 resource "aws_route" "to_redis" {
+  for_each = toset(rediscloud_subscription_peering.redis.redis_cidrs)
+
   route_table_id            = aws_vpc.app.main_route_table_id
-  destination_cidr_block    = var.subscription_deployment_cidr
+  destination_cidr_block    = each.value
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.redis.id
 }

@@ -1,5 +1,7 @@
 # The whole GCP handshake in one apply: Redis Cloud peers its network with
-# yours, and google_compute_network_peering peers yours back.
+# yours, and google_compute_network_peering peers yours back. No route is
+# needed: peered GCP networks exchange their subnet routes, so the Redis side
+# (redis_cidrs) is reachable as soon as both peerings are active.
 terraform {
   required_providers {
     rediscloud = {
