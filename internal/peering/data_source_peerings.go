@@ -158,7 +158,7 @@ func (s *kindSpec) peeringAttributes() map[string]schema.Attribute {
 		"gcp_redis_network_name": computed("GCP only: the Redis Cloud VPC network to peer back to from your network."),
 		"gcp_peering_id":         computed("GCP only: the name of the peering on the Redis Cloud side."),
 		"redis_cidrs": schema.ListAttribute{
-			MarkdownDescription: s.redisCIDRsDescription() + " Read once per subscription per Terraform run.",
+			MarkdownDescription: s.redisCIDRsDescription() + " Read with one request per subscription, shared by every peering listed.",
 			ElementType:         types.StringType,
 			Computed:            true,
 		},

@@ -127,8 +127,9 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			PlanModifiers:       keepString(),
 		},
 		"redis_cidrs": schema.ListAttribute{
-			MarkdownDescription: s.redisCIDRsDescription() + " Known at plan time when the subscription can be read then; " +
-				"a refresh reads it only while state lacks it (as after a move from Redis's own provider).",
+			MarkdownDescription: s.redisCIDRsDescription() + " Known at plan time: planning new peerings reads it with one request per subscription, " +
+				"shared by all of them (if that read fails, the plan warns and it is known after apply). " +
+				"A refresh reads it only while state lacks it, as after a move from Redis's own provider.",
 			ElementType:   types.StringType,
 			Computed:      true,
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},

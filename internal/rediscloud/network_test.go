@@ -81,8 +81,8 @@ func TestRedisCIDRs(t *testing.T) {
 }
 
 // Concurrent callers share one read; a subscription read for another reason
-// (a create checks the subscription) serves it; a failed read is not
-// remembered.
+// (a plan's check of the subscription) serves it, and serves a create's
+// check that it is active; a failed read is not remembered.
 func TestRedisCIDRsShared(t *testing.T) {
 	var reads atomic.Int32
 	var fail atomic.Bool
@@ -117,6 +117,10 @@ func TestRedisCIDRsShared(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// A create's check that the subscription is active uses that read too.
+	if s, err := c.activeSubscription(ctx, 7); err != nil || s.Status != SubscriptionActive {
+		t.Fatalf("activeSubscription = %+v, %v", s, err)
+	}
 	if n := reads.Load(); n != 1 {
 		t.Errorf("%d reads of subscription 7, want the one GetSubscription made", n)
 	}

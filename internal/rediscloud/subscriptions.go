@@ -116,6 +116,11 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 		// Every read serves the Redis-side CIDRs of Pro peerings too.
 		c.networks.offer(listKey{Pro, id}, s.Regions)
 	}
+	if strings.EqualFold(s.Status, SubscriptionActive) {
+		// And a create right after (a plan's read, then the create of the
+		// same apply) need not read it again to know it active.
+		c.active.put(s)
+	}
 	return s, nil
 }
 

@@ -32,7 +32,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
-	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,5,5b,6,R1,R2,R3); default all")
+	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,6,R1,R2,R3); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), between their bench markers")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
@@ -219,6 +219,11 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 		}
 		if err := sim.SetConfig(patch); err != nil {
 			return measurement{}, err
+		}
+		if sc.afterSetup != nil {
+			if err := sc.afterSetup(dir); err != nil {
+				return measurement{}, fmt.Errorf("after the setup: %w", err)
+			}
 		}
 	}
 	if err := sim.ResetStats(); err != nil {
