@@ -8,14 +8,21 @@ import (
 	"time"
 )
 
-// Server is a simulator listening on a TCP address. It forwards the Sim's
-// control methods, so tests can drive it directly.
+// Server is a simulator listening on a TCP address. It embeds the Sim, so
+// tests can call the Sim's control methods (AcceptPeering, Peerings, Stats,
+// SetFaults, ...) on it directly. Where both declare a method, Server's
+// wins: Server.Close also stops the listener.
 type Server struct {
-	sim  *Sim
+	*simulator
 	ln   net.Listener
 	srv  *http.Server
 	done chan struct{}
 }
+
+// simulator is Sim under the name Server embeds it by. Embedded as *Sim, the
+// field would be named Sim and clash with the Sim method; this name is
+// unexported, so other packages cannot swap the simulator out either.
+type simulator = Sim
 
 // Start serves a new simulator on a free loopback port.
 func Start(opts Options) (*Server, error) {
@@ -41,10 +48,10 @@ func serve(addr string, sim *Sim) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		sim:  sim,
-		ln:   ln,
-		srv:  &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second},
-		done: make(chan struct{}),
+		simulator: sim,
+		ln:        ln,
+		srv:       &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second},
+		done:      make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)
@@ -63,70 +70,13 @@ func (s *Server) URL() string { return s.Addr() + "/v1" }
 func (s *Server) Addr() string { return "http://" + s.ln.Addr().String() }
 
 // Sim returns the simulator behind the server.
-func (s *Server) Sim() *Sim { return s.sim }
+func (s *Server) Sim() *Sim { return s.simulator }
 
 // Close stops listening, closes open connections and stops the simulator's
-// timer.
+// timer. It shadows the embedded Sim.Close, which only stops the timer.
 func (s *Server) Close() error {
 	err := s.srv.Close()
 	<-s.done
-	s.sim.Close()
+	s.simulator.Close()
 	return err
 }
-
-// AcceptPeering forwards to Sim.AcceptPeering.
-func (s *Server) AcceptPeering(id int) error { return s.sim.AcceptPeering(id) }
-
-// SetPeeringStatus forwards to Sim.SetPeeringStatus.
-func (s *Server) SetPeeringStatus(id int, status string) error {
-	return s.sim.SetPeeringStatus(id, status)
-}
-
-// DeletePeering forwards to Sim.DeletePeering.
-func (s *Server) DeletePeering(id int) error { return s.sim.DeletePeering(id) }
-
-// SetSubscriptionStatus forwards to Sim.SetSubscriptionStatus.
-func (s *Server) SetSubscriptionStatus(id int, status string) error {
-	return s.sim.SetSubscriptionStatus(id, status)
-}
-
-// SetFaults forwards to Sim.SetFaults.
-func (s *Server) SetFaults(f Faults) { s.sim.SetFaults(f) }
-
-// SetTaskLatency forwards to Sim.SetTaskLatency.
-func (s *Server) SetTaskLatency(d time.Duration) { s.sim.SetTaskLatency(d) }
-
-// SetTransitionLatency forwards to Sim.SetTransitionLatency.
-func (s *Server) SetTransitionLatency(d time.Duration) { s.sim.SetTransitionLatency(d) }
-
-// SetRateLimit forwards to Sim.SetRateLimit.
-func (s *Server) SetRateLimit(n int) { s.sim.SetRateLimit(n) }
-
-// ApplyProfile forwards to Sim.ApplyProfile.
-func (s *Server) ApplyProfile(name string) error { return s.sim.ApplyProfile(name) }
-
-// Peerings forwards to Sim.Peerings.
-func (s *Server) Peerings() []PeeringInfo { return s.sim.Peerings() }
-
-// Peering forwards to Sim.Peering.
-func (s *Server) Peering(id int) (PeeringInfo, error) { return s.sim.Peering(id) }
-
-// DeploymentCIDRs forwards to Sim.DeploymentCIDRs.
-func (s *Server) DeploymentCIDRs(sub int) (map[string]string, error) {
-	return s.sim.DeploymentCIDRs(sub)
-}
-
-// AddPeering forwards to Sim.AddPeering.
-func (s *Server) AddPeering(p PeeringInfo) (int, error) { return s.sim.AddPeering(p) }
-
-// Stats forwards to Sim.Stats.
-func (s *Server) Stats() Stats { return s.sim.Stats() }
-
-// ResetStats forwards to Sim.ResetStats.
-func (s *Server) ResetStats() { s.sim.ResetStats() }
-
-// Faults forwards to Sim.Faults.
-func (s *Server) Faults() Faults { return s.sim.Faults() }
-
-// Config forwards to Sim.Config.
-func (s *Server) Config() Config { return s.sim.Config() }

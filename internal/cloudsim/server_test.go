@@ -104,7 +104,7 @@ func TestServerEndToEnd(t *testing.T) {
 		t.Errorf("%+v", p)
 	}
 
-	// The Go controls are forwarded by the server.
+	// The Sim's Go controls are callable on the server.
 	srv.SetTaskLatency(0)
 	srv.SetTransitionLatency(time.Hour)
 	srv.SetRateLimit(0)

@@ -280,7 +280,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !IsLoopbackHost(u.Hostname()) {
+		if !isLoopbackHost(u.Hostname()) {
 			return nil, fmt.Errorf("plain http:// is accepted only for a loopback host (a local simulator), not %q: use https://", u.Hostname())
 		}
 	default:
@@ -301,8 +301,8 @@ func shownURL(raw string) string {
 	return fmt.Sprintf("%q", raw)
 }
 
-// IsLoopbackHost reports whether host is localhost or a loopback address.
-func IsLoopbackHost(host string) bool {
+// isLoopbackHost reports whether host is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

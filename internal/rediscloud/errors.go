@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -224,9 +225,9 @@ var notFoundTypes = []string{
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
-// IsPeeringNotFound reports whether err says that a peering does not exist
+// isPeeringNotFound reports whether err says that a peering does not exist
 // (as opposed to its subscription).
-func IsPeeringNotFound(err error) bool {
+func isPeeringNotFound(err error) bool {
 	var pe *PeeringNotFoundError
 	if errors.As(err, &pe) {
 		return true
@@ -245,8 +246,8 @@ func IsSubscriptionNotActive(err error) bool {
 	return HasErrorType(err, ErrSubscriptionNotActive)
 }
 
-// IsTooManyRequests reports an HTTP 429 that outlived the client's retries.
-func IsTooManyRequests(err error) bool {
+// isTooManyRequests reports an HTTP 429 that outlived the client's retries.
+func isTooManyRequests(err error) bool {
 	var he *HTTPError
 	return errors.As(err, &he) && he.StatusCode == http.StatusTooManyRequests
 }
@@ -263,8 +264,8 @@ func IsAmbiguous(err error) bool {
 	return errors.As(err, &ae)
 }
 
-// ErrorType returns the API error type carried by err, or "".
-func ErrorType(err error) string {
+// errorType returns the API error type carried by err, or "".
+func errorType(err error) string {
 	var te *TaskError
 	if errors.As(err, &te) {
 		return te.Type
@@ -287,7 +288,7 @@ func TaskID(err error) string {
 
 // HasErrorType reports whether err is a task error of one of the given types.
 func HasErrorType(err error, types ...string) bool {
-	t := ErrorType(err)
+	t := errorType(err)
 	if t == "" {
 		return false
 	}
@@ -312,7 +313,7 @@ const (
 // IsWrongSubscriptionKind reports the API's refusal of a Pro peering operation
 // on an Active-Active subscription, or the reverse.
 func IsWrongSubscriptionKind(err error) bool {
-	t := ErrorType(err)
+	t := errorType(err)
 	return strings.HasSuffix(t, "_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION") ||
 		strings.HasSuffix(t, "_IS_NOT_ALLOWED_WITH_SINGLE_REGION_SUBSCRIPTION")
 }
@@ -378,3 +379,76 @@ func (e *RateLimitedError) Error() string {
 }
 
 func (e *RateLimitedError) Unwrap() error { return e.Err }
+
+// PeeringNotFoundError says a peering is not in its subscription's list.
+type PeeringNotFoundError struct {
+	SubscriptionID, ID int
+}
+
+func (e *PeeringNotFoundError) Error() string {
+	return fmt.Sprintf("peering %d is not in the peerings of subscription %d", e.ID, e.SubscriptionID)
+}
+
+// CreateIncompleteError says that a create request may have been accepted
+// but its outcome was not learnt: the wait for its task ended early. When
+// the lookup that follows found the peering, PeeringID holds its ID;
+// otherwise the peering may still appear once the task completes.
+type CreateIncompleteError struct {
+	SubscriptionID int
+	TaskID         string
+	PeeringID      int
+	// LookupErr is why the lookup itself failed, if it did.
+	LookupErr error
+	Err       error
+}
+
+func (e *CreateIncompleteError) Error() string {
+	msg := "the create request was sent"
+	if e.TaskID != "" {
+		msg = fmt.Sprintf("the create request was accepted as task %s", e.TaskID)
+	}
+	msg += fmt.Sprintf(", but waiting for it failed: %v", e.Err)
+	switch {
+	case e.PeeringID != 0:
+		msg += fmt.Sprintf("; the peering exists as %d/%d", e.SubscriptionID, e.PeeringID)
+	case e.LookupErr != nil:
+		msg += fmt.Sprintf("; looking for the peering failed too: %v", e.LookupErr)
+	default:
+		msg += "; no peering of this network is listed yet"
+	}
+	return msg
+}
+
+func (e *CreateIncompleteError) Unwrap() error { return e.Err }
+
+// SubscriptionStateError says a subscription is in a state that no wait will
+// change into active.
+type SubscriptionStateError struct {
+	ID     int
+	Status string
+}
+
+func (e *SubscriptionStateError) Error() string {
+	return fmt.Sprintf("subscription %d is %q, not active", e.ID, e.Status)
+}
+
+// NoRedisCIDRsError says that the API published no deployment CIDR for a
+// peering's side of Redis Cloud.
+type NoRedisCIDRsError struct {
+	Kind           Kind
+	SubscriptionID int
+	// Region is the Active-Active region asked for; empty for Pro.
+	Region string
+	// Regions are the regions the answer held.
+	Regions []string
+}
+
+func (e *NoRedisCIDRsError) Error() string {
+	if e.Region != "" {
+		if len(e.Regions) > 0 && !slices.ContainsFunc(e.Regions, func(r string) bool { return strings.EqualFold(r, e.Region) }) {
+			return fmt.Sprintf("subscription %d has no region %q among its regions (%s)", e.SubscriptionID, e.Region, strings.Join(e.Regions, ", "))
+		}
+		return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for region %q of subscription %d", e.Region, e.SubscriptionID)
+	}
+	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
+}

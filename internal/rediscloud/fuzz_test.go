@@ -27,7 +27,7 @@ func FuzzDecodeTask(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		task, err := DecodeTask(b)
+		task, err := decodeTask(b)
 		if err != nil {
 			if task != nil {
 				t.Fatal("a task returned with an error")
@@ -39,7 +39,7 @@ func FuzzDecodeTask(f *testing.F) {
 		if task.Response != nil {
 			body = task.Response.Error
 			for _, k := range []Kind{Pro, ActiveActive} {
-				_, _ = DecodePeeringList(k, 1, task.Response.Resource)
+				_, _ = decodePeeringList(k, 1, task.Response.Resource)
 			}
 		}
 		if isPending(task.Status) && body == nil {
@@ -82,7 +82,7 @@ func FuzzDecodePeeringList(f *testing.F) {
 		if aa {
 			kind = ActiveActive
 		}
-		list, err := DecodePeeringList(kind, 7, raw)
+		list, err := decodePeeringList(kind, 7, raw)
 		if err != nil {
 			if list != nil {
 				t.Fatal("a list returned with an error")
@@ -206,7 +206,7 @@ func FuzzParseBaseURL(f *testing.F) {
 		switch u.Scheme {
 		case "https":
 		case "http":
-			if !IsLoopbackHost(u.Hostname()) {
+			if !isLoopbackHost(u.Hostname()) {
 				t.Fatalf("plain http to %q accepted", u.Hostname())
 			}
 		default:

@@ -112,19 +112,19 @@ func TestAnswerTooLarge(t *testing.T) {
 func TestTooManyPeerings(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"peerings":[`)
-	for i := 0; i <= MaxListedPeerings; i++ {
+	for i := 0; i <= maxListedPeerings; i++ {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		fmt.Fprintf(&b, `{"vpcPeeringId":%d,"status":"active"}`, i+1)
 	}
 	b.WriteString(`]}`)
-	_, err := DecodePeeringList(Pro, 1, []byte(b.String()))
-	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("holds %d peerings", MaxListedPeerings+1)) {
-		t.Fatalf("a list of %d peerings: %v", MaxListedPeerings+1, err)
+	_, err := decodePeeringList(Pro, 1, []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("holds %d peerings", maxListedPeerings+1)) {
+		t.Fatalf("a list of %d peerings: %v", maxListedPeerings+1, err)
 	}
 	aa := `{"regions":[{"region":"us-east-1","vpcPeerings":[` + strings.TrimSuffix(strings.TrimPrefix(b.String(), `{"peerings":[`), `]}`) + `]}]}`
-	if _, err := DecodePeeringList(ActiveActive, 1, []byte(aa)); err == nil {
+	if _, err := decodePeeringList(ActiveActive, 1, []byte(aa)); err == nil {
 		t.Fatal("an Active-Active list beyond the cap was decoded")
 	}
 }

@@ -28,7 +28,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 				})
 			},
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.WaitForTask(ctx, testTaskID, "leak")
+				_, err := c.waitForTask(ctx, testTaskID, "leak")
 				return err
 			},
 		},
@@ -38,7 +38,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 			},
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.WaitForTask(ctx, testTaskID, "leak")
+				_, err := c.waitForTask(ctx, testTaskID, "leak")
 				return err
 			},
 		},

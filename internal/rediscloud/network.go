@@ -2,7 +2,6 @@ package rediscloud
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -28,7 +27,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 	ctx = c.logContext(ctx)
 	regions, err := c.networks.get(ctx, listKey{kind, sub}, func(ctx context.Context) error {
 		if kind == ActiveActive {
-			_, err := c.ListRegions(ctx, sub)
+			_, err := c.listRegions(ctx, sub)
 			return err
 		}
 		_, err := c.GetSubscription(ctx, sub)
@@ -58,27 +57,6 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 		return nil, e
 	}
 	return out, nil
-}
-
-// NoRedisCIDRsError says that the API published no deployment CIDR for a
-// peering's side of Redis Cloud.
-type NoRedisCIDRsError struct {
-	Kind           Kind
-	SubscriptionID int
-	// Region is the Active-Active region asked for; empty for Pro.
-	Region string
-	// Regions are the regions the answer held.
-	Regions []string
-}
-
-func (e *NoRedisCIDRsError) Error() string {
-	if e.Region != "" {
-		if len(e.Regions) > 0 && !slices.ContainsFunc(e.Regions, func(r string) bool { return strings.EqualFold(r, e.Region) }) {
-			return fmt.Sprintf("subscription %d has no region %q among its regions (%s)", e.SubscriptionID, e.Region, strings.Join(e.Regions, ", "))
-		}
-		return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for region %q of subscription %d", e.Region, e.SubscriptionID)
-	}
-	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
 }
 
 // networkRegion is a region's valid deployment CIDRs.

@@ -150,7 +150,7 @@ func TestDecodePeeringList(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := DecodePeeringList(tc.kind, 7, tc.raw)
+			got, err := decodePeeringList(tc.kind, 7, tc.raw)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)
@@ -314,24 +314,24 @@ func TestListPeeringsCoalesces(t *testing.T) {
 
 	// A peering missing from the list is "not found".
 	_, err = c.GetPeering(context.Background(), Pro, 1, 999)
-	if !IsNotFound(err) || !IsPeeringNotFound(err) {
+	if !IsNotFound(err) || !isPeeringNotFound(err) {
 		t.Errorf("GetPeering of an unknown ID: %v (IsNotFound %v)", err, IsNotFound(err))
 	}
 
 	// A list requested after a given time is not served from an older snapshot.
 	since := time.Now()
-	if _, err := c.ListPeeringsSince(context.Background(), Pro, 1, since); err != nil {
+	if _, err := c.listPeeringsSince(context.Background(), Pro, 1, since); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.count("list"); n != 2 {
-		t.Errorf("%d list tasks after ListPeeringsSince, want 2", n)
+		t.Errorf("%d list tasks after listPeeringsSince, want 2", n)
 	}
 	// ...but that newer snapshot serves the same since.
-	if _, err := c.ListPeeringsSince(context.Background(), Pro, 1, since); err != nil {
+	if _, err := c.listPeeringsSince(context.Background(), Pro, 1, since); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.count("list"); n != 2 {
-		t.Errorf("%d list tasks after a second ListPeeringsSince, want 2", n)
+		t.Errorf("%d list tasks after a second listPeeringsSince, want 2", n)
 	}
 
 	// Another subscription has its own list.
@@ -380,7 +380,7 @@ func TestMutationsInvalidateSnapshot(t *testing.T) {
 			func(list []Peering) bool { return slices.Equal(list[0].CIDRs, []string{"10.6.0.0/24", "10.7.0.0/24"}) }},
 		{"invalidate after an outside change", func() error {
 			m.addPeering("vpc-outside", "10.8.0.0/24")
-			c.InvalidatePeerings(Pro, 1)
+			c.invalidatePeerings(Pro, 1)
 			return nil
 		}, func(list []Peering) bool { return len(list) == 3 }},
 	}
@@ -464,7 +464,7 @@ func TestListLeaderCancelled(t *testing.T) {
 	m.mu.Lock()
 	m.listGate = make(chan struct{})
 	m.mu.Unlock()
-	c.InvalidatePeerings(Pro, 1)
+	c.invalidatePeerings(Pro, 1)
 	lctx, lcancel := context.WithCancel(context.Background())
 	leaderDone := make(chan error, 1)
 	go func() { _, err := c.ListPeerings(lctx, Pro, 1); leaderDone <- err }()
@@ -581,10 +581,10 @@ func TestCreatePeering(t *testing.T) {
 		},
 		{
 			name:  "a subscription being deleted fails at once",
-			setup: func(m *miniAPI) { m.subStatuses = []string{SubscriptionDeleting} },
+			setup: func(m *miniAPI) { m.subStatuses = []string{"deleting"} },
 			check: func(t *testing.T, m *miniAPI, res CreateResult, err error, tasks []string) {
 				var se *SubscriptionStateError
-				if !errors.As(err, &se) || se.Status != SubscriptionDeleting {
+				if !errors.As(err, &se) || se.Status != "deleting" {
 					t.Fatalf("error %v", err)
 				}
 				if m.count("create") != 0 {
@@ -596,7 +596,7 @@ func TestCreatePeering(t *testing.T) {
 			name:  "a task error is final",
 			setup: func(m *miniAPI) { m.createErrors = []string{"VPC_PEERING_CIDR_OVERLAP"} },
 			check: func(t *testing.T, m *miniAPI, res CreateResult, err error, tasks []string) {
-				if ErrorType(err) != "VPC_PEERING_CIDR_OVERLAP" || m.count("create") != 1 {
+				if errorType(err) != "VPC_PEERING_CIDR_OVERLAP" || m.count("create") != 1 {
 					t.Fatalf("error %v after %d POSTs", err, m.count("create"))
 				}
 			},
@@ -629,24 +629,24 @@ func TestDeleteAndUpdateUnknownPeering(t *testing.T) {
 	c := newTestClient(t, m.srv, nil)
 	ctx := context.Background()
 	err := c.DeletePeering(ctx, Pro, 1, 4242)
-	if !IsNotFound(err) || !IsPeeringNotFound(err) {
-		t.Errorf("delete of an unknown peering: %v (IsNotFound %v, IsPeeringNotFound %v)", err, IsNotFound(err), IsPeeringNotFound(err))
+	if !IsNotFound(err) || !isPeeringNotFound(err) {
+		t.Errorf("delete of an unknown peering: %v (IsNotFound %v, isPeeringNotFound %v)", err, IsNotFound(err), isPeeringNotFound(err))
 	}
 	if TaskID(err) == "" {
 		t.Error("the task ID is lost")
 	}
 	err = c.UpdatePeeringCIDRs(ctx, Pro, 1, 4242, []string{"10.0.0.0/24"})
-	if !IsPeeringNotFound(err) {
+	if !isPeeringNotFound(err) {
 		t.Errorf("update of an unknown peering: %v", err)
 	}
 	if m.count("delete") != 1 || m.count("update") != 1 {
 		t.Errorf("sent %d deletes, %d updates", m.count("delete"), m.count("update"))
 	}
 	// The subscription's own 404 is not a peering's.
-	if IsPeeringNotFound(&TaskError{Type: ErrSubscriptionNotFound, Status: "404 NOT_FOUND"}) {
+	if isPeeringNotFound(&TaskError{Type: ErrSubscriptionNotFound, Status: "404 NOT_FOUND"}) {
 		t.Error("SUBSCRIPTION_NOT_FOUND taken for a missing peering")
 	}
-	if !IsNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) || !IsPeeringNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) {
+	if !IsNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) || !isPeeringNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) {
 		t.Error("Active-Active not-found not recognised")
 	}
 }
@@ -734,7 +734,7 @@ func TestSubscriptionReads(t *testing.T) {
 	if sub.IsActiveActive() {
 		t.Error("single-region taken for Active-Active")
 	}
-	regions, err := c.ListRegions(ctx, 1986)
+	regions, err := c.listRegions(ctx, 1986)
 	if err != nil {
 		t.Fatal(err)
 	}

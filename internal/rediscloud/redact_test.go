@@ -63,7 +63,7 @@ func TestServerTextsAreRedacted(t *testing.T) {
 		c := echoServer(t, func(keys string) string {
 			return `{"taskId":"t1","status":"processing-completed","response":{"resourceId":"` + keys + `"}}`
 		})
-		_, err := c.WaitForTask(ctx, "t1", "create")
+		_, err := c.waitForTask(ctx, "t1", "create")
 		if err == nil {
 			t.Fatal("no error")
 		}

@@ -15,12 +15,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Subscription statuses.
+// Subscription statuses a wait tells apart; any other (deleting, error,
+// encryption_key_pending, ...) ends it.
 const (
-	SubscriptionActive   = "active"
-	SubscriptionPending  = "pending"
-	SubscriptionDeleting = "deleting"
-	SubscriptionError    = "error"
+	SubscriptionActive  = "active"
+	SubscriptionPending = "pending"
 )
 
 // Deployment types.
@@ -55,51 +54,6 @@ type SubscriptionRegion struct {
 // IsActiveActive reports an Active-Active subscription.
 func (s *Subscription) IsActiveActive() bool {
 	return strings.EqualFold(s.DeploymentType, DeploymentActiveActive)
-}
-
-type wireNetworking struct {
-	DeploymentCIDR string `json:"deploymentCIDR"`
-	// Some documents spell it deploymentCidr.
-	DeploymentCidr string `json:"deploymentCidr"`
-	VPCID          string `json:"vpcId"`
-}
-
-type wireSubscription struct {
-	ID             FlexInt `json:"id"`
-	Name           string  `json:"name"`
-	Status         string  `json:"status"`
-	DeploymentType string  `json:"deploymentType"`
-	CloudDetails   []struct {
-		Provider string `json:"provider"`
-		Regions  []struct {
-			Region     string           `json:"region"`
-			Networking []wireNetworking `json:"networking"`
-		} `json:"regions"`
-	} `json:"cloudDetails"`
-}
-
-func (w *wireSubscription) toSubscription(c *Client, id int) *Subscription {
-	if w.ID.Valid {
-		id = w.ID.Value
-	}
-	s := &Subscription{ID: id, Name: w.Name, Status: w.Status, DeploymentType: w.DeploymentType}
-	if c != nil {
-		s.Name, s.Status, s.DeploymentType = c.redact(s.Name), c.redact(s.Status), c.redact(s.DeploymentType)
-	}
-	for _, cd := range w.CloudDetails {
-		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
-		for _, r := range cd.Regions {
-			reg := SubscriptionRegion{Region: r.Region, Provider: strings.ToUpper(cd.Provider)}
-			for _, n := range r.Networking {
-				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
-			}
-			if len(r.Networking) > 0 {
-				reg.VPCID = r.Networking[0].VPCID
-			}
-			s.Regions = append(s.Regions, reg)
-		}
-	}
-	return s
 }
 
 // GetSubscription reads a subscription (a synchronous call). A 404 is
@@ -236,9 +190,9 @@ func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
 	return ids, nil
 }
 
-// ListRegions reads the regions of an Active-Active subscription
+// listRegions reads the regions of an Active-Active subscription
 // (GET /subscriptions/{id}/regions, a synchronous call).
-func (c *Client) ListRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
+func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
 	var w struct {
 		Regions []struct {
 			RegionID       FlexInt `json:"regionId"`
@@ -262,17 +216,6 @@ func (c *Client) ListRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 	}
 	c.networks.offer(listKey{ActiveActive, id}, out)
 	return out, nil
-}
-
-// SubscriptionStateError says a subscription is in a state that no wait will
-// change into active.
-type SubscriptionStateError struct {
-	ID     int
-	Status string
-}
-
-func (e *SubscriptionStateError) Error() string {
-	return fmt.Sprintf("subscription %d is %q, not active", e.ID, e.Status)
 }
 
 // WaitForSubscriptionActive returns once the subscription is active. It waits

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -91,67 +90,8 @@ func (e *TaskErrorBody) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// looseString renders a JSON scalar as text: strings unquoted, numbers and
-// booleans as written, anything else as its JSON.
-func looseString(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s
-	}
-	return string(raw)
-}
-
-// FlexInt decodes an integer sent as a number or as a numeric string.
-type FlexInt struct {
-	Value int
-	Valid bool
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *FlexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
-		*f = FlexInt{}
-		return nil
-	}
-	s := string(b)
-	if b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			*f = FlexInt{}
-			return nil
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		// Integers written as 1234.0 happen in loosely typed producers.
-		fl, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || fl != float64(int64(fl)) {
-			return fmt.Errorf("%q is not an integer", s)
-		}
-		n = int64(fl)
-	}
-	*f = FlexInt{Value: int(n), Valid: true}
-	return nil
-}
-
-// MarshalJSON writes the number, or null.
-func (f FlexInt) MarshalJSON() ([]byte, error) {
-	if !f.Valid {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.Itoa(f.Value)), nil
-}
-
-// DecodeTask decodes a task document leniently.
-func DecodeTask(b []byte) (*Task, error) {
+// decodeTask decodes a task document leniently.
+func decodeTask(b []byte) (*Task, error) {
 	var t Task
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("decoding task: %w", err)
@@ -168,8 +108,8 @@ func isPending(status string) bool {
 	return false
 }
 
-// GetTask reads a task once.
-func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
+// getTask reads a task once.
+func (c *Client) getTask(ctx context.Context, id string) (*Task, error) {
 	var t Task
 	err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t)
 	if err != nil {
@@ -202,9 +142,9 @@ func (c *Client) runTask(ctx context.Context, r request, kind string) (*Task, er
 	return c.waitTask(ctx, t, kind, time.Now())
 }
 
-// WaitForTask polls a task until it completes, fails or ctx ends. kind groups
+// waitForTask polls a task until it completes, fails or ctx ends. kind groups
 // tasks of similar duration for the polling schedule.
-func (c *Client) WaitForTask(ctx context.Context, id, kind string) (*Task, error) {
+func (c *Client) waitForTask(ctx context.Context, id, kind string) (*Task, error) {
 	return c.waitTask(ctx, &Task{ID: id}, kind, time.Now())
 }
 
@@ -234,7 +174,7 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
 		}
 		polled := time.Now()
-		cur, err := c.GetTask(ctx, t.ID)
+		cur, err := c.getTask(ctx, t.ID)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: ctx.Err()}

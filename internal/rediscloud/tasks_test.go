@@ -65,8 +65,8 @@ func TestWaitForTask(t *testing.T) {
 			if te.Type != typ || te.Status != status || te.Description != desc {
 				t.Errorf("TaskError{%q, %q, %q}, want {%q, %q, %q}", te.Type, te.Status, te.Description, typ, status, desc)
 			}
-			if ErrorType(err) != typ {
-				t.Errorf("ErrorType = %q", ErrorType(err))
+			if errorType(err) != typ {
+				t.Errorf("errorType = %q", errorType(err))
 			}
 			for _, part := range []string{typ, desc} {
 				if part != "" && !strings.Contains(err.Error(), part) {
@@ -138,8 +138,8 @@ func TestWaitForTask(t *testing.T) {
 			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"VPC_PEERING_NOT_FOUND","status":"404 NOT_FOUND","description":"Peering 9 not found"}}`)}},
 			check: func(t *testing.T, task *Task, err error) {
 				taskErr("VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", "Peering 9 not found")(t, task, err)
-				if !IsNotFound(err) || !IsPeeringNotFound(err) {
-					t.Error("IsNotFound / IsPeeringNotFound false")
+				if !IsNotFound(err) || !isPeeringNotFound(err) {
+					t.Error("IsNotFound / isPeeringNotFound false")
 				}
 				if TaskID(err) != testTaskID {
 					t.Errorf("TaskID = %q", TaskID(err))
@@ -275,7 +275,7 @@ func TestWaitForTask(t *testing.T) {
 			t.Parallel()
 			srv, hits := taskServer(t, tc.steps)
 			c := newTestClient(t, srv, tc.mod)
-			task, err := c.WaitForTask(context.Background(), testTaskID, "test")
+			task, err := c.waitForTask(context.Background(), testTaskID, "test")
 			tc.check(t, task, err)
 			if tc.wantPoll > 0 && hits.get("poll") != tc.wantPoll {
 				t.Errorf("%d polls, want %d", hits.get("poll"), tc.wantPoll)
@@ -320,7 +320,7 @@ func TestWaitForTaskCancellation(t *testing.T) {
 			}
 			defer cancel()
 			start := time.Now()
-			task, err := c.WaitForTask(ctx, testTaskID, "test")
+			task, err := c.waitForTask(ctx, testTaskID, "test")
 			elapsed := time.Since(start)
 			if task != nil {
 				t.Errorf("task %+v returned", task)
@@ -461,9 +461,9 @@ func TestDecodeTaskLenient(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			task, err := DecodeTask([]byte(tc.doc))
+			task, err := decodeTask([]byte(tc.doc))
 			if err != nil {
-				t.Fatalf("DecodeTask: %v", err)
+				t.Fatalf("decodeTask: %v", err)
 			}
 			if task.ID != tc.wantID || task.Status != tc.wantStatus {
 				t.Errorf("ID %q status %q", task.ID, task.Status)
@@ -505,10 +505,10 @@ func TestDecodeTaskLenient(t *testing.T) {
 			}
 		})
 	}
-	if _, err := DecodeTask([]byte(`{"taskId":"a","response":{"resourceId":"abc"}}`)); err == nil {
+	if _, err := decodeTask([]byte(`{"taskId":"a","response":{"resourceId":"abc"}}`)); err == nil {
 		t.Error("a non-numeric resourceId was accepted")
 	}
-	if _, err := DecodeTask([]byte(`[]`)); err == nil {
+	if _, err := decodeTask([]byte(`[]`)); err == nil {
 		t.Error("an array was accepted as a task")
 	}
 }
@@ -665,7 +665,7 @@ func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 	if c.newTaskSchedule(time.Now()).expected != 0 {
 		t.Fatal("history before any wait")
 	}
-	if _, err := c.WaitForTask(context.Background(), testTaskID, "k"); err != nil {
+	if _, err := c.waitForTask(context.Background(), testTaskID, "k"); err != nil {
 		t.Fatal(err)
 	}
 	exp := c.newTaskSchedule(time.Now()).expected

@@ -314,8 +314,8 @@ func TestRetries(t *testing.T) {
 			steps: []step{{status: 429, body: "slow down"}}, wantHits: 3,
 			check: func(t *testing.T, err error) {
 				isHTTP(429, "slow down", false)(t, err)
-				if !IsTooManyRequests(err) {
-					t.Error("IsTooManyRequests is false")
+				if !isTooManyRequests(err) {
+					t.Error("isTooManyRequests is false")
 				}
 			}},
 		{name: "exhausted dropped connections on GET", method: "GET", maxRetries: 2, steps: []step{{drop: true}}, wantHits: 3,

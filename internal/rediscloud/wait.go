@@ -33,7 +33,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 		// complete after them.
 		c.mutations.waitPrior(ctx, 2*c.statusPollMax)
 		requested := time.Now()
-		list, err := c.ListPeeringsSince(ctx, kind, sub, since)
+		list, err := c.listPeeringsSince(ctx, kind, sub, since)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, &StatusWaitError{LastStatus: last, Err: ctx.Err()}
