@@ -76,12 +76,20 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
-	res, err := r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
-		OnTask: func(id string) {
-			tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id})
-		},
-		CheckSubscription: func(s *rediscloud.Subscription) error { return r.spec.checkSubscription(s, &creq) },
-	})
+	// Vet the subscription before anything is sent: its kind, cloud and
+	// regions. CreatePeering reuses this read.
+	var res rediscloud.CreateResult
+	s, err := r.client.ActiveSubscription(ctx, sub)
+	if err == nil {
+		err = r.spec.checkSubscription(s, &creq)
+	}
+	if err == nil {
+		res, err = r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
+			OnTask: func(id string) {
+				tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id})
+			},
+		})
+	}
 	if err != nil && res.ID == 0 {
 		var ce *configError
 		var ie *rediscloud.CreateIncompleteError

@@ -118,7 +118,7 @@ func TestRedisCIDRsShared(t *testing.T) {
 	}
 	wg.Wait()
 	// A create's check that the subscription is active uses that read too.
-	if s, err := c.activeSubscription(ctx, 7); err != nil || s.Status != SubscriptionActive {
+	if s, err := c.ActiveSubscription(ctx, 7); err != nil || s.Status != SubscriptionActive {
 		t.Fatalf("activeSubscription = %+v, %v", s, err)
 	}
 	if n := reads.Load(); n != 1 {

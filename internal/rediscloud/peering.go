@@ -116,7 +116,4 @@ type CreateResult struct {
 type CreateOptions struct {
 	// OnTask is called with each task ID as soon as it is known.
 	OnTask func(taskID string)
-	// CheckSubscription vets the active subscription before anything is
-	// sent (its kind, regions or cloud); an error stops the create.
-	CheckSubscription func(*Subscription) error
 }

@@ -140,14 +140,8 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 // ctx bounds it all but that last lookup.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
 	ctx = c.logContext(ctx)
-	s, err := c.activeSubscription(ctx, sub)
-	if err != nil {
+	if _, err := c.ActiveSubscription(ctx, sub); err != nil {
 		return CreateResult{}, err
-	}
-	if opts.CheckSubscription != nil {
-		if err := opts.CheckSubscription(s); err != nil {
-			return CreateResult{}, err
-		}
 	}
 	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering"}
 	// sent is true once a POST may have reached the API: from then on, a

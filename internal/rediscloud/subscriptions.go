@@ -313,9 +313,11 @@ func (a *activeSubscriptions) forget(id int) {
 	delete(a.seen, id)
 }
 
-// activeSubscription is WaitForSubscriptionActive, answered from a recent
-// active answer when there is one.
-func (c *Client) activeSubscription(ctx context.Context, id int) (*Subscription, error) {
+// ActiveSubscription is WaitForSubscriptionActive, answered from a recent
+// active answer when there is one: a caller that vets the subscription
+// before CreatePeering costs no extra read, since CreatePeering asks the
+// same.
+func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
 	c.active.mu.Lock()
 	m, ok := c.active.reading[id]
 	if !ok {
