@@ -166,7 +166,7 @@ type PeeringFailedError struct {
 }
 
 func (e *PeeringFailedError) Error() string {
-	return fmt.Sprintf("Redis Cloud reports peering %d as %q", e.Peering.ID, e.Peering.Status)
+	return fmt.Sprintf("peering %d is %q in Redis Cloud", e.Peering.ID, e.Peering.Status)
 }
 
 // StatusWaitError says a wait on a peering's status ended before its

@@ -99,7 +99,8 @@ func decodeTask(b []byte) (*Task, error) {
 	return &t, nil
 }
 
-// isTerminal reports whether a task status ends the wait.
+// isPending reports whether a task status keeps the wait going: the task
+// has not ended yet (an empty status counts as not ended).
 func isPending(status string) bool {
 	switch status {
 	case TaskInitialized, TaskReceived, TaskProcessing, "":

@@ -1,0 +1,260 @@
+package rediscloud
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+func peeringIDs(list []Peering) []int {
+	ids := make([]int, 0, len(list))
+	for _, p := range list {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// TestListPeeringsCoalesces: concurrent readers of one subscription share
+// one list task, and later readers share its snapshot while it is fresh.
+func TestListPeeringsCoalesces(t *testing.T) {
+	m := newMiniAPI(t)
+	a := m.addPeering("vpc-a", "10.1.0.0/24")
+	b := m.addPeering("vpc-b", "10.2.0.0/24", "10.3.0.0/24")
+	m.listGate = make(chan struct{})
+	c := newTestClient(t, m.srv, func(cfg *Config) { cfg.SnapshotTTL = time.Minute })
+
+	const readers = 10
+	var wg sync.WaitGroup
+	results := make([][]Peering, readers)
+	errs := make([]error, readers)
+	var returned sync.WaitGroup
+	returned.Add(readers)
+	done := make(chan struct{})
+	for i := 0; i < readers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i], errs[i] = c.ListPeerings(context.Background(), Pro, 1)
+			returned.Done()
+		}(i)
+	}
+	go func() { returned.Wait(); close(done) }()
+	<-m.listArrived
+	time.Sleep(60 * time.Millisecond)
+	select {
+	case <-done:
+		t.Fatal("readers returned before the list task completed")
+	default:
+	}
+	if n := m.count("list"); n != 1 {
+		t.Fatalf("%d list tasks while the first was running, want 1", n)
+	}
+	close(m.listGate)
+	wg.Wait()
+	for i := range results {
+		if errs[i] != nil {
+			t.Fatalf("reader %d: %v", i, errs[i])
+		}
+		if !slices.Equal(peeringIDs(results[i]), []int{a, b}) {
+			t.Errorf("reader %d got %v", i, peeringIDs(results[i]))
+		}
+	}
+	// Each reader owns its copy.
+	results[0][0].CIDRs[0] = "mutated"
+	if results[1][0].CIDRs[0] == "mutated" {
+		t.Error("readers share the same slice")
+	}
+	if n := m.count("list"); n != 1 {
+		t.Errorf("%d list tasks, want 1", n)
+	}
+
+	// A later read within the snapshot's lifetime reuses it.
+	list, err := c.ListPeerings(context.Background(), Pro, 1)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("cached read: %v, %v", list, err)
+	}
+	if list[0].CIDRs[0] != "10.1.0.0/24" {
+		t.Errorf("the snapshot was altered through a reader's copy: %v", list[0].CIDRs)
+	}
+	if p, err := c.GetPeering(context.Background(), Pro, 1, b); err != nil || !slices.Equal(p.CIDRs, []string{"10.2.0.0/24", "10.3.0.0/24"}) {
+		t.Errorf("GetPeering: %+v, %v", p, err)
+	}
+	if n := m.count("list"); n != 1 {
+		t.Errorf("%d list tasks after cached reads, want 1", n)
+	}
+
+	// A peering missing from the list is "not found".
+	_, err = c.GetPeering(context.Background(), Pro, 1, 999)
+	if !IsNotFound(err) || !isPeeringNotFound(err) {
+		t.Errorf("GetPeering of an unknown ID: %v (IsNotFound %v)", err, IsNotFound(err))
+	}
+
+	// A list requested after a given time is not served from an older snapshot.
+	since := time.Now()
+	if _, err := c.listPeeringsSince(context.Background(), Pro, 1, since); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.count("list"); n != 2 {
+		t.Errorf("%d list tasks after listPeeringsSince, want 2", n)
+	}
+	// ...but that newer snapshot serves the same since.
+	if _, err := c.listPeeringsSince(context.Background(), Pro, 1, since); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.count("list"); n != 2 {
+		t.Errorf("%d list tasks after a second listPeeringsSince, want 2", n)
+	}
+
+	// Another subscription has its own list.
+	if _, err := c.ListPeerings(context.Background(), Pro, 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.count("list"); n != 3 {
+		t.Errorf("%d list tasks after another subscription's, want 3", n)
+	}
+}
+
+// TestMutationsInvalidateSnapshot: after each change made through the
+// client the next read lists again and sees the change.
+func TestMutationsInvalidateSnapshot(t *testing.T) {
+	m := newMiniAPI(t)
+	keep := m.addPeering("vpc-keep", "10.1.0.0/24")
+	gone := m.addPeering("vpc-gone", "10.2.0.0/24")
+	c := newTestClient(t, m.srv, func(cfg *Config) { cfg.SnapshotTTL = time.Hour })
+	ctx := context.Background()
+	read := func() []Peering {
+		t.Helper()
+		list, err := c.ListPeerings(ctx, Pro, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+	if got := peeringIDs(read()); !slices.Equal(got, []int{keep, gone}) {
+		t.Fatalf("initial list %v", got)
+	}
+
+	var created int
+	steps := []struct {
+		name   string
+		mutate func() error
+		check  func(list []Peering) bool
+	}{
+		{"delete", func() error { return c.DeletePeering(ctx, Pro, 1, gone) },
+			func(list []Peering) bool { return slices.Equal(peeringIDs(list), []int{keep}) }},
+		{"create", func() error {
+			res, err := c.CreatePeering(ctx, Pro, 1, CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-new", CIDRs: []string{"10.5.0.0/24"}}, CreateOptions{})
+			created = res.ID
+			return err
+		}, func(list []Peering) bool { return slices.Equal(peeringIDs(list), []int{keep, created}) }},
+		{"update", func() error { return c.UpdatePeeringCIDRs(ctx, Pro, 1, keep, []string{"10.7.0.0/24", "10.6.0.0/24"}) },
+			func(list []Peering) bool { return slices.Equal(list[0].CIDRs, []string{"10.6.0.0/24", "10.7.0.0/24"}) }},
+		{"invalidate after an outside change", func() error {
+			m.addPeering("vpc-outside", "10.8.0.0/24")
+			c.invalidatePeerings(Pro, 1)
+			return nil
+		}, func(list []Peering) bool { return len(list) == 3 }},
+	}
+	for i, s := range steps {
+		before := m.count("list")
+		if err := s.mutate(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		// The mutation itself lists nothing, the next read lists once.
+		if n := m.count("list"); n != before {
+			t.Errorf("%s listed %d times", s.name, n-before)
+		}
+		list := read()
+		if !s.check(list) {
+			t.Errorf("%s: list after it %+v", s.name, list)
+		}
+		read()
+		if n := m.count("list"); n != before+1 {
+			t.Errorf("step %d (%s): %d list tasks, want %d", i, s.name, n, before+1)
+		}
+	}
+}
+
+// TestListLeaderCancelled: when the caller whose list is in flight gives
+// up, the callers waiting for that list get a list of their own.
+func TestListLeaderCancelled(t *testing.T) {
+	m := newMiniAPI(t)
+	id := m.addPeering("vpc-a", "10.1.0.0/24")
+	m.listGate = make(chan struct{})
+	c := newTestClient(t, m.srv, nil)
+
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	defer cancelLeader()
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := c.ListPeerings(leaderCtx, Pro, 1)
+		leaderErr <- err
+	}()
+	<-m.listArrived
+
+	const followers = 5
+	var wg sync.WaitGroup
+	errs := make([]error, followers)
+	lists := make([][]Peering, followers)
+	for i := 0; i < followers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			lists[i], errs[i] = c.ListPeerings(context.Background(), Pro, 1)
+		}(i)
+	}
+	time.Sleep(40 * time.Millisecond)
+	if n := m.count("list"); n != 1 {
+		t.Fatalf("followers did not join the leader's list: %d lists", n)
+	}
+	cancelLeader()
+	select {
+	case err := <-leaderErr:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("leader error %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the cancelled leader did not return")
+	}
+	// A follower took over with a new list task; let it complete.
+	<-m.listArrived
+	close(m.listGate)
+	wg.Wait()
+	for i := range errs {
+		if errs[i] != nil {
+			t.Errorf("follower %d failed: %v", i, errs[i])
+		} else if !slices.Equal(peeringIDs(lists[i]), []int{id}) {
+			t.Errorf("follower %d got %v", i, peeringIDs(lists[i]))
+		}
+	}
+	if n := m.count("list"); n != 2 {
+		t.Errorf("%d list tasks, want 2 (the cancelled one and one for the followers)", n)
+	}
+
+	// A follower whose own context ends stops waiting at once.
+	m.mu.Lock()
+	m.listGate = make(chan struct{})
+	m.mu.Unlock()
+	c.invalidatePeerings(Pro, 1)
+	lctx, lcancel := context.WithCancel(context.Background())
+	leaderDone := make(chan error, 1)
+	go func() { _, err := c.ListPeerings(lctx, Pro, 1); leaderDone <- err }()
+	<-m.listArrived
+	fctx, fcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer fcancel()
+	start := time.Now()
+	if _, err := c.ListPeerings(fctx, Pro, 1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("follower error %v", err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("follower returned after %v", d)
+	}
+	lcancel()
+	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("second leader error %v", err)
+	}
+	close(m.listGate)
+}

@@ -1,0 +1,54 @@
+package rediscloud
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+func TestSubscriptionReads(t *testing.T) {
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1/subscriptions/1":
+			writeJSON(w, http.StatusOK, refSubscription)
+		case "/v1/subscriptions/1986/regions":
+			writeJSON(w, http.StatusOK, refRegions)
+		case "/v1/subscriptions":
+			writeJSON(w, http.StatusOK, `{"accountId":40,"subscriptions":[`+refSubscription+`]}`)
+		default:
+			writeJSON(w, http.StatusNotFound, refSpringError25)
+		}
+	}))
+	c := newTestClient(t, srv, nil)
+	ctx := context.Background()
+	sub, err := c.GetSubscription(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Subscription{ID: 1, Name: "Get-test", Status: "active", Providers: []string{"AWS"},
+		Regions: []SubscriptionRegion{{Region: "eu-west-1", Provider: "AWS", DeploymentCIDRs: []string{"10.0.0.0/24"}}}}
+	if !reflect.DeepEqual(sub, want) {
+		t.Errorf("subscription %+v", sub)
+	}
+	if sub.IsActiveActive() {
+		t.Error("single-region taken for Active-Active")
+	}
+	regions, err := c.listRegions(ctx, 1986)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []SubscriptionRegion{{ID: 1, Region: "us-east-1", DeploymentCIDRs: []string{"192.169.0.0/24"}, VPCID: "vpc-0e828cd5c0c580389"}}; !reflect.DeepEqual(regions, want) {
+		t.Errorf("regions %+v", regions)
+	}
+	_, err = c.WaitForSubscriptionActive(ctx, 2)
+	var se *SubscriptionNotFoundError
+	if !IsNotFound(err) || !errors.As(err, &se) || se.ID != 2 {
+		t.Errorf("unknown subscription: %v", err)
+	}
+	subs, err := c.ListSubscriptions(ctx)
+	if err != nil || len(subs) != 1 || subs[0].ID != 1 || subs[0].Status != "active" {
+		t.Errorf("ListSubscriptions = %+v, %v", subs, err)
+	}
+}
