@@ -32,8 +32,26 @@ type listEntry struct {
 	snap    []Peering
 	snapAt  time.Time // completion
 	snapReq time.Time // when its task was requested
+	lastUse time.Time // the last read it served
 	hasSnap bool
 	flight  *listCall
+}
+
+// burstFactor bounds how long a burst of reads keeps one list: a list
+// serves reads for ttl after it completed, and beyond that for as long as
+// reads keep coming less than ttl apart, up to burstFactor × ttl (two
+// minutes with the default 5 s). A refresh of a thousand peerings is one
+// burst, so it reads one list per subscription however long Terraform
+// takes over it; a read after a quiet spell gets a list of its own.
+const burstFactor = 24
+
+// fresh reports whether the snapshot may serve a read at now.
+func (e *listEntry) fresh(now time.Time, ttl time.Duration) bool {
+	if !e.hasSnap {
+		return false
+	}
+	age := now.Sub(e.snapAt)
+	return age < ttl || (now.Sub(e.lastUse) < ttl && age < burstFactor*ttl)
 }
 
 type listCall struct {
@@ -73,7 +91,8 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		lc.mu.Lock()
 		e := lc.entry(k)
 		now := time.Now()
-		if e.hasSnap && now.Sub(e.snapAt) < lc.ttl && !e.snapReq.Before(since) {
+		if e.fresh(now, lc.ttl) && !e.snapReq.Before(since) {
+			e.lastUse = now
 			res := clonePeerings(e.snap)
 			lc.mu.Unlock()
 			return res, nil
@@ -117,7 +136,8 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 			e.flight = nil
 		}
 		if call.err == nil && call.gen == e.gen {
-			e.snap, e.snapAt, e.snapReq, e.hasSnap = call.res, time.Now(), call.started, true
+			now := time.Now()
+			e.snap, e.snapAt, e.snapReq, e.lastUse, e.hasSnap = call.res, now, call.started, now, true
 		}
 		lc.mu.Unlock()
 		close(call.done)

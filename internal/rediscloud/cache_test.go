@@ -258,3 +258,50 @@ func TestListLeaderCancelled(t *testing.T) {
 	}
 	close(m.listGate)
 }
+
+// A list serves a burst of reads, each less than the TTL after the last,
+// beyond the TTL, up to burstFactor × TTL; after a quiet spell of a TTL, or
+// past that bound, a read gets a new list.
+func TestListSnapshotServesABurst(t *testing.T) {
+	ttl := 100 * time.Millisecond
+	lc := newListCache(ttl)
+	k := listKey{Pro, 1}
+	fetches := 0
+	fetch := func(context.Context) ([]Peering, error) {
+		fetches++
+		return []Peering{{ID: fetches}}, nil
+	}
+	read := func() int {
+		t.Helper()
+		list, err := lc.get(context.Background(), k, time.Time{}, fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list[0].ID
+	}
+	read()
+	// Reads every 60 ms for 5 TTLs: one list serves them all.
+	for range 8 {
+		time.Sleep(60 * time.Millisecond)
+		if got := read(); got != 1 {
+			t.Fatalf("a read within the burst got list %d, want 1", got)
+		}
+	}
+	// A quiet spell longer than the TTL ends the burst.
+	time.Sleep(ttl + 20*time.Millisecond)
+	if got := read(); got != 2 {
+		t.Fatalf("the read after a quiet spell got list %d, want a new one (2)", got)
+	}
+	// A burst never keeps a list past burstFactor × TTL.
+	lc = newListCache(10 * time.Millisecond)
+	fetches = 0
+	read()
+	deadline := time.Now().Add(burstFactor*10*time.Millisecond + 30*time.Millisecond)
+	for time.Now().Before(deadline) {
+		time.Sleep(3 * time.Millisecond)
+		read()
+	}
+	if fetches < 2 {
+		t.Errorf("a burst longer than %d TTLs read %d list(s), want a new one past the bound", burstFactor, fetches)
+	}
+}

@@ -71,7 +71,9 @@ type Config struct {
 	// gives up on it (default 60 s). Redis's own client allows about 31 s.
 	TaskNotFoundWindow time.Duration
 	// SnapshotTTL is how long a peering list may serve further reads of the
-	// same subscription (default 5 s). Mutations invalidate it at once.
+	// same subscription (default 5 s), and how far apart the reads of a
+	// burst may come for it to keep serving them, up to 24 times as long.
+	// Mutations through the client invalidate it at once.
 	SnapshotTTL time.Duration
 	// ResponseHeaderTimeout bounds the wait for an answer's headers (default
 	// 30 s), and ReadIdleTimeout the time without any byte while its body

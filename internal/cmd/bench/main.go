@@ -32,7 +32,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
-	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,6,R1,R2,R3); default all")
+	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,S0,S1,S1f,S2,S3,6,R1,R2,R3); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), between their bench markers")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
@@ -206,11 +206,15 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 	}
 	defer stop()
 	ws.Env = append(ws.Env, sim.Env()...)
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
 
 	if sc.setup {
-		if _, err := ws.RunEnv(ctx, setupEnv, applyArgs...); err != nil {
+		args := applyArgs
+		if sc.setupArgs != nil {
+			args = sc.setupArgs
+		}
+		if _, err := ws.RunEnv(ctx, setupEnv, args...); err != nil {
 			return measurement{}, fmt.Errorf("setting up: %w", err)
 		}
 		patch := map[string]any{"rateLimit": sc.sim.RateLimit}

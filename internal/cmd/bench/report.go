@@ -88,11 +88,9 @@ var loadAverage = func() string {
 // renderTable writes the results as Markdown, with the goals and whether
 // they were met.
 func renderTable(results []*summary, runs int, tfVersion string) string {
-	var floor *summary
+	by := map[string]*summary{}
 	for _, r := range results {
-		if r.sc.id == "1a" {
-			floor = r
-		}
+		by[r.sc.id] = r
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "| # | scenario | wall time (median; min–max) | API requests | list tasks | 429s | most requests in 60 s | provider peak RSS | goal | met |\n")
@@ -100,10 +98,10 @@ func renderTable(results []*summary, runs int, tfVersion string) string {
 	for _, r := range results {
 		goal, met := r.sc.goal, ""
 		if r.sc.check != nil {
-			if r.sc.id == "1b" && floor == nil {
-				met = "n/a (run 1a too)"
+			if r.sc.needs != "" && by[r.sc.needs] == nil {
+				met = fmt.Sprintf("n/a (run %s too)", r.sc.needs)
 			} else {
-				ok, note := r.sc.check(r, floor)
+				ok, note := r.sc.check(r, by)
 				met = "yes"
 				if !ok {
 					met = "**no**"

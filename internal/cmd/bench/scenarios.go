@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,26 @@ const fourProSubscriptions = `{"subscriptions": [
   {"id": 1013, "provider": "AWS", "deploymentType": "single-region", "regions": [{"region": "us-east-1", "deploymentCIDR": "10.0.3.0/24"}]}
 ]}`
 
+// tenProIDs are the subscriptions of tenProSubscriptions.
+var tenProIDs = func() []string {
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = fmt.Sprint(1001 + i)
+	}
+	return ids
+}()
+
+// tenProSubscriptions replaces the simulator's default account with ten
+// Pro AWS subscriptions, 1001 to 1010. (A real account rarely holds a
+// thousand peerings; the simulator sets no limit.)
+var tenProSubscriptions = func() string {
+	subs := make([]string, 10)
+	for i := range subs {
+		subs[i] = fmt.Sprintf(`{"id": %d, "provider": "AWS", "deploymentType": "single-region", "regions": [{"region": "us-east-1", "deploymentCIDR": "10.0.%d.0/24"}]}`, 1001+i, i)
+	}
+	return `{"subscriptions": [` + strings.Join(subs, ",\n") + `]}`
+}()
+
 // The rate limit every measured command meets, as the real API has it.
 const apiRateLimit = 400
 
@@ -96,6 +117,8 @@ type scenario struct {
 	// it created. With setupInstant the setup runs on the instant API and
 	// the simulator switches to sim's profile for the measured command.
 	setup, setupLimited, setupInstant bool
+	// setupArgs replace applyArgs for the setup.
+	setupArgs []string
 	// afterSetup edits the workspace in dir between the setup and the
 	// measured command.
 	afterSetup func(dir string) error
@@ -103,10 +126,20 @@ type scenario struct {
 	// peerings is how many peerings must exist after the measured command.
 	peerings int
 	goal     string
-	check    func(r, floor1 *summary) (bool, string)
+	// check tells whether the goal was met, given the summaries of every
+	// scenario run, by ID; needs names the one it compares with, without
+	// which it is not applicable.
+	check func(r *summary, by map[string]*summary) (bool, string)
+	needs string
 }
 
-var applyArgs = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+var (
+	applyArgs = []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	planArgs  = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+	// bulkSetupArgs create a thousand peerings for a measured refresh
+	// without waiting on Terraform's default of ten at a time.
+	bulkSetupArgs = []string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=50"}
+)
 
 func scenarios() []*scenario {
 	return []*scenario{
@@ -119,9 +152,10 @@ func scenarios() []*scenario {
 			sim: instant, config: proPeerings(1, "1001"), args: applyArgs, peerings: 1,
 			// A task is first polled a second after the answer that named
 			// it, whatever the API: a create and a list take two seconds.
-			goal: "≤ floor + 3 s",
-			check: func(r, floor *summary) (bool, string) {
-				d := r.wall - floor.wall
+			goal:  "≤ floor + 3 s",
+			needs: "1a",
+			check: func(r *summary, by map[string]*summary) (bool, string) {
+				d := r.wall - by["1a"].wall
 				return d <= 3*time.Second, fmt.Sprintf("+%s over the floor", secs(d))
 			},
 		},
@@ -129,7 +163,7 @@ func scenarios() []*scenario {
 			id: "2", title: "apply, one Pro peering, task 1 s + transition 3 s",
 			sim: slow, config: proPeerings(1, "1001"), args: applyArgs, peerings: 1,
 			goal: fmt.Sprintf("≤ 1.25 × API floor %s", secs(apiFloor(slow))),
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return within(r.wall, apiFloor(slow), 1.25), ratio(r.wall, apiFloor(slow))
 			},
 		},
@@ -137,7 +171,7 @@ func scenarios() []*scenario {
 			id: "3", title: "apply, 10 peerings on one subscription, -parallelism=10, instant API",
 			sim: instant, config: proPeerings(10, "1001"), args: append(applyArgs, "-parallelism=10"), peerings: 10,
 			goal: "< 4 s",
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.wall < 4*time.Second, ""
 			},
 		},
@@ -146,7 +180,7 @@ func scenarios() []*scenario {
 			sim: instant, config: proPeerings(100, "1001"), setup: true,
 			args: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, peerings: 100,
 			goal: "≤ 3 list tasks, ≤ 30 requests",
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.lists <= 3 && r.requests <= 30, ""
 			},
 		},
@@ -155,7 +189,7 @@ func scenarios() []*scenario {
 			sim: instant, config: proPeerings(100, "1001"), setup: true, afterSetup: dropRedisCIDRs,
 			args: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, peerings: 100,
 			goal: "≤ 3 list tasks, ≤ 31 requests (one more than row 4: the subscription, read once)",
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.lists <= 3 && r.requests <= 31, ""
 			},
 		},
@@ -164,7 +198,7 @@ func scenarios() []*scenario {
 			sim: instant, seed: fourProSubscriptions, config: proPeerings(100, "1001", "1011", "1012", "1013"),
 			args: applyArgs, peerings: 100,
 			goal: "no failure",
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.failed == 0, fmt.Sprintf("%d of %d runs failed", r.failed, r.runs)
 			},
 		},
@@ -174,8 +208,48 @@ func scenarios() []*scenario {
 			setup: true, setupLimited: true,
 			args: []string{"destroy", "-auto-approve", "-input=false", "-no-color"}, peerings: 0,
 			goal: "no failure",
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.failed == 0, fmt.Sprintf("%d of %d runs failed", r.failed, r.runs)
+			},
+		},
+		{
+			id: "S0", title: "plan (refresh) of 10 peerings on one subscription, instant API (the baseline of S2)",
+			sim: instant, config: proPeerings(10, "1001"), setup: true,
+			args: planArgs, peerings: 10,
+		},
+		{
+			id: "S1", title: "plan (refresh) of 1,000 peerings across 10 subscriptions, instant API",
+			sim: instant, seed: tenProSubscriptions, config: proPeerings(1000, tenProIDs...), setup: true, setupArgs: bulkSetupArgs,
+			args: planArgs, peerings: 1000,
+			goal: "< 10 s (see S1f); ≤ 2 list tasks per subscription (20)",
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
+				return r.wall < 10*time.Second && r.lists <= 2*len(tenProIDs), ""
+			},
+		},
+		{
+			id: "S1f", title: "plan -refresh=false of those 1,000 peerings (Terraform's own time, no API call)",
+			sim: instant, seed: tenProSubscriptions, config: proPeerings(1000, tenProIDs...), setup: true, setupArgs: bulkSetupArgs,
+			args: append(slices.Clone(planArgs), "-refresh=false"), peerings: 1000,
+		},
+		{
+			id: "S2", title: "plan (refresh) of 1,000 peerings on one subscription, instant API",
+			sim: instant, config: proPeerings(1000, "1001"), setup: true, setupArgs: bulkSetupArgs,
+			args: planArgs, peerings: 1000,
+			goal:  "no more list tasks than S0 (10 peerings)",
+			needs: "S0",
+			check: func(r *summary, by map[string]*summary) (bool, string) {
+				return r.lists <= by["S0"].lists, fmt.Sprintf("%d against %d", r.lists, by["S0"].lists)
+			},
+		},
+		{
+			id: "S3", title: "apply, 100 peerings across 10 subscriptions, -parallelism=10, instant API",
+			sim: instant, seed: tenProSubscriptions, config: proPeerings(100, tenProIDs...),
+			args: append(applyArgs, "-parallelism=10"), peerings: 100,
+			goal:  "no failure; requests per peering no more than row 3's (10 peerings)",
+			needs: "3",
+			check: func(r *summary, by map[string]*summary) (bool, string) {
+				per, base := float64(r.requests)/100, float64(by["3"].requests)/10
+				return r.failed == 0 && per <= base, fmt.Sprintf("%.2f against %.2f requests per peering", per, base)
 			},
 		},
 		{
@@ -186,7 +260,7 @@ func scenarios() []*scenario {
 			id: "R1", title: "apply, one Pro peering (until pending-acceptance), realistic API",
 			sim: realistic, config: proPeerings(1, "1001"), args: applyArgs, peerings: 1,
 			goal: fmt.Sprintf("≤ 15 requests, ≤ 1.25 × API floor %s", secs(realisticFloor(1))),
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.requests <= 15 && within(r.wall, realisticFloor(1), 1.25), ratio(r.wall, realisticFloor(1))
 			},
 		},
@@ -194,7 +268,7 @@ func scenarios() []*scenario {
 			id: "R2", title: "apply, 10 Pro peerings on one subscription, -parallelism=10, realistic API",
 			sim: realistic, config: proPeerings(10, "1001"), args: append(applyArgs, "-parallelism=10"), peerings: 10,
 			goal: fmt.Sprintf("≤ 8 requests per peering, ≤ 200 in any 60 s, ≤ 1.25 × API floor %s", secs(realisticFloor(10))),
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.requests <= 80 && r.peakMinute <= 200 && within(r.wall, realisticFloor(10), 1.25),
 					fmt.Sprintf("%.1f requests per peering, %s", float64(r.requests)/10, ratio(r.wall, realisticFloor(10)))
 			},
@@ -204,7 +278,7 @@ func scenarios() []*scenario {
 			sim: realistic, config: proPeerings(100, "1001"), setup: true, setupInstant: true,
 			args: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, peerings: 100,
 			goal: fmt.Sprintf("≤ 5 requests; API span (first request to last) ≤ 1.25 × one list's floor %s", secs(listFloor())),
-			check: func(r, _ *summary) (bool, string) {
+			check: func(r *summary, _ map[string]*summary) (bool, string) {
 				return r.requests <= 5 && within(r.span, listFloor(), 1.25), "API span " + secs(r.span) + ", " + ratio(r.span, listFloor())
 			},
 		},
