@@ -6,40 +6,59 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// The data sources convert listed peerings into attribute values here, apart
-// from the plumbing, so that the rules (which attributes a cloud leaves null,
-// how CIDRs read, which peerings a filter or a lookup keeps, the IDs) are
-// unit-tested.
+// The data sources' state is typed: each kind's element struct embeds
+// peeringElement, the list data sources' models embed peeringListModel, and
+// the lookup's model holds Pro's element at its root. Converting a listed
+// peering into them is here, apart from the plumbing, so that the rules
+// (which attributes a cloud leaves null, how CIDRs read, which peerings a
+// filter or a lookup keeps, the IDs) are unit-tested.
 
-// peeringValues is one peering as the data sources show it: a list element,
-// or the root attributes of the single lookup. Attributes that do not apply
-// to the peering's cloud are null, as in the resources' state; vpc_cidrs is
-// an empty list rather than null for GCP, so that expressions such as
-// flatten(peerings[*].vpc_cidrs) need no null checks.
-// redis is the peering's redis_cidrs.
-func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering, redis types.List) map[string]attr.Value {
-	aws := p.Provider != rediscloud.ProviderGCP
-	awsOnly := func(v string) types.String {
-		if !aws {
-			return types.StringNull()
-		}
-		return optionalString(v)
-	}
-	gcpOnly := func(v string) types.String {
-		if aws {
-			return types.StringNull()
-		}
-		return optionalString(v)
-	}
+// peeringElement is what every peering shows in the data sources, of
+// either kind: a list element, or the root attributes of the single lookup.
+// Attributes that do not apply to the peering's cloud are null, as in the
+// resources' state; vpc_cidrs is an empty list rather than null for GCP, so
+// that expressions such as flatten(peerings[*].vpc_cidrs) need no null
+// checks.
+type peeringElement struct {
+	PeeringID           types.Int64  `tfsdk:"peering_id"`
+	ProviderName        types.String `tfsdk:"provider_name"`
+	Status              types.String `tfsdk:"status"`
+	AWSAccountID        types.String `tfsdk:"aws_account_id"`
+	AWSPeeringID        types.String `tfsdk:"aws_peering_id"`
+	VPCID               types.String `tfsdk:"vpc_id"`
+	VPCCidr             types.String `tfsdk:"vpc_cidr"`
+	VPCCidrs            types.List   `tfsdk:"vpc_cidrs"`
+	GCPProjectID        types.String `tfsdk:"gcp_project_id"`
+	GCPNetworkName      types.String `tfsdk:"gcp_network_name"`
+	GCPRedisProjectID   types.String `tfsdk:"gcp_redis_project_id"`
+	GCPRedisNetworkName types.String `tfsdk:"gcp_redis_network_name"`
+	GCPPeeringID        types.String `tfsdk:"gcp_peering_id"`
+	RedisCIDRs          types.List   `tfsdk:"redis_cidrs"`
+}
+
+// element is what the shared data source code needs of either kind's
+// element struct (proPeeringElement, activeActivePeeringElement).
+type element interface {
+	base() *peeringElement
+	// setRegions fills the region attributes from the API.
+	setRegions(p *rediscloud.Peering)
+}
+
+// base is promoted to both kinds' elements.
+func (e *peeringElement) base() *peeringElement { return e }
+
+// setElement fills e from p; redis is the peering's redis_cidrs.
+func setElement(e element, p *rediscloud.Peering, redis types.List) {
+	b := e.base()
 	var cidrs []string
-	if aws {
+	if p.Provider != rediscloud.ProviderGCP {
 		cidrs = slices.Clone(p.CIDRs)
 		slices.Sort(cidrs)
 		cidrs = slices.Compact(cidrs)
@@ -48,55 +67,104 @@ func peeringValues(kind rediscloud.Kind, p *rediscloud.Peering, redis types.List
 	for _, c := range cidrs {
 		cidrList = append(cidrList, types.StringValue(c))
 	}
-	single := types.StringNull()
+	b.VPCCidr = types.StringNull()
 	if len(cidrs) == 1 {
-		single = types.StringValue(cidrs[0])
+		b.VPCCidr = types.StringValue(cidrs[0])
 	}
-	v := map[string]attr.Value{
-		"peering_id":             types.Int64Value(int64(p.ID)),
-		"provider_name":          optionalString(p.Provider),
-		"status":                 optionalString(p.Status),
-		"aws_account_id":         awsOnly(p.AWSAccountID),
-		"aws_peering_id":         awsOnly(p.AWSPeeringID),
-		"vpc_id":                 awsOnly(p.VPCID),
-		"vpc_cidr":               single,
-		"vpc_cidrs":              types.ListValueMust(types.StringType, cidrList),
-		"gcp_project_id":         gcpOnly(p.GCPProjectID),
-		"gcp_network_name":       gcpOnly(p.GCPNetworkName),
-		"gcp_redis_project_id":   gcpOnly(p.GCPRedisProjectID),
-		"gcp_redis_network_name": gcpOnly(p.GCPRedisNetworkName),
-		"gcp_peering_id":         gcpOnly(p.GCPPeeringID),
-		"redis_cidrs":            redis,
-	}
-	if kind == rediscloud.ActiveActive {
-		v["source_region"] = optionalString(p.SourceRegion)
-		v["destination_region"] = awsOnly(p.Region)
-	} else {
-		v["region"] = awsOnly(p.Region)
-	}
-	return v
+	b.VPCCidrs = types.ListValueMust(types.StringType, cidrList)
+	b.PeeringID = types.Int64Value(int64(p.ID))
+	b.ProviderName = optionalString(p.Provider)
+	b.Status = optionalString(p.Status)
+	b.AWSAccountID = awsOnly(p, p.AWSAccountID)
+	b.AWSPeeringID = awsOnly(p, p.AWSPeeringID)
+	b.VPCID = awsOnly(p, p.VPCID)
+	b.GCPProjectID = gcpOnly(p, p.GCPProjectID)
+	b.GCPNetworkName = gcpOnly(p, p.GCPNetworkName)
+	b.GCPRedisProjectID = gcpOnly(p, p.GCPRedisProjectID)
+	b.GCPRedisNetworkName = gcpOnly(p, p.GCPRedisNetworkName)
+	b.GCPPeeringID = gcpOnly(p, p.GCPPeeringID)
+	b.RedisCIDRs = redis
+	e.setRegions(p)
 }
 
-// peeringList builds the peerings attribute, ordered by peering ID so that
-// outputs built from it do not churn; redis gives each peering's
-// redis_cidrs.
-func peeringList(kind rediscloud.Kind, elemTypes map[string]attr.Type, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) (types.List, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	objType := types.ObjectType{AttrTypes: elemTypes}
+// awsOnly is v for an AWS peering, and null for a GCP one.
+func awsOnly(p *rediscloud.Peering, v string) types.String {
+	if p.Provider == rediscloud.ProviderGCP {
+		return types.StringNull()
+	}
+	return optionalString(v)
+}
+
+// gcpOnly is v for a GCP peering, and null for an AWS one.
+func gcpOnly(p *rediscloud.Peering, v string) types.String {
+	if p.Provider != rediscloud.ProviderGCP {
+		return types.StringNull()
+	}
+	return optionalString(v)
+}
+
+// elements converts peerings into a kind's element structs E, ordered by
+// peering ID so that outputs built from them do not churn; redis gives each
+// peering's redis_cidrs. No peerings make an empty list, not a null one.
+func elements[E any, P interface {
+	*E
+	element
+}](peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) []E {
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
-	elems := make([]attr.Value, 0, len(sorted))
+	out := make([]E, len(sorted))
 	for i := range sorted {
-		obj, d := types.ObjectValue(elemTypes, peeringValues(kind, &sorted[i], redis(&sorted[i])))
-		diags.Append(d...)
-		elems = append(elems, obj)
+		setElement(P(&out[i]), &sorted[i], redis(&sorted[i]))
 	}
-	if diags.HasError() {
-		return types.ListNull(objType), diags
+	return out
+}
+
+// peeringListModel is what both list data sources' state holds besides
+// their peerings (and, Active-Active, the source_region filter).
+type peeringListModel struct {
+	ID             types.String   `tfsdk:"id"`
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	Status         types.String   `tfsdk:"status"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// listModel is what the shared list data source code needs of either
+// kind's state struct (proPeeringListModel, activeActivePeeringListModel).
+type listModel interface {
+	base() *peeringListModel
+	// filter is the configured filters.
+	filter() peeringFilter
+	// setPeerings sets the peerings attribute; see elements.
+	setPeerings(peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List)
+}
+
+// base is promoted to both kinds' list models.
+func (m *peeringListModel) base() *peeringListModel { return m }
+
+// filter is the status filter; a kind with more filters has its own.
+func (m *peeringListModel) filter() peeringFilter {
+	return peeringFilter{status: m.Status.ValueString()}
+}
+
+// peeringLookupModel is the state of the single lookup data source: the
+// peering's attributes at the root, the lookup's inputs among them. Only Pro
+// subscriptions have a lookup data source, so its element is Pro's.
+type peeringLookupModel struct {
+	proPeeringElement
+	ID             types.String   `tfsdk:"id"`
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// query is what the configuration looks the peering up by.
+func (m *peeringLookupModel) query() peeringQuery {
+	return peeringQuery{
+		peeringID:      int(m.PeeringID.ValueInt64()),
+		vpcID:          m.VPCID.ValueString(),
+		gcpNetworkName: m.GCPNetworkName.ValueString(),
+		awsAccountID:   m.AWSAccountID.ValueString(),
+		gcpProjectID:   m.GCPProjectID.ValueString(),
 	}
-	list, d := types.ListValue(objType, elems)
-	diags.Append(d...)
-	return list, diags
 }
 
 // peeringFilter is the optional filters of the list data sources.
@@ -120,21 +188,6 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 		}
 	}
 	return out
-}
-
-// peeringsID is the ID of a list data source: the subscription, then the
-// filters. Pro: "<sub>" or "<sub>/<status>". Active-Active:
-// "<sub>[/<source_region>[/<status>]]", with "*" standing for any source
-// region when only the status is filtered ("2001/*/active").
-func peeringsID(kind rediscloud.Kind, sub int, f peeringFilter) string {
-	parts := []string{strconv.Itoa(sub)}
-	if kind == rediscloud.ActiveActive && (f.sourceRegion != "" || f.status != "") {
-		parts = append(parts, firstNonEmpty(f.sourceRegion, "*"))
-	}
-	if f.status != "" {
-		parts = append(parts, f.status)
-	}
-	return strings.Join(parts, "/")
 }
 
 // peeringQuery is what the single lookup looks for: exactly one of the

@@ -1,11 +1,16 @@
 package peering
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -36,7 +41,7 @@ func strList(ss ...string) attr.Value {
 	return types.ListValueMust(types.StringType, elems)
 }
 
-func TestDataSourcePeeringValues(t *testing.T) {
+func TestDataSourcePeeringElement(t *testing.T) {
 	null := types.StringNull()
 	aaAWS := awsOneCIDR
 	aaAWS.Kind, aaAWS.SourceRegion, aaAWS.Region = rediscloud.ActiveActive, "us-east-1", "us-west-2"
@@ -46,11 +51,12 @@ func TestDataSourcePeeringValues(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		spec *kindSpec
+		elem element
 		p    rediscloud.Peering
 		want map[string]attr.Value
 	}{
 		{
-			name: "AWS with one CIDR", spec: proSpec, p: awsOneCIDR,
+			name: "AWS with one CIDR", spec: proSpec, elem: &proPeeringElement{}, p: awsOneCIDR,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(501), "provider_name": str("AWS"), "status": str("pending-acceptance"), "region": str("us-east-1"),
 				"aws_account_id": str("123456789012"), "aws_peering_id": str("pcx-0123456789abcdef0"), "vpc_id": str("vpc-0a1b2c3d4e5f67890"),
@@ -59,7 +65,7 @@ func TestDataSourcePeeringValues(t *testing.T) {
 			},
 		},
 		{
-			name: "AWS with several CIDRs, not yet given a pcx", spec: proSpec, p: awsSeveralCIDRs,
+			name: "AWS with several CIDRs, not yet given a pcx", spec: proSpec, elem: &proPeeringElement{}, p: awsSeveralCIDRs,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(502), "provider_name": str("AWS"), "status": str("active"), "region": str("eu-west-1"),
 				"aws_account_id": str("210987654321"), "aws_peering_id": null, "vpc_id": str("vpc-0a1b2c3d4e5f67891"),
@@ -68,7 +74,7 @@ func TestDataSourcePeeringValues(t *testing.T) {
 			},
 		},
 		{
-			name: "GCP", spec: proSpec, p: gcpPeering,
+			name: "GCP", spec: proSpec, elem: &proPeeringElement{}, p: gcpPeering,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(503), "provider_name": str("GCP"), "status": str("inactive"), "region": null,
 				"aws_account_id": null, "aws_peering_id": null, "vpc_id": null, "vpc_cidr": null, "vpc_cidrs": strList(),
@@ -77,7 +83,7 @@ func TestDataSourcePeeringValues(t *testing.T) {
 			},
 		},
 		{
-			name: "Active-Active AWS", spec: activeActiveSpec, p: aaAWS,
+			name: "Active-Active AWS", spec: activeActiveSpec, elem: &activeActivePeeringElement{}, p: aaAWS,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(501), "provider_name": str("AWS"), "status": str("pending-acceptance"),
 				"source_region": str("us-east-1"), "destination_region": str("us-west-2"),
@@ -87,7 +93,7 @@ func TestDataSourcePeeringValues(t *testing.T) {
 			},
 		},
 		{
-			name: "Active-Active GCP", spec: activeActiveSpec, p: aaGCP,
+			name: "Active-Active GCP", spec: activeActiveSpec, elem: &activeActivePeeringElement{}, p: aaGCP,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(503), "provider_name": str("GCP"), "status": str("inactive"),
 				"source_region": str("europe-west1"), "destination_region": null,
@@ -99,11 +105,13 @@ func TestDataSourcePeeringValues(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			redis := redisCIDRsList([]string{"10.0.0.0/24"})
-			got := peeringValues(tc.spec.kind, &tc.p, redis)
-			// The values fit the schema's element type.
-			if _, diags := types.ObjectValue(tc.spec.peeringAttrTypes(), got); diags.HasError() {
-				t.Errorf("the values do not fit the schema: %v", diags)
+			setElement(tc.elem, &tc.p, redis)
+			// The kind's element struct fits the schema's element type.
+			obj, diags := types.ObjectValueFrom(context.Background(), elementTypes(tc.spec), tc.elem)
+			if diags.HasError() {
+				t.Fatalf("the element does not fit the schema: %v", diags)
 			}
+			got := obj.Attributes()
 			if !got["redis_cidrs"].Equal(redis) {
 				t.Errorf("redis_cidrs = %v, want %v", got["redis_cidrs"], redis)
 			}
@@ -120,32 +128,78 @@ func TestDataSourcePeeringValues(t *testing.T) {
 	}
 }
 
-func TestDataSourcePeeringValuesDoNotAlias(t *testing.T) {
+func TestDataSourcePeeringElementDoesNotAlias(t *testing.T) {
 	p := awsSeveralCIDRs
 	p.CIDRs = []string{"172.40.0.0/16", "172.32.0.0/16"}
-	peeringValues(rediscloud.Pro, &p, redisCIDRsList(nil))
+	setElement(&proPeeringElement{}, &p, redisCIDRsList(nil))
 	if p.CIDRs[0] != "172.40.0.0/16" {
 		t.Errorf("the peering's CIDRs were sorted in place: %v", p.CIDRs)
 	}
 }
 
+// The list data sources' models fit their schemas: the peerings ordered by
+// peering ID, and no peerings an empty list rather than null.
 func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
-	list, diags := peeringList(rediscloud.Pro, proSpec.peeringAttrTypes(), []rediscloud.Peering{gcpPeering, awsOneCIDR, awsSeveralCIDRs}, noRedisCIDRs)
-	if diags.HasError() {
-		t.Fatal(diags)
+	for _, tc := range []struct {
+		spec     *kindSpec
+		peerings []rediscloud.Peering
+		want     []int64
+	}{
+		{proSpec, []rediscloud.Peering{gcpPeering, awsOneCIDR, awsSeveralCIDRs}, []int64{501, 502, 503}},
+		{activeActiveSpec, []rediscloud.Peering{awsSeveralCIDRs, awsOneCIDR}, []int64{501, 502}},
+		{proSpec, nil, []int64{}},
+		{activeActiveSpec, nil, []int64{}},
+	} {
+		ctx := context.Background()
+		m := tc.spec.newListModel()
+		m.base().Timeouts = dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
+		m.setPeerings(tc.peerings, noRedisCIDRs)
+		state := tfsdk.State{Schema: tc.spec.peeringsSchema(ctx)}
+		if diags := state.Set(ctx, m); diags.HasError() {
+			t.Fatalf("%s: the model does not fit the schema: %v", tc.spec.listTypeName(), diags)
+		}
+		var list types.List
+		if diags := state.GetAttribute(ctx, path.Root("peerings"), &list); diags.HasError() || list.IsNull() {
+			t.Fatalf("%s: peerings %v (%v), want a list", tc.spec.listTypeName(), list, diags)
+		}
+		ids := []int64{}
+		for _, e := range list.Elements() {
+			ids = append(ids, e.(types.Object).Attributes()["peering_id"].(types.Int64).ValueInt64())
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: peering IDs in order %v, want %v", tc.spec.listTypeName(), ids, tc.want)
+		}
 	}
-	var ids []int64
-	for _, e := range list.Elements() {
-		ids = append(ids, e.(types.Object).Attributes()["peering_id"].(types.Int64).ValueInt64())
-	}
-	if len(ids) != 3 || ids[0] != 501 || ids[1] != 502 || ids[2] != 503 {
-		t.Errorf("peering IDs in order %v, want [501 502 503]", ids)
-	}
+}
 
-	empty, diags := peeringList(rediscloud.ActiveActive, activeActiveSpec.peeringAttrTypes(), nil, noRedisCIDRs)
-	if diags.HasError() || empty.IsNull() || len(empty.Elements()) != 0 {
-		t.Errorf("no peerings gave %v (%v), want an empty list", empty, diags)
+// The lookup's model fits its schema.
+func TestDataSourcePeeringLookupModel(t *testing.T) {
+	ctx := context.Background()
+	var resp datasource.SchemaResponse
+	NewSubscriptionPeeringDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
+	m := peeringLookupModel{
+		ID:             types.StringValue("1001/501"),
+		SubscriptionID: types.StringValue("1001"),
+		Timeouts:       dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})},
 	}
+	setElement(&m.proPeeringElement, &awsOneCIDR, noRedisCIDRs(&awsOneCIDR))
+	state := tfsdk.State{Schema: resp.Schema}
+	if diags := state.Set(ctx, &m); diags.HasError() {
+		t.Fatalf("the model does not fit the schema: %v", diags)
+	}
+	var region types.String
+	if diags := state.GetAttribute(ctx, path.Root("region"), &region); diags.HasError() || region.ValueString() != "us-east-1" {
+		t.Errorf("region = %v (%v), want us-east-1", region, diags)
+	}
+}
+
+// elementTypes are the attribute types of a kind's data source element.
+func elementTypes(s *kindSpec) map[string]attr.Type {
+	out := map[string]attr.Type{}
+	for name, a := range s.peeringAttributes() {
+		out[name] = a.GetType()
+	}
+	return out
 }
 
 func TestDataSourcePeeringFilter(t *testing.T) {
@@ -164,21 +218,21 @@ func TestDataSourcePeeringFilter(t *testing.T) {
 		f      peeringFilter
 		want   string
 		wantID string
-		kind   rediscloud.Kind
+		spec   *kindSpec
 	}{
-		{peeringFilter{}, "[1 2 3]", "2001", rediscloud.ActiveActive},
-		{peeringFilter{status: "active"}, "[1 2]", "2001/*/active", rediscloud.ActiveActive},
-		{peeringFilter{sourceRegion: "us-east-1"}, "[1 3]", "2001/us-east-1", rediscloud.ActiveActive},
-		{peeringFilter{sourceRegion: "us-east-1", status: "active"}, "[1]", "2001/us-east-1/active", rediscloud.ActiveActive},
-		{peeringFilter{sourceRegion: "US-EAST-1", status: "failed"}, "[]", "2001/US-EAST-1/failed", rediscloud.ActiveActive},
-		{peeringFilter{status: "active"}, "[1 2]", "2001/active", rediscloud.Pro},
-		{peeringFilter{}, "[1 2 3]", "2001", rediscloud.Pro},
+		{peeringFilter{}, "[1 2 3]", "2001", activeActiveSpec},
+		{peeringFilter{status: "active"}, "[1 2]", "2001/*/active", activeActiveSpec},
+		{peeringFilter{sourceRegion: "us-east-1"}, "[1 3]", "2001/us-east-1", activeActiveSpec},
+		{peeringFilter{sourceRegion: "us-east-1", status: "active"}, "[1]", "2001/us-east-1/active", activeActiveSpec},
+		{peeringFilter{sourceRegion: "US-EAST-1", status: "failed"}, "[]", "2001/US-EAST-1/failed", activeActiveSpec},
+		{peeringFilter{status: "active"}, "[1 2]", "2001/active", proSpec},
+		{peeringFilter{}, "[1 2 3]", "2001", proSpec},
 	} {
 		if got := fmt.Sprint(ids(tc.f.apply(all))); got != tc.want {
 			t.Errorf("%+v kept %s, want %s", tc.f, got, tc.want)
 		}
-		if got := peeringsID(tc.kind, 2001, tc.f); got != tc.wantID {
-			t.Errorf("%v %+v: id %q, want %q", tc.kind, tc.f, got, tc.wantID)
+		if got := tc.spec.listID(2001, tc.f); got != tc.wantID {
+			t.Errorf("%v %+v: id %q, want %q", tc.spec.kind, tc.f, got, tc.wantID)
 		}
 	}
 	if got := (peeringFilter{status: "active"}).apply(nil); got == nil || len(got) != 0 {

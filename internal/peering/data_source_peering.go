@@ -19,19 +19,22 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-func init() {
-	dataSources = append(dataSources, func() datasource.DataSource { return &peeringDataSource{spec: proSpec} })
-}
-
 var (
 	_ datasource.DataSourceWithConfigure        = (*peeringDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
 )
 
-// peeringDataSource looks up one peering of a Pro subscription.
+// peeringDataSource looks up one peering of a Pro subscription; its state
+// is a peeringLookupModel.
 type peeringDataSource struct {
 	spec   *kindSpec
 	client *rediscloud.Client
+}
+
+// NewSubscriptionPeeringDataSource is the rediscloud_subscription_peering
+// data source.
+func NewSubscriptionPeeringDataSource() datasource.DataSource {
+	return &peeringDataSource{spec: proSpec}
 }
 
 func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -102,40 +105,33 @@ func (d *peeringDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 }
 
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	diags := &resp.Diagnostics
-	sub, _ := strconv.Atoi(getString(ctx, req.Config, "subscription_id", diags))
-	var peeringID types.Int64
-	diags.Append(req.Config.GetAttribute(ctx, path.Root("peering_id"), &peeringID)...)
-	q := peeringQuery{
-		peeringID:      int(peeringID.ValueInt64()),
-		vpcID:          getString(ctx, req.Config, "vpc_id", diags),
-		gcpNetworkName: getString(ctx, req.Config, "gcp_network_name", diags),
-		awsAccountID:   getString(ctx, req.Config, "aws_account_id", diags),
-		gcpProjectID:   getString(ctx, req.Config, "gcp_project_id", diags),
-	}
-	ctx, cancel, timeout := readTimeout(ctx, req.Config, diags)
-	defer cancel()
-	if diags.HasError() {
+	var m peeringLookupModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	op := operation{verb: "Reading", dataSource: true, spec: d.spec, sub: sub, peering: q.peeringID, timeout: timeout, timeoutName: "read"}
+	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
+	q := m.query()
+	ctx, cancel, op, ok := startRead(ctx, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
 
 	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
 	if err != nil {
-		addListError(diags, op, op.summary(), "rediscloud_"+d.spec.typeName, err)
+		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
 		return
 	}
 	p, ce := findPeering(sub, q, all)
 	if ce != nil {
-		diags.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
+		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
 		return
 	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
-	values := peeringValues(d.spec.kind, p, redis.value(ctx, p.SourceRegion))
-	redis.warn(diags, "peering "+formatID(sub, p.ID))
-	for name, v := range values {
-		diags.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
-	}
-	diags.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(formatID(sub, p.ID)))...)
+	setElement(&m.proPeeringElement, p, redis.value(ctx, p.SourceRegion))
+	redis.warn(&resp.Diagnostics, "peering "+formatID(sub, p.ID))
+	m.ID = types.StringValue(formatID(sub, p.ID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(sub, p.ID), "status": p.Status})
 }

@@ -124,7 +124,7 @@ func (o operation) addError(diags *diag.Diagnostics, err error, next string) {
 func (o operation) defaultAdvice(err error) string {
 	switch {
 	case rediscloud.IsWrongSubscriptionKind(err):
-		return o.wrongKindAdvice()
+		return o.spec.wrongKind(o.sub)
 	case isRateLimited(err):
 		return "The account's 400 requests a minute are shared by every pipeline and tool that uses its keys. Run the command again when fewer of them run, " +
 			"or lower requests_per_minute in each so that together they stay under the limit."
@@ -145,11 +145,41 @@ func (o operation) defaultAdvice(err error) string {
 	return ""
 }
 
-func (o operation) wrongKindAdvice() string {
-	if o.spec.kind == rediscloud.ActiveActive {
-		return fmt.Sprintf("Subscription %d is not an Active-Active subscription: use the %s resource for it.", o.sub, o.spec.otherTypeName)
+// incompleteAdvice says what to do after a create whose outcome is not
+// known and whose peering was not found.
+func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError, op operation) string {
+	var b strings.Builder
+	if ie.LookupErr != nil {
+		b.WriteString("No peering was saved in state, and whether Redis Cloud created one is not known: looking for it failed too. ")
+	} else {
+		b.WriteString("No peering was saved in state, and none of this network was found on the subscription. ")
 	}
-	return fmt.Sprintf("Subscription %d is an Active-Active subscription: use the %s resource for it.", o.sub, o.spec.otherTypeName)
+	if ie.TaskID != "" {
+		fmt.Fprintf(&b, "Redis Cloud may still complete task %s and create it. Once the task has completed, find the peering's ID with the %s data source "+
+			"(or GET /v1/tasks/%s: response.resourceId) and import it instead of applying again:\n\n"+
+			"  terraform import %s.<name> %d/<peering_id>",
+			ie.TaskID, r.spec.listTypeName(), ie.TaskID, r.spec.resourceTypeName(), ie.SubscriptionID)
+	} else {
+		fmt.Fprintf(&b, "If the request reached Redis Cloud, the next apply reports the peering as already existing and gives the import command.")
+	}
+	if errors.Is(ie, context.DeadlineExceeded) {
+		fmt.Fprintf(&b, "\n\nAllow more time with timeouts { %s = \"60m\" }.", op.timeoutName)
+	}
+	return b.String()
+}
+
+// duplicateAdvice finds the peering that already exists and says how to
+// bring it under management.
+func (r *peeringResource) duplicateAdvice(ctx context.Context, sub int, creq *rediscloud.CreatePeeringRequest) string {
+	p, err := r.client.FindPeering(ctx, r.spec.kind, sub, creq)
+	if err != nil || p == nil {
+		return fmt.Sprintf("A peering of this network already exists on subscription %d. Find its ID with the %s data source, "+
+			"then import it: terraform import %s.<name> %d/<peering_id>", sub, r.spec.listTypeName(), r.spec.resourceTypeName(), sub)
+	}
+	id := formatID(sub, p.ID)
+	return fmt.Sprintf("Peering %s (status %q) already connects this network, probably created by an interrupted apply. Bring it under management instead of creating another:\n\n"+
+		"  terraform import %s.<name> %s\n\nor, with Terraform 1.5 or later, an import block:\n\n"+
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", id, p.Status, r.spec.resourceTypeName(), id, r.spec.resourceTypeName(), id)
 }
 
 func firstNonEmpty(vals ...string) string {

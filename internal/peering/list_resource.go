@@ -13,8 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -31,28 +33,44 @@ var (
 	_ list.ListResourceWithConfigure = (*peeringListResource)(nil)
 )
 
-// ListResources lists the list resources (`terraform query`, Terraform
-// 1.14 and later): one per peering resource, under the same name.
-func ListResources() []func() list.ListResource {
-	return []func() list.ListResource{
-		func() list.ListResource { return &peeringListResource{spec: proSpec} },
-		func() list.ListResource { return &peeringListResource{spec: activeActiveSpec} },
-	}
-}
-
 // peeringListResource finds existing peerings of one kind for `terraform
-// query`, with their identity and, when asked, the full resource, so that
-// `-generate-config-out` writes resource and import blocks for them.
+// query` (Terraform 1.14 and later), with their identity and, when asked,
+// the full resource, so that `-generate-config-out` writes resource and
+// import blocks for them. Each peering resource has one, under its name.
 type peeringListResource struct {
 	spec   *kindSpec
 	client *rediscloud.Client
 }
 
-// listConfig is the list block's configuration.
+// NewSubscriptionPeeringListResource lists rediscloud_subscription_peering.
+func NewSubscriptionPeeringListResource() list.ListResource {
+	return &peeringListResource{spec: proSpec}
+}
+
+// NewActiveActiveSubscriptionPeeringListResource lists
+// rediscloud_active_active_subscription_peering.
+func NewActiveActiveSubscriptionPeeringListResource() list.ListResource {
+	return &peeringListResource{spec: activeActiveSpec}
+}
+
+// listConfig is the list block's configuration; SourceRegion stays null for
+// a kind without it.
 type listConfig struct {
-	SubscriptionID types.String `tfsdk:"subscription_id"`
-	Status         types.String `tfsdk:"status"`
-	SourceRegion   types.String `tfsdk:"source_region"`
+	SubscriptionID types.String
+	Status         types.String
+	SourceRegion   types.String
+}
+
+// config reads the list block's configuration.
+func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (listConfig, diag.Diagnostics) {
+	var c listConfig
+	var diags diag.Diagnostics
+	diags.Append(cfg.GetAttribute(ctx, path.Root("subscription_id"), &c.SubscriptionID)...)
+	diags.Append(cfg.GetAttribute(ctx, path.Root("status"), &c.Status)...)
+	if l.spec.multiRegion {
+		diags.Append(cfg.GetAttribute(ctx, path.Root("source_region"), &c.SourceRegion)...)
+	}
+	return c, diags
 }
 
 func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -77,7 +95,7 @@ func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list
 			Validators:          []validator.String{stringvalidator.OneOf(peeringStatuses...)},
 		},
 	}
-	if l.spec.kind == rediscloud.ActiveActive {
+	if l.spec.multiRegion {
 		attrs["source_region"] = listschema.StringAttribute{
 			MarkdownDescription: "Lists only the peerings of this region of the subscription, such as `us-east-1`.",
 			Optional:            true,
@@ -92,18 +110,7 @@ func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list
 }
 
 func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg listConfig
-	var diags diag.Diagnostics
-	if l.spec.kind == rediscloud.ActiveActive {
-		diags = req.Config.Get(ctx, &cfg)
-	} else {
-		var pro struct {
-			SubscriptionID types.String `tfsdk:"subscription_id"`
-			Status         types.String `tfsdk:"status"`
-		}
-		diags = req.Config.Get(ctx, &pro)
-		cfg.SubscriptionID, cfg.Status = pro.SubscriptionID, pro.Status
-	}
+	cfg, diags := l.config(ctx, req.Config)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -148,7 +155,7 @@ func (l *peeringListResource) find(ctx context.Context, cfg listConfig) ([]redis
 			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the account's subscriptions for %s peerings failed", l.spec.subscriptionNoun), op.describe(err, op.defaultAdvice(err)))
 		}
 		for _, s := range all {
-			if s.IsActiveActive() == (l.spec.kind == rediscloud.ActiveActive) {
+			if l.spec.owns(&s) {
 				subs = append(subs, s.ID)
 			}
 		}

@@ -37,20 +37,8 @@ type baseModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-// proModel is the state of rediscloud_subscription_peering.
-type proModel struct {
-	baseModel
-	Region types.String `tfsdk:"region"`
-}
-
-// activeActiveModel is the state of rediscloud_active_active_subscription_peering.
-type activeActiveModel struct {
-	baseModel
-	SourceRegion      types.String `tfsdk:"source_region"`
-	DestinationRegion types.String `tfsdk:"destination_region"`
-}
-
-// model is what the shared resource code needs of either state struct.
+// model is what the shared resource code needs of either kind's state
+// struct (proModel, activeActiveModel).
 type model interface {
 	base() *baseModel
 	// regions copies the region attributes into a create request.
@@ -64,37 +52,8 @@ type model interface {
 	redisRegion() types.String
 }
 
-func (m *proModel) base() *baseModel { return &m.baseModel }
-
-func (m *proModel) regions(r *rediscloud.CreatePeeringRequest) { r.Region = m.Region.ValueString() }
-
-func (m *proModel) setRegions(p *rediscloud.Peering) {
-	if p.Provider == rediscloud.ProviderGCP {
-		m.Region = types.StringNull()
-		return
-	}
-	m.Region = keepIfEmpty(p.Region, m.Region)
-}
-
-func (m *proModel) redisRegion() types.String { return types.StringValue("") }
-
-func (m *activeActiveModel) base() *baseModel { return &m.baseModel }
-
-func (m *activeActiveModel) redisRegion() types.String { return m.SourceRegion }
-
-func (m *activeActiveModel) regions(r *rediscloud.CreatePeeringRequest) {
-	r.SourceRegion = m.SourceRegion.ValueString()
-	r.DestinationRegion = m.DestinationRegion.ValueString()
-}
-
-func (m *activeActiveModel) setRegions(p *rediscloud.Peering) {
-	m.SourceRegion = keepIfEmpty(p.SourceRegion, m.SourceRegion)
-	if p.Provider == rediscloud.ProviderGCP {
-		m.DestinationRegion = types.StringNull()
-		return
-	}
-	m.DestinationRegion = keepIfEmpty(p.Region, m.DestinationRegion)
-}
+// base is promoted to both kinds' models.
+func (b *baseModel) base() *baseModel { return b }
 
 // keepIfEmpty returns v, or old when the API sent nothing: an input the API
 // does not echo must not turn into a planned replacement.

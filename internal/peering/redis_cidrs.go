@@ -20,12 +20,8 @@ import (
 // peering; rediscloud.Client.RedisCIDRs reads them once per subscription.
 
 func (s *kindSpec) redisCIDRsDescription() string {
-	where := "the subscription's deployment CIDRs (every networking entry of its region)"
-	if s.kind == rediscloud.ActiveActive {
-		where = "the deployment CIDR of the subscription's `source_region`"
-	}
 	return fmt.Sprintf("The Redis Cloud side's CIDR blocks for this peering: %s. These are the destinations to route "+
-		"through the peering on your side, one `aws_route` per block; GCP needs no route, as peered networks exchange subnet routes.", where)
+		"through the peering on your side, one `aws_route` per block; GCP needs no route, as peered networks exchange subnet routes.", s.redisCIDRsSource)
 }
 
 // redisCIDRsList is the attribute value of cidrs; a null list when there

@@ -139,7 +139,10 @@ func TestAccRedisCIDRs(t *testing.T) {
 // known then.)
 func TestAccRedisCIDRs_import(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
-	config := redisCIDRsConfig[:strings.Index(redisCIDRsConfig, "# Stands for aws_route")]
+	config, _, found := strings.Cut(redisCIDRsConfig, "# Stands for aws_route")
+	if !found {
+		t.Fatal("redisCIDRsConfig has no aws_route stand-in")
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
@@ -183,11 +186,11 @@ func TestAccRedisCIDRs_oneReadPerSubscription(t *testing.T) {
 			"redis_cidrs": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(deploymentCIDR(t, srv, 1001, ""))}),
 		}))
 	}
-	subscriptionReads := func(max int) perfStatsCheck {
+	subscriptionReads := func(most int) perfStatsCheck {
 		return func() error {
 			st := srv.Stats()
-			if n := st.Requests["GET /v1/subscriptions/{subscriptionId}"]; n > max {
-				return fmt.Errorf("%d reads of the subscription, want at most %d: %v", n, max, st.Requests)
+			if n := st.Requests["GET /v1/subscriptions/{subscriptionId}"]; n > most {
+				return fmt.Errorf("%d reads of the subscription, want at most %d: %v", n, most, st.Requests)
 			}
 			return nil
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,13 +19,28 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// Default timeouts. No wait inside an operation has a limit of its own: the
-// timeouts block bounds each operation as a whole.
-const (
-	defaultCreateTimeout = 30 * time.Minute
-	defaultReadTimeout   = 10 * time.Minute
-	defaultUpdateTimeout = 30 * time.Minute
-	defaultDeleteTimeout = 30 * time.Minute
+// defaultReadTimeout bounds a read, of a resource or a data source, when
+// the timeouts block does not.
+const defaultReadTimeout = 10 * time.Minute
+
+// phase is one of the resource's operations: its verb in diagnostics, and
+// the timeouts block attribute that bounds it, with its default. No wait
+// inside an operation has a limit of its own: the timeouts block bounds
+// each operation as a whole.
+type phase struct {
+	verb        string
+	timeoutName string
+	timeout     func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)
+	byDefault   time.Duration
+}
+
+var (
+	creating = phase{"Creating", "create", timeouts.Value.Create, 30 * time.Minute}
+	reading  = phase{"Reading", "read", timeouts.Value.Read, defaultReadTimeout}
+	updating = phase{"Updating", "update", timeouts.Value.Update, 30 * time.Minute}
+	deleting = phase{"Deleting", "delete", timeouts.Value.Delete, 30 * time.Minute}
+	// planning reads, at plan time, what a create will need.
+	planning = phase{"Planning", "read", timeouts.Value.Read, defaultReadTimeout}
 )
 
 var (
@@ -40,6 +57,17 @@ type peeringResource struct {
 	client *rediscloud.Client
 }
 
+// NewSubscriptionPeeringResource is rediscloud_subscription_peering.
+func NewSubscriptionPeeringResource() resource.Resource {
+	return &peeringResource{spec: proSpec}
+}
+
+// NewActiveActiveSubscriptionPeeringResource is
+// rediscloud_active_active_subscription_peering.
+func NewActiveActiveSubscriptionPeeringResource() resource.Resource {
+	return &peeringResource{spec: activeActiveSpec}
+}
+
 func (r *peeringResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.spec.typeName
 }
@@ -52,6 +80,31 @@ func (r *peeringResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
+// start begins ph on subscription sub and peering (0 while a create has
+// none yet): it bounds ctx by ph's timeout from the timeouts block t, and
+// names the operation for diagnostics. When ok is false, diags say why and
+// the operation must not run; otherwise the caller defers cancel.
+func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value, sub, peering int, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	timeout, d := ph.timeout(t, ctx, ph.byDefault)
+	diags.Append(d...)
+	if d.HasError() {
+		return ctx, nil, operation{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, operation{verb: ph.verb, spec: r.spec, sub: sub, peering: peering, timeout: timeout, timeoutName: ph.timeoutName}, true
+}
+
+// startOn is start for the peering whose ID is in state (read, update and
+// delete), which it parses first.
+func (r *peeringResource) startOn(ctx context.Context, ph phase, id types.String, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	sub, peering, err := parseID(id.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
+		return ctx, nil, operation{}, false
+	}
+	return r.start(ctx, ph, t, sub, peering, diags)
+}
+
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	m := r.spec.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
@@ -59,16 +112,13 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	b := m.base()
-	timeout, diags := b.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString()) // validated
+	ctx, cancel, op, ok := r.start(ctx, creating, b.Timeouts, sub, 0, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
-	op := operation{verb: "Creating", spec: r.spec, sub: sub, timeout: timeout, timeoutName: "create"}
 	creq, diags := createRequest(ctx, m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -143,43 +193,6 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	tflog.Info(ctx, "created peering", map[string]any{"status": p.Status, "adopted": res.Adopted, "aws_peering_id": p.AWSPeeringID})
 }
 
-// incompleteAdvice says what to do after a create whose outcome is not
-// known and whose peering was not found.
-func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError, op operation) string {
-	var b strings.Builder
-	if ie.LookupErr != nil {
-		b.WriteString("No peering was saved in state, and whether Redis Cloud created one is not known: looking for it failed too. ")
-	} else {
-		b.WriteString("No peering was saved in state, and none of this network was found on the subscription. ")
-	}
-	if ie.TaskID != "" {
-		fmt.Fprintf(&b, "Redis Cloud may still complete task %s and create it. Once the task has completed, find the peering's ID with the rediscloud_%ss data source "+
-			"(or GET /v1/tasks/%s: response.resourceId) and import it instead of applying again:\n\n"+
-			"  terraform import rediscloud_%s.<name> %d/<peering_id>",
-			ie.TaskID, r.spec.typeName, ie.TaskID, r.spec.typeName, ie.SubscriptionID)
-	} else {
-		fmt.Fprintf(&b, "If the request reached Redis Cloud, the next apply reports the peering as already existing and gives the import command.")
-	}
-	if errors.Is(ie, context.DeadlineExceeded) {
-		fmt.Fprintf(&b, "\n\nAllow more time with timeouts { %s = \"60m\" }.", op.timeoutName)
-	}
-	return b.String()
-}
-
-// duplicateAdvice finds the peering that already exists and says how to
-// bring it under management.
-func (r *peeringResource) duplicateAdvice(ctx context.Context, sub int, creq *rediscloud.CreatePeeringRequest) string {
-	p, err := r.client.FindPeering(ctx, r.spec.kind, sub, creq)
-	if err != nil || p == nil {
-		return fmt.Sprintf("A peering of this network already exists on subscription %d. Find its ID with the rediscloud_%ss data source, "+
-			"then import it: terraform import rediscloud_%s.<name> %d/<peering_id>", sub, r.spec.typeName, r.spec.typeName, sub)
-	}
-	id := formatID(sub, p.ID)
-	return fmt.Sprintf("Peering %s (status %q) already connects this network, probably created by an interrupted apply. Bring it under management instead of creating another:\n\n"+
-		"  terraform import rediscloud_%s.<name> %s\n\nor, with Terraform 1.5 or later, an import block:\n\n"+
-		"  import {\n    to = rediscloud_%s.<name>\n    id = %q\n  }", id, p.Status, r.spec.typeName, id, r.spec.typeName, id)
-}
-
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	m := r.spec.newModel()
 	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
@@ -187,19 +200,12 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	b := m.base()
-	sub, id, err := parseID(b.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
+	ctx, cancel, op, ok := r.startOn(ctx, reading, b.ID, b.Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	timeout, diags := b.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	op := operation{verb: "Reading", spec: r.spec, sub: sub, peering: id, timeout: timeout, timeoutName: "read"}
+	sub, id := op.sub, op.peering
 
 	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id)
 	switch {
@@ -229,19 +235,12 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sub, id, err := parseID(state.base().ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
+	ctx, cancel, op, ok := r.startOn(ctx, updating, state.base().ID, plan.base().Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.base().Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	op := operation{verb: "Updating", spec: r.spec, sub: sub, peering: id, timeout: timeout, timeoutName: "update"}
+	sub, id := op.sub, op.peering
 
 	want, diags := plan.base().wantedCIDRs(ctx)
 	resp.Diagnostics.Append(diags...)
@@ -251,6 +250,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	var p *rediscloud.Peering
+	var err error
 	if !plan.base().isGCP() && !slices.Equal(want, have) {
 		if err := r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want); err != nil {
 			op.addError(&resp.Diagnostics, err, "")
@@ -277,21 +277,14 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sub, id, err := parseID(m.base().ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
+	ctx, cancel, op, ok := r.startOn(ctx, deleting, m.base().ID, m.base().Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	timeout, diags := m.base().Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	op := operation{verb: "Deleting", spec: r.spec, sub: sub, peering: id, timeout: timeout, timeoutName: "delete"}
+	sub, id := op.sub, op.peering
 
-	err = r.client.DeletePeering(ctx, r.spec.kind, sub, id)
+	err := r.client.DeletePeering(ctx, r.spec.kind, sub, id)
 	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
@@ -309,7 +302,7 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 	sub, id, diags := importTarget(ctx, req)
 	if diags.HasError() {
 		for _, d := range diags {
-			resp.Diagnostics.AddError(fmt.Sprintf("%s for rediscloud_%s", d.Summary(), r.spec.typeName), d.Detail())
+			resp.Diagnostics.AddError(fmt.Sprintf("%s for %s", d.Summary(), r.spec.resourceTypeName()), d.Detail())
 		}
 		return
 	}

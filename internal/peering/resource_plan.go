@@ -42,17 +42,16 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if err != nil || !validID(b.SubscriptionID.ValueString()) {
 		return // reported by the attribute's validators
 	}
-	timeout, diags := b.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, op, ok := r.start(ctx, planning, b.Timeouts, sub, 0, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
-	op := operation{verb: "Planning", spec: r.spec, sub: sub, timeout: timeout, timeoutName: "read"}
 
-	if r.spec.networkOnSubscription && !b.ProviderName.IsUnknown() {
+	// A single-region subscription's own answer holds its Redis-side CIDRs:
+	// the read that finds them also serves the create's checks.
+	if !r.spec.multiRegion && !b.ProviderName.IsUnknown() {
 		s, err := r.client.GetSubscription(ctx, sub)
 		if err != nil {
 			r.planLookupFailed(ctx, resp, op, err)

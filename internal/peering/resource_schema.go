@@ -146,31 +146,3 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 		},
 	}
 }
-
-func (s *kindSpec) regionAttributes() map[string]schema.Attribute {
-	if s.kind == rediscloud.ActiveActive {
-		return map[string]schema.Attribute{
-			"source_region": schema.StringAttribute{
-				MarkdownDescription: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). " +
-					"It must be one of the subscription's regions. Changing it creates a new peering.",
-				Required:      true,
-				Validators:    anyRegionValidators(),
-				PlanModifiers: replaceString(),
-			},
-			"destination_region": schema.StringAttribute{
-				MarkdownDescription: "AWS only, required: the AWS region of the VPC to peer with. Changing it creates a new peering.",
-				Optional:            true,
-				Validators:          awsRegionValidators(),
-				PlanModifiers:       replaceString(),
-			},
-		}
-	}
-	return map[string]schema.Attribute{
-		"region": schema.StringAttribute{
-			MarkdownDescription: "AWS only, required: the AWS region of the VPC to peer with, such as `us-east-1`. Changing it creates a new peering.",
-			Optional:            true,
-			Validators:          awsRegionValidators(),
-			PlanModifiers:       replaceString(),
-		},
-	}
-}

@@ -9,17 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
-
-// awsRegionAttribute is the attribute that holds the consumer VPC's AWS region.
-func (s *kindSpec) awsRegionAttribute() string {
-	if s.kind == rediscloud.ActiveActive {
-		return "destination_region"
-	}
-	return "region"
-}
 
 // ValidateConfig checks at plan time (and in `terraform validate`) which
 // attributes each cloud needs and which it must not have, so that an invalid
@@ -30,15 +23,16 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
 		return v
 	}
-	providerName := get("provider_name")
+	var providerName types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("provider_name"), &providerName)...)
 	if resp.Diagnostics.HasError() || providerName.IsUnknown() {
 		return
 	}
 	cloud := rediscloud.ProviderAWS
 	if !providerName.IsNull() {
-		cloud = strings.Trim(providerName.String(), `"`)
+		cloud = providerName.ValueString()
 	}
-	awsOnly := []string{"aws_account_id", "vpc_id", "vpc_cidr", "vpc_cidrs", r.spec.awsRegionAttribute()}
+	awsOnly := []string{"aws_account_id", "vpc_id", "vpc_cidr", "vpc_cidrs", r.spec.awsRegionAttribute}
 	gcpOnly := []string{"gcp_project_id", "gcp_network_name"}
 	missing := func(name, what string) {
 		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
@@ -61,8 +55,8 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 		if get("vpc_id").IsNull() {
 			missing("vpc_id", "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890")
 		}
-		if get(r.spec.awsRegionAttribute()).IsNull() {
-			missing(r.spec.awsRegionAttribute(), "the AWS region of the VPC to peer with, such as us-east-1")
+		if get(r.spec.awsRegionAttribute).IsNull() {
+			missing(r.spec.awsRegionAttribute, "the AWS region of the VPC to peer with, such as us-east-1")
 		}
 		if get("vpc_cidr").IsNull() && get("vpc_cidrs").IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
@@ -92,12 +86,8 @@ func (e *configError) Error() string { return e.msg }
 // right resource type for its kind, a cloud it runs on, and (Active-Active)
 // a source region it has.
 func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscloud.CreatePeeringRequest) error {
-	if sub.DeploymentType != "" && sub.IsActiveActive() != (s.kind == rediscloud.ActiveActive) {
-		kind := "a Pro (single-region)"
-		if sub.IsActiveActive() {
-			kind = "an Active-Active"
-		}
-		return &configError{attribute: "subscription_id", msg: fmt.Sprintf("Subscription %d is %s subscription: use the %s resource for it.", sub.ID, kind, s.otherTypeName)}
+	if sub.DeploymentType != "" && !s.owns(sub) {
+		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
 	}
 	cloud := strings.ToUpper(creq.Provider)
 	if cloud == "" {
@@ -106,7 +96,7 @@ func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscl
 	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
 		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
 	}
-	if s.kind == rediscloud.ActiveActive && len(sub.Regions) > 0 {
+	if s.multiRegion && len(sub.Regions) > 0 {
 		names := make([]string, 0, len(sub.Regions))
 		for _, reg := range sub.Regions {
 			if strings.EqualFold(reg.Region, creq.SourceRegion) {

@@ -1,5 +1,6 @@
 // Package provider is the rediscloud Terraform provider: its configuration,
-// and the registration of the peering resources and data sources.
+// and the registration of the peering resources, data sources and list
+// resources.
 package provider
 
 import (
@@ -236,14 +237,25 @@ func stringOrEnv(v types.String, env string) string {
 }
 
 func (p *rediscloudProvider) Resources(_ context.Context) []func() resource.Resource {
-	return peering.Resources()
+	return []func() resource.Resource{
+		peering.NewSubscriptionPeeringResource,
+		peering.NewActiveActiveSubscriptionPeeringResource,
+	}
 }
 
 func (p *rediscloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return peering.DataSources()
+	return []func() datasource.DataSource{
+		peering.NewSubscriptionPeeringDataSource,
+		peering.NewSubscriptionPeeringsDataSource,
+		peering.NewActiveActiveSubscriptionPeeringsDataSource,
+	}
 }
 
-// ListResources are what `terraform query` (Terraform 1.14 and later) lists.
+// ListResources are what `terraform query` (Terraform 1.14 and later) lists:
+// one per resource, under its name.
 func (p *rediscloudProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return peering.ListResources()
+	return []func() list.ListResource{
+		peering.NewSubscriptionPeeringListResource,
+		peering.NewActiveActiveSubscriptionPeeringListResource,
+	}
 }
