@@ -104,7 +104,7 @@ func (p *rediscloudProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request that failed on a transient error (HTTP 429, a 5xx answer, a dropped connection) is repeated " +
-					"before the operation fails. Defaults to 10.",
+					"before the operation fails. Defaults to " + strconv.Itoa(rediscloud.DefaultMaxRetries) + ".",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
@@ -182,28 +182,16 @@ func (p *rediscloudProvider) Configure(ctx context.Context, req provider.Configu
 		}
 		rpm = n
 	}
-	if rpm == 0 {
-		rpm = -1 // no limit
-	}
-	maxRetries := 10
+	clientCfg := rediscloud.DefaultConfig()
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		maxRetries = int(cfg.MaxRetries.ValueInt64())
-		if maxRetries == 0 {
-			maxRetries = -1
-		}
+		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	clientCfg := rediscloud.Config{
-		BaseURL:           url,
-		APIKey:            apiKey,
-		SecretKey:         secretKey,
-		UserAgent:         userAgent(p.version, req.TerraformVersion),
-		RequestsPerMinute: rpm,
-		MaxRetries:        maxRetries,
-	}
+	clientCfg.BaseURL, clientCfg.APIKey, clientCfg.SecretKey = url, apiKey, secretKey
+	clientCfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	clientCfg.RequestsPerMinute = rpm
 	if p.tune != nil {
 		p.tune(&clientCfg)
 	}

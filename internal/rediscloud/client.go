@@ -29,7 +29,10 @@ const DefaultBaseURL = "https://api.redislabs.com/v1"
 // DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
 const DefaultRequestsPerMinute = 400
 
-// Config configures a Client. Zero values take the defaults.
+// Config configures a Client. Start from DefaultConfig, which holds every
+// default. A zero RequestsPerMinute means no limit and a zero MaxRetries
+// means a failed request is never repeated; a zero duration, which no caller
+// can mean, takes its default.
 type Config struct {
 	// BaseURL is the API root including /v1. Plain http:// is accepted only
 	// for loopback hosts.
@@ -38,11 +41,11 @@ type Config struct {
 	SecretKey string
 	// UserAgent is sent on every request.
 	UserAgent string
-	// RequestsPerMinute caps requests from this client in any 60 s window;
-	// 0 means DefaultRequestsPerMinute, a negative value disables the cap.
+	// RequestsPerMinute caps requests from this client in any 60 s window
+	// (default DefaultRequestsPerMinute); 0 disables the cap.
 	RequestsPerMinute int
-	// MaxRetries is how many times a failed request is repeated (default 10;
-	// a negative value means never).
+	// MaxRetries is how many times a request that failed transiently is
+	// repeated (default DefaultMaxRetries); 0 means never.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between retries
 	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
@@ -83,6 +86,31 @@ type Config struct {
 	ReadIdleTimeout       time.Duration
 	// HTTPClient replaces the underlying HTTP client (tests).
 	HTTPClient *http.Client
+}
+
+// DefaultMaxRetries is how many times a request that failed transiently is
+// repeated by default.
+const DefaultMaxRetries = 10
+
+// DefaultConfig returns a Config holding every default, without the URL's
+// default (DefaultBaseURL, taken when BaseURL is empty) and without keys.
+func DefaultConfig() Config {
+	return Config{
+		UserAgent:             "terraform-provider-rediscloud",
+		RequestsPerMinute:     DefaultRequestsPerMinute,
+		MaxRetries:            DefaultMaxRetries,
+		RetryWaitMin:          250 * time.Millisecond,
+		RetryWaitMax:          30 * time.Second,
+		PollFirst:             time.Second,
+		PollMin:               250 * time.Millisecond,
+		PollMax:               5 * time.Second,
+		StatusPollMax:         8 * time.Second,
+		CreateLookupTimeout:   15 * time.Second,
+		TaskNotFoundWindow:    time.Minute,
+		SnapshotTTL:           5 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ReadIdleTimeout:       30 * time.Second,
+	}
 }
 
 // Client talks to the Redis Cloud API. It is safe for concurrent use, and one
@@ -146,50 +174,27 @@ func New(cfg Config) (*Client, error) {
 		// would otherwise look like a network failure and be retried.
 		return nil, errors.New("a key contains a control character (such as a trailing newline); remove it (the key is not shown)")
 	}
-	if cfg.RequestsPerMinute == 0 {
-		cfg.RequestsPerMinute = DefaultRequestsPerMinute
+	if cfg.RequestsPerMinute < 0 || cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("requests per minute (%d) and retries (%d) must be 0 or more", cfg.RequestsPerMinute, cfg.MaxRetries)
 	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = 10
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
+	// Settings no caller can mean as zero take their defaults.
+	def := DefaultConfig()
+	for _, d := range []struct{ v, def *time.Duration }{
+		{&cfg.RetryWaitMin, &def.RetryWaitMin}, {&cfg.RetryWaitMax, &def.RetryWaitMax},
+		{&cfg.PollFirst, &def.PollFirst}, {&cfg.PollMax, &def.PollMax}, {&cfg.StatusPollMax, &def.StatusPollMax},
+		{&cfg.CreateLookupTimeout, &def.CreateLookupTimeout}, {&cfg.TaskNotFoundWindow, &def.TaskNotFoundWindow},
+		{&cfg.ResponseHeaderTimeout, &def.ResponseHeaderTimeout}, {&cfg.ReadIdleTimeout, &def.ReadIdleTimeout},
+		{&cfg.SnapshotTTL, &def.SnapshotTTL},
+	} {
+		if *d.v <= 0 {
+			*d.v = *d.def
+		}
 	}
-	if cfg.RetryWaitMin == 0 {
-		cfg.RetryWaitMin = 250 * time.Millisecond
-	}
-	if cfg.RetryWaitMax == 0 {
-		cfg.RetryWaitMax = 30 * time.Second
-	}
-	if cfg.PollFirst == 0 {
-		cfg.PollFirst = time.Second
-	}
-	if cfg.PollMin == 0 {
-		cfg.PollMin = min(250*time.Millisecond, cfg.PollFirst)
-	}
-	if cfg.PollMax == 0 {
-		cfg.PollMax = 5 * time.Second
-	}
-	if cfg.StatusPollMax == 0 {
-		cfg.StatusPollMax = 8 * time.Second
-	}
-	if cfg.CreateLookupTimeout == 0 {
-		cfg.CreateLookupTimeout = 15 * time.Second
-	}
-	if cfg.TaskNotFoundWindow == 0 {
-		cfg.TaskNotFoundWindow = time.Minute
-	}
-	if cfg.ResponseHeaderTimeout == 0 {
-		cfg.ResponseHeaderTimeout = 30 * time.Second
-	}
-	if cfg.ReadIdleTimeout == 0 {
-		cfg.ReadIdleTimeout = 30 * time.Second
-	}
-	if cfg.SnapshotTTL == 0 {
-		cfg.SnapshotTTL = 5 * time.Second
+	if cfg.PollMin <= 0 {
+		cfg.PollMin = min(def.PollMin, cfg.PollFirst)
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = "terraform-provider-rediscloud"
+		cfg.UserAgent = def.UserAgent
 	}
 
 	c := &Client{

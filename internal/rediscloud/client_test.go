@@ -299,3 +299,29 @@ func TestResponseReleasedWhenContextEndsAfterAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A zero limit and zero retries mean what a user means by them; negative
+// values are refused; DefaultConfig holds the defaults.
+func TestConfigZeroValues(t *testing.T) {
+	def := DefaultConfig()
+	if def.RequestsPerMinute != DefaultRequestsPerMinute || def.MaxRetries != DefaultMaxRetries || def.PollFirst != time.Second {
+		t.Errorf("DefaultConfig = %+v", def)
+	}
+	cfg := DefaultConfig()
+	cfg.APIKey, cfg.SecretKey = "a", "b"
+	c, err := New(cfg)
+	if err != nil || c.limiter == nil || c.safe.RetryMax != DefaultMaxRetries {
+		t.Fatalf("defaults: %v, limiter %v, retries %d", err, c.limiter != nil, c.safe.RetryMax)
+	}
+	cfg.RequestsPerMinute, cfg.MaxRetries = 0, 0
+	c, err = New(cfg)
+	if err != nil || c.limiter != nil || c.safe.RetryMax != 0 || c.unsafe.RetryMax != 0 {
+		t.Fatalf("zeros: %v, limiter %v, retries %d", err, c.limiter != nil, c.safe.RetryMax)
+	}
+	for _, bad := range []Config{{RequestsPerMinute: -1}, {MaxRetries: -1}} {
+		bad.APIKey, bad.SecretKey = "a", "b"
+		if _, err := New(bad); err == nil || !strings.Contains(err.Error(), "0 or more") {
+			t.Errorf("New(%+v) = %v, want a refusal", bad, err)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 					writeJSON(w, http.StatusOK, `{"id":1,"status":"pending"}`)
 				})
 			},
-			mod: func(c *Config) { c.RequestsPerMinute = 0 },
+			mod: func(c *Config) { c.RequestsPerMinute = DefaultRequestsPerMinute },
 			call: func(ctx context.Context, c *Client) error {
 				_, err := c.WaitForSubscriptionActive(ctx, 1)
 				return err

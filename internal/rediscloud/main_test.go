@@ -35,7 +35,7 @@ func testConfig(baseURL string) Config {
 		APIKey:            testAPIKey,
 		SecretKey:         testSecretKey,
 		UserAgent:         testUserAgent,
-		RequestsPerMinute: -1,
+		RequestsPerMinute: 0,
 		MaxRetries:        4,
 		RetryWaitMin:      time.Millisecond,
 		RetryWaitMax:      20 * time.Millisecond,

@@ -17,7 +17,7 @@ func TestServerRateLimitPausesLaterRequests(t *testing.T) {
 		{status: 200, header: map[string]string{"X-Rate-Limit-Remaining": "0", "Retry-After": "1"}, body: `{"id":1,"status":"active"}`},
 		{status: 200, header: map[string]string{"X-Rate-Limit-Remaining": "399"}, body: `{"id":1,"status":"active"}`},
 	})
-	c := newTestClient(t, srv, func(cfg *Config) { cfg.RequestsPerMinute = 0 }) // the default limiter
+	c := newTestClient(t, srv, func(cfg *Config) { cfg.RequestsPerMinute = DefaultRequestsPerMinute })
 	ctx := context.Background()
 	if _, err := c.GetSubscription(ctx, 1); err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestServerRateLimitPausesLaterRequests(t *testing.T) {
 
 	// A context that ends during the pause ends the wait.
 	srv2, hits2 := scriptedServer(t, []step{{status: 200, header: map[string]string{"X-Rate-Limit-Remaining": "0", "Retry-After": "30"}, body: `{}`}})
-	c2 := newTestClient(t, srv2, func(cfg *Config) { cfg.RequestsPerMinute = 0 })
+	c2 := newTestClient(t, srv2, func(cfg *Config) { cfg.RequestsPerMinute = DefaultRequestsPerMinute })
 	if _, err := c2.GetSubscription(ctx, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -554,7 +554,7 @@ func TestTransport_tlsVerificationOn(t *testing.T) {
 	// Control: the same server through a client that trusts its
 	// certificate is reached, so the refusal above was the verification.
 	trusting, err := rediscloud.New(rediscloud.Config{
-		BaseURL: srv.URL + "/v1", APIKey: "k", SecretKey: "s", HTTPClient: srv.Client(), MaxRetries: -1,
+		BaseURL: srv.URL + "/v1", APIKey: "k", SecretKey: "s", HTTPClient: srv.Client(), MaxRetries: 0,
 	})
 	if err != nil {
 		t.Fatal(err)
