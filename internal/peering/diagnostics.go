@@ -139,6 +139,11 @@ func (o operation) defaultAdvice(err error) string {
 		return "The API's task service never showed the task. If this persists, check the API's status page; the request may still be carried out."
 	case rediscloud.IsSubscriptionNotActive(err):
 		return fmt.Sprintf("Another change is being applied to subscription %d. Run the command again once it is active.", o.sub)
+	case isStalled(err):
+		return "The Redis Cloud API, or something between it and this machine (a proxy, a firewall), stopped answering. " +
+			"Run the command again; if it happens again, check the network path to the API's url."
+	case isSubscriptionState(err):
+		return "Only a pending subscription becomes active by itself. Check the subscription in the Redis Cloud console, and apply again once it is active."
 	case rediscloud.IsTransient(err):
 		return "This looks like a passing fault of the API or the network, and retrying did not get past it. Run the command again."
 	}
@@ -199,4 +204,14 @@ func isTaskUnknown(err error) bool {
 func isRateLimited(err error) bool {
 	var rl *rediscloud.RateLimitedError
 	return errors.As(err, &rl)
+}
+
+func isStalled(err error) bool {
+	var se *rediscloud.StalledError
+	return errors.As(err, &se)
+}
+
+func isSubscriptionState(err error) bool {
+	var se *rediscloud.SubscriptionStateError
+	return errors.As(err, &se)
 }

@@ -51,6 +51,31 @@ func TestDiagnosticAdvice(t *testing.T) {
 			dont: []string{"passing fault"},
 		},
 		{
+			// net/http reports a header timeout as context.DeadlineExceeded.
+			name: "headers that never come",
+			op:   read,
+			err: fmt.Errorf("list peerings: %w", &rediscloud.StalledError{Method: "GET", URL: "https://api.example/v1/subscriptions/1001/peerings",
+				Phase: "waiting for the answer's headers", Err: fmt.Errorf("net/http: timeout awaiting response headers: %w", context.DeadlineExceeded)}),
+			want: []string{"stopped answering GET https://api.example/v1/subscriptions/1001/peerings while waiting for the answer's headers", "check the network path"},
+			dont: []string{"did not finish within", "timeouts.read", "passing fault"},
+		},
+		{
+			// The body stall cancels the request's own context.
+			name: "a body that stalls",
+			op:   read,
+			err: &rediscloud.StalledError{Method: "GET", URL: "https://api.example/v1/tasks/t", Phase: "reading the answer (23 bytes received)",
+				Idle: 30 * time.Second, Err: context.Canceled},
+			want: []string{"stopped answering", "nothing arrived for 30s"},
+			dont: []string{"interrupted", "passing fault"},
+		},
+		{
+			name: "a subscription status that never becomes active",
+			op:   create,
+			err:  &rediscloud.SubscriptionStateError{ID: 1001, Status: "error"},
+			want: []string{`Subscription 1001 is "error"`, "Only a pending subscription becomes active by itself"},
+			dont: []string{"passing fault"},
+		},
+		{
 			name: "an answer too large",
 			op:   read,
 			err:  &rediscloud.TooLargeError{Op: "list peerings", Limit: 32 << 20, Size: 40 << 20},

@@ -348,7 +348,9 @@ func (e *StalledError) Error() string {
 	return msg
 }
 
-func (e *StalledError) Unwrap() error { return e.Err }
+// StalledError does not unwrap: the transport reports a stall as a timeout
+// or a cancellation, which would read as the operation's own timeout or an
+// interrupt.
 
 // TooLargeError says an answer was larger than the client reads.
 type TooLargeError struct {

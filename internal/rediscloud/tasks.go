@@ -294,6 +294,21 @@ func isTransient(err error) bool {
 	if errors.As(err, &tl) {
 		return false
 	}
+	// What the API said, or what a wait found, is no passing fault.
+	var (
+		ss *SubscriptionStateError
+		sn *SubscriptionNotFoundError
+		un *UnexpectedNotFoundError
+		pn *PeeringNotFoundError
+		pf *PeeringFailedError
+		nc *NoRedisCIDRsError
+		ca *CIDRsNotAppliedError
+		st *StalledError // retried once already; a wait must not go on meeting it
+	)
+	if errors.As(err, &st) || errors.As(err, &ss) || errors.As(err, &sn) || errors.As(err, &un) || errors.As(err, &pn) ||
+		errors.As(err, &pf) || errors.As(err, &nc) || errors.As(err, &ca) {
+		return false
+	}
 	// Anything else that is not a context end is a transport failure.
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
