@@ -150,10 +150,14 @@ type measurement struct {
 	err       error
 }
 
-// scenario runs sc b.runs times and summarises the runs.
+// scenario runs sc b.runs times (once if sc.once) and summarises the runs.
 func (b *bench) scenario(ctx context.Context, sc *scenario) (*summary, error) {
 	var ms []measurement
-	for i := 1; i <= b.runs; i++ {
+	runs := b.runs
+	if sc.once {
+		runs = 1
+	}
+	for i := 1; i <= runs; i++ {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -166,7 +170,7 @@ func (b *bench) scenario(ctx context.Context, sc *scenario) (*summary, error) {
 			status = "FAILED: " + m.err.Error()
 		}
 		fmt.Fprintf(os.Stderr, "scenario %-2s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %4d peak/min  %5.1f MiB  %s\n",
-			sc.id, i, b.runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
+			sc.id, i, runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
 		ms = append(ms, m)
 	}
 	return summarise(sc, ms), nil

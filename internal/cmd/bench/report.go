@@ -118,7 +118,7 @@ func renderTable(results []*summary, runs int, tfVersion string) string {
 			r.sc.id, r.sc.title, secs(r.wall), secs(r.wallMin), secs(r.wallMax),
 			r.requests, r.lists, r.throttle, r.peakMinute, mib(r.peakMem), goal, met)
 	}
-	fmt.Fprintf(&b, "\nMeasured on %s with `go run ./internal/cmd/bench -runs %d` (`make bench` runs 3): medians of %d runs; %s, %s, %d CPUs (load average %s at the start), %s/%s.\n",
+	fmt.Fprintf(&b, "\nMeasured on %s with `go run ./internal/cmd/bench -runs %d` (`make bench` runs 3): medians of %d runs (S1, S1f and S2 run once: their setup creates 1,000 peerings); %s, %s, %d CPUs (load average %s at the start), %s/%s.\n",
 		time.Now().UTC().Format("2006-01-02"), runs, runs, tfVersion, runtime.Version(), runtime.NumCPU(), loadAverage, runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "API floor of scenario 2: %s = create task %s + transition %s (a list completing then sees the new status).\n",
 		secs(apiFloor(slow)), secs(slow.TaskLatency), secs(slow.TransitionLatency))
