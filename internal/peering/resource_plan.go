@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,8 +23,11 @@ import (
 // are made at plan time too, and a subscription missing from the account is
 // reported at plan time for both kinds.
 //
-// When the subscription cannot be read, redis_cidrs stays unknown with a
-// warning, and the create fills it in.
+// When the subscription cannot be read within planLookupTimeout (15 s),
+// redis_cidrs stays unknown with a warning, and the create fills it in.
+// planLookupTimeout bounds the plan-time read of redis_cidrs.
+const planLookupTimeout = 15 * time.Second
+
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
@@ -47,6 +51,9 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	defer cancel()
+	// Best effort: a plan does not wait out a slow or refusing API for it.
+	ctx, cancelLookup := context.WithTimeout(ctx, planLookupTimeout)
+	defer cancelLookup()
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
 	// A single-region subscription's own answer holds its Redis-side CIDRs:
