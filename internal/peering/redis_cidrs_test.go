@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
@@ -213,7 +214,24 @@ data "rediscloud_subscription_peerings" "all" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{subscriptionReads(1)}},
 			},
 			{
-				Config: acctest.Config(srv, perfPeerings(10, nil)),
+				// Planning ten new peerings of one subscription reads the
+				// subscription once per plan (a plan-only step runs two).
+				PreConfig:          srv.ResetStats,
+				Config:             acctest.Config(srv, perfPeerings(10, nil)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					subscriptionReads(2),
+				}},
+			},
+			{
+				// The apply's plan, its re-plan and its creates: the
+				// subscription is read once in each of the two walks.
+				PreConfig: srv.ResetStats,
+				Config:    acctest.Config(srv, perfPeerings(10, nil)),
+				Check: func(*terraform.State) error {
+					return subscriptionReads(2)()
+				},
 			},
 			{
 				PreConfig: srv.ResetStats,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -23,11 +22,12 @@ import (
 // are made at plan time too, and a subscription missing from the account is
 // reported at plan time for both kinds.
 //
-// When the subscription cannot be read within planLookupTimeout (15 s),
-// redis_cidrs stays unknown with a warning, and the create fills it in.
-// planLookupTimeout bounds the plan-time read of redis_cidrs.
-const planLookupTimeout = 15 * time.Second
-
+// The read is bounded by the read timeout, as a refresh is. Terraform plans
+// again as it applies, and a value known in the plan must then be known
+// again: so the read does not give up sooner than a refresh would. When it
+// fails, redis_cidrs stays unknown with a warning, and the create fills it
+// in (in an apply whose plan knew it, Terraform then stops before the
+// create, saying the final plan changed; nothing is created).
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
@@ -51,15 +51,12 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	defer cancel()
-	// Best effort: a plan does not wait out a slow or refusing API for it.
-	ctx, cancelLookup := context.WithTimeout(ctx, planLookupTimeout)
-	defer cancelLookup()
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
 	// A single-region subscription's own answer holds its Redis-side CIDRs:
 	// the read that finds them also serves the create's checks.
 	if !r.spec.multiRegion && !b.ProviderName.IsUnknown() {
-		s, err := r.client.GetSubscription(ctx, sub)
+		s, err := r.client.SubscriptionLayout(ctx, sub)
 		if err != nil {
 			r.planLookupFailed(ctx, resp, op, err)
 			return

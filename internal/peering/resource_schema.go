@@ -128,7 +128,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 		},
 		"redis_cidrs": schema.ListAttribute{
 			MarkdownDescription: s.redisCIDRsDescription() + " Known at plan time: planning new peerings reads it with one request per subscription, " +
-				"shared by all of them (if that read fails or takes over 15 s, the plan warns and it is known after apply). " +
+				"shared by all of them (if that read fails, the plan warns and it is known after apply). " +
 				"A refresh reads it only while state lacks it, as after a move from Redis's own provider.",
 			ElementType:   types.StringType,
 			Computed:      true,

@@ -147,6 +147,7 @@ type Client struct {
 	lists     *listCache
 	active    *activeSubscriptions
 	networks  *networks
+	layouts   *layouts
 	mutations *mutations
 
 	// The account's subscription list: read to tell a deleted subscription
@@ -226,6 +227,7 @@ func New(cfg Config) (*Client, error) {
 	c.lists = newListCache(cfg.SnapshotTTL)
 	c.active = newActiveSubscriptions(cfg.SnapshotTTL)
 	c.networks = newNetworks()
+	c.layouts = newLayouts()
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {

@@ -30,7 +30,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 			_, err := c.listRegions(ctx, sub)
 			return err
 		}
-		_, err := c.GetSubscription(ctx, sub)
+		_, err := c.SubscriptionLayout(ctx, sub)
 		return err
 	})
 	if err != nil {

@@ -136,3 +136,32 @@ func TestRedisCIDRsShared(t *testing.T) {
 		t.Errorf("%d reads, want 3: the failed read of subscription 9 is tried again once", n)
 	}
 }
+
+// A subscription's layout is read once for the client's life, whatever its
+// status, by any number of concurrent callers; GetSubscription serves it.
+func TestSubscriptionLayoutReadOnce(t *testing.T) {
+	var reads atomic.Int32
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reads.Add(1)
+		writeJSON(w, http.StatusOK, strings.Replace(networkingSubscription, `"status": "active"`, `"status": "pending"`, 1))
+	}))
+	c := newTestClient(t, srv, nil)
+	var wg sync.WaitGroup
+	for range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := c.SubscriptionLayout(context.Background(), 7)
+			if err != nil || s.DeploymentType != DeploymentSingleRegion || len(s.Regions) != 2 {
+				t.Errorf("SubscriptionLayout = %+v, %v", s, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := c.RedisCIDRs(context.Background(), Pro, 7, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("%d reads, want 1", n)
+	}
+}

@@ -66,6 +66,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
 	s := w.toSubscription(c, id)
+	c.layouts.put(s)
 	if !s.IsActiveActive() {
 		// Every read serves the Redis-side CIDRs of Pro peerings too.
 		c.networks.offer(listKey{Pro, id}, s.Regions)
@@ -344,4 +345,71 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// SubscriptionLayout returns what does not change in a subscription's life:
+// its kind, clouds, regions and their networking. It is read at most once
+// for the client's life, shared by concurrent callers and taken from any
+// earlier read (GetSubscription); the Status of the answer is the one that
+// read saw. A failed read is not remembered. A plan that checks every new
+// peering against its subscription thus reads each subscription once.
+func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
+	ctx = c.logContext(ctx)
+	if s := c.layouts.get(id); s != nil {
+		return s, nil
+	}
+	m := c.layouts.reader(id)
+	m.Lock()
+	defer m.Unlock()
+	if s := c.layouts.get(id); s != nil {
+		return s, nil
+	}
+	return c.GetSubscription(ctx, id)
+}
+
+// layouts remembers the subscriptions read, for SubscriptionLayout.
+type layouts struct {
+	mu      sync.Mutex
+	seen    map[int]*Subscription
+	reading map[int]*sync.Mutex
+}
+
+func newLayouts() *layouts {
+	return &layouts{seen: map[int]*Subscription{}, reading: map[int]*sync.Mutex{}}
+}
+
+func (l *layouts) put(s *Subscription) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seen[s.ID] = cloneSubscription(s)
+}
+
+func (l *layouts) get(id int) *Subscription {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s, ok := l.seen[id]; ok {
+		return cloneSubscription(s)
+	}
+	return nil
+}
+
+func (l *layouts) reader(id int) *sync.Mutex {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, ok := l.reading[id]
+	if !ok {
+		m = &sync.Mutex{}
+		l.reading[id] = m
+	}
+	return m
+}
+
+func cloneSubscription(s *Subscription) *Subscription {
+	cp := *s
+	cp.Providers = slices.Clone(s.Providers)
+	cp.Regions = slices.Clone(s.Regions)
+	for i := range cp.Regions {
+		cp.Regions[i].DeploymentCIDRs = slices.Clone(s.Regions[i].DeploymentCIDRs)
+	}
+	return &cp
 }
