@@ -157,6 +157,15 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	createdAt := time.Now()
 	op.peering = res.ID
+	if res.Adopted {
+		// The answer to a POST was lost, and sending it again met a peering
+		// of this network: most likely the one the lost request created,
+		// but a peering another configuration created looks the same.
+		resp.Diagnostics.AddWarning("Existing peering adopted",
+			fmt.Sprintf("The answer to the create request was lost, and sending it again found peering %s of this network already there. "+
+				"It was taken as the one the lost request created, and is now in this state. "+
+				"If another configuration or workspace manages it, remove it from one of them (terraform state rm).", formatID(sub, res.ID)))
+	}
 	ctx = tflog.SetField(ctx, "peering_id", res.ID)
 
 	// Record the ID before waiting: if the wait fails, the peering stays in

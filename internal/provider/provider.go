@@ -98,7 +98,8 @@ func (p *rediscloudProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			"requests_per_minute": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Most API requests this provider sends in any 60-second window, shared by every resource and data source. "+
 					"Defaults to the `%s` environment variable, then to %d, the documented Redis Cloud limit per account key. "+
-					"Lower it when several Terraform runs share one key; `0` removes the limit.", EnvRequestsPerMinute, rediscloud.DefaultRequestsPerMinute),
+					"It caps each provider process (Terraform starts several per command), not a pipeline or an account: "+
+					"when several pipelines share one key, lowering it (for example to 100 for four) cuts the 429s the API sends back. `0` removes the limit.", EnvRequestsPerMinute, rediscloud.DefaultRequestsPerMinute),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100000)},
 			},

@@ -1,0 +1,884 @@
+package e2e_test
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+)
+
+// Settings of the chaos trial, from the environment.
+const (
+	envChaosSeed      = "REDISCLOUD_CHAOS_SEED"
+	envChaosRounds    = "REDISCLOUD_CHAOS_ROUNDS"
+	envChaosTimescale = "REDISCLOUD_CHAOS_TIMESCALE"
+
+	defaultChaosSeed      = 1
+	defaultChaosRounds    = 10
+	defaultChaosTimescale = 0.1
+)
+
+// chaosFaults are injected into every request of the trial.
+var chaosFaults = cloudsim.Faults{
+	Error5xxRate:       0.10,
+	Error429Rate:       0.05,
+	DropConnectionRate: 0.05,
+	DropAfterRate:      0.10,
+}
+
+// Bounds on every command of the trial: guards against hangs, not
+// performance goals.
+const (
+	maxRecoveryApplies = 3
+	applyTimeout       = 15 * time.Minute
+	planTimeout        = 10 * time.Minute
+	importTimeout      = 5 * time.Minute
+	// sigtermBound is how long Terraform may take to exit after SIGTERM:
+	// the provider's lookup of an interrupted create takes up to 15 s.
+	sigtermBound = 90 * time.Second
+	// groupBound is how long the provider may outlive Terraform.
+	groupBound = 15 * time.Second
+)
+
+// The resource types.
+const (
+	proType = "rediscloud_subscription_peering"
+	aaType  = "rediscloud_active_active_subscription_peering"
+)
+
+// chaosSlot is one peering the trial's configuration may hold.
+type chaosSlot struct {
+	name string // resource name
+	typ  string
+	aws  bool
+	// multi gives it vpc_cidrs of two or three CIDRs instead of vpc_cidr.
+	multi bool
+	// octet is the second octet of its CIDRs (172.<octet>.x.0/24), so no
+	// two peerings ever share one.
+	octet int
+	// hcl holds its arguments other than the CIDRs.
+	hcl string
+}
+
+// chaosSlots are the six peerings: Pro AWS with one CIDR and with several
+// (two VPCs of subscription 1001), Pro GCP (1002), Active-Active AWS in both
+// regions of 2001 and Active-Active GCP (2002).
+var chaosSlots = []*chaosSlot{
+	{name: "pro_aws_one", typ: proType, aws: true, octet: 16, hcl: `
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-00000000000000001"`},
+	{name: "pro_aws_multi", typ: proType, aws: true, multi: true, octet: 17, hcl: `
+  subscription_id = "1001"
+  region          = "us-east-1"
+  aws_account_id  = "123456789012"
+  vpc_id          = "vpc-00000000000000002"`},
+	{name: "pro_gcp", typ: proType, hcl: `
+  subscription_id  = "1002"
+  provider_name    = "GCP"
+  gcp_project_id   = "chaos-project"
+  gcp_network_name = "chaos-network-pro"`},
+	{name: "aa_aws_us", typ: aaType, aws: true, octet: 18, hcl: `
+  subscription_id    = "2001"
+  source_region      = "us-east-1"
+  destination_region = "us-east-1"
+  aws_account_id     = "123456789012"
+  vpc_id             = "vpc-00000000000000003"`},
+	{name: "aa_aws_eu", typ: aaType, aws: true, multi: true, octet: 19, hcl: `
+  subscription_id    = "2001"
+  source_region      = "eu-west-1"
+  destination_region = "eu-west-1"
+  aws_account_id     = "123456789012"
+  vpc_id             = "vpc-00000000000000004"`},
+	{name: "aa_gcp", typ: aaType, hcl: `
+  subscription_id  = "2002"
+  provider_name    = "GCP"
+  source_region    = "us-central1"
+  gcp_project_id   = "chaos-project"
+  gcp_network_name = "chaos-network-aa"`},
+}
+
+// chaosConfig maps the name of each peering present to its CIDRs (empty for
+// GCP).
+type chaosConfig map[string][]string
+
+func (c chaosConfig) render() string {
+	var b strings.Builder
+	b.WriteString(providerBlock)
+	for _, s := range chaosSlots {
+		cidrs, ok := c[s.name]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\nresource %q %q {%s\n", s.typ, s.name, s.hcl)
+		switch {
+		case !s.aws:
+		case s.multi:
+			quoted := make([]string, len(cidrs))
+			for i, c := range cidrs {
+				quoted[i] = strconv.Quote(c)
+			}
+			fmt.Fprintf(&b, "  vpc_cidrs = [%s]\n", strings.Join(quoted, ", "))
+		default:
+			fmt.Fprintf(&b, "  vpc_cidr = %q\n", cidrs[0])
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// Kinds of change a round makes.
+const (
+	changeAdd    = "add"
+	changeRemove = "remove"
+	changeCIDRs  = "change CIDRs"
+)
+
+var changeKinds = []string{changeAdd, changeCIDRs, changeRemove}
+
+type chaosChange struct {
+	kind  string
+	slot  *chaosSlot
+	cidrs []string // the new CIDRs of an add or a change
+}
+
+func (c chaosChange) String() string {
+	if c.kind == changeRemove || !c.slot.aws {
+		return c.kind + " " + c.slot.name
+	}
+	return fmt.Sprintf("%s %s %v", c.kind, c.slot.name, c.cidrs)
+}
+
+func (c chaosChange) apply(cfg chaosConfig) {
+	if c.kind == changeRemove {
+		delete(cfg, c.slot.name)
+		return
+	}
+	cfg[c.slot.name] = c.cidrs
+}
+
+// pickChange draws the round's change: adding a missing peering weighs
+// twice as much as removing one or changing an AWS one's CIDRs, so the
+// configuration stays mostly full.
+func pickChange(rng *rand.Rand, cfg chaosConfig) chaosChange {
+	var adds, removes, changes []*chaosSlot
+	for _, s := range chaosSlots {
+		if _, ok := cfg[s.name]; ok {
+			removes = append(removes, s)
+			if s.aws {
+				changes = append(changes, s)
+			}
+		} else {
+			adds = append(adds, s)
+		}
+	}
+	type option struct {
+		kind   string
+		slots  []*chaosSlot
+		weight int
+	}
+	var opts []option
+	total := 0
+	for _, o := range []option{{changeAdd, adds, 2}, {changeRemove, removes, 1}, {changeCIDRs, changes, 1}} {
+		if len(o.slots) > 0 {
+			opts = append(opts, o)
+			total += o.weight
+		}
+	}
+	n := rng.IntN(total)
+	for _, o := range opts {
+		if n >= o.weight {
+			n -= o.weight
+			continue
+		}
+		s := o.slots[rng.IntN(len(o.slots))]
+		ch := chaosChange{kind: o.kind, slot: s}
+		if o.kind != changeRemove {
+			ch.cidrs = randomCIDRs(rng, s, cfg[s.name])
+		}
+		return ch
+	}
+	panic("unreachable")
+}
+
+// randomCIDRs draws CIDRs for an AWS slot, different from old.
+func randomCIDRs(rng *rand.Rand, s *chaosSlot, old []string) []string {
+	if !s.aws {
+		return []string{}
+	}
+	n := 1
+	if s.multi {
+		n = 2 + rng.IntN(2)
+	}
+	for {
+		var out []string
+		for len(out) < n {
+			c := fmt.Sprintf("172.%d.%d.0/24", s.octet, rng.IntN(256))
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+		slices.Sort(out)
+		if !slices.Equal(out, old) {
+			return out
+		}
+	}
+}
+
+// Phases a kill can land in, told from the simulator's counters at the
+// kill moment against those at the round's start: phases as the API saw
+// them. The provider learns that a task completed at its next poll, so
+// its own task wait runs a little into what is counted here as the status
+// wait.
+const (
+	phaseBeforePOST   = "before the POST"
+	phaseCreateTask   = "during the create task wait"
+	phaseStatusWait   = "during the status wait"
+	phaseDelete       = "during delete"
+	phaseBeforeDelete = "other: before the DELETE"
+	phaseBeforePUT    = "other: before the PUT"
+	phaseUpdate       = "other: during the update"
+	phaseFinished     = "other: the apply had finished (no signal)"
+)
+
+var phases = []string{phaseBeforePOST, phaseCreateTask, phaseStatusWait, phaseDelete, phaseBeforeDelete, phaseBeforePUT, phaseUpdate, phaseFinished}
+
+var signalNames = map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}
+
+// tasksOf counts the tasks of one verb (Create, Update, Delete), Pro and
+// Active-Active.
+func tasksOf(st cloudsim.Stats, verb string) int {
+	return st.TasksByCommand["vpcPeering"+verb+"Request"] + st.TasksByCommand["activeActiveVpcPeering"+verb+"Request"]
+}
+
+// classify tells the phase of a kill. A create task counts from the moment
+// the API processed the POST (its answer may have been lost); the status
+// wait starts when the task's peering exists.
+func classify(kind string, start, at cloudsim.Stats) string {
+	switch kind {
+	case changeAdd:
+		switch {
+		case tasksOf(at, "Create") == tasksOf(start, "Create"):
+			return phaseBeforePOST
+		case at.PeeringsCreated == start.PeeringsCreated:
+			return phaseCreateTask
+		default:
+			return phaseStatusWait
+		}
+	case changeRemove:
+		if tasksOf(at, "Delete") == tasksOf(start, "Delete") {
+			return phaseBeforeDelete
+		}
+		return phaseDelete
+	default:
+		if tasksOf(at, "Update") == tasksOf(start, "Update") {
+			return phaseBeforePUT
+		}
+		return phaseUpdate
+	}
+}
+
+var (
+	// importRe matches an import command with a real ID; the name may be
+	// the <name> placeholder.
+	importRe = regexp.MustCompile(`terraform import (rediscloud_[a-z_]+)\.(<name>|[A-Za-z0-9_-]+) ([0-9]+/[0-9]+)\b`)
+	// importAnyRe matches any import command, placeholders included.
+	importAnyRe = regexp.MustCompile(`terraform import rediscloud_[a-z_]+\.\S+ \S+`)
+	// withRe matches the line naming the resource of a diagnostic.
+	withRe      = regexp.MustCompile(`(?m)^\s*with (rediscloud_[a-z_]+)\.([A-Za-z0-9_-]+),`)
+	diagStartRe = regexp.MustCompile(`(?m)^[│╷\s]*(Error|Warning): `)
+	framingRe   = regexp.MustCompile(`(?m)^[│╷╵] ?`)
+	// taintedRe matches the provider's word that an interrupted create's
+	// peering was saved in state; Terraform wraps diagnostics.
+	taintedRe = regexp.MustCompile(`saved\s+in\s+state,\s+marked\s+tainted`)
+	// incompleteRe matches a create whose task wait was cut short, after
+	// which the provider looked for the peering (CreateIncompleteError).
+	incompleteRe = regexp.MustCompile(`but\s+waiting\s+for\s+it\s+failed`)
+	// crashRe matches signs of a provider crash.
+	crashRe = regexp.MustCompile(`panic: |Plugin did not respond|plugin exited unexpectedly`)
+)
+
+// importCmd is an import command an output gave, with <name> replaced.
+type importCmd struct{ address, id string }
+
+func (c importCmd) String() string { return "terraform import " + c.address + " " + c.id }
+
+// importCommands finds the runnable import commands of an output, one per
+// diagnostic at most, replacing a <name> placeholder by the name of the
+// resource the diagnostic is about. It also counts import commands that
+// cannot be run as printed (a <peering_id> placeholder).
+func importCommands(out string) (cmds []importCmd, unrunnable int, err error) {
+	out = framingRe.ReplaceAllString(out, "")
+	starts := diagStartRe.FindAllStringIndex(out, -1)
+	seen := map[string]bool{}
+	for i, s := range starts {
+		end := len(out)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		block := out[s[0]:end]
+		with := withRe.FindStringSubmatch(block)
+		runnable := importRe.FindAllStringSubmatch(block, -1)
+		unrunnable += len(importAnyRe.FindAllString(block, -1)) - len(runnable)
+		for _, m := range runnable {
+			typ, name, id := m[1], m[2], m[3]
+			if name == "<name>" {
+				if len(with) < 3 || with[1] != typ {
+					return nil, 0, fmt.Errorf("an import command for %s.<name> in a diagnostic about %v:\n%s", typ, with, block)
+				}
+				name = with[2]
+			}
+			c := importCmd{address: typ + "." + name, id: id}
+			if !seen[c.address] {
+				seen[c.address] = true
+				cmds = append(cmds, c)
+			}
+		}
+	}
+	return cmds, unrunnable, nil
+}
+
+// chaosTally is what the trial counts.
+type chaosTally struct {
+	kills map[string]map[string]int // phase -> signal -> count
+	// taintedSaved counts the killed creates whose peering the provider
+	// saved in state, tainted, by phase; lookupSaved those of them it
+	// found by its lookup after the task wait was cut short, the others
+	// having their ID already (the status wait). lookupMissed counts the
+	// lookups that found nothing.
+	taintedSaved map[string]int
+	lookupSaved  int
+	lookupMissed int
+	// orphaned counts the peerings a killed run left in no state, by
+	// phase; the recovery either imported them or, when its own POST's
+	// answer was lost, adopted them.
+	orphaned           map[string]int
+	orphansImported    int
+	orphansAdopted     int
+	imports            int
+	importsFailed      int
+	unrunnableImports  int
+	recoveryApplies    int
+	roundsByApplies    map[int]int
+	sigtermExitMax     time.Duration
+	sigtermHangs       int
+	providerOutlived   int
+	uninterruptedFails int
+}
+
+// chaosTrial holds the trial's moving parts.
+type chaosTrial struct {
+	t     *testing.T
+	sim   *simProcess
+	ws    *cliharness.Workspace
+	cfg   chaosConfig
+	tally chaosTally
+	// settle is how long the API takes to finish what a killed run queued.
+	settle  time.Duration
+	history []string // one line per round, for failure reports
+}
+
+// TestChaos_killedAnywhereConverges kills applies at random moments and
+// checks that one uninterrupted apply, plus only the import commands the
+// provider itself prints, always brings Terraform and Redis Cloud back
+// together: no orphaned peering, no duplicate, no state entry without its
+// peering, and an empty plan.
+//
+// The simulator runs the realistic profile, its timings scaled by
+// REDISCLOUD_CHAOS_TIMESCALE (default 0.1: tasks 200 ms, unknown to the task
+// service for 300 ms, transitions 2 s; 1 is the profile itself), with 10 %
+// 5xx, 5 % 429, 5 % dropped connections and 10 % answers lost after the API
+// acted. One configuration holds up to six peerings (Pro AWS with one CIDR
+// and with several, Pro GCP, Active-Active AWS in two regions,
+// Active-Active GCP). Each of REDISCLOUD_CHAOS_ROUNDS rounds (default 10)
+// changes it at random (add, remove, or change an AWS peering's CIDRs),
+// starts `terraform apply`, and at a random moment within the apply's
+// expected duration (measured by uninterrupted applies first) sends
+// SIGTERM to Terraform, which stops the provider, or SIGKILL to Terraform's
+// process group, provider included. Then it applies again, running any
+// import command that apply prints, at most three applies, and checks. The
+// summary table counts kills by phase and signal, the peerings saved
+// tainted (by the lookup after a cut task wait, or with the ID known), the
+// orphans a kill left and how they came back (a printed import command, or
+// adopted by a create whose own POST's answer was lost), and the import
+// commands run.
+//
+// The harness's choices come from REDISCLOUD_CHAOS_SEED (default 1), which
+// also seeds the simulator's random source; which request meets which fault
+// still depends on timing, so a seed repeats the trial's choices exactly
+// (changes, signals, and each kill's moment as a fraction of the measured
+// window) and its faults only in distribution. Terraform's local state lock is left
+// on: the kernel releases it when a killed Terraform dies.
+func TestChaos_killedAnywhereConverges(t *testing.T) {
+	requireAcc(t)
+	seed := int64(defaultChaosSeed)
+	if v := os.Getenv(envChaosSeed); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			t.Fatalf("%s must be a whole number, got %q", envChaosSeed, v)
+		}
+		seed = n
+	}
+	rounds := envInt(t, envChaosRounds, defaultChaosRounds)
+	scale := envFloat(t, envChaosTimescale, defaultChaosTimescale)
+	began := time.Now()
+
+	sim := startSimulator(t, simSpec{
+		args:   []string{"-profile", cloudsim.ProfileRealistic, "-rand-seed", strconv.FormatInt(seed, 10)},
+		faults: chaosFaults,
+	})
+	scaled := func(d time.Duration) string { return time.Duration(float64(d) * scale).String() }
+	// The profile first, then its latencies scaled, in one change.
+	if err := sim.SetConfig(map[string]any{
+		"profile":           cloudsim.ProfileRealistic,
+		"taskLatency":       scaled(cloudsim.RealisticTaskLatency),
+		"transitionLatency": scaled(cloudsim.RealisticTransitionLatency),
+		"taskNotFoundFor":   scaled(cloudsim.RealisticTaskNotFoundFor),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	simCfg, err := sim.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	timings := fmt.Sprintf("realistic profile × %g: tasks %s one at a time, unknown to the task service for %s, transitions %s, %d requests/min, 429 without Retry-After: %v",
+		scale, time.Duration(simCfg.TaskLatency), time.Duration(simCfg.TaskNotFoundFor), time.Duration(simCfg.TransitionLatency), simCfg.RateLimit, simCfg.OmitRetryAfter)
+	t.Logf("seed %d, %d rounds; %s", seed, rounds, timings)
+
+	c := &chaosTrial{
+		t: t, sim: sim, ws: newWorkspace(t, sim), cfg: chaosConfig{},
+		tally:  chaosTally{kills: map[string]map[string]int{}, taintedSaved: map[string]int{}, orphaned: map[string]int{}, roundsByApplies: map[int]int{}},
+		settle: max(500*time.Millisecond, 4*time.Duration(simCfg.TaskLatency)),
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("rounds so far:\n%s", strings.Join(c.history, "\n"))
+		}
+	})
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
+
+	// The kill window of each kind of change: uninterrupted applies of it,
+	// with the faults on, on two peerings each.
+	windows := c.calibrate()
+
+	for round := 1; round <= rounds; round++ {
+		c.round(round, rng, windows)
+	}
+
+	// The converged configuration must also come down cleanly.
+	destroy := runTF(t, c.ws, applyTimeout, "destroy", "-auto-approve", "-input=false", "-no-color")
+	if destroy.exitCode() != 0 {
+		t.Errorf("the final destroy failed: %s\n%s", destroy, tail(destroy.out.String(), 6000))
+	}
+	if left, err := sim.Peerings(); err != nil || len(left) != 0 {
+		t.Errorf("after the final destroy the simulator holds %+v (%v)", left, err)
+	}
+	st, err := sim.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", c.table(seed, rounds, timings, windows, time.Since(began), st))
+}
+
+// calibrate measures the kill window of each kind of change by applying it
+// uninterrupted, twice, and leaves the configuration empty.
+func (c *chaosTrial) calibrate() map[string]time.Duration {
+	rng := rand.New(rand.NewPCG(0, 0))
+	sum := map[string]time.Duration{}
+	n := map[string]int{}
+	for _, s := range []*chaosSlot{chaosSlots[0], chaosSlots[3]} {
+		for _, kind := range changeKinds {
+			ch := chaosChange{kind: kind, slot: s}
+			if kind != changeRemove {
+				ch.cidrs = randomCIDRs(rng, s, c.cfg[s.name])
+			}
+			ch.apply(c.cfg)
+			c.writeConfig()
+			first := runTF(c.t, c.ws, applyTimeout, "apply", "-auto-approve", "-input=false", "-no-color")
+			if first.exitCode() == 0 {
+				sum[kind] += first.took()
+				n[kind]++
+			} else {
+				c.tally.uninterruptedFails++
+				c.converge(fmt.Sprintf("calibration %s", ch), first)
+			}
+			c.check(fmt.Sprintf("calibration %s", ch))
+			c.t.Logf("calibration: %s: %s", ch, first)
+		}
+	}
+	w := map[string]time.Duration{}
+	for _, kind := range changeKinds {
+		if n[kind] == 0 {
+			c.t.Fatalf("no uninterrupted %s apply succeeded at the first try; no kill window", kind)
+		}
+		w[kind] = sum[kind] / time.Duration(n[kind])
+	}
+	return w
+}
+
+func (c *chaosTrial) writeConfig() {
+	if err := c.ws.WriteFile("main.tf", c.cfg.render()); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// round makes one change, kills its apply, recovers and checks.
+func (c *chaosTrial) round(n int, rng *rand.Rand, windows map[string]time.Duration) {
+	t := c.t
+	// Every random choice of the round is drawn before anything runs, so
+	// the sequence does not depend on timing.
+	ch := pickChange(rng, c.cfg)
+	killAt := time.Duration(rng.Float64() * float64(windows[ch.kind]))
+	sig := syscall.SIGTERM
+	if rng.IntN(2) == 0 {
+		sig = syscall.SIGKILL
+	}
+	ch.apply(c.cfg)
+	c.writeConfig()
+	label := fmt.Sprintf("round %d: %s", n, ch)
+
+	start, err := c.sim.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := startTF(t, c.ws, applyTimeout, "apply", "-auto-approve", "-input=false", "-no-color")
+	finished := apply.wait(killAt)
+	at, err := c.sim.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	finished = finished || apply.exited()
+	phase := phaseFinished
+	signal := "none"
+	if !finished {
+		phase = classify(ch.kind, start, at)
+		signal = signalNames[sig]
+		c.kill(apply, sig, label)
+	} else {
+		<-apply.done
+	}
+	if c.tally.kills[phase] == nil {
+		c.tally.kills[phase] = map[string]int{}
+	}
+	c.tally.kills[phase][signal]++
+	killed := apply.out.String()
+	saved, lookedUp := taintedRe.MatchString(killed), incompleteRe.MatchString(killed)
+	switch {
+	case saved && lookedUp:
+		c.tally.lookupSaved++
+	case lookedUp:
+		c.tally.lookupMissed++
+	}
+	if saved {
+		c.tally.taintedSaved[phase]++
+	}
+	if crashRe.MatchString(killed) {
+		t.Errorf("%s: the killed apply's output shows a provider crash:\n%s", label, tail(killed, 6000))
+	}
+
+	// Let the API finish the tasks the killed run left queued, then see
+	// which peerings the run left in no state.
+	time.Sleep(c.settle)
+	orphans := c.orphans()
+	c.tally.orphaned[phase] += len(orphans)
+
+	applies, imported := c.converge(label, apply)
+	c.check(label)
+	insts, err := readState(c.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range orphans {
+		switch {
+		case imported[id]:
+			c.tally.orphansImported++
+		case slices.ContainsFunc(insts, func(in stateInstance) bool { return in.ID == id }):
+			c.tally.orphansAdopted++
+		}
+	}
+	line := fmt.Sprintf("%s; %s at %s (%s; since the round's start: %d requests, create/update/delete tasks +%d/+%d/+%d, peerings created +%d), %s; orphans %v → %d recovery applies, imports %v",
+		label, signal, secs(killAt), phase, at.TotalRequests-start.TotalRequests,
+		tasksOf(at, "Create")-tasksOf(start, "Create"), tasksOf(at, "Update")-tasksOf(start, "Update"), tasksOf(at, "Delete")-tasksOf(start, "Delete"),
+		at.PeeringsCreated-start.PeeringsCreated, apply, orphans, applies, slices.Sorted(maps.Keys(imported)))
+	c.history = append(c.history, line)
+	t.Log(line)
+}
+
+// orphans lists the simulator's peerings that the state does not hold.
+func (c *chaosTrial) orphans() []string {
+	insts, err := readState(c.ws)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	peerings, err := c.sim.Peerings()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var out []string
+	for _, p := range peerings {
+		id := fmt.Sprintf("%d/%d", p.SubscriptionID, p.ID)
+		if !slices.ContainsFunc(insts, func(in stateInstance) bool { return in.ID == id }) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// kill sends sig: SIGTERM to Terraform alone (it stops its provider),
+// SIGKILL to the process group, provider included. It then waits for
+// every process of the group to end.
+func (c *chaosTrial) kill(r *tfRun, sig syscall.Signal, label string) {
+	t := c.t
+	sent := time.Now()
+	if sig == syscall.SIGKILL {
+		_ = syscall.Kill(-r.pgid(), syscall.SIGKILL)
+	} else {
+		_ = r.cmd.Process.Signal(sig)
+	}
+	if !r.wait(sigtermBound) {
+		c.tally.sigtermHangs++
+		t.Errorf("%s: terraform did not exit within %s of %s; killing its group. Output:\n%s", label, sigtermBound, sig, tail(r.out.String(), 6000))
+		_ = syscall.Kill(-r.pgid(), syscall.SIGKILL)
+		<-r.done
+	}
+	if sig == syscall.SIGTERM {
+		c.tally.sigtermExitMax = max(c.tally.sigtermExitMax, time.Since(sent))
+	}
+	if !waitGroupGone(r.pgid(), groupBound) {
+		c.tally.providerOutlived++
+		t.Errorf("%s: processes %v of terraform's group outlived it by %s after %s", label, groupAlive(r.pgid()), groupBound, sig)
+		_ = syscall.Kill(-r.pgid(), syscall.SIGKILL)
+	}
+}
+
+// converge applies until an apply succeeds, running the import commands
+// the failed ones print, at most maxRecoveryApplies applies. prev is the
+// run before (killed, or a failed uninterrupted apply). It returns the
+// applies it ran and the IDs it imported.
+func (c *chaosTrial) converge(label string, prev *tfRun) (applies int, imported map[string]bool) {
+	imported = map[string]bool{}
+	t := c.t
+	outputs := []string{fmt.Sprintf("--- %s\n%s", prev, tail(prev.out.String(), 4000))}
+	for applies < maxRecoveryApplies {
+		applies++
+		c.tally.recoveryApplies++
+		r := runTF(t, c.ws, applyTimeout, "apply", "-auto-approve", "-input=false", "-no-color")
+		out := r.out.String()
+		outputs = append(outputs, fmt.Sprintf("--- recovery %s\n%s", r, tail(out, 6000)))
+		if crashRe.MatchString(out) {
+			t.Errorf("%s: the recovery apply's output shows a provider crash", label)
+		}
+		if r.exitCode() == 0 {
+			c.tally.roundsByApplies[applies]++
+			return applies, imported
+		}
+		cmds, unrunnable, err := importCommands(out)
+		if err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		c.tally.unrunnableImports += unrunnable
+		for _, cmd := range cmds {
+			imported[cmd.id] = true
+			c.tally.imports++
+			// Exactly the printed command, <name> replaced.
+			ir := runTF(t, c.ws, importTimeout, "import", cmd.address, cmd.id)
+			outputs = append(outputs, fmt.Sprintf("--- %s\n%s", ir, tail(ir.out.String(), 3000)))
+			if ir.exitCode() != 0 {
+				c.tally.importsFailed++
+			}
+		}
+	}
+	t.Fatalf("%s: no convergence after %d recovery applies:\n%s", label, maxRecoveryApplies, strings.Join(outputs, "\n"))
+	return applies, imported
+}
+
+// check asserts that Terraform and the simulator agree: an empty plan, no
+// orphan, no duplicate, no state entry without its peering.
+func (c *chaosTrial) check(label string) {
+	t := c.t
+	plan := runTF(t, c.ws, planTimeout, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if plan.exitCode() != 0 {
+		t.Fatalf("%s: the plan after recovery is not empty: %s\n%s", label, plan, tail(plan.out.String(), 6000))
+	}
+	insts, err := readState(c.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peerings, err := c.sim.Peerings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inState := map[string]string{}
+	for _, in := range insts {
+		if in.Status == "tainted" {
+			t.Errorf("%s: %s (%s) is still tainted after an empty plan", label, in.Address, in.ID)
+		}
+		inState[in.ID] = in.Address
+	}
+	if len(insts) != len(c.cfg) {
+		t.Errorf("%s: the state holds %d instances, the configuration %d peerings: %+v", label, len(insts), len(c.cfg), insts)
+	}
+	inSim := map[string]bool{}
+	byNetwork := map[string][]int{}
+	for _, p := range peerings {
+		id := fmt.Sprintf("%d/%d", p.SubscriptionID, p.ID)
+		inSim[id] = true
+		if _, ok := inState[id]; !ok {
+			t.Errorf("%s: orphan: peering %s (%s %s) is in no state", label, id, p.Kind, p.Provider)
+		}
+		key := fmt.Sprintf("%d|%s|%s|%s|%s|%s|%s", p.SubscriptionID, p.Provider, p.AWSAccountID, p.VPCID, p.GCPProjectID, p.GCPNetworkName, p.SourceRegion)
+		byNetwork[key] = append(byNetwork[key], p.ID)
+	}
+	for key, ids := range byNetwork {
+		if len(ids) > 1 {
+			t.Errorf("%s: duplicate: peerings %v connect the same network (%s)", label, ids, key)
+		}
+	}
+	for id, addr := range inState {
+		if !inSim[id] {
+			t.Errorf("%s: %s points at %s, which the simulator does not hold", label, addr, id)
+		}
+	}
+	st, err := c.sim.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MaxConcurrentPeeringsPerVPC > 1 {
+		t.Errorf("%s: at some moment %d peerings connected one network", label, st.MaxConcurrentPeeringsPerVPC)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// table renders the trial's summary.
+func (c *chaosTrial) table(seed int64, rounds int, timings string, windows map[string]time.Duration, wall time.Duration, st cloudsim.Stats) string {
+	var b strings.Builder
+	tl := &c.tally
+	fmt.Fprintf(&b, "Chaos trial: seed %d, %d rounds, wall time %s\n", seed, rounds, wall.Round(time.Second))
+	fmt.Fprintf(&b, "Timings: %s\n", timings)
+	fmt.Fprintf(&b, "Faults: %.0f %% 5xx, %.0f %% 429, %.0f %% dropped connections, %.0f %% answers lost after the API acted\n",
+		100*chaosFaults.Error5xxRate, 100*chaosFaults.Error429Rate, 100*chaosFaults.DropConnectionRate, 100*chaosFaults.DropAfterRate)
+	fmt.Fprintf(&b, "Kill windows (mean uninterrupted apply): add %s, change CIDRs %s, remove %s\n\n",
+		secs(windows[changeAdd]), secs(windows[changeCIDRs]), secs(windows[changeRemove]))
+	fmt.Fprintf(&b, "| %-44s | %7s | %7s | %5s | %-14s |\n", "kill phase", "SIGKILL", "SIGTERM", "total", "saved tainted")
+	fmt.Fprintf(&b, "|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 46), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 16))
+	var kills, terms, total, tainted int
+	for _, p := range phases {
+		k := c.tally.kills[p]
+		n := k["SIGKILL"] + k["SIGTERM"] + k["none"]
+		fmt.Fprintf(&b, "| %-44s | %7d | %7d | %5d | %14d |\n", p, k["SIGKILL"], k["SIGTERM"], n, tl.taintedSaved[p])
+		kills += k["SIGKILL"]
+		terms += k["SIGTERM"]
+		total += n
+		tainted += tl.taintedSaved[p]
+	}
+	fmt.Fprintf(&b, "| %-44s | %7d | %7d | %5d | %14d |\n\n", "all rounds", kills, terms, total, tainted)
+	fmt.Fprintf(&b, "| %-62s | %8s |\n|%s|%s|\n", "outcome", "count", strings.Repeat("-", 64), strings.Repeat("-", 10))
+	row := func(name string, v any) { fmt.Fprintf(&b, "| %-62s | %8v |\n", name, v) }
+	row("killed creates whose peering was saved in state, tainted", tainted)
+	row("  of which found by the lookup after the task wait (by lookup)", tl.lookupSaved)
+	row("  of which with the ID already known (status wait)", tainted-tl.lookupSaved)
+	row("lookups after a cut task wait that found nothing", tl.lookupMissed)
+	orphaned := 0
+	for _, n := range tl.orphaned {
+		orphaned += n
+	}
+	row("peerings a killed run left in no state (orphans)", orphaned)
+	for _, p := range phases {
+		if tl.orphaned[p] > 0 {
+			row("  of which killed "+p, tl.orphaned[p])
+		}
+	}
+	row("  brought under management by a printed import command", tl.orphansImported)
+	row("  adopted by the next create (its POST's answer lost)", tl.orphansAdopted)
+	row("import commands used (printed by a recovery apply, run as is)", tl.imports)
+	row("import commands that failed", tl.importsFailed)
+	row("import commands not runnable as printed (<peering_id>)", tl.unrunnableImports)
+	row("recovery applies", tl.recoveryApplies)
+	for _, n := range []int{1, 2, 3} {
+		row(fmt.Sprintf("rounds converged by recovery apply #%d", n), tl.roundsByApplies[n])
+	}
+	row("uninterrupted calibration applies that failed", tl.uninterruptedFails)
+	row("slowest exit after SIGTERM", secs(tl.sigtermExitMax))
+	row("terraform hangs after a signal", tl.sigtermHangs)
+	row("provider processes outliving terraform", tl.providerOutlived)
+	row("API requests (all)", st.TotalRequests)
+	row("injected faults (incl. hidden task polls)", st.InjectedFaults)
+	row("peak requests in a minute", st.PeakRequestsPerMinute)
+	row("peerings created / deleted by API tasks", fmt.Sprintf("%d / %d", st.PeeringsCreated, st.PeeringsDeleted))
+	row("most peerings of one network at once", st.MaxConcurrentPeeringsPerVPC)
+	return b.String()
+}
+
+// TestImportCommands checks the reading of the provider's advice: the
+// duplicate error's exact command, its <name> placeholder replaced by the
+// resource the diagnostic is about, and the interrupted create's command,
+// which cannot be run as printed.
+func TestImportCommands(t *testing.T) {
+	// Terraform 1.5.7's -no-color rendering of a duplicate create.
+	const duplicate = `rediscloud_subscription_peering.pro_aws_one: Creating...
+
+Error: Creating Pro peering on subscription 1001 failed
+
+  with rediscloud_subscription_peering.pro_aws_one,
+  on main.tf line 7, in resource "rediscloud_subscription_peering" "pro_aws_one":
+   7: resource "rediscloud_subscription_peering" "pro_aws_one" {
+
+The Redis Cloud API reported VPC_PEERING_ALREADY_EXIST (409 CONFLICT): A VPC
+peering with VPC vpc-00000000000000001 of AWS account 123456789012 already
+exists for subscription 1001.
+Task ID: 47be6c87-a817-448a-9162-939765aa33f9.
+
+Peering 1001/500 (status "pending-acceptance") already connects this network,
+probably created by an interrupted apply. Bring it under management instead
+of creating another:
+
+  terraform import rediscloud_subscription_peering.<name> 1001/500
+
+or, with Terraform 1.5 or later, an import block:
+
+  import {
+    to = rediscloud_subscription_peering.<name>
+    id = "1001/500"
+  }
+`
+	const incomplete = `
+Error: Creating Active-Active peering on subscription 2001 failed
+
+  with rediscloud_active_active_subscription_peering.aa_aws_us,
+  on main.tf line 20, in resource "rediscloud_active_active_subscription_peering" "aa_aws_us":
+  20: resource "rediscloud_active_active_subscription_peering" "aa_aws_us" {
+
+No peering was saved in state, and none of this network was found on the
+subscription. Redis Cloud may still complete task 1b2c and create it:
+
+  terraform import rediscloud_active_active_subscription_peering.<name> 2001/<peering_id>
+`
+	cmds, unrunnable, err := importCommands(duplicate + incomplete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []importCmd{{address: "rediscloud_subscription_peering.pro_aws_one", id: "1001/500"}}
+	if !slices.Equal(cmds, want) || unrunnable != 1 {
+		t.Errorf("importCommands = %v, %d unrunnable; want %v, 1", cmds, unrunnable, want)
+	}
+
+	// A placeholder in a diagnostic about another resource type is a
+	// harness error, not something to guess.
+	wrong := strings.Replace(duplicate, "with rediscloud_subscription_peering.pro_aws_one", "with rediscloud_active_active_subscription_peering.x", 1)
+	if _, _, err := importCommands(wrong); err == nil {
+		t.Error("importCommands accepted a <name> it could not resolve")
+	}
+}
