@@ -127,7 +127,9 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 			// A create whose task wait ends looks for its peering on a
 			// context of its own, bounded by CreateLookupTimeout: that
 			// lookup must end too.
-			c, err := rediscloud.New(rediscloud.Config{BaseURL: srv.URL(), APIKey: acctest.APIKey, SecretKey: acctest.SecretKey, CreateLookupTimeout: time.Second})
+			cfg := rediscloud.DefaultConfig()
+			cfg.BaseURL, cfg.APIKey, cfg.SecretKey, cfg.CreateLookupTimeout = srv.URL(), acctest.APIKey, acctest.SecretKey, time.Second
+			c, err := rediscloud.New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

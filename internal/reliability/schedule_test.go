@@ -64,7 +64,9 @@ func TestTaskWaitNotStretchedByRetries(t *testing.T) {
 	}))
 	defer front.Close()
 
-	c, err := rediscloud.New(rediscloud.Config{BaseURL: front.URL + "/v1", APIKey: acctest.APIKey, SecretKey: acctest.SecretKey})
+	cfg := rediscloud.DefaultConfig()
+	cfg.BaseURL, cfg.APIKey, cfg.SecretKey = front.URL+"/v1", acctest.APIKey, acctest.SecretKey
+	c, err := rediscloud.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
