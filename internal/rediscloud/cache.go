@@ -24,6 +24,8 @@ type listCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
 	entries map[listKey]*listEntry
+	// now is the clock (time.Now; a test may set another).
+	now func() time.Time
 }
 
 type listEntry struct {
@@ -63,7 +65,7 @@ type listCall struct {
 }
 
 func newListCache(ttl time.Duration) *listCache {
-	return &listCache{ttl: ttl, entries: map[listKey]*listEntry{}}
+	return &listCache{ttl: ttl, entries: map[listKey]*listEntry{}, now: time.Now}
 }
 
 func (lc *listCache) entry(k listKey) *listEntry {
@@ -90,7 +92,7 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 	for {
 		lc.mu.Lock()
 		e := lc.entry(k)
-		now := time.Now()
+		now := lc.now()
 		if e.fresh(now, lc.ttl) && !e.snapReq.Before(since) {
 			e.lastUse = now
 			res := clonePeerings(e.snap)
@@ -136,7 +138,7 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 			e.flight = nil
 		}
 		if call.err == nil && call.gen == e.gen {
-			now := time.Now()
+			now := lc.now()
 			e.snap, e.snapAt, e.snapReq, e.lastUse, e.hasSnap = call.res, now, call.started, now, true
 		}
 		lc.mu.Unlock()

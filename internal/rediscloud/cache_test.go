@@ -261,10 +261,13 @@ func TestListLeaderCancelled(t *testing.T) {
 
 // A list serves a burst of reads, each less than the TTL after the last,
 // beyond the TTL, up to burstFactor × TTL; after a quiet spell of a TTL, or
-// past that bound, a read gets a new list.
+// past that bound, a read gets a new list. (A fake clock: the test is about
+// the rule, not the scheduler.)
 func TestListSnapshotServesABurst(t *testing.T) {
-	ttl := 100 * time.Millisecond
+	ttl := 5 * time.Second
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	lc := newListCache(ttl)
+	lc.now = func() time.Time { return clock }
 	k := listKey{Pro, 1}
 	fetches := 0
 	fetch := func(context.Context) ([]Peering, error) {
@@ -280,28 +283,25 @@ func TestListSnapshotServesABurst(t *testing.T) {
 		return list[0].ID
 	}
 	read()
-	// Reads every 60 ms for 5 TTLs: one list serves them all.
-	for range 8 {
-		time.Sleep(60 * time.Millisecond)
+	// Reads every 3 s for 60 s: one list serves them all.
+	for range 20 {
+		clock = clock.Add(3 * time.Second)
 		if got := read(); got != 1 {
-			t.Fatalf("a read within the burst got list %d, want 1", got)
+			t.Fatalf("a read within the burst, %s after the list, got list %d, want 1", clock.Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), got)
 		}
 	}
 	// A quiet spell longer than the TTL ends the burst.
-	time.Sleep(ttl + 20*time.Millisecond)
+	clock = clock.Add(ttl + time.Second)
 	if got := read(); got != 2 {
 		t.Fatalf("the read after a quiet spell got list %d, want a new one (2)", got)
 	}
 	// A burst never keeps a list past burstFactor × TTL.
-	lc = newListCache(10 * time.Millisecond)
-	fetches = 0
-	read()
-	deadline := time.Now().Add(burstFactor*10*time.Millisecond + 30*time.Millisecond)
-	for time.Now().Before(deadline) {
-		time.Sleep(3 * time.Millisecond)
+	start := clock
+	for clock.Sub(start) < burstFactor*ttl {
+		clock = clock.Add(ttl / 2)
 		read()
 	}
-	if fetches < 2 {
-		t.Errorf("a burst longer than %d TTLs read %d list(s), want a new one past the bound", burstFactor, fetches)
+	if fetches != 3 {
+		t.Errorf("a burst of %s read %d lists in all, want 3: a new one past the bound of %s", clock.Sub(start), fetches, burstFactor*ttl)
 	}
 }
