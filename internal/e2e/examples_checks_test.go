@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -119,7 +119,7 @@ func TestChecksCatchBrokenExamples(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		ws := newWorkspace(t, e)
+		ws := newWorkspace(t)
 		if err := ws.WriteFile("main.tf", stubConfiguration(loadFoldersIn(t, filepath.Dir(dir))[0])); err != nil {
 			t.Fatal(err)
 		}

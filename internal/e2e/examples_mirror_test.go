@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"archive/zip"
@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -218,7 +217,7 @@ func mirrorWorkspace(t *testing.T, e engine, mirror string) (*workspace, *networ
     exclude = [%q]
   }
 }
-`, mirror, e.OurProvider(), e.OurProvider()))
+`, mirror, ourProvider(e), ourProvider(e)))
 	return &workspace{
 		Dir: t.TempDir(),
 		TF:  e.Path,
@@ -332,12 +331,12 @@ func lockedHashes(t *testing.T, ws *workspace, e engine) map[string]bool {
 	if err != nil {
 		t.Fatalf("no lock file: %v", err)
 	}
-	block := regexp.MustCompile(`(?s)provider "` + regexp.QuoteMeta(e.OurProvider()) + `" \{(.*?)\n\}`).FindStringSubmatch(lock)
+	block := regexp.MustCompile(`(?s)provider "` + regexp.QuoteMeta(ourProvider(e)) + `" \{(.*?)\n\}`).FindStringSubmatch(lock)
 	if block == nil {
-		t.Fatalf("the lock file does not pin %s:\n%s", e.OurProvider(), lock)
+		t.Fatalf("the lock file does not pin %s:\n%s", ourProvider(e), lock)
 	}
 	if !regexp.MustCompile(`\bversion\s*=\s*"` + regexp.QuoteMeta(mirrorVersion) + `"`).MatchString(block[1]) {
-		t.Fatalf("the lock file does not pin %s at %s:\n%s", e.OurProvider(), mirrorVersion, lock)
+		t.Fatalf("the lock file does not pin %s at %s:\n%s", ourProvider(e), mirrorVersion, lock)
 	}
 	hashes := map[string]bool{}
 	for _, m := range regexp.MustCompile(`"((?:h1|zh):[^"]+)"`).FindAllStringSubmatch(block[1], -1) {
@@ -394,13 +393,4 @@ func writeTestFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

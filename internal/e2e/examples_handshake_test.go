@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -32,7 +32,6 @@ var awsSideValues = map[string]string{
 // over it. No example may ask for a Redis CIDR as input.
 func TestExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 	acctest.PreCheck(t)
-	e := cliEngine(t)
 	cases := []struct {
 		rel, peering string
 		sub          int
@@ -60,7 +59,7 @@ func TestExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			srv := acctest.NewSim(t, cloudsim.Options{})
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			config := stubbedWith(f, func(src string) string {
 				if v, ok := awsSideValues[src]; ok {
 					return v

@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -23,8 +23,8 @@ import (
 func TestAccQueryGeneratesConfig(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	if !e.TerraformAtLeast("1.14.0") {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e.Version)
+	if !terraformAtLeast(e, "1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -47,7 +47,7 @@ func TestAccQueryGeneratesConfig(t *testing.T) {
 	}
 	slices.Sort(want)
 
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	query, err := os.ReadFile(filepath.Join(examplesRoot(t), "guides", "importing", "peerings.tfquery.hcl"))
 	if err != nil {
 		t.Fatal(err)
@@ -125,8 +125,8 @@ func boolInt(b bool) int {
 func TestAccListResourceExamples(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	if !e.TerraformAtLeast("1.14.0") {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e.Version)
+	if !terraformAtLeast(e, "1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e)
 	}
 	files, err := filepath.Glob(filepath.Join(examplesRoot(t), "list-resources", "*", "list-resource.tfquery.hcl"))
 	if err != nil || len(files) == 0 {
@@ -150,7 +150,7 @@ func TestAccListResourceExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			if err := ws.WriteFile("query.tfquery.hcl", string(src)); err != nil {
 				t.Fatal(err)
 			}

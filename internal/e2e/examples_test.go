@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ import (
 func TestExamplesFormatted(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, code, err := runCode(ctx, ws, "fmt", "-check", "-recursive", "-diff", "-no-color", examplesRoot(t))
@@ -30,7 +30,7 @@ func TestExamplesFormatted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if code != 0 {
-		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e.Version, code, out)
+		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e, code, out)
 	}
 }
 
@@ -54,7 +54,7 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 				return // validated as it is by TestExamplesApply
 			}
 			t.Logf("also needs %s: validating a stub of the other providers' objects", strings.Join(f.others, ", "))
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			stub := stubConfiguration(f)
 			if err := ws.WriteFile("main.tf", stub); err != nil {
 				t.Fatal(err)
@@ -74,7 +74,7 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 func TestExamplesApply(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	t.Logf("engine: %s (%s)", e.Version, e.Path)
+	t.Logf("engine: %s (%s)", e, e.Path)
 	folders := loadFolders(t)
 
 	ran := map[string]bool{}
@@ -106,7 +106,7 @@ func TestExamplesApply(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			srv, fixture := fixtureSim(t)
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			copyFolder(t, f, ws)
 			pointAtSim(t, f, ws, srv)
 
@@ -170,7 +170,7 @@ func TestExampleImports(t *testing.T) {
 			continue
 		}
 		scripts++
-		for n, cmd := range importCommands(t, script) {
+		for n, cmd := range importScriptCommands(t, script) {
 			t.Run(fmt.Sprintf("%s/%d", f.rel, n+1), func(t *testing.T) {
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -225,8 +225,8 @@ func TestExampleImportBlocks(t *testing.T) {
 			}
 			ran++
 			t.Run(f.rel+"/"+name, func(t *testing.T) {
-				if name == "import-by-identity.tf" && !e.TerraformAtLeast("1.12.0") {
-					t.Skipf("import by identity needs Terraform 1.12 or later; this pass runs %s", e.Version)
+				if name == "import-by-identity.tf" && !terraformAtLeast(e, "1.12.0") {
+					t.Skipf("import by identity needs Terraform 1.12 or later; this pass runs %s", e)
 				}
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -286,7 +286,7 @@ func runImport(ctx context.Context, t *testing.T, e engine, f *folder, source, t
 	if _, err := srv.AddPeering(p); err != nil {
 		t.Fatal(err)
 	}
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	copyFolder(t, f, ws)
 	pointAtSim(t, f, ws, srv)
 	importIt(ws)
@@ -303,7 +303,7 @@ func runImport(ctx context.Context, t *testing.T, e engine, f *folder, source, t
 
 // importCommands reads the commands of an import script, without comments
 // and blank lines.
-func importCommands(t *testing.T, path string) []string {
+func importScriptCommands(t *testing.T, path string) []string {
 	t.Helper()
 	file, err := os.Open(path)
 	if err != nil {
