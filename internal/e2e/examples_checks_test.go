@@ -68,11 +68,11 @@ output "other" {
 }
 `
 
-// TestChecksCatchBrokenExamples feeds the checks an example with a wrong
+// TestAccExamplesChecksCatchBroken feeds the checks an example with a wrong
 // argument, wrong attribute references (direct and through each.value), a
 // type that does not exist and an undeclared resource, and wants each one
 // reported; the stubbed validate must fail too.
-func TestChecksCatchBrokenExamples(t *testing.T) {
+func TestAccExamplesChecksCatchBroken(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -30,7 +30,7 @@ func copyFolder(t *testing.T, f *folder, ws *workspace) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		// Import examples are run by TestExampleImportBlocks, one at a time.
+		// Import examples are run by TestAccExampleImportBlocks, one at a time.
 		if e.IsDir() || isImportExample(e.Name()) {
 			continue
 		}

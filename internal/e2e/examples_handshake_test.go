@@ -22,7 +22,7 @@ var awsSideValues = map[string]string{
 	"aws_vpc.app.cidr_block":                      `"172.31.0.0/16"`,
 }
 
-// TestExamplesAWSHandshakeRoutesRedisCIDRs applies the Redis side of each
+// TestAccExamplesAWSHandshakeRoutesRedisCIDRs applies the Redis side of each
 // aws-accepter example against the simulator, with the AWS objects
 // replaced by stand-ins that keep their arguments, count and for_each (see
 // stubbedWith): every peering's redis_cidrs must equal the simulator's
@@ -30,7 +30,7 @@ var awsSideValues = map[string]string{
 // must be exactly one per Redis-side CIDR, to it. That the apply plans at
 // all proves redis_cidrs is known at plan time, since the routes for_each
 // over it. No example may ask for a Redis CIDR as input.
-func TestExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
+func TestAccExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 	acctest.PreCheck(t)
 	cases := []struct {
 		rel, peering string

@@ -35,7 +35,7 @@ const mirrorVersion = "0.0.1-mirrortest"
 // against.
 var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 
-// TestAccMirror installs the provider as a user does before it is on a
+// TestAccExamplesMirror installs the provider as a user does before it is on a
 // registry: tools/mirror.sh writes a filesystem mirror, once built for this
 // machine (unpacked layout) and once from a dist/ directory as goreleaser
 // writes it (packed layout); a CLI configuration with only a
@@ -43,7 +43,7 @@ var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 // makes `init` install it from there, and the installed provider applies and
 // destroys a peering on the simulator. Any request the CLI sends towards the
 // network goes to a proxy that fails the test.
-func TestAccMirror(t *testing.T) {
+func TestAccExamplesMirror(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	root, err := cliharness.ModuleRoot()

@@ -15,12 +15,12 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// TestAccQueryGeneratesConfig runs the guide's `terraform query
+// TestAccExamplesQueryGeneratesConfig runs the guide's `terraform query
 // -generate-config-out` on an account holding one peering of every shape,
 // then checks the round trip the guide promises: the generated resource
 // blocks validate, the generated import blocks import every peering in one
 // apply, and the plan after it is empty (Terraform 1.14 and later).
-func TestAccQueryGeneratesConfig(t *testing.T) {
+func TestAccExamplesQueryGeneratesConfig(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	if !terraformAtLeast(e, "1.14.0") {
@@ -119,10 +119,10 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// TestAccListResourceExamples runs `terraform query` on every list-resource
+// TestAccExamplesListResource runs `terraform query` on every list-resource
 // example of the documentation against an account holding a peering of
 // each kind (Terraform 1.14 and later).
-func TestAccListResourceExamples(t *testing.T) {
+func TestAccExamplesListResource(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	if !terraformAtLeast(e, "1.14.0") {

@@ -18,8 +18,8 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// TestExamplesFormatted runs `fmt -check` over every example.
-func TestExamplesFormatted(t *testing.T) {
+// TestAccExamplesFormatted runs `fmt -check` over every example.
+func TestAccExamplesFormatted(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ws := newWorkspace(t)
@@ -34,12 +34,12 @@ func TestExamplesFormatted(t *testing.T) {
 	}
 }
 
-// TestExamplesMatchTheSchema checks every folder against this provider's
+// TestAccExamplesMatchTheSchema checks every folder against this provider's
 // schema as the CLI reports it: the types it uses exist, their arguments
 // exist, and every reference to their attributes resolves. A folder that
 // also needs other providers is then validated by the CLI in a stubbed form
 // that needs only this provider (see stubConfiguration).
-func TestExamplesMatchTheSchema(t *testing.T) {
+func TestAccExamplesMatchTheSchema(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -51,7 +51,7 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 				t.Error(p)
 			}
 			if f.onlyOurs() {
-				return // validated as it is by TestExamplesApply
+				return // validated as it is by TestAccExamplesApply
 			}
 			t.Logf("also needs %s: validating a stub of the other providers' objects", strings.Join(f.others, ", "))
 			ws := newWorkspace(t)
@@ -66,12 +66,12 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 	}
 }
 
-// TestExamplesApply validates, applies and destroys every folder that needs
+// TestAccExamplesApply validates, applies and destroys every folder that needs
 // only this provider, against a simulator holding the fixture, and checks
 // that every output has a value, that a second plan has nothing to do, and
 // that destroy leaves nothing behind. Every resource and data source of the
 // provider must have its documentation example among them.
-func TestExamplesApply(t *testing.T) {
+func TestAccExamplesApply(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	t.Logf("engine: %s (%s)", e, e.Path)
@@ -153,11 +153,11 @@ var importLine = regexp.MustCompile(`^terraform import ([a-z0-9_]+)\.([A-Za-z0-9
 // importID is the form our import accepts.
 var importID = regexp.MustCompile(`^([1-9][0-9]*)/([1-9][0-9]*)$`)
 
-// TestExampleImports runs every import.sh command against a simulator that
+// TestAccExampleImports runs every import.sh command against a simulator that
 // holds the peering the folder's example describes, under the ID the
 // command names, and checks that the imported peering plans no replacement
 // and, once the configuration's timeouts are applied, no change at all.
-func TestExampleImports(t *testing.T) {
+func TestAccExampleImports(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -208,11 +208,11 @@ var (
 	importIdentID  = regexp.MustCompile(`(?m)^\s*peering_id\s*=\s*([0-9]+)\s*$`)
 )
 
-// TestExampleImportBlocks applies every import-block example of the
+// TestAccExampleImportBlocks applies every import-block example of the
 // documentation (by ID on every engine, by identity on Terraform 1.12 and
 // later) against a simulator that holds the peering the folder's example
 // describes, and checks that nothing but the import is planned.
-func TestExampleImportBlocks(t *testing.T) {
+func TestAccExampleImportBlocks(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ran := 0

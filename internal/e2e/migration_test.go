@@ -247,11 +247,11 @@ const (
 	ourSourceLine = `      source = "rediscloud-community/rediscloud"`
 )
 
-// TestMigrationFromOfficialProvider moves state written by Redis's provider
+// TestAccMigrationFromOfficialProvider moves state written by Redis's provider
 // to this one the way the migration guide says, for every shape of peering,
 // and checks that the plan has no change and that refreshed state holds the
 // peering's ID.
-func TestMigrationFromOfficialProvider(t *testing.T) {
+func TestAccMigrationFromOfficialProvider(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	t.Logf("engine: %s (%s)", e, e.Path)
@@ -570,13 +570,13 @@ func normalizeSets(v any) any {
 // provider for its other resources gives this provider.
 const peeringLocalName = "rediscloudpeering"
 
-// TestMigrationWithImportBlocks is the path for a configuration that keeps
+// TestAccMigrationWithImportBlocks is the path for a configuration that keeps
 // Redis's provider for subscriptions and databases, where replace-provider
 // (which moves every resource of a provider) does not fit: the peerings
 // are removed from state, declared with `provider = rediscloudpeering`, and
 // imported with import blocks whose IDs are the `id` attributes Redis's
 // provider wrote. The plan imports each peering and changes nothing.
-func TestMigrationWithImportBlocks(t *testing.T) {
+func TestAccMigrationWithImportBlocks(t *testing.T) {
 	acctest.PreCheck(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
