@@ -124,7 +124,7 @@ func TestCurrentEngineRunsVersionOnce(t *testing.T) {
 
 // In an acceptance pass, the engine must be identified, and the provider
 // host must match it (OpenTofu rejects registry.terraform.io addresses).
-func TestCurrentEngineOfThisPass(t *testing.T) {
+func TestAccCurrentEngineOfThisPass(t *testing.T) {
 	PreCheck(t)
 	e, err := CurrentEngine()
 	if err != nil {

@@ -389,7 +389,7 @@ type chaosTrial struct {
 	history []string // one line per round, for failure reports
 }
 
-// TestChaos_killedAnywhereConverges kills applies at random moments and
+// TestAccChaos_killedAnywhereConverges kills applies at random moments and
 // checks that one uninterrupted apply, plus only the import commands the
 // provider itself prints, always brings Terraform and Redis Cloud back
 // together: no orphaned peering, no duplicate, no state entry without its
@@ -420,7 +420,7 @@ type chaosTrial struct {
 // (changes, signals, and each kill's moment as a fraction of the measured
 // window) and its faults only in distribution. Terraform's local state lock is left
 // on: the kernel releases it when a killed Terraform dies.
-func TestChaos_killedAnywhereConverges(t *testing.T) {
+func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 	requireAcc(t)
 	seed := int64(defaultChaosSeed)
 	if v := os.Getenv(envChaosSeed); v != "" {
@@ -457,7 +457,7 @@ func TestChaos_killedAnywhereConverges(t *testing.T) {
 	t.Logf("seed %d, %d rounds; %s", seed, rounds, timings)
 
 	c := &chaosTrial{
-		t: t, sim: sim, ws: newWorkspace(t, sim), cfg: chaosConfig{},
+		t: t, sim: sim, ws: newWorkspace(t, sim.Env()...), cfg: chaosConfig{},
 		tally:  chaosTally{kills: map[string]map[string]int{}, taintedSaved: map[string]int{}, orphaned: map[string]int{}, roundsByApplies: map[int]int{}},
 		settle: max(500*time.Millisecond, 4*time.Duration(simCfg.TaskLatency)),
 	}
@@ -595,10 +595,7 @@ func (c *chaosTrial) round(n int, rng *rand.Rand, windows map[string]time.Durati
 
 	applies, imported := c.converge(label, apply)
 	c.check(label)
-	insts, err := readState(c.ws)
-	if err != nil {
-		t.Fatal(err)
-	}
+	insts := readState(t, c.ws)
 	for _, id := range orphans {
 		switch {
 		case imported[id]:
@@ -617,10 +614,7 @@ func (c *chaosTrial) round(n int, rng *rand.Rand, windows map[string]time.Durati
 
 // orphans lists the simulator's peerings that the state does not hold.
 func (c *chaosTrial) orphans() []string {
-	insts, err := readState(c.ws)
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	insts := readState(c.t, c.ws)
 	peerings, err := c.sim.Peerings()
 	if err != nil {
 		c.t.Fatal(err)
@@ -711,10 +705,7 @@ func (c *chaosTrial) check(label string) {
 	if plan.exitCode() != 0 {
 		t.Fatalf("%s: the plan after recovery is not empty: %s\n%s", label, plan, tail(plan.out.String(), 6000))
 	}
-	insts, err := readState(c.ws)
-	if err != nil {
-		t.Fatal(err)
-	}
+	insts := readState(t, c.ws)
 	peerings, err := c.sim.Peerings()
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,3 @@
-// Package e2e_test drives the real Terraform CLI and the built provider
-// against the standalone simulator (internal/cmd/rediscloud-sim) run as a
-// process, for trials too long or too rough for the acceptance suites:
-// applies killed at random moments (chaos_test.go) and several pipelines
-// sharing one account's rate limit (pipelines_test.go). Both skip unless
-// TF_ACC is set.
 package e2e_test
 
 import (
@@ -14,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
@@ -72,13 +69,11 @@ func simulatorBinary(t *testing.T) string {
 	return simBin
 }
 
-// requireAcc skips the test unless acceptance tests are on and the provider
-// was built.
+// requireAcc skips the test unless acceptance tests are on, and fails it if
+// the provider was not built.
 func requireAcc(t *testing.T) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end trials run with TF_ACC=1")
-	}
+	acctest.PreCheck(t)
 	if providerDir == "" {
 		t.Fatal("the provider was not built (TestMain builds it when TF_ACC is set)")
 	}
@@ -220,20 +215,91 @@ const providerBlock = `terraform {
 provider "rediscloud" {}
 `
 
-// newWorkspace prepares a directory for the CLI with the built provider and
-// the simulator's address and keys in the environment, plus env.
-func newWorkspace(t *testing.T, sim *simProcess, env ...string) *cliharness.Workspace {
+// workspace is a directory where the CLI runs with the provider TestMain built.
+type workspace = cliharness.Workspace
+
+// engine is the CLI this pass runs (TF_ACC_TERRAFORM_PATH): Terraform or
+// OpenTofu.
+type engine = acctest.Engine
+
+// cliEngine identifies the CLI of this pass.
+func cliEngine(t *testing.T) engine {
 	t.Helper()
-	tf, err := cliharness.TerraformPath()
+	e, err := acctest.CurrentEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := cliharness.NewWorkspace(t.TempDir(), tf, providerDir)
+	return e
+}
+
+// ourProvider is this provider's full address for the engine: OpenTofu
+// resolves unqualified sources against its own registry host.
+func ourProvider(e engine) string {
+	host := "registry.terraform.io"
+	if e.Name == acctest.OpenTofu {
+		host = "registry.opentofu.org"
+	}
+	return host + "/" + cliharness.ProviderSource
+}
+
+// terraformAtLeast reports whether the engine is Terraform (not OpenTofu)
+// at minVersion or later.
+func terraformAtLeast(e engine, minVersion string) bool {
+	ok, err := e.AtLeast(acctest.Terraform, minVersion)
+	return err == nil && ok
+}
+
+// newWorkspace is an empty workspace for this pass's CLI with the provider
+// TestMain built; env is added to every command's environment (the
+// provider's URL and keys, for configurations that leave them out).
+func newWorkspace(t *testing.T, env ...string) *workspace {
+	t.Helper()
+	requireAcc(t)
+	ws, err := cliharness.NewWorkspace(t.TempDir(), cliEngine(t).Path, providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws.Env = append(append(ws.Env, sim.Env()...), env...)
+	ws.Env = append(ws.Env, env...)
 	return ws
+}
+
+// simEnv is the provider's environment for an in-process simulator at url
+// with the default keys.
+func simEnv(url string) []string {
+	return []string{
+		"REDISCLOUD_URL=" + url,
+		"REDISCLOUD_ACCESS_KEY=" + acctest.APIKey,
+		"REDISCLOUD_SECRET_KEY=" + acctest.SecretKey,
+	}
+}
+
+// writeFile writes a file (a configuration, a state) into the workspace.
+func writeFile(t *testing.T, ws *workspace, name, content string) {
+	t.Helper()
+	if err := ws.WriteFile(name, content); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runCode runs the CLI and returns its output and exit code; err is set only
+// when the CLI could not be run at all.
+func runCode(ctx context.Context, ws *workspace, args ...string) (string, int, error) {
+	out, err := ws.Command(ctx, nil, args...).CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode(), nil
+	}
+	return string(out), 0, err
+}
+
+// mustRun runs the CLI and fails the test on a non-zero exit.
+func mustRun(ctx context.Context, t *testing.T, ws *workspace, args ...string) string {
+	t.Helper()
+	out, err := ws.Run(ctx, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // lockedBuffer collects a process's output while it runs.
@@ -268,7 +334,7 @@ type tfRun struct {
 
 // startTF starts a CLI command bounded by timeout: past it, the whole group
 // is killed. The test's end kills it too if it still runs.
-func startTF(t *testing.T, ws *cliharness.Workspace, timeout time.Duration, args ...string) *tfRun {
+func startTF(t *testing.T, ws *workspace, timeout time.Duration, args ...string) *tfRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	r := &tfRun{args: args, out: &lockedBuffer{}, done: make(chan struct{})}
@@ -304,7 +370,7 @@ func startTF(t *testing.T, ws *cliharness.Workspace, timeout time.Duration, args
 }
 
 // runTF runs a CLI command to its end (or its timeout).
-func runTF(t *testing.T, ws *cliharness.Workspace, timeout time.Duration, args ...string) *tfRun {
+func runTF(t *testing.T, ws *workspace, timeout time.Duration, args ...string) *tfRun {
 	t.Helper()
 	r := startTF(t, ws, timeout, args...)
 	<-r.done
@@ -349,8 +415,30 @@ func (r *tfRun) String() string {
 // pgid is the command's process group, which its providers share.
 func (r *tfRun) pgid() int { return r.cmd.Process.Pid }
 
-// groupAlive lists the live (not zombie) processes of a process group.
-func groupAlive(pgid int) []int {
+// procStat reads a process's parent, process group and state from
+// /proc/<pid>/stat.
+func procStat(pid int) (ppid, pgrp int, state string, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, "", false
+	}
+	// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, 0, "", false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 3 {
+		return 0, 0, "", false
+	}
+	ppid, err1 := strconv.Atoi(f[1])
+	pgrp, err2 := strconv.Atoi(f[2])
+	return ppid, pgrp, f[0], err1 == nil && err2 == nil
+}
+
+// processes lists the live (not zombie) processes that match.
+func processes(match func(pid, ppid, pgrp int) bool) []int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -361,55 +449,72 @@ func groupAlive(pgid int) []int {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp ...; comm may hold spaces.
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
+		ppid, pgrp, state, ok := procStat(pid)
+		if ok && state != "Z" && state != "X" && match(pid, ppid, pgrp) {
 			out = append(out, pid)
 		}
 	}
 	return out
 }
 
+// groupAlive lists the live processes of a process group.
+func groupAlive(pgid int) []int {
+	return processes(func(_, _, pgrp int) bool { return pgrp == pgid })
+}
+
 // waitGroupGone waits up to d for every process of the group to end.
 func waitGroupGone(pgid int, d time.Duration) bool {
+	return waitFor(d, func() bool { return len(groupAlive(pgid)) == 0 })
+}
+
+// processGone reports whether pid has ended (or is a zombie awaiting its
+// reaper).
+func processGone(pid int) bool {
+	_, _, state, ok := procStat(pid)
+	return !ok || state == "Z" || state == "X"
+}
+
+// providerPIDs lists the provider processes the CLI process pid started.
+func providerPIDs(pid int) []int {
+	want := filepath.Join(providerDir, "terraform-provider-rediscloud")
+	return processes(func(child, ppid, _ int) bool {
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", child))
+		return ppid == pid && err == nil && exe == want
+	})
+}
+
+// waitFor polls cond every 20 ms until it holds or d passes.
+func waitFor(d time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(d)
-	for len(groupAlive(pgid)) > 0 {
+	for {
+		if cond() {
+			return true
+		}
 		if time.Now().After(deadline) {
 			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	return true
 }
 
 // stateInstance is one managed resource instance of terraform.tfstate.
 type stateInstance struct {
-	Address string // type.name
-	Status  string // "tainted" or ""
-	ID      string // the id attribute, sub/peering
+	Address    string // type.name
+	Status     string // "tainted" or ""
+	ID         string // the id attribute, sub/peering
+	Attributes map[string]any
 }
 
-// readState reads the workspace's terraform.tfstate; a missing or empty
-// file is an empty state.
-func readState(ws *cliharness.Workspace) ([]stateInstance, error) {
+// readState reads the workspace's terraform.tfstate; a missing or empty file
+// (Terraform creates it empty when it takes the lock) is an empty state.
+func readState(t *testing.T, ws *workspace) []stateInstance {
+	t.Helper()
 	raw, err := ws.ReadFile("terraform.tfstate")
 	if errors.Is(err, os.ErrNotExist) || (err == nil && strings.TrimSpace(raw) == "") {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
 	var st struct {
 		Resources []struct {
@@ -423,7 +528,7 @@ func readState(ws *cliharness.Workspace) ([]stateInstance, error) {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal([]byte(raw), &st); err != nil {
-		return nil, fmt.Errorf("terraform.tfstate: %w", err)
+		t.Fatalf("terraform.tfstate: %v\n%s", err, raw)
 	}
 	var out []stateInstance
 	for _, r := range st.Resources {
@@ -432,10 +537,10 @@ func readState(ws *cliharness.Workspace) ([]stateInstance, error) {
 		}
 		for _, in := range r.Instances {
 			id, _ := in.Attributes["id"].(string)
-			out = append(out, stateInstance{Address: r.Type + "." + r.Name, Status: in.Status, ID: id})
+			out = append(out, stateInstance{Address: r.Type + "." + r.Name, Status: in.Status, ID: id, Attributes: in.Attributes})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // tail returns the end of a long output, for failure messages.
@@ -476,3 +581,8 @@ func envFloat(t *testing.T, name string, def float64) float64 {
 
 // secs formats a duration in seconds with one decimal.
 func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+// sortedKeys lists a map's keys in order, for stable reports.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -85,7 +85,7 @@ type pipelinesResult struct {
 	stats   cloudsim.Stats
 }
 
-// TestPipelines_shareOneAccount runs four pipelines at once against one
+// TestAccPipelines_shareOneAccount runs four pipelines at once against one
 // account, as CI systems do when several teams' configurations share an
 // API key: each applies ten peerings on its own subscription
 // (-parallelism=10), plans (a refresh), then destroys them. The simulator
@@ -104,7 +104,7 @@ type pipelinesResult struct {
 //
 // It takes about a quarter of an hour, so it runs only with TF_ACC and
 // REDISCLOUD_PIPELINES=1.
-func TestPipelines_shareOneAccount(t *testing.T) {
+func TestAccPipelines_shareOneAccount(t *testing.T) {
 	requireAcc(t)
 	if os.Getenv(envPipelines) != "1" {
 		t.Skipf("the pipelines trial runs with %s=1 (it takes about a quarter of an hour)", envPipelines)
@@ -140,7 +140,7 @@ func runPipelines(t *testing.T, setting string, rpm int) *pipelinesResult {
 	var wg sync.WaitGroup
 	began := time.Now()
 	for _, sub := range pipelineSubs {
-		ws := newWorkspace(t, sim, env...)
+		ws := newWorkspace(t, append(sim.Env(), env...)...)
 		if err := ws.WriteFile("main.tf", pipelineConfig(sub)); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"bufio"
@@ -18,11 +18,11 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// TestExamplesFormatted runs `fmt -check` over every example.
-func TestExamplesFormatted(t *testing.T) {
+// TestAccExamplesFormatted runs `fmt -check` over every example.
+func TestAccExamplesFormatted(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, code, err := runCode(ctx, ws, "fmt", "-check", "-recursive", "-diff", "-no-color", examplesRoot(t))
@@ -30,16 +30,16 @@ func TestExamplesFormatted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if code != 0 {
-		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e.Version, code, out)
+		t.Fatalf("%s fmt -check -recursive examples/ failed (exit code %d); run `terraform fmt -recursive examples`:\n%s", e, code, out)
 	}
 }
 
-// TestExamplesMatchTheSchema checks every folder against this provider's
+// TestAccExamplesMatchTheSchema checks every folder against this provider's
 // schema as the CLI reports it: the types it uses exist, their arguments
 // exist, and every reference to their attributes resolves. A folder that
 // also needs other providers is then validated by the CLI in a stubbed form
 // that needs only this provider (see stubConfiguration).
-func TestExamplesMatchTheSchema(t *testing.T) {
+func TestAccExamplesMatchTheSchema(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -51,10 +51,10 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 				t.Error(p)
 			}
 			if f.onlyOurs() {
-				return // validated as it is by TestExamplesApply
+				return // validated as it is by TestAccExamplesApply
 			}
 			t.Logf("also needs %s: validating a stub of the other providers' objects", strings.Join(f.others, ", "))
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			stub := stubConfiguration(f)
 			if err := ws.WriteFile("main.tf", stub); err != nil {
 				t.Fatal(err)
@@ -66,15 +66,15 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 	}
 }
 
-// TestExamplesApply validates, applies and destroys every folder that needs
+// TestAccExamplesApply validates, applies and destroys every folder that needs
 // only this provider, against a simulator holding the fixture, and checks
 // that every output has a value, that a second plan has nothing to do, and
 // that destroy leaves nothing behind. Every resource and data source of the
 // provider must have its documentation example among them.
-func TestExamplesApply(t *testing.T) {
+func TestAccExamplesApply(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	t.Logf("engine: %s (%s)", e.Version, e.Path)
+	t.Logf("engine: %s (%s)", e, e.Path)
 	folders := loadFolders(t)
 
 	ran := map[string]bool{}
@@ -106,7 +106,7 @@ func TestExamplesApply(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			srv, fixture := fixtureSim(t)
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			copyFolder(t, f, ws)
 			pointAtSim(t, f, ws, srv)
 
@@ -153,11 +153,11 @@ var importLine = regexp.MustCompile(`^terraform import ([a-z0-9_]+)\.([A-Za-z0-9
 // importID is the form our import accepts.
 var importID = regexp.MustCompile(`^([1-9][0-9]*)/([1-9][0-9]*)$`)
 
-// TestExampleImports runs every import.sh command against a simulator that
+// TestAccExampleImports runs every import.sh command against a simulator that
 // holds the peering the folder's example describes, under the ID the
 // command names, and checks that the imported peering plans no replacement
 // and, once the configuration's timeouts are applied, no change at all.
-func TestExampleImports(t *testing.T) {
+func TestAccExampleImports(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -170,7 +170,7 @@ func TestExampleImports(t *testing.T) {
 			continue
 		}
 		scripts++
-		for n, cmd := range importCommands(t, script) {
+		for n, cmd := range importScriptCommands(t, script) {
 			t.Run(fmt.Sprintf("%s/%d", f.rel, n+1), func(t *testing.T) {
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -208,11 +208,11 @@ var (
 	importIdentID  = regexp.MustCompile(`(?m)^\s*peering_id\s*=\s*([0-9]+)\s*$`)
 )
 
-// TestExampleImportBlocks applies every import-block example of the
+// TestAccExampleImportBlocks applies every import-block example of the
 // documentation (by ID on every engine, by identity on Terraform 1.12 and
 // later) against a simulator that holds the peering the folder's example
 // describes, and checks that nothing but the import is planned.
-func TestExampleImportBlocks(t *testing.T) {
+func TestAccExampleImportBlocks(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ran := 0
@@ -225,8 +225,8 @@ func TestExampleImportBlocks(t *testing.T) {
 			}
 			ran++
 			t.Run(f.rel+"/"+name, func(t *testing.T) {
-				if name == "import-by-identity.tf" && !e.TerraformAtLeast("1.12.0") {
-					t.Skipf("import by identity needs Terraform 1.12 or later; this pass runs %s", e.Version)
+				if name == "import-by-identity.tf" && !terraformAtLeast(e, "1.12.0") {
+					t.Skipf("import by identity needs Terraform 1.12 or later; this pass runs %s", e)
 				}
 				t.Parallel()
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -286,7 +286,7 @@ func runImport(ctx context.Context, t *testing.T, e engine, f *folder, source, t
 	if _, err := srv.AddPeering(p); err != nil {
 		t.Fatal(err)
 	}
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	copyFolder(t, f, ws)
 	pointAtSim(t, f, ws, srv)
 	importIt(ws)
@@ -303,7 +303,7 @@ func runImport(ctx context.Context, t *testing.T, e engine, f *folder, source, t
 
 // importCommands reads the commands of an import script, without comments
 // and blank lines.
-func importCommands(t *testing.T, path string) []string {
+func importScriptCommands(t *testing.T, path string) []string {
 	t.Helper()
 	file, err := os.Open(path)
 	if err != nil {

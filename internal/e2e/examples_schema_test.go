@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -51,7 +51,7 @@ type providerSchema struct {
 // requires only this provider (no init needed with dev_overrides).
 func loadSchema(ctx context.Context, t *testing.T, e engine) *providerSchema {
 	t.Helper()
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	if err := ws.WriteFile("main.tf", ourRequirement); err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +65,9 @@ func loadSchema(ctx context.Context, t *testing.T, e engine) *providerSchema {
 	if err := json.Unmarshal(out, &all); err != nil {
 		t.Fatalf("decoding providers schema -json: %v", err)
 	}
-	s := all.ProviderSchemas[e.OurProvider()]
+	s := all.ProviderSchemas[ourProvider(e)]
 	if s == nil || len(s.Resources) == 0 {
-		t.Fatalf("no schema for %s in:\n%s", e.OurProvider(), out)
+		t.Fatalf("no schema for %s in:\n%s", ourProvider(e), out)
 	}
 	return s
 }

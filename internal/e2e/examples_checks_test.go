@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -68,11 +68,11 @@ output "other" {
 }
 `
 
-// TestChecksCatchBrokenExamples feeds the checks an example with a wrong
+// TestAccExamplesChecksCatchBroken feeds the checks an example with a wrong
 // argument, wrong attribute references (direct and through each.value), a
 // type that does not exist and an undeclared resource, and wants each one
 // reported; the stubbed validate must fail too.
-func TestChecksCatchBrokenExamples(t *testing.T) {
+func TestAccExamplesChecksCatchBroken(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -119,7 +119,7 @@ func TestChecksCatchBrokenExamples(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.config), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		ws := newWorkspace(t, e)
+		ws := newWorkspace(t)
 		if err := ws.WriteFile("main.tf", stubConfiguration(loadFoldersIn(t, filepath.Dir(dir))[0])); err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,8 @@
-package examples_test
+package e2e_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -13,16 +10,6 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
-
-type workspace = cliharness.Workspace
-
-// providerDir holds the provider binary built once by TestMain; it is empty
-// when acceptance tests are off.
-var providerDir string
-
-func TestMain(m *testing.M) {
-	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-examples"))
-}
 
 // ourRequirement is this provider's requirement, for configurations that do
 // not declare it.
@@ -35,33 +22,6 @@ var ourRequirement = fmt.Sprintf(`terraform {
 }
 `, cliharness.ProviderSource)
 
-// engine is the CLI the tests run.
-type engine = cliharness.Engine
-
-// cliEngine finds the CLI and tells Terraform from OpenTofu.
-func cliEngine(t *testing.T) engine {
-	t.Helper()
-	e, err := cliharness.DetectEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// newWorkspace is an empty workspace for the engine.
-func newWorkspace(t *testing.T, e engine) *workspace {
-	t.Helper()
-	acctest.PreCheck(t)
-	if providerDir == "" {
-		t.Fatal("the provider was not built")
-	}
-	ws, err := cliharness.NewWorkspace(t.TempDir(), e.Path, providerDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ws
-}
-
 // copyFolder copies a folder's configuration files into the workspace.
 func copyFolder(t *testing.T, f *folder, ws *workspace) {
 	t.Helper()
@@ -70,7 +30,7 @@ func copyFolder(t *testing.T, f *folder, ws *workspace) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		// Import examples are run by TestExampleImportBlocks, one at a time.
+		// Import examples are run by TestAccExampleImportBlocks, one at a time.
 		if e.IsDir() || isImportExample(e.Name()) {
 			continue
 		}
@@ -112,27 +72,6 @@ func pointAtSim(t *testing.T, f *folder, ws *workspace, srv *cloudsim.Server) {
 	if err := ws.WriteFile(name, block); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// runCode runs the CLI and returns its output and exit code; err is set only
-// when the CLI could not be run at all.
-func runCode(ctx context.Context, ws *workspace, args ...string) (string, int, error) {
-	out, err := ws.Command(ctx, nil, args...).CombinedOutput()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return string(out), exit.ExitCode(), nil
-	}
-	return string(out), 0, err
-}
-
-// mustRun runs the CLI and fails the test on a non-zero exit.
-func mustRun(ctx context.Context, t *testing.T, ws *workspace, args ...string) string {
-	t.Helper()
-	out, err := ws.Run(ctx, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // fixtureSeed is the simulator's default account plus the subscriptions the

@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -22,7 +22,7 @@ var awsSideValues = map[string]string{
 	"aws_vpc.app.cidr_block":                      `"172.31.0.0/16"`,
 }
 
-// TestExamplesAWSHandshakeRoutesRedisCIDRs applies the Redis side of each
+// TestAccExamplesAWSHandshakeRoutesRedisCIDRs applies the Redis side of each
 // aws-accepter example against the simulator, with the AWS objects
 // replaced by stand-ins that keep their arguments, count and for_each (see
 // stubbedWith): every peering's redis_cidrs must equal the simulator's
@@ -30,9 +30,8 @@ var awsSideValues = map[string]string{
 // must be exactly one per Redis-side CIDR, to it. That the apply plans at
 // all proves redis_cidrs is known at plan time, since the routes for_each
 // over it. No example may ask for a Redis CIDR as input.
-func TestExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
+func TestAccExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 	acctest.PreCheck(t)
-	e := cliEngine(t)
 	cases := []struct {
 		rel, peering string
 		sub          int
@@ -60,7 +59,7 @@ func TestExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			srv := acctest.NewSim(t, cloudsim.Options{})
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			config := stubbedWith(f, func(src string) string {
 				if v, ok := awsSideValues[src]; ok {
 					return v

@@ -1,4 +1,4 @@
-package secrets_test
+package e2e_test
 
 import (
 	"context"
@@ -197,8 +197,8 @@ func TestAccSecret_echoingServer(t *testing.T) {
 	} {
 		t.Run(tc.echo, func(t *testing.T) {
 			t.Parallel()
-			apiKey, secretKey := randomKey(t, "ak"), randomKey(t, "sk")
-			leaks := newSecretChecker(t, map[string]string{"API key": apiKey, "secret key": secretKey})
+			apiKey, secretKey := acctest.RandomKey(t, "ak"), acctest.RandomKey(t, "sk")
+			leaks := acctest.NewSecretChecker(t, map[string]string{"API key": apiKey, "secret key": secretKey})
 			api := &echoAPI{echo: tc.echo, seen: map[string]int{}}
 			srv := httptest.NewServer(api) // 127.0.0.1
 			defer srv.Close()
@@ -220,7 +220,7 @@ func TestAccSecret_echoingServer(t *testing.T) {
 				out, err := ws.RunEnv(ctx, env, s.args...)
 				outs = append(outs, out)
 				what := "the output of terraform " + strings.Join(s.args, " ")
-				leaks.check(what, out)
+				leaks.Check(what, out)
 				switch {
 				case s.wantOK && err != nil:
 					t.Fatalf("terraform %s: %v", strings.Join(s.args, " "), err)
@@ -250,7 +250,7 @@ func TestAccSecret_echoingServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			leaks.check("terraform show -json", showOut)
+			leaks.Check("terraform show -json", showOut)
 			for _, w := range tc.inState {
 				if !strings.Contains(showOut, w) {
 					t.Errorf("terraform show -json does not hold %s:\n%s", w, showOut)
@@ -260,7 +260,7 @@ func TestAccSecret_echoingServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			leaks.check("the TF_LOG_PATH file", string(logData))
+			leaks.Check("the TF_LOG_PATH file", string(logData))
 			for _, w := range []string{"[TRACE]", "@module=rediscloud", "sending request"} {
 				if !strings.Contains(string(logData), w) {
 					t.Errorf("the log (%d bytes) has no %q: it was not written at TRACE level by core and provider", len(logData), w)
@@ -275,7 +275,7 @@ func TestAccSecret_echoingServer(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				leaks.check("the file "+p, string(data))
+				leaks.Check("the file "+p, string(data))
 				return nil
 			})
 			if err != nil {

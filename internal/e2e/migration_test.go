@@ -1,4 +1,4 @@
-package migration_test
+package e2e_test
 
 import (
 	"context"
@@ -99,7 +99,7 @@ const (
 type entry struct {
 	from  string // name of the managed entry in the official file
 	name  string // its name in the migrated state; from when empty
-	edit  func(in *stateInstance)
+	edit  func(in *stateFileInstance)
 	block string // the configuration its user wrote
 	// change, when set, is a CIDR change made after the migration (old
 	// and new text of the block), applied in place; cidrs are the CIDRs
@@ -131,7 +131,7 @@ var (
 	// A timeouts block: the SDK keeps the configured values in the timeouts
 	// attribute (the ones left out as null) and all three, defaults
 	// included, in the private blob.
-	awsTimeouts = entry{from: "aws_one_cidr", name: "aws_timeouts", block: awsTimeoutsBlock, edit: func(in *stateInstance) {
+	awsTimeouts = entry{from: "aws_one_cidr", name: "aws_timeouts", block: awsTimeoutsBlock, edit: func(in *stateFileInstance) {
 		in.Attributes["timeouts"] = map[string]any{"create": "20m", "delete": "15m", "read": nil}
 		in.Private = sdkTimeoutsPrivate(20*time.Minute, 10*time.Minute, 15*time.Minute)
 	}}
@@ -146,7 +146,7 @@ var (
 	aaAWSCIDRs = entry{from: "aa_aws", name: "aa_aws_cidrs", block: aaAWSCIDRsBlock,
 		change: [2]string{`["172.31.0.0/16", "192.168.10.0/24", "10.100.0.0/16"]`, `["172.31.0.0/16"]`},
 		cidrs:  []string{"172.31.0.0/16"},
-		edit: func(in *stateInstance) {
+		edit: func(in *stateFileInstance) {
 			in.Attributes["source_region"] = "eu-west-1"
 			in.Attributes["vpc_id"] = "vpc-0a1b2c3d4e5f67892"
 			in.Attributes["aws_peering_id"] = "pcx-0c8e1f0a9b7d6e5f4"
@@ -210,7 +210,7 @@ func writeOfficialState(t *testing.T, srv *cloudsim.Server, official *stateFile,
 		st.Resources = append(st.Resources, r)
 	}
 	// Terraform keeps resources sorted by mode, type and name.
-	slices.SortFunc(st.Resources, func(a, b stateResource) int {
+	slices.SortFunc(st.Resources, func(a, b stateFileResource) int {
 		return strings.Compare(a.Mode+"."+a.Type+"."+a.Name, b.Mode+"."+b.Type+"."+b.Name)
 	})
 	return st, m
@@ -242,19 +242,19 @@ provider "rediscloud" {}
 }
 
 const (
-	officialRequirement = `      source  = "RedisLabs/rediscloud"
+	officialSourceLine = `      source  = "RedisLabs/rediscloud"
       version = "~> 2.11"`
-	ourRequirement = `      source = "rediscloud-community/rediscloud"`
+	ourSourceLine = `      source = "rediscloud-community/rediscloud"`
 )
 
-// TestMigrationFromOfficialProvider moves state written by Redis's provider
+// TestAccMigrationFromOfficialProvider moves state written by Redis's provider
 // to this one the way the migration guide says, for every shape of peering,
 // and checks that the plan has no change and that refreshed state holds the
 // peering's ID.
-func TestMigrationFromOfficialProvider(t *testing.T) {
+func TestAccMigrationFromOfficialProvider(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	t.Logf("engine: %s (%s)", e.Version, e.Path)
+	t.Logf("engine: %s (%s)", e, e.Path)
 	official := loadOfficialState(t)
 	for _, c := range migrationCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -262,7 +262,7 @@ func TestMigrationFromOfficialProvider(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			srv := acctest.NewSim(t, cloudsim.Options{})
-			ws := newWorkspace(t, e, srv.URL())
+			ws := newWorkspace(t, simEnv(srv.URL())...)
 
 			// Where the user starts: Redis's provider and its state.
 			st, m := writeOfficialState(t, srv, official, c)
@@ -273,7 +273,7 @@ func TestMigrationFromOfficialProvider(t *testing.T) {
 			if err := ws.WriteFile("terraform.tfstate", string(data)); err != nil {
 				t.Fatal(err)
 			}
-			if err := ws.WriteFile("main.tf", configuration(c, officialRequirement)); err != nil {
+			if err := ws.WriteFile("main.tf", configuration(c, officialSourceLine)); err != nil {
 				t.Fatal(err)
 			}
 
@@ -282,19 +282,19 @@ func TestMigrationFromOfficialProvider(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Count(cfg, officialRequirement) != 1 {
+			if strings.Count(cfg, officialSourceLine) != 1 {
 				t.Fatalf("main.tf does not hold the official requirement once:\n%s", cfg)
 			}
-			if err := ws.WriteFile("main.tf", strings.Replace(cfg, officialRequirement, ourRequirement, 1)); err != nil {
+			if err := ws.WriteFile("main.tf", strings.Replace(cfg, officialSourceLine, ourSourceLine, 1)); err != nil {
 				t.Fatal(err)
 			}
 
 			// Step 2: the provider address in state.
-			out := mustRun(ctx, t, ws, "state", "replace-provider", "-auto-approve", "-no-color", officialProvider, e.OurProvider())
+			out := mustRun(ctx, t, ws, "state", "replace-provider", "-auto-approve", "-no-color", officialProvider, ourProvider(e))
 			if !strings.Contains(out, "Successfully replaced provider") {
 				t.Fatalf("state replace-provider:\n%s", out)
 			}
-			checkStateProvider(t, ws, e.OurProvider(), len(st.Resources))
+			checkStateProvider(t, ws, ourProvider(e), len(st.Resources))
 
 			// Step 3: the plan has nothing to do, whether it refreshes
 			// first (the default) or plans from the migrated state alone.
@@ -310,16 +310,16 @@ func TestMigrationFromOfficialProvider(t *testing.T) {
 			assertNoChanges(ctx, t, ws, "-refresh=false after apply -refresh-only", "-refresh=false")
 
 			// CIDR changes of a migrated peering are made in place.
-			if changeCIDRs(ctx, t, ws, srv, c, m) {
+			if applyCIDRChanges(ctx, t, ws, srv, c, m) {
 				assertNoChanges(ctx, t, ws, "after the CIDR change")
 			}
 		})
 	}
 }
 
-// changeCIDRs applies the CIDR changes of a case's entries, if it has any,
+// applyCIDRChanges applies the CIDR changes of a case's entries, if it has any,
 // and checks that they updated the peerings in place.
-func changeCIDRs(ctx context.Context, t *testing.T, ws *workspace, srv *cloudsim.Server, c migrationCase, m migrated) bool {
+func applyCIDRChanges(ctx context.Context, t *testing.T, ws *workspace, srv *cloudsim.Server, c migrationCase, m migrated) bool {
 	t.Helper()
 	cfg, err := ws.ReadFile("main.tf")
 	if err != nil {
@@ -570,21 +570,20 @@ func normalizeSets(v any) any {
 // provider for its other resources gives this provider.
 const peeringLocalName = "rediscloudpeering"
 
-// TestMigrationWithImportBlocks is the path for a configuration that keeps
+// TestAccMigrationWithImportBlocks is the path for a configuration that keeps
 // Redis's provider for subscriptions and databases, where replace-provider
 // (which moves every resource of a provider) does not fit: the peerings
 // are removed from state, declared with `provider = rediscloudpeering`, and
 // imported with import blocks whose IDs are the `id` attributes Redis's
 // provider wrote. The plan imports each peering and changes nothing.
-func TestMigrationWithImportBlocks(t *testing.T) {
+func TestAccMigrationWithImportBlocks(t *testing.T) {
 	acctest.PreCheck(t)
-	e := cliEngine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	official := loadOfficialState(t)
 	c := migrationCase{entries: []entry{aaAWS, aaAWSCIDRs, aaGCP, awsOneCIDR, awsTimeouts, awsTwoCIDRs, gcp}, data: true}
 	srv := acctest.NewSim(t, cloudsim.Options{})
-	ws := newWorkspace(t, e, srv.URL())
+	ws := newWorkspace(t, simEnv(srv.URL())...)
 	st, m := writeOfficialState(t, srv, official, c)
 	data, err := st.encode()
 	if err != nil {

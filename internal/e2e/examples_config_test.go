@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"fmt"
@@ -126,7 +126,7 @@ func loadFoldersIn(t *testing.T, root string) []*folder {
 	}
 	var out []*folder
 	for _, f := range byDir {
-		classify(t, f)
+		classifyFolder(t, f)
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
@@ -134,7 +134,7 @@ func loadFoldersIn(t *testing.T, root string) []*folder {
 }
 
 // classify finds what, if anything, the folder needs besides this provider.
-func classify(t *testing.T, f *folder) {
+func classifyFolder(t *testing.T, f *folder) {
 	t.Helper()
 	for _, b := range f.blocks() {
 		switch b.Type {

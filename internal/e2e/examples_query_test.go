@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"context"
@@ -15,16 +15,16 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// TestAccQueryGeneratesConfig runs the guide's `terraform query
+// TestAccExamplesQueryGeneratesConfig runs the guide's `terraform query
 // -generate-config-out` on an account holding one peering of every shape,
 // then checks the round trip the guide promises: the generated resource
 // blocks validate, the generated import blocks import every peering in one
 // apply, and the plan after it is empty (Terraform 1.14 and later).
-func TestAccQueryGeneratesConfig(t *testing.T) {
+func TestAccExamplesQueryGeneratesConfig(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	if !e.TerraformAtLeast("1.14.0") {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e.Version)
+	if !terraformAtLeast(e, "1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -47,7 +47,7 @@ func TestAccQueryGeneratesConfig(t *testing.T) {
 	}
 	slices.Sort(want)
 
-	ws := newWorkspace(t, e)
+	ws := newWorkspace(t)
 	query, err := os.ReadFile(filepath.Join(examplesRoot(t), "guides", "importing", "peerings.tfquery.hcl"))
 	if err != nil {
 		t.Fatal(err)
@@ -119,14 +119,14 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// TestAccListResourceExamples runs `terraform query` on every list-resource
+// TestAccExamplesListResource runs `terraform query` on every list-resource
 // example of the documentation against an account holding a peering of
 // each kind (Terraform 1.14 and later).
-func TestAccListResourceExamples(t *testing.T) {
+func TestAccExamplesListResource(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
-	if !e.TerraformAtLeast("1.14.0") {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e.Version)
+	if !terraformAtLeast(e, "1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later; this pass runs %s", e)
 	}
 	files, err := filepath.Glob(filepath.Join(examplesRoot(t), "list-resources", "*", "list-resource.tfquery.hcl"))
 	if err != nil || len(files) == 0 {
@@ -150,7 +150,7 @@ func TestAccListResourceExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ws := newWorkspace(t, e)
+			ws := newWorkspace(t)
 			if err := ws.WriteFile("query.tfquery.hcl", string(src)); err != nil {
 				t.Fatal(err)
 			}

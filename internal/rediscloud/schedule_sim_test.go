@@ -1,4 +1,4 @@
-package reliability_test
+package rediscloud_test
 
 import (
 	"context"

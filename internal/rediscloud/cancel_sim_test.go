@@ -1,8 +1,10 @@
-package reliability_test
+package rediscloud_test
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +24,34 @@ var leakCreate = rediscloud.CreatePeeringRequest{
 	CIDRs:        []string{"172.31.0.0/16"},
 }
 
+// taskPolls counts the simulator's answers to task polls by status, from
+// its log. Logf runs under the simulator's lock: it must not call back.
+type taskPolls struct {
+	mu       sync.Mutex
+	byStatus map[string]int
+}
+
+func (p *taskPolls) logf(format string, args ...any) {
+	if format != "%s %s -> %d" || len(args) != 3 {
+		return
+	}
+	if path, _ := args[1].(string); args[0] != "GET" || !strings.HasPrefix(path, "/v1/tasks/") {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.byStatus == nil {
+		p.byStatus = map[string]int{}
+	}
+	p.byStatus[fmt.Sprint(args[2])]++
+}
+
+func (p *taskPolls) count(status string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byStatus[status]
+}
+
 // TestClientGoroutinesEndWithTheirContext runs creates through the client
 // (defaults: retries, rate limiter, list sharing) against an in-process
 // simulator, cancels their context in the middle of each kind of wait, and
@@ -34,7 +64,7 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 		// setup changes the simulator before the create starts.
 		setup func(srv *cloudsim.Server)
 		// ready reports that the create is in the wait under test.
-		ready func(srv *cloudsim.Server, log *simLog) bool
+		ready func(srv *cloudsim.Server, polls *taskPolls) bool
 		// lists is how many concurrent list callers join the create.
 		lists int
 		// lastAttemptErr: a cancellation that cuts short the back-off before
@@ -45,60 +75,57 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 		{
 			name: "waiting for the create task",
 			opts: cloudsim.Options{TaskLatency: time.Hour},
-			ready: func(_ *cloudsim.Server, log *simLog) bool {
-				_, _, answers := log.counts()
-				return answers["GET /v1/tasks/{taskId} -> 200"] >= 2
+			ready: func(_ *cloudsim.Server, polls *taskPolls) bool {
+				return polls.count("200") >= 2
 			},
 		},
 		{
 			name: "waiting for the create task beside shared peering lists",
 			opts: cloudsim.Options{TaskLatency: time.Hour},
-			ready: func(srv *cloudsim.Server, log *simLog) bool {
-				_, _, answers := log.counts()
-				return srv.Stats().TasksByCommand["vpcPeeringGetRequest"] >= 1 && answers["GET /v1/tasks/{taskId} -> 200"] >= 4
+			ready: func(srv *cloudsim.Server, polls *taskPolls) bool {
+				return srv.Stats().TasksByCommand["vpcPeeringGetRequest"] >= 1 && polls.count("200") >= 4
 			},
 			lists: 4,
 		},
 		{
 			name: "task polls answered 404",
 			opts: cloudsim.Options{TaskLatency: time.Hour, Faults: cloudsim.Faults{TaskNotFoundPolls: 1000}},
-			ready: func(_ *cloudsim.Server, log *simLog) bool {
-				_, _, answers := log.counts()
-				return answers["GET /v1/tasks/{taskId} -> 404"] >= 2
+			ready: func(_ *cloudsim.Server, polls *taskPolls) bool {
+				return polls.count("404") >= 2
 			},
 		},
 		{
 			name: "request in flight",
 			opts: cloudsim.Options{Faults: cloudsim.Faults{Latency: cloudsim.Duration(time.Hour)}},
-			ready: func(srv *cloudsim.Server, _ *simLog) bool {
+			ready: func(srv *cloudsim.Server, _ *taskPolls) bool {
 				return srv.Stats().TotalRequests >= 1
 			},
 		},
 		{
 			name: "retry back-off after 5xx",
 			opts: cloudsim.Options{Faults: cloudsim.Faults{Error5xxRate: 1}},
-			ready: func(srv *cloudsim.Server, _ *simLog) bool {
+			ready: func(srv *cloudsim.Server, _ *taskPolls) bool {
 				return srv.Stats().TotalRequests >= 3
 			},
 		},
 		{
 			name: "back-off after 429",
 			opts: cloudsim.Options{Faults: cloudsim.Faults{Error429Rate: 1}},
-			ready: func(srv *cloudsim.Server, _ *simLog) bool {
+			ready: func(srv *cloudsim.Server, _ *taskPolls) bool {
 				return srv.Stats().TotalRequests >= 2
 			},
 		},
 		{
 			name:  "waiting for a pending subscription",
 			setup: func(srv *cloudsim.Server) { _ = srv.SetSubscriptionStatus(1001, "pending") },
-			ready: func(srv *cloudsim.Server, _ *simLog) bool {
+			ready: func(srv *cloudsim.Server, _ *taskPolls) bool {
 				return srv.Stats().TotalRequests >= 2
 			},
 		},
 		{
 			name: "waiting for the create task after a lost answer",
 			opts: cloudsim.Options{TaskLatency: time.Hour, Faults: cloudsim.Faults{DropAfterRate: 1}},
-			ready: func(srv *cloudsim.Server, _ *simLog) bool {
+			ready: func(srv *cloudsim.Server, _ *taskPolls) bool {
 				return srv.Stats().TasksByCommand["vpcPeeringCreateRequest"] >= 1
 			},
 			lastAttemptErr: true,
@@ -109,8 +136,8 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 			// Anything running before the simulator starts is not ours.
 			before := goleak.IgnoreCurrent()
 
-			log := newSimLog()
-			tc.opts.Logf = log.logf
+			polls := &taskPolls{}
+			tc.opts.Logf = polls.logf
 			srv, err := cloudsim.Start(tc.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -152,7 +179,11 @@ func TestClientGoroutinesEndWithTheirContext(t *testing.T) {
 					errs <- err
 				}()
 			}
-			if !waitFor(20*time.Second, func() bool { return tc.ready(srv, log) }) {
+			deadline := time.Now().Add(20 * time.Second)
+			for !tc.ready(srv, polls) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if !tc.ready(srv, polls) {
 				t.Fatalf("the create never reached the wait; stats %+v", srv.Stats())
 			}
 			select {

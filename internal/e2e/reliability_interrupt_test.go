@@ -1,4 +1,4 @@
-package reliability_test
+package e2e_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
@@ -43,9 +44,10 @@ const exitBound = 30 * time.Second
 // moment do two peerings of the VPC exist.
 func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
 	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 7, Faults: cloudsim.Faults{HoldTransitions: true}})
-	ws := newCLIWorkspace(t, srv, interruptedPeering)
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, interruptedPeering))
 
-	apply := startCLI(t, ws, "apply", "-auto-approve", "-no-color", "-input=false")
+	apply := startTF(t, ws, applyTimeout, "apply", "-auto-approve", "-no-color", "-input=false")
 	// The peering exists, and the provider lists the subscription's peerings:
 	// it holds the ID and is in its status wait. (Only the status wait lists
 	// peerings during a create of a single resource.)
@@ -133,9 +135,10 @@ func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
 // state; either way exactly one peering is ever created.
 func TestAccInterrupt_hardKillDuringCreate(t *testing.T) {
 	srv, _ := newLoggedSim(t, cloudsim.Options{RandSeed: 11, TaskLatency: 2 * time.Second})
-	ws := newCLIWorkspace(t, srv, interruptedPeering)
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, interruptedPeering))
 
-	apply := startCLI(t, ws, "apply", "-auto-approve", "-no-color", "-input=false")
+	apply := startTF(t, ws, applyTimeout, "apply", "-auto-approve", "-no-color", "-input=false")
 	const createTask = "vpcPeeringCreateRequest"
 	if !waitFor(60*time.Second, func() bool { return apply.exited() || srv.Stats().TasksByCommand[createTask] >= 1 }) || apply.exited() {
 		t.Fatalf("the create was never sent (exited: %v):\n%s", apply.exited(), apply.out.String())

@@ -1,4 +1,4 @@
-package migration_test
+package e2e_test
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 // with Terraform 1.5.7, kept byte for byte: every state the tests write is
 // derived from its entries, so the layout (schema version 0, SDKv2 private
 // timeouts, null and empty values, vpc_cidr beside vpc_cidrs) is the real one.
-const officialStateFile = "testdata/official-provider-state.tfstate.json"
+const officialStateFile = "testdata/migration/official-provider-state.tfstate.json"
 
 // officialProvider is the provider address Redis's provider has in state.
 const officialProvider = "registry.terraform.io/redislabs/rediscloud"
@@ -31,24 +31,24 @@ const sdkTimeoutsKey = "e2bfb730-ecaa-11e6-8f88-34363bc7c4c0"
 // stateFile is the JSON layout of a Terraform state file, version 4, with
 // its fields in the order Terraform writes them.
 type stateFile struct {
-	Version          int             `json:"version"`
-	TerraformVersion string          `json:"terraform_version"`
-	Serial           int             `json:"serial"`
-	Lineage          string          `json:"lineage"`
-	Outputs          map[string]any  `json:"outputs"`
-	Resources        []stateResource `json:"resources"`
-	CheckResults     any             `json:"check_results"`
+	Version          int                 `json:"version"`
+	TerraformVersion string              `json:"terraform_version"`
+	Serial           int                 `json:"serial"`
+	Lineage          string              `json:"lineage"`
+	Outputs          map[string]any      `json:"outputs"`
+	Resources        []stateFileResource `json:"resources"`
+	CheckResults     any                 `json:"check_results"`
 }
 
-type stateResource struct {
-	Mode      string          `json:"mode"`
-	Type      string          `json:"type"`
-	Name      string          `json:"name"`
-	Provider  string          `json:"provider"`
-	Instances []stateInstance `json:"instances"`
+type stateFileResource struct {
+	Mode      string              `json:"mode"`
+	Type      string              `json:"type"`
+	Name      string              `json:"name"`
+	Provider  string              `json:"provider"`
+	Instances []stateFileInstance `json:"instances"`
 }
 
-type stateInstance struct {
+type stateFileInstance struct {
 	SchemaVersion int `json:"schema_version"`
 	// Attributes marshal with sorted keys, as Terraform writes them.
 	Attributes          map[string]any `json:"attributes"`
@@ -112,7 +112,7 @@ func loadOfficialState(t *testing.T) *stateFile {
 }
 
 // resource returns the entry of the given mode and name.
-func (s *stateFile) resource(t *testing.T, mode, name string) stateResource {
+func (s *stateFile) resource(t *testing.T, mode, name string) stateFileResource {
 	t.Helper()
 	for _, r := range s.Resources {
 		if r.Mode == mode && r.Name == name {
@@ -120,7 +120,7 @@ func (s *stateFile) resource(t *testing.T, mode, name string) stateResource {
 		}
 	}
 	t.Fatalf("the official state has no %s resource %q", mode, name)
-	return stateResource{}
+	return stateFileResource{}
 }
 
 // sdkTimeoutsPrivate is the private blob terraform-plugin-sdk/v2 saves for a

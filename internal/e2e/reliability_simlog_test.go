@@ -1,30 +1,17 @@
-package reliability_test
+package e2e_test
 
 import (
 	"fmt"
 	"maps"
-	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
-	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
-
-// providerDir holds the provider binary built once for the package by
-// TestMain; it is empty when acceptance tests are off.
-var providerDir string
-
-// TestMain builds the provider binary the CLI tests run, once, when
-// acceptance tests are on.
-func TestMain(m *testing.M) {
-	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-reliability"))
-}
 
 // simLog receives the simulator's log lines. It counts the faults the
 // simulator injected by kind and route and the answers by method and status,
@@ -131,11 +118,6 @@ func newLoggedSim(t *testing.T, opts cloudsim.Options) (*cloudsim.Server, *simLo
 	return srv, log
 }
 
-// sortedKeys lists a map's keys in order, for stable reports.
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}
-
 // formatCounts renders counters one per line, indented.
 func formatCounts(m map[string]int) string {
 	var b strings.Builder
@@ -152,18 +134,4 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
-}
-
-// waitFor polls cond every 20 ms until it holds or d passes.
-func waitFor(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

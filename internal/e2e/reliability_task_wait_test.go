@@ -1,4 +1,4 @@
-package reliability_test
+package e2e_test
 
 import (
 	"context"
@@ -233,9 +233,10 @@ func errorPart(out string) string {
 // peerings of the VPC, and nothing is left to plan.
 func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
 	srv, log, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 17, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}})
-	ws := newCLIWorkspace(t, srv, taskWaitPeering(""))
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering("")))
 
-	apply := startCLI(t, ws, "apply", "-auto-approve", "-no-color", "-input=false")
+	apply := startTF(t, ws, applyTimeout, "apply", "-auto-approve", "-no-color", "-input=false")
 	ok := waitFor(60*time.Second, func() bool {
 		_, _, answers := log.counts()
 		return apply.exited() || (answers[createAnswer] >= 1 && answers[taskUnknown] >= 1)
@@ -322,7 +323,8 @@ func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
 // the faults cleared the next apply converges.
 func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
 	srv, _, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 19, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}})
-	ws := newCLIWorkspace(t, srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout)))
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -385,10 +387,11 @@ func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
 // holds a peering.
 func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
 	srv, log, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 23, Faults: cloudsim.Faults{StuckTasks: true}})
-	ws := newCLIWorkspace(t, srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout)))
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
 
 	start := time.Now()
-	apply := startCLI(t, ws, "apply", "-auto-approve", "-no-color", "-input=false")
+	apply := startTF(t, ws, applyTimeout, "apply", "-auto-approve", "-no-color", "-input=false")
 	if !waitFor(60*time.Second, func() bool {
 		_, _, answers := log.counts()
 		return apply.exited() || answers[createAnswer] >= 1
@@ -439,7 +442,8 @@ func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
 // and not claiming that no peering was found.
 func TestAccTaskWait_lookupBounded(t *testing.T) {
 	srv, _, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 29, Faults: cloudsim.Faults{StuckTasks: true}})
-	ws := newCLIWorkspace(t, srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout)))
+	ws := newWorkspace(t)
+	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

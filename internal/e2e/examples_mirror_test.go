@@ -1,4 +1,4 @@
-package examples_test
+package e2e_test
 
 import (
 	"archive/zip"
@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -36,7 +35,7 @@ const mirrorVersion = "0.0.1-mirrortest"
 // against.
 var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 
-// TestAccMirror installs the provider as a user does before it is on a
+// TestAccExamplesMirror installs the provider as a user does before it is on a
 // registry: tools/mirror.sh writes a filesystem mirror, once built for this
 // machine (unpacked layout) and once from a dist/ directory as goreleaser
 // writes it (packed layout); a CLI configuration with only a
@@ -44,7 +43,7 @@ var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 // makes `init` install it from there, and the installed provider applies and
 // destroys a peering on the simulator. Any request the CLI sends towards the
 // network goes to a proxy that fails the test.
-func TestAccMirror(t *testing.T) {
+func TestAccExamplesMirror(t *testing.T) {
 	acctest.PreCheck(t)
 	e := cliEngine(t)
 	root, err := cliharness.ModuleRoot()
@@ -218,7 +217,7 @@ func mirrorWorkspace(t *testing.T, e engine, mirror string) (*workspace, *networ
     exclude = [%q]
   }
 }
-`, mirror, e.OurProvider(), e.OurProvider()))
+`, mirror, ourProvider(e), ourProvider(e)))
 	return &workspace{
 		Dir: t.TempDir(),
 		TF:  e.Path,
@@ -332,12 +331,12 @@ func lockedHashes(t *testing.T, ws *workspace, e engine) map[string]bool {
 	if err != nil {
 		t.Fatalf("no lock file: %v", err)
 	}
-	block := regexp.MustCompile(`(?s)provider "` + regexp.QuoteMeta(e.OurProvider()) + `" \{(.*?)\n\}`).FindStringSubmatch(lock)
+	block := regexp.MustCompile(`(?s)provider "` + regexp.QuoteMeta(ourProvider(e)) + `" \{(.*?)\n\}`).FindStringSubmatch(lock)
 	if block == nil {
-		t.Fatalf("the lock file does not pin %s:\n%s", e.OurProvider(), lock)
+		t.Fatalf("the lock file does not pin %s:\n%s", ourProvider(e), lock)
 	}
 	if !regexp.MustCompile(`\bversion\s*=\s*"` + regexp.QuoteMeta(mirrorVersion) + `"`).MatchString(block[1]) {
-		t.Fatalf("the lock file does not pin %s at %s:\n%s", e.OurProvider(), mirrorVersion, lock)
+		t.Fatalf("the lock file does not pin %s at %s:\n%s", ourProvider(e), mirrorVersion, lock)
 	}
 	hashes := map[string]bool{}
 	for _, m := range regexp.MustCompile(`"((?:h1|zh):[^"]+)"`).FindAllStringSubmatch(block[1], -1) {
@@ -394,13 +393,4 @@ func writeTestFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
