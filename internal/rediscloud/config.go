@@ -1,0 +1,156 @@
+package rediscloud
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Redis Cloud API endpoint.
+const DefaultBaseURL = "https://api.redislabs.com/v1"
+
+// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
+const DefaultRequestsPerMinute = 400
+
+// Config configures a Client. Start from DefaultConfig, which holds every
+// default. A zero RequestsPerMinute means no limit and a zero MaxRetries
+// means a failed request is never repeated; a zero duration, which no caller
+// can mean, takes its default.
+type Config struct {
+	// BaseURL is the API root including /v1. Plain http:// is accepted only
+	// for loopback hosts.
+	BaseURL   string
+	APIKey    string
+	SecretKey string
+	// UserAgent is sent on every request.
+	UserAgent string
+	// RequestsPerMinute caps requests from this client in any 60 s window
+	// (default DefaultRequestsPerMinute); 0 disables the cap.
+	RequestsPerMinute int
+	// MaxRetries is how many times a request that failed transiently is
+	// repeated (default DefaultMaxRetries); 0 means never.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the back-off between retries
+	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
+	// A task refused by the API (busy subscription, lingering 429, lost
+	// answer) is sent again after a back-off from 4×RetryWaitMin (1 s by
+	// default) bounded by RetryWaitMax.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// PollFirst is the earliest a task is polled after the answer that
+	// named it, when no task has been timed yet in this process (default
+	// 1 s): the API's task service may not know a task before that.
+	PollFirst time.Duration
+	// PollMin and PollMax bound the delay between two polls of a task
+	// (defaults 250 ms and 5 s).
+	PollMin time.Duration
+	PollMax time.Duration
+	// StatusPollMax bounds the time between two peering lists of a status
+	// wait (default 8 s).
+	StatusPollMax time.Duration
+	// CreateLookupTimeout bounds the lookup of the peering of a create whose
+	// task wait failed (default 15 s); it runs even when the create's
+	// context has ended.
+	CreateLookupTimeout time.Duration
+	// TaskNotFoundWindow is how long after the answer that named it a task
+	// may be unknown to the task service (answer 404) before the client
+	// gives up on it (default 60 s). Redis's own client allows about 31 s.
+	TaskNotFoundWindow time.Duration
+	// SnapshotTTL is how long a peering list may serve further reads of the
+	// same subscription (default 5 s), and how far apart the reads of a
+	// burst may come for it to keep serving them, up to 24 times as long.
+	// Mutations through the client invalidate it at once.
+	SnapshotTTL time.Duration
+	// ResponseHeaderTimeout bounds the wait for an answer's headers (default
+	// 30 s), and ReadIdleTimeout the time without any byte while its body
+	// is read (default 30 s): a server or middlebox that stalls ends the
+	// request with an error saying the API stopped answering.
+	ResponseHeaderTimeout time.Duration
+	ReadIdleTimeout       time.Duration
+	// HTTPClient replaces the underlying HTTP client (tests).
+	HTTPClient *http.Client
+}
+
+// DefaultMaxRetries is how many times a request that failed transiently is
+// repeated by default.
+const DefaultMaxRetries = 10
+
+// DefaultConfig returns a Config holding every default, without the URL's
+// default (DefaultBaseURL, taken when BaseURL is empty) and without keys.
+func DefaultConfig() Config {
+	return Config{
+		UserAgent:             "terraform-provider-rediscloud",
+		RequestsPerMinute:     DefaultRequestsPerMinute,
+		MaxRetries:            DefaultMaxRetries,
+		RetryWaitMin:          250 * time.Millisecond,
+		RetryWaitMax:          30 * time.Second,
+		PollFirst:             time.Second,
+		PollMin:               250 * time.Millisecond,
+		PollMax:               5 * time.Second,
+		StatusPollMax:         8 * time.Second,
+		CreateLookupTimeout:   15 * time.Second,
+		TaskNotFoundWindow:    time.Minute,
+		SnapshotTTL:           5 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ReadIdleTimeout:       30 * time.Second,
+	}
+}
+
+// ParseBaseURL validates an API base URL: https anywhere, http only on a
+// loopback host (a local simulator), never credentials in the URL.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		// url.Error repeats the whole URL; keep only the reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%s is not a valid URL: %w", shownURL(raw), err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%s is not an absolute URL; expected a form such as %s", shownURL(raw), DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("the URL must not contain credentials; set api_key and secret_key instead")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		// A query string may carry keys, and a base URL has no use for one.
+		return nil, errors.New("the URL must not contain a query string or a fragment (not shown); set api_key and secret_key for the keys, and give the base URL alone, such as " + DefaultBaseURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("plain http:// is accepted only for a loopback host (a local simulator), not %q: use https://", u.Hostname())
+		}
+	default:
+		return nil, fmt.Errorf("scheme %q is not supported: use https://", u.Scheme)
+	}
+	// Paths are appended to it, so no trailing slash may remain.
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+// shownURL quotes a URL for an error message, unless it may carry
+// credentials (user:password@host), which are never repeated.
+func shownURL(raw string) string {
+	if strings.ContainsAny(raw, "@?#") {
+		return "the URL (not shown: it may carry credentials)"
+	}
+	return fmt.Sprintf("%q", raw)
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
