@@ -28,6 +28,7 @@ import (
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/procmem"
 )
 
 func main() {
@@ -254,10 +255,10 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 	if err := cmd.Start(); err != nil {
 		return measurement{}, err
 	}
-	sampler := startMemSampler(cmd.Process.Pid, 5*time.Millisecond)
+	sampler := procmem.Start(cmd.Process.Pid, 5*time.Millisecond)
 	m.err = cmd.Wait()
 	m.wall = time.Since(start)
-	m.peakMem, m.providers = sampler.finish()
+	m.peakMem, m.providers, _ = sampler.Finish()
 	if m.err != nil {
 		out, _ := os.ReadFile(logFile.Name())
 		m.err = fmt.Errorf("%s %s: %w\n%s", filepath.Base(b.tf), strings.Join(sc.args, " "), m.err, tail(string(out), 40))

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/procmem"
 )
 
 func main() {
@@ -59,9 +60,9 @@ type result struct {
 	wall     time.Duration
 	killed   bool
 	exit     int
-	maxrss   int64 // KiB, rusage of the Terraform process
-	hwm      int64 // KiB, largest sampled VmHWM of a provider process
-	tfHWM    int64 // KiB, sampled VmHWM of the Terraform process
+	maxrss   int64 // bytes, rusage of the Terraform process
+	hwm      int64 // bytes, largest sampled VmHWM of a provider process
+	tfHWM    int64 // bytes, sampled VmHWM of the Terraform process
 	procs    int   // provider processes seen
 	diag     string
 	shownOut bool
@@ -153,7 +154,7 @@ func runCase(c testCase, tf, pdir string, limit time.Duration, keep string) (res
 	if err := cmd.Start(); err != nil {
 		return result{}, err
 	}
-	sampler := startSampler(cmd.Process.Pid, 50*time.Millisecond)
+	sampler := procmem.Start(cmd.Process.Pid, 50*time.Millisecond)
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	r := result{c: c}
@@ -166,7 +167,7 @@ func runCase(c testCase, tf, pdir string, limit time.Duration, keep string) (res
 	case <-time.After(limit):
 		r.killed = true
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		sampler.killProviders()
+		sampler.KillProviders()
 		waitErr = <-waited
 	}
 	// A non-zero exit is a result; anything else is a failure to run.
@@ -175,10 +176,10 @@ func runCase(c testCase, tf, pdir string, limit time.Duration, keep string) (res
 		return result{}, waitErr
 	}
 	r.wall = time.Since(start)
-	r.hwm, r.procs, r.tfHWM = sampler.finish()
+	r.hwm, r.procs, r.tfHWM = sampler.Finish()
 	r.exit = cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxrss = ru.Maxrss // KiB on Linux
+		r.maxrss = ru.Maxrss * 1024 // KiB on Linux
 	}
 	r.requests = a.requests()
 

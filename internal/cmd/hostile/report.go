@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/procmem"
 )
 
 // firstDiagnostic is the summary of the first error and its detail, from
@@ -95,16 +97,16 @@ func fmtWall(r result, limit time.Duration) string {
 	return fmt.Sprintf("%.1f s", r.wall.Seconds())
 }
 
-func mib(kib int64) string {
-	if kib == 0 {
+func mib(bytes int64) string {
+	if bytes == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+	return fmt.Sprintf("%.0f MiB", float64(bytes)/(1<<20))
 }
 
 func printTable(w io.Writer, providerBin, tf string, limit time.Duration, results []result, total time.Duration) {
 	fmt.Fprintf(w, "Provider %s, %s, cap %s per case, %s in all.\n\n", providerBin, tf, limit, total.Round(time.Second))
-	own, _ := vmHWM(os.Getpid())
+	own, _ := procmem.PeakRSS(os.Getpid())
 	fmt.Fprintf(w, "Maxrss is the rusage of the Terraform process: the largest of it and the descendants it reaped. On Linux a child also inherits, "+
 		"at exec, the high-water RSS of the process that forked it, so it is never below this program's own peak (%s); "+
 		"the VmHWM columns are sampled from /proc every 50 ms.\n\n", mib(own))
