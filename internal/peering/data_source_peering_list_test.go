@@ -58,6 +58,11 @@ func dsStrings(ss ...string) knownvalue.Check {
 // dsAWS is the element an AWS peering should read as; regions holds the
 // kind's region attributes.
 func dsAWS(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check, cidrs ...string) knownvalue.Check {
+	return knownvalue.ObjectExact(dsAWSElem(t, srv, p, status, regions, cidrs...))
+}
+
+// dsAWSElem is dsAWS as attribute checks, for the single lookup's root too.
+func dsAWSElem(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check, cidrs ...string) map[string]knownvalue.Check {
 	var single knownvalue.Check = knownvalue.Null()
 	if len(cidrs) == 1 {
 		single = knownvalue.StringExact(cidrs[0])
@@ -81,7 +86,7 @@ func dsAWS(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status st
 	for k, v := range regions {
 		m[k] = v
 	}
-	return knownvalue.ObjectExact(m)
+	return m
 }
 
 // dsRedisCIDRs is the redis_cidrs a peering should read with: the
@@ -117,6 +122,11 @@ func deploymentCIDR(t *testing.T, srv *cloudsim.Server, sub int, region string) 
 
 // dsGCP is the element a GCP peering should read as.
 func dsGCP(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check) knownvalue.Check {
+	return knownvalue.ObjectExact(dsGCPElem(t, srv, p, status, regions))
+}
+
+// dsGCPElem is dsGCP as attribute checks, for the single lookup's root too.
+func dsGCPElem(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check) map[string]knownvalue.Check {
 	m := map[string]knownvalue.Check{
 		"peering_id":             knownvalue.Int64Exact(int64(p.ID)),
 		"provider_name":          knownvalue.StringExact("GCP"),
@@ -136,7 +146,7 @@ func dsGCP(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status st
 	for k, v := range regions {
 		m[k] = v
 	}
-	return knownvalue.ObjectExact(m)
+	return m
 }
 
 func dsProRegion(r string) map[string]knownvalue.Check {

@@ -26,54 +26,14 @@ func dsExpectPeering(addr string, sub int, p cloudsim.PeeringInfo, elem map[stri
 	return checks
 }
 
-// withRedisCIDRs adds the redis_cidrs check the simulator's deployment
-// CIDR of the peering's subscription gives.
-func withRedisCIDRs(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, elem map[string]knownvalue.Check) map[string]knownvalue.Check {
-	t.Helper()
-	elem["redis_cidrs"] = dsRedisCIDRs(t, srv, p)
-	return elem
+// dsAWSAttrs and dsGCPAttrs are the root attributes the single lookup of a
+// Pro peering reads as: the list's element, with its status.
+func dsAWSAttrs(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, region string, cidrs ...string) map[string]knownvalue.Check {
+	return dsAWSElem(t, srv, p, p.Status, dsProRegion(region), cidrs...)
 }
 
-func dsAWSAttrs(p cloudsim.PeeringInfo, region string, cidrs ...string) map[string]knownvalue.Check {
-	var single knownvalue.Check = knownvalue.Null()
-	if len(cidrs) == 1 {
-		single = knownvalue.StringExact(cidrs[0])
-	}
-	return map[string]knownvalue.Check{
-		"peering_id":             knownvalue.Int64Exact(int64(p.ID)),
-		"provider_name":          knownvalue.StringExact("AWS"),
-		"status":                 knownvalue.StringExact(p.Status),
-		"region":                 knownvalue.StringExact(region),
-		"aws_account_id":         knownvalue.StringExact(p.AWSAccountID),
-		"aws_peering_id":         knownvalue.StringExact(p.AWSPeeringUID),
-		"vpc_id":                 knownvalue.StringExact(p.VPCID),
-		"vpc_cidr":               single,
-		"vpc_cidrs":              dsStrings(cidrs...),
-		"gcp_project_id":         knownvalue.Null(),
-		"gcp_network_name":       knownvalue.Null(),
-		"gcp_redis_project_id":   knownvalue.Null(),
-		"gcp_redis_network_name": knownvalue.Null(),
-		"gcp_peering_id":         knownvalue.Null(),
-	}
-}
-
-func dsGCPAttrs(p cloudsim.PeeringInfo) map[string]knownvalue.Check {
-	return map[string]knownvalue.Check{
-		"peering_id":             knownvalue.Int64Exact(int64(p.ID)),
-		"provider_name":          knownvalue.StringExact("GCP"),
-		"status":                 knownvalue.StringExact(p.Status),
-		"region":                 knownvalue.Null(),
-		"aws_account_id":         knownvalue.Null(),
-		"aws_peering_id":         knownvalue.Null(),
-		"vpc_id":                 knownvalue.Null(),
-		"vpc_cidr":               knownvalue.Null(),
-		"vpc_cidrs":              knownvalue.ListExact([]knownvalue.Check{}),
-		"gcp_project_id":         knownvalue.StringExact(p.GCPProjectID),
-		"gcp_network_name":       knownvalue.StringExact(p.GCPNetworkName),
-		"gcp_redis_project_id":   knownvalue.StringExact(p.RedisProjectUID),
-		"gcp_redis_network_name": knownvalue.StringExact(p.RedisNetworkName),
-		"gcp_peering_id":         knownvalue.StringExact(p.CloudPeeringID),
-	}
+func dsGCPAttrs(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo) map[string]knownvalue.Check {
+	return dsGCPElem(t, srv, p, p.Status, dsProRegion(""))
 }
 
 func TestAccPeeringDataSource_lookup(t *testing.T) {
@@ -87,10 +47,10 @@ func TestAccPeeringDataSource_lookup(t *testing.T) {
 	defaultB := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 1002, GCPProjectID: "project-bravo", GCPNetworkName: "default"})
 	prod := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 1002, GCPProjectID: "project-alpha", GCPNetworkName: "prod"})
 
-	checks := dsExpectPeering("data.rediscloud_subscription_peering.by_id", 1001, first, withRedisCIDRs(t, srv, first, dsAWSAttrs(first, "us-west-2", "172.31.0.0/16")))
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_vpc", 1001, several, withRedisCIDRs(t, srv, several, dsAWSAttrs(several, "eu-west-1", "172.40.0.0/16", "172.41.0.0/16")))...)
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network", 1002, prod, withRedisCIDRs(t, srv, prod, dsGCPAttrs(prod)))...)
-	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network_in_project", 1002, defaultB, withRedisCIDRs(t, srv, defaultB, dsGCPAttrs(defaultB)))...)
+	checks := dsExpectPeering("data.rediscloud_subscription_peering.by_id", 1001, first, dsAWSAttrs(t, srv, first, "us-west-2", "172.31.0.0/16"))
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_vpc", 1001, several, dsAWSAttrs(t, srv, several, "eu-west-1", "172.40.0.0/16", "172.41.0.0/16"))...)
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network", 1002, prod, dsGCPAttrs(t, srv, prod))...)
+	checks = append(checks, dsExpectPeering("data.rediscloud_subscription_peering.by_network_in_project", 1002, defaultB, dsGCPAttrs(t, srv, defaultB))...)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
