@@ -286,27 +286,34 @@ func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
 		t.Errorf("an interrupted apply exited 0:\n%s", out)
 	}
 	// The lookup ran after the signal, and its list task was hidden too.
-	lists := tr.tasks(listCommand)
+	checkLookupKeptTainted(t, srv, ws, tr, tr.tasks(listCommand), out, wantID, createTask, "The operation was interrupted")
+}
+
+// checkLookupKeptTainted checks what a create whose task wait ended (cause
+// names how) must leave: the lookup ran, its list task hidden too; the
+// output says the peering wantID exists and is kept, tainted; state holds
+// it so; nothing is orphaned, and the next apply converges.
+func checkLookupKeptTainted(t *testing.T, srv *cloudsim.Server, ws *workspace, tr *taskTracker, lists []string, out, wantID, createTask, cause string) {
+	t.Helper()
 	if len(lists) == 0 {
-		t.Errorf("no peering list was sent after SIGINT: the lookup did not run")
+		t.Errorf("no peering list was sent after the create's wait ended: the lookup did not run")
 	} else if tr.unknownPolls(lists[0]) == 0 {
 		t.Errorf("the lookup's list task %s was never answered 404; the test did not hide it", lists[0])
 	}
 	if want := phrases(
 		"Creating Pro peering "+wantID+" failed",
-		"The operation was interrupted",
+		cause,
 		"the create request was accepted as task "+createTask,
 		"the peering exists as "+wantID,
 		"The peering exists as "+wantID+" and is saved in state, marked tainted"); !want.MatchString(out) {
-		t.Errorf("the output does not say the create was interrupted and the peering kept (%s):\n%s", want, out)
+		t.Errorf("the output does not say how the create ended and that the peering was kept (%s):\n%s", want, out)
 	}
-
 	insts := readState(t, ws)
 	if len(insts) != 1 || insts[0].Attributes["id"] != wantID {
 		t.Fatalf("terraform.tfstate holds %+v, want one instance with id %s\noutput:\n%s", insts, wantID, out)
 	}
 	if insts[0].Status != "tainted" {
-		t.Errorf("the interrupted create's instance is %q in state, want tainted", insts[0].Status)
+		t.Errorf("the create's instance is %q in state, want tainted", insts[0].Status)
 	}
 	t.Logf("terraform.tfstate holds %s (%s); the output ends:\n%s", wantID, insts[0].Status, errorPart(out))
 	checkNothingOrphaned(t, srv, ws)
@@ -347,35 +354,12 @@ func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
 	if tr.unknownPolls(createTask) == 0 {
 		t.Errorf("the create task %s was never answered 404", createTask)
 	}
-	if len(lists) == 0 {
-		t.Errorf("no peering list was sent: the lookup did not run")
-	} else if tr.unknownPolls(lists[0]) == 0 {
-		t.Errorf("the lookup's list task %s was never answered 404; the test did not hide it", lists[0])
-	}
 	// The timeout ends the wait, the lookup takes at most 15 s more; the
 	// terraform process itself adds a few seconds.
 	if bound := taskWaitCreateTimeout + taskWaitLookupBound + 10*time.Second; took > bound {
 		t.Errorf("the apply took %s, beyond %s (timeouts.create and the lookup's bound)", took, bound)
 	}
-	if want := phrases(
-		"Creating Pro peering "+wantID+" failed",
-		"The operation did not finish within 3s (timeouts.create)",
-		"the create request was accepted as task "+createTask,
-		"the peering exists as "+wantID,
-		"The peering exists as "+wantID+" and is saved in state, marked tainted"); !want.MatchString(out) {
-		t.Errorf("the output does not say the create timed out and the peering was kept (%s):\n%s", want, out)
-	}
-	insts := readState(t, ws)
-	if len(insts) != 1 || insts[0].Attributes["id"] != wantID {
-		t.Fatalf("terraform.tfstate holds %+v, want one instance with id %s\noutput:\n%s", insts, wantID, out)
-	}
-	if insts[0].Status != "tainted" {
-		t.Errorf("the timed-out create's instance is %q in state, want tainted", insts[0].Status)
-	}
-	t.Logf("terraform.tfstate holds %s (%s); the output ends:\n%s", wantID, insts[0].Status, errorPart(out))
-	checkNothingOrphaned(t, srv, ws)
-
-	convergeAfter(t, srv, ws)
+	checkLookupKeptTainted(t, srv, ws, tr, lists, out, wantID, createTask, "The operation did not finish within 3s (timeouts.create)")
 }
 
 // TestAccTaskWait_stuckCreateNothingFound gives a create 3 s while its task
