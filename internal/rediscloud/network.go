@@ -19,22 +19,30 @@ import (
 //
 // The answer is read once per subscription for the client's life, shared by
 // concurrent callers, and taken from any earlier read of the same resource
-// (a Pro create reads its subscription anyway): a subscription's deployment
-// CIDRs are fixed when it is created. A failed read is not remembered.
+// (SubscriptionLayout for Pro): a subscription's deployment CIDRs are fixed
+// when it is created. A failed read is not remembered.
 // Entries that are not CIDRs are skipped; when none is left, the error is a
 // *NoRedisCIDRsError.
 func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
 	ctx = c.logContext(ctx)
-	regions, err := c.networks.get(ctx, listKey{kind, sub}, func(ctx context.Context) error {
-		if kind == ActiveActive {
+	var regions []networkRegion
+	if kind == ActiveActive {
+		var err error
+		regions, err = c.networks.get(ctx, sub, func(ctx context.Context) error {
 			_, err := c.listRegions(ctx, sub)
 			return err
+		})
+		if err != nil {
+			return nil, err
 		}
-		_, err := c.SubscriptionLayout(ctx, sub)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	} else {
+		s, err := c.SubscriptionLayout(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		if !s.IsActiveActive() {
+			regions = networkRegions(s.Regions)
+		}
 	}
 	var out []string
 	var names []string
@@ -65,22 +73,22 @@ type networkRegion struct {
 	cidrs  []string
 }
 
-// networks remembers the Redis-side networking of subscriptions, per kind
-// (the two kinds read it from different resources).
+// networks remembers the regions' networking of Active-Active
+// subscriptions (GET /subscriptions/{id}/regions), by subscription.
 type networks struct {
 	mu   sync.Mutex
-	seen map[listKey][]networkRegion
+	seen map[int][]networkRegion
 	// reading serialises the reads of one subscription, so that parallel
 	// callers share the first answer.
-	reading map[listKey]*sync.Mutex
+	reading map[int]*sync.Mutex
 }
 
 func newNetworks() *networks {
-	return &networks{seen: map[listKey][]networkRegion{}, reading: map[listKey]*sync.Mutex{}}
+	return &networks{seen: map[int][]networkRegion{}, reading: map[int]*sync.Mutex{}}
 }
 
-// offer records what a read of the subscription (or its regions) showed.
-func (n *networks) offer(k listKey, regions []SubscriptionRegion) {
+// networkRegions keeps the valid deployment CIDRs of each region.
+func networkRegions(regions []SubscriptionRegion) []networkRegion {
 	out := make([]networkRegion, 0, len(regions))
 	for _, r := range regions {
 		nr := networkRegion{region: r.Region}
@@ -93,12 +101,18 @@ func (n *networks) offer(k listKey, regions []SubscriptionRegion) {
 		}
 		out = append(out, nr)
 	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.seen[k] = out
+	return out
 }
 
-func (n *networks) lookup(k listKey) ([]networkRegion, bool) {
+// offer records what a read of a subscription's regions showed.
+func (n *networks) offer(sub int, regions []SubscriptionRegion) {
+	out := networkRegions(regions)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.seen[sub] = out
+}
+
+func (n *networks) lookup(k int) ([]networkRegion, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	r, ok := n.seen[k]
@@ -107,7 +121,7 @@ func (n *networks) lookup(k listKey) ([]networkRegion, bool) {
 
 // get returns what is known of k, calling read (which offers its answer)
 // when nothing is.
-func (n *networks) get(ctx context.Context, k listKey, read func(context.Context) error) ([]networkRegion, error) {
+func (n *networks) get(ctx context.Context, k int, read func(context.Context) error) ([]networkRegion, error) {
 	if r, ok := n.lookup(k); ok {
 		return r, nil
 	}

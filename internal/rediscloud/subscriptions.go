@@ -65,11 +65,9 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
 	s := w.toSubscription(c, id)
+	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
+	// Pro peerings) for the client's life.
 	c.layouts.put(s)
-	if !s.IsActiveActive() {
-		// Every read serves the Redis-side CIDRs of Pro peerings too.
-		c.networks.offer(listKey{Pro, id}, s.Regions)
-	}
 	if strings.EqualFold(s.Status, SubscriptionActive) {
 		// And a create right after (a plan's read, then the create of the
 		// same apply) need not read it again to know it active.
@@ -214,7 +212,7 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 		}
 		out = append(out, reg)
 	}
-	c.networks.offer(listKey{ActiveActive, id}, out)
+	c.networks.offer(id, out)
 	return out, nil
 }
 
