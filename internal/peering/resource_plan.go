@@ -22,12 +22,13 @@ import (
 // are made at plan time too, and a subscription missing from the account is
 // reported at plan time for both kinds.
 //
-// The read is bounded by the read timeout, as a refresh is. Terraform plans
-// again as it applies, and a value known in the plan must then be known
-// again: so the read does not give up sooner than a refresh would. When it
-// fails, redis_cidrs stays unknown with a warning, and the create fills it
-// in (in an apply whose plan knew it, Terraform then stops before the
-// create, saying the final plan changed; nothing is created).
+// The read is bounded by the read timeout, as a refresh is, or by the
+// create timeout when that is shorter. Terraform plans again as it applies,
+// and a value known in the plan must then be known again: so the read is
+// given the time the create itself would have, not a shorter limit of its
+// own. When it fails, redis_cidrs stays unknown with a warning, and the
+// create fills it in (in an apply whose plan knew it, Terraform then stops
+// before the create, saying the final plan changed; nothing is created).
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
@@ -51,6 +52,13 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	defer cancel()
+	// What is read here is read for the create: it gets no more time than
+	// the create would (timeouts.create, when shorter than timeouts.read).
+	if createTimeout, diags := b.Timeouts.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
+		var cancelCreate context.CancelFunc
+		ctx, cancelCreate = context.WithTimeout(ctx, createTimeout)
+		defer cancelCreate()
+	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
 	// A single-region subscription's own answer holds its Redis-side CIDRs:
