@@ -112,7 +112,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
 	q := m.query()
-	ctx, cancel, op, ok := startRead(ctx, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -125,11 +125,11 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	p, ce := findPeering(sub, q, all)
 	if ce != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
+		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
 		return
 	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
-	setElement(&m.proPeeringElement, p, redis.value(ctx, p.SourceRegion))
+	setElement(&m.proPeeringElement, d.client.Shown(p), redis.value(ctx, p.SourceRegion))
 	redis.warn(&resp.Diagnostics, "peering "+formatID(sub, p.ID))
 	m.ID = types.StringValue(formatID(sub, p.ID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

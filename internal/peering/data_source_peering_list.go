@@ -137,14 +137,14 @@ func computedString(description string) schema.StringAttribute {
 // when the lookup names it): it bounds ctx by the timeouts block's read
 // value, and names the operation for diagnostics. When ok is false, diags
 // say why; otherwise the caller defers cancel.
-func startRead(ctx context.Context, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+func startRead(ctx context.Context, client *rediscloud.Client, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	timeout, d := t.Read(ctx, defaultReadTimeout)
 	diags.Append(d...)
 	if d.HasError() {
 		return ctx, nil, operation{}, false
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, operation{verb: "Reading", dataSource: true, spec: spec, sub: sub, peering: peering, timeout: timeout, timeoutName: "read"}, true
+	ctx, cancel := context.WithTimeout(client.MaskKeys(ctx), timeout)
+	return ctx, cancel, operation{verb: "Reading", dataSource: true, spec: spec, sub: sub, peering: peering, timeout: timeout, timeoutName: "read", redact: client.Redact}, true
 }
 
 func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -156,7 +156,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	b := m.base()
 	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
 	f := m.filter()
-	ctx, cancel, op, ok := startRead(ctx, d.spec, sub, 0, b.Timeouts, &resp.Diagnostics)
+	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, 0, b.Timeouts, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -175,6 +175,9 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 			resp.Diagnostics.AddAttributeError(path.Root("source_region"), summary, msg)
 			return
 		}
+	}
+	for i := range kept {
+		kept[i] = *d.client.Shown(&kept[i])
 	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	m.setPeerings(kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })

@@ -26,6 +26,17 @@ type operation struct {
 	timeoutName string
 	// dataSource is set for the data sources, which have no state to keep.
 	dataSource bool
+	// redact hides the API keys in text the API sent (Client.Redact); nil
+	// leaves text as it is.
+	redact func(string) string
+}
+
+// hide is o.redact, for the texts of a diagnostic.
+func (o operation) hide(s string) string {
+	if o.redact == nil {
+		return s
+	}
+	return o.redact(s)
 }
 
 func (o operation) summary() string {
@@ -36,8 +47,13 @@ func (o operation) summary() string {
 	return fmt.Sprintf("%s %s on subscription %d failed", o.verb, what, o.sub)
 }
 
-// describe turns an error into a diagnostic detail.
+// describe turns an error into a diagnostic detail. The error's values are
+// the API's as received; the text is where the keys are hidden.
 func (o operation) describe(err error, next string) string {
+	return o.hide(o.explain(err, next))
+}
+
+func (o operation) explain(err error, next string) string {
 	var b strings.Builder
 	var te *rediscloud.TaskError
 	var he *rediscloud.HTTPError
@@ -46,7 +62,15 @@ func (o operation) describe(err error, next string) string {
 	var ue *rediscloud.UnexpectedNotFoundError
 	var sn *rediscloud.SubscriptionNotFoundError
 	var rl *rediscloud.RateLimitedError
+	var ls *rediscloud.ListShapeError
 	switch {
+	case errors.As(err, &ls):
+		fmt.Fprintf(&b, "Redis Cloud's answer is not in the documented form: %s. Only a list in that form can show that a peering is gone", ls)
+		if o.dataSource {
+			b.WriteString(".")
+		} else {
+			b.WriteString(", so nothing was removed from state.")
+		}
 	case errors.As(err, &rl):
 		fmt.Fprintf(&b, "The Redis Cloud API refused requests with 429 Too Many Requests %d times over %s, and the operation ran out of time (timeouts.%s, %s).",
 			rl.Refusals, rl.Waited.Round(time.Second), o.timeoutName, o.timeout)

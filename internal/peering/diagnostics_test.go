@@ -99,3 +99,53 @@ func TestDiagnosticAdvice(t *testing.T) {
 		})
 	}
 }
+
+// Diagnostics show the API's texts with the keys hidden, whatever error
+// carries them; a list of unknown form says that it proves nothing and, for
+// a resource, that nothing was removed from state.
+func TestDiagnosticsHideKeys(t *testing.T) {
+	const apiKey, secretKey = "account-key-0123456789", "secret-key-abcdefghij"
+	cfg := rediscloud.DefaultConfig()
+	cfg.APIKey, cfg.SecretKey = apiKey, secretKey
+	c, err := rediscloud.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	echo := "echo " + apiKey + " " + secretKey
+	read := operation{verb: "Reading", spec: activeActiveSpec, sub: 2001, peering: 5, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
+	list := operation{verb: "Reading", dataSource: true, spec: proSpec, sub: 1001, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
+	shape := &rediscloud.ListShapeError{Command: "GET /v1/subscriptions/2001/regions/peerings", TaskID: "t-1",
+		Missing: "resource.regions array", Found: `resource has only the keys "` + apiKey + `"`}
+	cases := []struct {
+		name string
+		op   operation
+		err  error
+		want []string
+	}{
+		{"task error", read, &rediscloud.TaskError{TaskID: "t-1", Type: "GENERAL_ERROR", Status: echo, Description: echo}, []string{"GENERAL_ERROR", "Task ID: t-1"}},
+		{"HTTP error", read, &rediscloud.HTTPError{Method: "GET", URL: "https://api/v1/x", StatusCode: 500, Body: echo}, []string{"HTTP 500"}},
+		{"subscription state", read, &rediscloud.SubscriptionStateError{ID: 2001, Status: echo}, []string{"Subscription 2001"}},
+		{"failed peering", read, &rediscloud.PeeringFailedError{Peering: rediscloud.Peering{Status: echo}}, []string{"reports the peering as"}},
+		{"list of unknown form, resource", read, shape, []string{
+			"not in the documented form", "GET /v1/subscriptions/2001/regions/peerings", "task t-1",
+			"lacks the documented resource.regions array", "nothing was removed from state"}},
+		{"list of unknown form, data source", list, shape, []string{"not in the documented form", "Only a list in that form can show that a peering is gone."}},
+		{"any other error", read, errors.New(echo), []string{"echo"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.op.describe(tc.err, "")
+			if strings.Contains(got, apiKey) || strings.Contains(got, secretKey) || !strings.Contains(got, "(redacted)") {
+				t.Errorf("detail does not hide the keys:\n%s", got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("detail lacks %q:\n%s", w, got)
+				}
+			}
+			if tc.op.dataSource && strings.Contains(got, "state") {
+				t.Errorf("a data source's detail speaks of state:\n%s", got)
+			}
+		})
+	}
+}

@@ -119,6 +119,7 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured", "The provider has no API client.")})
 		return
 	}
+	ctx = l.client.MaskKeys(ctx)
 	peerings, err := l.find(ctx, cfg)
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
@@ -126,6 +127,9 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 	}
 	f := peeringFilter{status: cfg.Status.ValueString(), sourceRegion: cfg.SourceRegion.ValueString()}
 	peerings = f.apply(peerings)
+	for i := range peerings {
+		peerings[i] = *l.client.Shown(&peerings[i])
+	}
 	tflog.Info(ctx, "listed peerings for a query", map[string]any{"kind": l.spec.kind.String(), "found": len(peerings)})
 	stream.Results = func(push func(list.ListResult) bool) {
 		for i := range peerings {
@@ -151,7 +155,7 @@ func (l *peeringListResource) find(ctx context.Context, cfg listConfig) ([]redis
 	} else {
 		all, err := l.client.ListSubscriptions(ctx)
 		if err != nil {
-			op := operation{verb: "Listing", dataSource: true, spec: l.spec}
+			op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
 			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the account's subscriptions for %s peerings failed", l.spec.subscriptionNoun), op.describe(err, op.defaultAdvice(err)))
 		}
 		for _, s := range all {
@@ -179,7 +183,7 @@ func (l *peeringListResource) find(ctx context.Context, cfg listConfig) ([]redis
 	var out []rediscloud.Peering
 	for i, sub := range subs {
 		if errs[i] != nil {
-			op := operation{verb: "Listing", dataSource: true, spec: l.spec, sub: sub}
+			op := operation{verb: "Listing", dataSource: true, spec: l.spec, sub: sub, redact: l.client.Redact}
 			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the peerings of %s subscription %d failed", l.spec.subscriptionNoun, sub), op.describe(errs[i], op.defaultAdvice(errs[i])))
 		}
 		out = append(out, results[i]...)

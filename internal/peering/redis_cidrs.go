@@ -52,7 +52,7 @@ func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List 
 	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
 	if err != nil {
 		tflog.Warn(ctx, "Redis-side CIDRs not read", map[string]any{"subscription_id": l.sub, "region": region, "error": err.Error()})
-		if msg := err.Error(); !slices.Contains(l.failed, msg) {
+		if msg := l.client.Redact(err.Error()); !slices.Contains(l.failed, msg) {
 			l.failed = append(l.failed, msg)
 		}
 		return types.ListNull(types.StringType)

@@ -90,8 +90,8 @@ func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value,
 	if d.HasError() {
 		return ctx, nil, operation{}, false
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, operation{verb: ph.verb, spec: r.spec, sub: sub, peering: peering, timeout: timeout, timeoutName: ph.timeoutName}, true
+	ctx, cancel := context.WithTimeout(r.client.MaskKeys(ctx), timeout)
+	return ctx, cancel, operation{verb: ph.verb, spec: r.spec, sub: sub, peering: peering, timeout: timeout, timeoutName: ph.timeoutName, redact: r.client.Redact}, true
 }
 
 // startOn is start for the peering whose ID is in state (read, update and
@@ -145,7 +145,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		var ie *rediscloud.CreateIncompleteError
 		switch {
 		case errors.As(err, &ce):
-			resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
+			resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
 		case rediscloud.IsAlreadyExists(err):
 			op.addError(&resp.Diagnostics, err, r.duplicateAdvice(ctx, sub, &creq))
 		case errors.As(err, &ie):
@@ -190,13 +190,13 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	p, err := r.client.WaitPeeringSettled(ctx, r.spec.kind, sub, res.ID, createdAt)
 	if err != nil {
 		if p != nil {
-			resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+			resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+	resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
 	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, res.ID, m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	tflog.Info(ctx, "created peering", map[string]any{"status": p.Status, "adopted": res.Adopted, "aws_peering_id": p.AWSPeeringID})
@@ -216,7 +216,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id)
+	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id, m.redisRegion().ValueString())
 	switch {
 	case err == nil:
 	case rediscloud.IsNotFound(err):
@@ -230,7 +230,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+	resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
 	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
@@ -267,13 +267,13 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 		p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 	} else {
-		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id)
+		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, state.redisRegion().ValueString())
 	}
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, plan, p)...)
+	resp.Diagnostics.Append(setFromPeering(ctx, plan, r.client.Shown(p))...)
 	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)

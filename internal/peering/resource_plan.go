@@ -73,7 +73,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if !diags.HasError() {
 			var ce *configError
 			if err := r.spec.checkSubscription(s, &creq); errors.As(err, &ce) {
-				resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), ce.msg)
+				resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
 				return
 			}
 		}
@@ -100,5 +100,5 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 	resp.Diagnostics.AddWarning("redis_cidrs known only after apply",
 		fmt.Sprintf("The Redis Cloud side's CIDR blocks of the new %s peering on subscription %d could not be read at plan time: %s. "+
 			"redis_cidrs is known after apply, so a for_each over it fails in this plan; it works once the peering exists.",
-			r.spec.subscriptionNoun, op.sub, err))
+			r.spec.subscriptionNoun, op.sub, op.hide(err.Error())))
 }

@@ -3,7 +3,6 @@ package rediscloud
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 )
@@ -31,7 +30,7 @@ type listCache struct {
 type listEntry struct {
 	gen uint64
 	// The last completed list of this generation.
-	snap    []Peering
+	snap    *peeringList
 	snapAt  time.Time // completion
 	snapReq time.Time // when its task was requested
 	lastUse time.Time // the last read it served
@@ -60,7 +59,7 @@ type listCall struct {
 	gen     uint64
 	started time.Time
 	done    chan struct{}
-	res     []Peering
+	res     *peeringList
 	err     error
 }
 
@@ -88,14 +87,14 @@ func (lc *listCache) invalidate(k listKey) {
 
 // get returns a list for k that was requested no earlier than since, sharing
 // a list in flight or a fresh snapshot when there is one.
-func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) ([]Peering, error)) ([]Peering, error) {
+func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) (*peeringList, error)) (*peeringList, error) {
 	for {
 		lc.mu.Lock()
 		e := lc.entry(k)
 		now := lc.now()
 		if e.fresh(now, lc.ttl) && !e.snapReq.Before(since) {
 			e.lastUse = now
-			res := clonePeerings(e.snap)
+			res := e.snap.clone()
 			lc.mu.Unlock()
 			return res, nil
 		}
@@ -125,7 +124,10 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 				// The caller that ran the list gave up; this one has not.
 				continue
 			}
-			return clonePeerings(call.res), call.err
+			if call.err != nil {
+				return nil, call.err
+			}
+			return call.res.clone(), nil
 		}
 		call = &listCall{gen: e.gen, started: now, done: make(chan struct{})}
 		e.flight = call
@@ -143,18 +145,11 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		}
 		lc.mu.Unlock()
 		close(call.done)
-		return clonePeerings(call.res), call.err
+		if call.err != nil {
+			return nil, call.err
+		}
+		return call.res.clone(), nil
 	}
-}
-
-// clonePeerings copies a list deeply enough that no caller can change
-// another's copy or the snapshot through it.
-func clonePeerings(list []Peering) []Peering {
-	out := slices.Clone(list)
-	for i := range out {
-		out[i].CIDRs = slices.Clone(out[i].CIDRs)
-	}
-	return out
 }
 
 func isContextErr(err error) bool {

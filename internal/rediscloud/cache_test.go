@@ -79,7 +79,7 @@ func TestListPeeringsCoalesces(t *testing.T) {
 	if list[0].CIDRs[0] != "10.1.0.0/24" {
 		t.Errorf("the snapshot was altered through a reader's copy: %v", list[0].CIDRs)
 	}
-	if p, err := c.GetPeering(context.Background(), Pro, 1, b); err != nil || !slices.Equal(p.CIDRs, []string{"10.2.0.0/24", "10.3.0.0/24"}) {
+	if p, err := c.GetPeering(context.Background(), Pro, 1, b, ""); err != nil || !slices.Equal(p.CIDRs, []string{"10.2.0.0/24", "10.3.0.0/24"}) {
 		t.Errorf("GetPeering: %+v, %v", p, err)
 	}
 	if n := m.count("list"); n != 1 {
@@ -87,7 +87,7 @@ func TestListPeeringsCoalesces(t *testing.T) {
 	}
 
 	// A peering missing from the list is "not found".
-	_, err = c.GetPeering(context.Background(), Pro, 1, 999)
+	_, err = c.GetPeering(context.Background(), Pro, 1, 999, "")
 	if !IsNotFound(err) || !isPeeringNotFound(err) {
 		t.Errorf("GetPeering of an unknown ID: %v (IsNotFound %v)", err, IsNotFound(err))
 	}
@@ -270,9 +270,9 @@ func TestListSnapshotServesABurst(t *testing.T) {
 	lc.now = func() time.Time { return clock }
 	k := listKey{Pro, 1}
 	fetches := 0
-	fetch := func(context.Context) ([]Peering, error) {
+	fetch := func(context.Context) (*peeringList, error) {
 		fetches++
-		return []Peering{{ID: fetches}}, nil
+		return &peeringList{peerings: []Peering{{ID: fetches}}}, nil
 	}
 	read := func() int {
 		t.Helper()
@@ -280,7 +280,7 @@ func TestListSnapshotServesABurst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return list[0].ID
+		return list.peerings[0].ID
 	}
 	read()
 	// Reads every 3 s for 60 s: one list serves them all.

@@ -13,6 +13,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,8 @@ type Client struct {
 	base      *url.URL
 	apiKey    string
 	secretKey string
+	// hidden are the keys Redact hides (see hiddenKeys).
+	hidden    []string
 	userAgent string
 
 	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
@@ -111,6 +115,7 @@ func New(cfg Config) (*Client, error) {
 		base:               base,
 		apiKey:             cfg.APIKey,
 		secretKey:          cfg.SecretKey,
+		hidden:             hiddenKeys(cfg.APIKey, cfg.SecretKey),
 		userAgent:          cfg.UserAgent,
 		pollFirst:          cfg.PollFirst,
 		pollMin:            cfg.PollMin,
@@ -255,7 +260,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.redact(string(raw)), maxErrorBody)}
+		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.Redact(string(raw)), maxErrorBody)}
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
 			he.RetryAfter = int(d / time.Second)
 		}
@@ -286,7 +291,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if err := json.Unmarshal(raw, out); err != nil {
 		// The decoder quotes what it could not read: it may be an echo of
 		// the request's headers.
-		return &DecodeError{Op: r.op, Err: errors.New(c.redact(err.Error()))}
+		return &DecodeError{Op: r.op, Err: errors.New(c.Redact(err.Error()))}
 	}
 	return nil
 }
@@ -331,15 +336,56 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 	}
 }
 
-// redact hides the keys in text the server sent, should an error page echo
-// the request's headers.
-func (c *Client) redact(s string) string {
-	for _, k := range []string{c.apiKey, c.secretKey} {
-		if k != "" {
-			s = strings.ReplaceAll(s, k, "(redacted)")
-		}
+// Redact hides the keys in text the server sent, should a server echo the
+// request's headers. It is for what is shown or stored (diagnostics, logs,
+// state): every decision reads the values as received, so that a key that
+// happens to occur in the API's own words changes no outcome.
+func (c *Client) Redact(s string) string {
+	for _, k := range c.hidden {
+		s = strings.ReplaceAll(s, k, "(redacted)")
 	}
 	return s
+}
+
+// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's
+// keys are long random strings; a key shorter than this cannot be one, and
+// hiding every occurrence of it would rewrite ordinary words ("s" in
+// "us-east-1") in what is stored, so that a refresh would plan changes
+// that depend on the key's text.
+const minHiddenKey = 8
+
+func hiddenKeys(keys ...string) []string {
+	var out []string
+	for _, k := range keys {
+		if len(k) >= minHiddenKey {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Shown returns a copy of p with the keys hidden in every text, for what is
+// shown or stored. Every string field is covered, so that a field added
+// later cannot slip through.
+func (c *Client) Shown(p *Peering) *Peering {
+	cp := *p
+	cp.CIDRs = slices.Clone(p.CIDRs)
+	if len(c.hidden) == 0 {
+		return &cp
+	}
+	v := reflect.ValueOf(&cp).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.String:
+			f.SetString(c.Redact(f.String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			for j := range f.Len() {
+				f.Index(j).SetString(c.Redact(f.Index(j).String()))
+			}
+		}
+	}
+	return &cp
 }
 
 func truncate(s string, n int) string {

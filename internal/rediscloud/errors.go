@@ -454,3 +454,43 @@ func (e *NoRedisCIDRsError) Error() string {
 	}
 	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
 }
+
+// ListShapeError is a completed list task whose resource lacks the
+// documented peering list. It proves nothing about any peering: a caller
+// must fail rather than take it for an empty list.
+type ListShapeError struct {
+	// Command is the request that ran the list task, "GET /v1/…".
+	Command     string
+	TaskID      string
+	CommandType string
+	// Missing is the path of what the documented form has and this answer
+	// lacks ("resource.peerings"); Found says what stood there instead, by
+	// type and key names, never by value.
+	Missing, Found string
+}
+
+func (e *ListShapeError) Error() string {
+	var b strings.Builder
+	b.WriteString("the completed list task")
+	if e.TaskID != "" {
+		fmt.Fprintf(&b, " %s", e.TaskID)
+	}
+	if e.Command != "" {
+		fmt.Fprintf(&b, " (%s", e.Command)
+		if e.CommandType != "" {
+			fmt.Fprintf(&b, ", %s", e.CommandType)
+		}
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, " lacks the documented %s", e.Missing)
+	if e.Found != "" {
+		fmt.Fprintf(&b, ": %s", e.Found)
+	}
+	return b.String()
+}
+
+// IsListShape reports whether err is a list answer of an unknown form.
+func IsListShape(err error) bool {
+	var le *ListShapeError
+	return errors.As(err, &le)
+}

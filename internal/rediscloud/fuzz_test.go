@@ -89,7 +89,7 @@ func FuzzDecodePeeringList(f *testing.F) {
 			}
 			return
 		}
-		for i, p := range list {
+		for i, p := range list.peerings {
 			if p.Kind != kind || p.SubscriptionID != 7 {
 				t.Fatalf("peering %+v of the wrong kind or subscription", p)
 			}
@@ -99,7 +99,7 @@ func FuzzDecodePeeringList(f *testing.F) {
 			if !slices.IsSorted(p.CIDRs) || len(slices.Compact(slices.Clone(p.CIDRs))) != len(p.CIDRs) || slices.Contains(p.CIDRs, "") {
 				t.Fatalf("CIDRs %q not sorted, unique and non-empty", p.CIDRs)
 			}
-			if i > 0 && list[i-1].ID > p.ID {
+			if i > 0 && list.peerings[i-1].ID > p.ID {
 				t.Fatal("list not sorted by ID")
 			}
 		}

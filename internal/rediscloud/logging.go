@@ -18,18 +18,17 @@ const logSubsystem = "api"
 // line by design; the masks are a second line of defence.
 func (c *Client) logContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem)
-	secrets := make([]string, 0, 2)
-	for _, s := range []string{c.apiKey, c.secretKey} {
-		if s != "" {
-			secrets = append(secrets, s)
-		}
-	}
-	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)
-	ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secrets...)
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.hidden...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.hidden...)
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "x-api-key", "x-api-secret-key", "api_key", "secret_key")
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, secrets...)
-	return ctx
+	return c.MaskKeys(ctx)
+}
+
+// MaskKeys returns ctx with the keys masked in the provider's own log lines,
+// as Redact hides them: callers log errors and values the API sent.
+func (c *Client) MaskKeys(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.hidden...)
+	return tflog.MaskMessageStrings(ctx, c.hidden...)
 }
 
 // logAttempt is called by the retrying client before each attempt.

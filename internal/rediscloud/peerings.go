@@ -2,6 +2,7 @@ package rediscloud
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,11 +16,12 @@ import (
 // listPeeringsUncached runs one list task.
 // A list refused because the subscription is busy is sent again once it is
 // active: reading peerings must not fail while another change is applied.
-func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
+func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
+	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
 	var t *Task
 	for {
 		var err error
-		t, err = c.runTask(ctx, request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}, "list")
+		t, err = c.runTask(ctx, req, "list")
 		if err == nil {
 			break
 		}
@@ -30,29 +32,21 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 			return nil, werr
 		}
 	}
-	if t.Response == nil {
-		return nil, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "EMPTY_RESPONSE", Description: "the completed list task carries no response"}
+	var resource json.RawMessage
+	if t.Response != nil {
+		resource = t.Response.Resource
 	}
-	list, err := decodePeeringList(kind, sub, t.Response.Resource)
+	list, err := decodePeeringList(kind, sub, resource)
+	var le *ListShapeError
+	if errors.As(err, &le) {
+		le.Command = fmt.Sprintf("%s %s", req.method, c.base.JoinPath(req.path).Path)
+		le.TaskID, le.CommandType = t.ID, t.CommandType
+		return nil, le
+	}
 	if err != nil {
-		return nil, &DecodeError{Op: "list peerings", Err: errors.New(c.redact(err.Error()))}
-	}
-	for i := range list {
-		c.redactPeering(&list[i])
+		return nil, &DecodeError{Op: "list peerings", Err: errors.New(c.Redact(err.Error()))}
 	}
 	return list, nil
-}
-
-// redactPeering hides the keys in every text of a listed peering, which
-// would otherwise reach the state.
-func (c *Client) redactPeering(p *Peering) {
-	for _, s := range []*string{&p.Status, &p.Provider, &p.Region, &p.SourceRegion, &p.AWSAccountID, &p.VPCID, &p.AWSPeeringID,
-		&p.GCPProjectID, &p.GCPNetworkName, &p.GCPRedisProjectID, &p.GCPRedisNetworkName, &p.GCPPeeringID} {
-		*s = c.redact(*s)
-	}
-	for i := range p.CIDRs {
-		p.CIDRs[i] = c.redact(p.CIDRs[i])
-	}
 }
 
 // ListPeerings returns the peerings of a subscription. Concurrent callers for
@@ -60,47 +54,42 @@ func (c *Client) redactPeering(p *Peering) {
 // snapshot lifetime serves later callers, unless a mutation of that
 // subscription through this client has completed since.
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
-	return c.lists.get(ctx, listKey{kind, sub}, time.Time{}, func(ctx context.Context) ([]Peering, error) {
-		return c.listPeeringsUncached(ctx, kind, sub)
-	})
+	list, err := c.listPeeringsSince(ctx, kind, sub, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	return list.peerings, nil
 }
 
 // listPeeringsSince is ListPeerings restricted to lists whose task was sent
 // at or after since: waits use it to see every change after their last look.
-func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) ([]Peering, error) {
-	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) ([]Peering, error) {
+func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
+	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
 		return c.listPeeringsUncached(ctx, kind, sub)
 	})
 }
 
 // GetPeering finds one peering in its subscription's list. A peering that is
-// not listed gives an error for which IsNotFound is true.
-func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int) (*Peering, error) {
-	list, err := c.ListPeerings(ctx, kind, sub)
+// not listed gives an error for which IsNotFound is true, but only when the
+// list proves it: for Active-Active, sourceRegion is the peering's source
+// region when known ("" otherwise), and a list that does not show that
+// region is a ListShapeError.
+func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int, sourceRegion string) (*Peering, error) {
+	list, err := c.listPeeringsSince(ctx, kind, sub, time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if list[i].ID == id {
-			return &list[i], nil
-		}
-	}
-	return nil, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
+	return list.lookup(sub, id, sourceRegion)
 }
 
 // getPeeringFresh looks a peering up in a list requested now, and returns
-// nil when that list does not hold it.
+// nil when that list proves it absent.
 func (c *Client) getPeeringFresh(ctx context.Context, kind Kind, sub, id int) (*Peering, error) {
 	list, err := c.listPeeringsSince(ctx, kind, sub, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if list[i].ID == id {
-			return &list[i], nil
-		}
-	}
-	return nil, nil
+	return list.find(id), nil
 }
 
 // invalidatePeerings drops any snapshot of a subscription's peerings.
@@ -114,9 +103,9 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 	if err != nil {
 		return nil, err
 	}
-	for i := range list {
-		if r.Matches(&list[i]) {
-			return &list[i], nil
+	for i := range list.peerings {
+		if r.Matches(&list.peerings[i]) {
+			return &list.peerings[i], nil
 		}
 	}
 	return nil, nil
@@ -256,7 +245,7 @@ func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int,
 	return c.mutate(ctx, kind, sub, id, req, "update", func(ctx context.Context) (bool, error) {
 		// After an answer was lost, the update has been applied when the
 		// listed CIDRs are already the wanted ones.
-		p, err := c.GetPeering(ctx, kind, sub, id)
+		p, err := c.GetPeering(ctx, kind, sub, id, "")
 		if err != nil {
 			return false, err
 		}

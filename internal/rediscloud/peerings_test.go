@@ -23,8 +23,13 @@ func TestListPeeringsTaskShapes(t *testing.T) {
 		{name: "reference GCP list", kind: Pro, doc: refGCPListTask, wantIDs: []int{11}},
 		{name: "reference AWS list", kind: Pro, doc: completedTask("l", refAWSListResponse), wantIDs: []int{123, 124}},
 		{name: "Active-Active list", kind: ActiveActive, doc: completedTask("l", `{"resourceId":1986,"resource":`+refAAListResource+`}`), wantIDs: []int{77, 78}},
-		{name: "no response", kind: Pro, doc: `{"taskId":"l","status":"processing-completed"}`, wantErr: "EMPTY_RESPONSE"},
-		{name: "no resource", kind: Pro, doc: completedTask("l", `{"resourceId":1}`), wantErr: "no resource"},
+		{name: "no response", kind: Pro, doc: `{"taskId":"l","status":"processing-completed"}`,
+			wantErr: "the completed list task l (GET /v1/subscriptions/1986/peerings) lacks the documented resource"},
+		{name: "no resource", kind: Pro, doc: completedTask("l", `{"resourceId":1}`), wantErr: "the response has no resource"},
+		{name: "Pro list under another key", kind: Pro, doc: `{"taskId":"l","commandType":"vpcPeeringsGetRequest","status":"processing-completed","response":{"resourceId":1986,"resource":{"items":[]}}}`,
+			wantErr: `the completed list task l (GET /v1/subscriptions/1986/peerings, vpcPeeringsGetRequest) lacks the documented resource.peerings array: resource has only the keys "items"`},
+		{name: "Active-Active list without regions", kind: ActiveActive, doc: completedTask("l", `{"resourceId":1986,"resource":{"subscriptionId":1986}}`),
+			wantErr: `(GET /v1/subscriptions/1986/regions/peerings, vpcPeeringGetRequest) lacks the documented resource.regions array: resource has only the keys "subscriptionId"`},
 		{name: "wrong kind of subscription", kind: Pro, doc: `{"taskId":"l","status":"processing-error","response":{"error":{"type":"GETTING_SINGLE_REGION_VPC_PEERINGS_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION","status":"400 BAD_REQUEST"}}}`, wantErr: "ACTIVE_ACTIVE"},
 	}
 	for _, tc := range cases {
@@ -58,6 +63,9 @@ func TestListPeeringsTaskShapes(t *testing.T) {
 				}
 				if tc.name == "wrong kind of subscription" && !IsWrongSubscriptionKind(err) {
 					t.Error("IsWrongSubscriptionKind false")
+				}
+				if IsNotFound(err) {
+					t.Error("IsNotFound true: a list of unknown form proves nothing")
 				}
 				return
 			}
@@ -270,5 +278,35 @@ func TestUpdateAfterLostAnswer(t *testing.T) {
 	}
 	if puts.get("put") != 1 || m.count("list") != 1 {
 		t.Errorf("%d PUTs, %d lists", puts.get("put"), m.count("list"))
+	}
+}
+
+// An Active-Active peering is proved absent only by a list that shows its
+// source region: one whose regions leave it out says nothing about it.
+func TestGetPeeringActiveActiveNeedsItsRegion(t *testing.T) {
+	resource := `{"subscriptionId":1986,"regions":[{"id":1,"region":"us-east-1","vpcPeerings":[{"id":77,"status":"active","vpcUid":"vpc-1"}]}]}`
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/tasks/l" {
+			writeJSON(w, http.StatusOK, completedTask("l", `{"resourceId":1986,"resource":`+resource+`}`))
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"taskId":"l","status":"received"}`)
+	}))
+	c := newTestClient(t, srv, nil)
+	ctx := context.Background()
+	if p, err := c.GetPeering(ctx, ActiveActive, 1986, 77, "US-EAST-1"); err != nil || p.ID != 77 {
+		t.Fatalf("listed peering: %+v, %v", p, err)
+	}
+	for _, region := range []string{"us-east-1", ""} {
+		if _, err := c.GetPeering(ctx, ActiveActive, 1986, 78, region); !IsNotFound(err) {
+			t.Errorf("peering 78 of region %q, missing from a list that shows its region: %v, want not found", region, err)
+		}
+	}
+	_, err := c.GetPeering(ctx, ActiveActive, 1986, 79, "eu-west-1")
+	if IsNotFound(err) || !IsListShape(err) {
+		t.Fatalf("peering 79 of eu-west-1, a region the list does not show: %v, want a ListShapeError", err)
+	}
+	if want := `lacks the documented entry for region "eu-west-1", where peering 1986/79 is, in resource.regions: the list shows regions "us-east-1"`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q, want it to contain %q", err, want)
 	}
 }

@@ -309,7 +309,7 @@ func TestNotFoundNeedsEvidence(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { closeIdle(c) })
-			_, err = c.GetPeering(context.Background(), Pro, tc.sub, 500)
+			_, err = c.GetPeering(context.Background(), Pro, tc.sub, 500, "")
 			tc.check(t, err)
 			// The same holds for a delete: a wrong URL must not pass for
 			// "already gone".
@@ -346,7 +346,7 @@ func TestForgottenListTaskIsNoEvidence(t *testing.T) {
 		}
 	}))
 	c := newTestClient(t, srv, nil)
-	_, err := c.GetPeering(context.Background(), Pro, 1, 500)
+	_, err := c.GetPeering(context.Background(), Pro, 1, 500, "")
 	if err == nil || IsNotFound(err) {
 		t.Fatalf("a forgotten list task was taken as evidence of absence: %v", err)
 	}

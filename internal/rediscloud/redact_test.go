@@ -2,7 +2,10 @@ package rediscloud
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -28,14 +31,18 @@ func echoServer(t *testing.T, task func(keys string) string) *Client {
 	return newTestClient(t, srv, nil)
 }
 
-func TestServerTextsAreRedacted(t *testing.T) {
-	noKeys := func(t *testing.T, what, text string) {
+// Texts a server echoes the keys into reach the client's callers as they
+// were sent: decisions read them so. What is shown or stored goes through
+// Redact and Shown, which hide the keys.
+func TestEchoedKeysAreKeptForDecisionsAndHiddenWhenShown(t *testing.T) {
+	hidden := func(t *testing.T, c *Client, what, raw string) {
 		t.Helper()
-		if strings.Contains(text, testAPIKey) || strings.Contains(text, testSecretKey) {
-			t.Errorf("%s carries a key: %s", what, text)
+		if !strings.Contains(raw, testAPIKey) {
+			t.Errorf("%s is not the text as received: %s", what, raw)
 		}
-		if !strings.Contains(text, "(redacted)") {
-			t.Errorf("%s does not show where the echo was: %s", what, text)
+		shown := c.Redact(raw)
+		if strings.Contains(shown, testAPIKey) || strings.Contains(shown, testSecretKey) || !strings.Contains(shown, "(redacted)") {
+			t.Errorf("%s shown as %s", what, shown)
 		}
 	}
 	ctx := context.Background()
@@ -44,10 +51,12 @@ func TestServerTextsAreRedacted(t *testing.T) {
 			return `{"taskId":"t1","status":"processing-error","response":{"error":{"type":"GENERAL_ERROR","status":"500 ` + keys + `","description":"bad request: ` + keys + `"}}}`
 		})
 		_, err := c.CreatePeering(ctx, Pro, 1, lateCreate, CreateOptions{})
-		if err == nil {
-			t.Fatal("no error")
+		var te *TaskError
+		if !errors.As(err, &te) || te.Type != "GENERAL_ERROR" {
+			t.Fatalf("error %v, want a GENERAL_ERROR task error", err)
 		}
-		noKeys(t, "the error", err.Error())
+		hidden(t, c, "the description", te.Description)
+		hidden(t, c, "the error", err.Error())
 	})
 	t.Run("unknown task status", func(t *testing.T) {
 		c := echoServer(t, func(keys string) string {
@@ -57,35 +66,81 @@ func TestServerTextsAreRedacted(t *testing.T) {
 		if err == nil {
 			t.Fatal("no error")
 		}
-		noKeys(t, "the error", err.Error())
-	})
-	t.Run("resource ID that does not parse", func(t *testing.T) {
-		c := echoServer(t, func(keys string) string {
-			return `{"taskId":"t1","status":"processing-completed","response":{"resourceId":"` + keys + `"}}`
-		})
-		_, err := c.waitForTask(ctx, "t1", "create")
-		if err == nil {
-			t.Fatal("no error")
-		}
-		noKeys(t, "the error", err.Error())
+		hidden(t, c, "the error", err.Error())
 	})
 	t.Run("listed peering", func(t *testing.T) {
 		c := echoServer(t, func(keys string) string {
 			return `{"taskId":"t1","status":"processing-completed","response":{"resourceId":1,"resource":{"peerings":[{"vpcPeeringId":5,"status":"` + keys + `","vpcUid":"vpc-1","awsPeeringUid":"` + keys + `"}]}}}`
 		})
-		p, err := c.GetPeering(ctx, Pro, 1, 5)
+		p, err := c.GetPeering(ctx, Pro, 1, 5, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		noKeys(t, "the status", p.Status)
-		noKeys(t, "the pcx ID", p.AWSPeeringID)
+		hidden(t, c, "the status", p.Status)
+		hidden(t, c, "the pcx ID", p.AWSPeeringID)
+		if shown := c.Shown(p); shown.Status != c.Redact(p.Status) || shown.AWSPeeringID != c.Redact(p.AWSPeeringID) {
+			t.Errorf("Shown gave %+v", shown)
+		}
 	})
 	t.Run("subscription status", func(t *testing.T) {
 		c := echoServer(t, func(string) string { return `{}` })
 		_, err := c.WaitForSubscriptionActive(ctx, 2)
-		if err == nil {
-			t.Fatal("no error")
+		var se *SubscriptionStateError
+		if !errors.As(err, &se) {
+			t.Fatalf("error %v, want a SubscriptionStateError", err)
 		}
-		noKeys(t, "the error", err.Error())
+		hidden(t, c, "the status", se.Status)
 	})
+}
+
+// Shown hides the keys in every text field of a peering, those added later
+// included, and leaves the peering it was given as received.
+func TestShownCoversEveryTextField(t *testing.T) {
+	c, err := New(testConfig("https://api.example.com/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Peering
+	v := reflect.ValueOf(&p).Elem()
+	texts := 0
+	for i := range v.NumField() {
+		switch f := v.Field(i); {
+		case f.Kind() == reflect.String:
+			f.SetString("a " + testSecretKey + " b")
+			texts++
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			f.Set(reflect.ValueOf([]string{testAPIKey + "/24"}))
+			texts++
+		}
+	}
+	if texts < 10 {
+		t.Fatalf("only %d text fields found in Peering", texts)
+	}
+	shown := reflect.ValueOf(c.Shown(&p)).Elem()
+	for i := range shown.NumField() {
+		if text := fmt.Sprint(shown.Field(i).Interface()); strings.Contains(text, testSecretKey) || strings.Contains(text, testAPIKey) {
+			t.Errorf("Shown left a key in %s: %s", shown.Type().Field(i).Name, text)
+		}
+	}
+	if !strings.Contains(p.Status, testSecretKey) || !strings.Contains(p.CIDRs[0], testAPIKey) {
+		t.Errorf("Shown changed the peering it was given: %+v", p)
+	}
+}
+
+// A key too short to be a real one occurs in ordinary words: hiding it
+// would rewrite them in state and messages, so it is not looked for.
+func TestShortKeysAreNotLookedFor(t *testing.T) {
+	cfg := testConfig("https://api.example.com/v1")
+	cfg.APIKey, cfg.SecretKey = "s", "us-east"
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Peering{Status: "processing-completed", Region: "us-east-1"}
+	if got := c.Shown(p); !reflect.DeepEqual(got, p) {
+		t.Errorf("Shown rewrote %+v as %+v", *p, *got)
+	}
+	if got := c.Redact("us-east-1 is processing"); got != "us-east-1 is processing" {
+		t.Errorf("Redact gave %q", got)
+	}
 }

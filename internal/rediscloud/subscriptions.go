@@ -64,7 +64,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	if err != nil {
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
-	s := w.toSubscription(c, id)
+	s := w.toSubscription(id)
 	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
 	// Pro peerings) for the client's life.
 	c.layouts.put(s)
@@ -119,7 +119,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 	}
 	out := make([]Subscription, 0, len(list))
 	for i := range list {
-		out = append(out, *list[i].toSubscription(c, 0))
+		out = append(out, *list[i].toSubscription(0))
 	}
 	return out, nil
 }

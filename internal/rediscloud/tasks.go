@@ -151,7 +151,6 @@ func (c *Client) waitForTask(ctx context.Context, id, kind string) (*Task, error
 
 func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted time.Time) (*Task, error) {
 	ctx = c.logContext(ctx)
-	t = c.redactTask(t)
 	// An initial reply may already be terminal.
 	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
 		return finishTask(t)
@@ -203,7 +202,6 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
 		}
 		seen = true
-		cur = c.redactTask(cur)
 		if cur.ID == "" {
 			cur.ID = t.ID
 		}
@@ -227,26 +225,6 @@ func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted t
 		}
 		lastKnown = polled
 	}
-}
-
-// redactTask hides the keys in every text of a task: a gateway or server
-// that echoes request headers must not put them in a diagnostic or a log.
-func (c *Client) redactTask(t *Task) *Task {
-	cp := *t
-	for _, s := range []*string{&cp.ID, &cp.CommandType, &cp.Status, &cp.Description, &cp.Timestamp} {
-		*s = c.redact(*s)
-	}
-	if t.Response != nil {
-		r := *t.Response
-		r.AdditionalInfo = c.redact(r.AdditionalInfo)
-		if r.Error != nil {
-			e := *r.Error
-			e.Type, e.Status, e.Description = c.redact(e.Type), c.redact(e.Status), c.redact(e.Description)
-			r.Error = &e
-		}
-		cp.Response = &r
-	}
-	return &cp
 }
 
 // finishTask turns a terminal task into a result or a TaskError.

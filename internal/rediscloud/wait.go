@@ -45,11 +45,9 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 		} else {
 			// The next look must be a list sent after this one was.
 			since = time.Now()
-			i := slices.IndexFunc(list, func(p Peering) bool { return p.ID == id })
-			var p *Peering
+			p := list.find(id)
 			last = ""
-			if i >= 0 {
-				p = &list[i]
+			if p != nil {
 				last = p.Status
 			}
 			done, cerr := cond(p)

@@ -3,8 +3,8 @@ package rediscloud
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -120,50 +120,115 @@ func effectiveCIDRs(single string, several []wireCIDR) []string {
 // decoded.
 const maxListedPeerings = 10000
 
-// decodePeeringList decodes the `response.resource` of a completed list task.
-func decodePeeringList(kind Kind, sub int, raw json.RawMessage) ([]Peering, error) {
+// peeringList is a completed list task's resource, decoded: the peerings,
+// and for Active-Active the source regions the list showed (lower-case).
+type peeringList struct {
+	peerings []Peering
+	regions  map[string]bool
+}
+
+// find returns the listed peering with this ID, or nil.
+func (l *peeringList) find(id int) *Peering {
+	for i := range l.peerings {
+		if l.peerings[i].ID == id {
+			return &l.peerings[i]
+		}
+	}
+	return nil
+}
+
+// proves reports whether the list's lacking a peering proves it absent. A
+// Pro list always does. An Active-Active list does when the peering's
+// source region is among its regions, or when that region is not known (an
+// import by ID): then every region the subscription showed was searched.
+func (l *peeringList) proves(sourceRegion string) bool {
+	return l.regions == nil || sourceRegion == "" || l.regions[strings.ToLower(sourceRegion)]
+}
+
+// lookup returns the peering with this ID, a PeeringNotFoundError when the
+// list proves it absent, or a ListShapeError when it does not.
+func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error) {
+	if p := l.find(id); p != nil {
+		return p, nil
+	}
+	if !l.proves(sourceRegion) {
+		return nil, &ListShapeError{
+			Missing: fmt.Sprintf("entry for region %q, where peering %d/%d is, in resource.regions", sourceRegion, sub, id),
+			Found:   fmt.Sprintf("the list shows regions %s", strings.Join(quoteAll(slices.Sorted(maps.Keys(l.regions))), ", ")),
+		}
+	}
+	return nil, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
+}
+
+func (l *peeringList) clone() *peeringList {
+	out := &peeringList{peerings: slices.Clone(l.peerings), regions: l.regions}
+	for i := range out.peerings {
+		out.peerings[i].CIDRs = slices.Clone(out.peerings[i].CIDRs)
+	}
+	return out
+}
+
+// decodePeeringList decodes the `response.resource` of a completed list
+// task. Its answer decides whether a peering still exists, so only the
+// documented form counts (reference §3.2 and §5.2):
+//
+//   - Pro: an object whose "peerings" is an array;
+//   - Active-Active: an object whose "regions" is an array of objects, each
+//     naming its (source) region in "region" and carrying a "vpcPeerings"
+//     array.
+//
+// A missing, null or renamed key, or a value of another type, is a
+// ListShapeError, never an empty list: an API that changed its form must
+// fail a refresh, not empty the state. An empty list is sent as an empty
+// array ("a subscription with no peerings returns {"peerings": []}"); the
+// key is not taken as optional even then, because a missing key cannot be
+// told from a renamed one.
+func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, errors.New("the completed list task carries no resource")
+		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
 	}
-	type rawRegion struct {
+	type group struct {
 		region      string
 		id          int
 		vpcPeerings []json.RawMessage
 	}
-	var groups []rawRegion
+	var groups []group
+	list := &peeringList{}
 	if kind == ActiveActive {
-		var w struct {
-			Regions []struct {
-				ID          FlexInt           `json:"id"`
-				RegionID    FlexInt           `json:"regionId"`
-				Region      string            `json:"region"`
-				RegionName  string            `json:"regionName"`
-				VPCPeerings []json.RawMessage `json:"vpcPeerings"`
-			} `json:"regions"`
+		regions, err := shapeArray(raw, "regions", "resource")
+		if err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, fmt.Errorf("decoding Active-Active peering list: %w", err)
-		}
-		for _, r := range w.Regions {
-			groups = append(groups, rawRegion{region: firstNonEmpty(r.Region, r.RegionName), id: r.ID.Value + r.RegionID.Value, vpcPeerings: r.VPCPeerings})
+		list.regions = make(map[string]bool, len(regions))
+		for i, el := range regions {
+			where := fmt.Sprintf("resource.regions[%d]", i)
+			peerings, err := shapeArray(el, "vpcPeerings", where)
+			if err != nil {
+				return nil, err
+			}
+			var r struct {
+				ID         FlexInt `json:"id"`
+				RegionID   FlexInt `json:"regionId"`
+				Region     string  `json:"region"`
+				RegionName string  `json:"regionName"`
+			}
+			if err := json.Unmarshal(el, &r); err != nil {
+				return nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
+			}
+			name := firstNonEmpty(r.Region, r.RegionName)
+			if name == "" {
+				return nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
+			}
+			list.regions[strings.ToLower(name)] = true
+			groups = append(groups, group{region: name, id: r.ID.Value + r.RegionID.Value, vpcPeerings: peerings})
 		}
 	} else {
-		var list []json.RawMessage
-		if raw[0] == '[' {
-			if err := json.Unmarshal(raw, &list); err != nil {
-				return nil, fmt.Errorf("decoding peering list: %w", err)
-			}
-		} else {
-			var w struct {
-				Peerings []json.RawMessage `json:"peerings"`
-			}
-			if err := json.Unmarshal(raw, &w); err != nil {
-				return nil, fmt.Errorf("decoding peering list: %w", err)
-			}
-			list = w.Peerings
+		peerings, err := shapeArray(raw, "peerings", "resource")
+		if err != nil {
+			return nil, err
 		}
-		groups = []rawRegion{{vpcPeerings: list}}
+		groups = []group{{vpcPeerings: peerings}}
 	}
 	total := 0
 	for _, g := range groups {
@@ -172,10 +237,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) ([]Peering, erro
 	if total > maxListedPeerings {
 		return nil, fmt.Errorf("the list holds %d peerings, more than the %d a subscription can plausibly have; it was not read", total, maxListedPeerings)
 	}
-	var out []Peering
-	if total > 0 {
-		out = make([]Peering, 0, total)
-	}
+	list.peerings = make([]Peering, 0, total)
 	for _, g := range groups {
 		for _, el := range g.vpcPeerings {
 			var w wirePeering
@@ -184,18 +246,83 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) ([]Peering, erro
 			}
 			p := w.toPeering(kind, sub)
 			if kind == ActiveActive {
-				if g.region != "" {
-					p.SourceRegion = g.region
-				}
+				p.SourceRegion = g.region
 				if p.RegionID == 0 {
 					p.RegionID = g.id
 				}
 			}
-			out = append(out, p)
+			list.peerings = append(list.peerings, p)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	sort.Slice(list.peerings, func(i, j int) bool { return list.peerings[i].ID < list.peerings[j].ID })
+	return list, nil
+}
+
+// shapeArray returns the elements of obj[key], which must be a JSON array;
+// where names obj in the error.
+func shapeArray(obj json.RawMessage, key, where string) ([]json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(obj, &fields); err != nil {
+		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: where + " " + describeJSON(obj)}
+	}
+	v, ok := fields[key]
+	if !ok {
+		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: where + " " + keysOf(fields)}
+	}
+	v = bytes.TrimSpace(v)
+	var elems []json.RawMessage
+	if len(v) == 0 || v[0] != '[' {
+		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: fmt.Sprintf("%s.%s %s", where, key, describeJSON(v))}
+	}
+	if err := json.Unmarshal(v, &elems); err != nil {
+		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: fmt.Sprintf("%s.%s is not a valid array: %v", where, key, err)}
+	}
+	return elems, nil
+}
+
+// describeJSON names the type of a JSON value, never its content.
+func describeJSON(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "is empty"
+	}
+	switch v[0] {
+	case '{':
+		return "is an object"
+	case '[':
+		return "is an array"
+	case '"':
+		return "is a string"
+	case 'n':
+		return "is null"
+	case 't', 'f':
+		return "is a boolean"
+	default:
+		return "is a number"
+	}
+}
+
+// keysOf says which keys an object has, sorted: the names, not the values.
+func keysOf(fields map[string]json.RawMessage) string {
+	if len(fields) == 0 {
+		return "is an empty object"
+	}
+	keys := slices.Sorted(maps.Keys(fields))
+	const most = 8
+	more := ""
+	if len(keys) > most {
+		more = fmt.Sprintf(" and %d more", len(keys)-most)
+		keys = keys[:most]
+	}
+	return fmt.Sprintf("has only the keys %s%s", strings.Join(quoteAll(keys), ", "), more)
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(truncate(s, 40))
+	}
+	return out
 }
 
 // body builds the wire body: AWS bodies omit `provider`, GCP bodies send
@@ -309,14 +436,11 @@ type wireSubscription struct {
 	} `json:"cloudDetails"`
 }
 
-func (w *wireSubscription) toSubscription(c *Client, id int) *Subscription {
+func (w *wireSubscription) toSubscription(id int) *Subscription {
 	if w.ID.Valid {
 		id = w.ID.Value
 	}
 	s := &Subscription{ID: id, Name: w.Name, Status: w.Status, DeploymentType: w.DeploymentType}
-	if c != nil {
-		s.Name, s.Status, s.DeploymentType = c.redact(s.Name), c.redact(s.Status), c.redact(s.DeploymentType)
-	}
 	for _, cd := range w.CloudDetails {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {

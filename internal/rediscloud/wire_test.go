@@ -164,46 +164,89 @@ func TestDecodePeeringList(t *testing.T) {
 			},
 		},
 		{
-			name: "Pro list as a bare array, sorted by ID", kind: Pro,
-			raw: json.RawMessage(`[{"vpcPeeringId":9,"projectUid":"p","networkName":"n"},{"vpcPeeringId":3,"vpcUid":"vpc-3"}]`),
+			name: "Pro list sorted by ID", kind: Pro,
+			raw: json.RawMessage(pro(`{"vpcPeeringId":9,"projectUid":"p","networkName":"n"},{"vpcPeeringId":3,"vpcUid":"vpc-3"}`)),
 			want: []Peering{
 				{ID: 3, SubscriptionID: 7, Kind: Pro, Provider: ProviderAWS, VPCID: "vpc-3"},
 				{ID: 9, SubscriptionID: 7, Kind: Pro, Provider: ProviderGCP, GCPProjectID: "p", GCPNetworkName: "n"},
 			},
 		},
 		{
-			name: "Active-Active: regionName at region level, peering's own source and destination", kind: ActiveActive,
+			name: "Active-Active: regionName at region level, the region's name wins over the peering's sourceRegion", kind: ActiveActive,
 			raw: json.RawMessage(`{"regions":[{"regionId":4,"regionName":"eu-west-1","vpcPeerings":[` +
 				`{"id":"12","regionId":9,"destinationRegion":"us-west-2","sourceRegion":"ignored","vpcUid":"vpc-12","vpcCidrs":[{"vpcCidr":"10.0.0.0/8","active":true}]}]},` +
-				`{"id":5,"vpcPeerings":[{"id":13,"sourceRegion":"ap-south-1","vpcNetworkName":"net"}]}]}`),
+				`{"id":5,"region":"ap-south-1","vpcPeerings":[{"id":13,"vpcNetworkName":"net"}]}]}`),
 			want: []Peering{
 				{ID: 12, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderAWS, Region: "us-west-2", SourceRegion: "eu-west-1", RegionID: 9, VPCID: "vpc-12", CIDRs: []string{"10.0.0.0/8"}},
 				{ID: 13, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderGCP, SourceRegion: "ap-south-1", RegionID: 5, GCPNetworkName: "net"},
 			},
 		},
-		{name: "empty Pro list", kind: Pro, raw: json.RawMessage(`{"peerings":[]}`), want: nil},
-		{name: "empty Active-Active list", kind: ActiveActive, raw: json.RawMessage(`{"subscriptionId":1,"regions":[{"id":1,"region":"us-east-1","vpcPeerings":[]}]}`), want: nil},
-		{name: "missing resource", kind: Pro, raw: nil, wantErr: "no resource"},
-		{name: "null resource", kind: ActiveActive, raw: json.RawMessage(` null `), wantErr: "no resource"},
-		{name: "Pro list of the wrong type", kind: Pro, raw: json.RawMessage(`{"peerings":{"a":1}}`), wantErr: "decoding peering list"},
-		{name: "Active-Active list of the wrong type", kind: ActiveActive, raw: json.RawMessage(`[1]`), wantErr: "Active-Active"},
+		{name: "empty Pro list", kind: Pro, raw: json.RawMessage(`{"peerings":[]}`), want: []Peering{}},
+		{name: "empty Active-Active list", kind: ActiveActive, raw: json.RawMessage(`{"subscriptionId":1,"regions":[{"id":1,"region":"us-east-1","vpcPeerings":[]}]}`), want: []Peering{}},
 		{name: "vpcCidrs element of the wrong type", kind: Pro, raw: json.RawMessage(pro(`{"vpcPeeringId":1,"vpcCidrs":[5]}`)), wantErr: "decoding"},
 	}
-	for _, tc := range cases {
+	for _, tc := range append(cases, listShapeCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodePeeringList(tc.kind, 7, tc.raw)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)
 				}
+				if got != nil {
+					t.Error("a list returned with an error")
+				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got\n%+v\nwant\n%+v", got, tc.want)
+			if !reflect.DeepEqual(got.peerings, tc.want) {
+				t.Errorf("got\n%+v\nwant\n%+v", got.peerings, tc.want)
 			}
 		})
+	}
+}
+
+type listCase = struct {
+	name    string
+	kind    Kind
+	raw     json.RawMessage
+	want    []Peering
+	wantErr string
+}
+
+// listShapeCases are completed lists whose resource is not in the
+// documented form: each must be a ListShapeError naming what is missing,
+// never an empty list.
+func listShapeCases() []listCase {
+	proMissing := "lacks the documented resource.peerings array"
+	aaMissing := "lacks the documented resource.regions array"
+	return []listCase{
+		{name: "Pro: no resource", kind: Pro, raw: nil, wantErr: "the response has no resource"},
+		{name: "Pro: null resource", kind: Pro, raw: json.RawMessage(` null `), wantErr: "the response has no resource"},
+		{name: "Pro: empty object", kind: Pro, raw: json.RawMessage(`{}`), wantErr: proMissing + ": resource is an empty object"},
+		{name: "Pro: key missing", kind: Pro, raw: json.RawMessage(`{"subscriptionId":7}`), wantErr: proMissing + `: resource has only the keys "subscriptionId"`},
+		{name: "Pro: key renamed", kind: Pro, raw: json.RawMessage(`{"vpcPeerings":[{"vpcPeeringId":1}]}`), wantErr: `resource has only the keys "vpcPeerings"`},
+		{name: "Pro: null list", kind: Pro, raw: json.RawMessage(`{"peerings":null}`), wantErr: proMissing + ": resource.peerings is null"},
+		{name: "Pro: list of the wrong type", kind: Pro, raw: json.RawMessage(`{"peerings":{"a":1}}`), wantErr: proMissing + ": resource.peerings is an object"},
+		{name: "Pro: a bare array", kind: Pro, raw: json.RawMessage(`[{"vpcPeeringId":1}]`), wantErr: proMissing + ": resource is an array"},
+		{name: "Pro: wrapped once more", kind: Pro, raw: json.RawMessage(`{"data":{"peerings":[]}}`), wantErr: `resource has only the keys "data"`},
+		{name: "Active-Active: no resource", kind: ActiveActive, raw: nil, wantErr: "the response has no resource"},
+		{name: "Active-Active: null resource", kind: ActiveActive, raw: json.RawMessage(`null`), wantErr: "the response has no resource"},
+		{name: "Active-Active: empty object", kind: ActiveActive, raw: json.RawMessage(`{}`), wantErr: aaMissing + ": resource is an empty object"},
+		{name: "Active-Active: key renamed", kind: ActiveActive, raw: json.RawMessage(`{"subscriptionId":1,"vpcPeerings":[]}`), wantErr: `resource has only the keys "subscriptionId", "vpcPeerings"`},
+		{name: "Active-Active: null regions", kind: ActiveActive, raw: json.RawMessage(`{"regions":null}`), wantErr: aaMissing + ": resource.regions is null"},
+		{name: "Active-Active: a bare array", kind: ActiveActive, raw: json.RawMessage(`[1]`), wantErr: aaMissing + ": resource is an array"},
+		{name: "Active-Active: a Pro list", kind: ActiveActive, raw: json.RawMessage(`{"peerings":[]}`), wantErr: `resource has only the keys "peerings"`},
+		{name: "Active-Active: region without vpcPeerings", kind: ActiveActive, raw: json.RawMessage(`{"regions":[{"id":1,"region":"us-east-1"}]}`),
+			wantErr: `lacks the documented resource.regions[0].vpcPeerings array: resource.regions[0] has only the keys "id", "region"`},
+		{name: "Active-Active: null vpcPeerings", kind: ActiveActive, raw: json.RawMessage(`{"regions":[{"id":1,"region":"us-east-1","vpcPeerings":[]},{"id":2,"region":"eu-west-1","vpcPeerings":null}]}`),
+			wantErr: "lacks the documented resource.regions[1].vpcPeerings array: resource.regions[1].vpcPeerings is null"},
+		{name: "Active-Active: renamed vpcPeerings", kind: ActiveActive, raw: json.RawMessage(`{"regions":[{"id":1,"region":"us-east-1","peerings":[]}]}`),
+			wantErr: "lacks the documented resource.regions[0].vpcPeerings array"},
+		{name: "Active-Active: region not an object", kind: ActiveActive, raw: json.RawMessage(`{"regions":["us-east-1"]}`),
+			wantErr: "lacks the documented resource.regions[0].vpcPeerings array: resource.regions[0] is a string"},
+		{name: "Active-Active: region without a name", kind: ActiveActive, raw: json.RawMessage(`{"regions":[{"id":5,"vpcPeerings":[]}]}`),
+			wantErr: "lacks the documented resource.regions[0].region name"},
 	}
 }
