@@ -38,26 +38,26 @@ import (
 
 // latencyEstimator remembers how long each kind of wait takes at least.
 type latencyEstimator struct {
-	mu   sync.Mutex
-	mean map[string]time.Duration
+	mu       sync.Mutex
+	shortest map[waitKind]time.Duration
 }
 
 func newLatencyEstimator() *latencyEstimator {
-	return &latencyEstimator{mean: map[string]time.Duration{}}
+	return &latencyEstimator{shortest: map[waitKind]time.Duration{}}
 }
 
 // get returns the estimate for kind, or 0.
-func (e *latencyEstimator) get(kind string) time.Duration {
+func (e *latencyEstimator) get(kind waitKind) time.Duration {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.mean[kind]
+	return e.shortest[kind]
 }
 
-func (e *latencyEstimator) observe(kind string, d time.Duration) {
+func (e *latencyEstimator) observe(kind waitKind, d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if old, ok := e.mean[kind]; !ok || d < old {
-		e.mean[kind] = d
+	if old, ok := e.shortest[kind]; !ok || d < old {
+		e.shortest[kind] = d
 	}
 }
 
@@ -71,15 +71,12 @@ type taskSchedule struct {
 	now      func() time.Time
 }
 
-// allTasks is the estimate every task shares.
-const allTasks = "task"
-
 func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
 	return &taskSchedule{
 		first:    c.pollFirst,
 		min:      c.pollMin,
 		max:      c.pollMax,
-		expected: c.latency.get(allTasks),
+		expected: c.latency.get(waitTask),
 		start:    start,
 		now:      time.Now,
 	}
@@ -111,7 +108,7 @@ type statusSchedule struct {
 	now      func() time.Time
 }
 
-func (c *Client) newStatusSchedule(kind string) *statusSchedule {
+func (c *Client) newStatusSchedule(kind waitKind) *statusSchedule {
 	return &statusSchedule{
 		min:      2 * c.pollFirst,
 		max:      c.statusPollMax,

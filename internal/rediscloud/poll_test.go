@@ -120,13 +120,13 @@ func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 	}
 
 	e := newLatencyEstimator()
-	e.observe("x", time.Second)
-	e.observe("x", 2*time.Second)
-	if got := e.get("x"); got != time.Second {
+	e.observe(waitPeeringCreated, time.Second)
+	e.observe(waitPeeringCreated, 2*time.Second)
+	if got := e.get(waitPeeringCreated); got != time.Second {
 		t.Errorf("estimate %v after 1 s and 2 s, want the shortest, 1s", got)
 	}
-	e.observe("x", 500*time.Millisecond)
-	if got := e.get("x"); got != 500*time.Millisecond {
+	e.observe(waitPeeringCreated, 500*time.Millisecond)
+	if got := e.get(waitPeeringCreated); got != 500*time.Millisecond {
 		t.Errorf("estimate %v after a 0.5 s wait, want 0.5s at once", got)
 	}
 }

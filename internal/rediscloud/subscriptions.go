@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Subscription statuses a wait tells apart; any other (deleting, error,
@@ -220,44 +218,34 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 // while it is pending and fails at once in any other status.
 func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
 	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule("subscription-active")
-	for {
-		requested := time.Now()
-		sub, err := c.GetSubscription(ctx, id)
-		if err != nil {
-			if !isTransient(err) || ctx.Err() != nil {
-				return nil, err
-			}
-		} else {
-			switch strings.ToLower(sub.Status) {
+	schedule := c.newStatusSchedule(waitSubscriptionActive)
+	return await(ctx, wait[*Subscription]{
+		message: "waiting for subscription to be active",
+		retry:   "reading the subscription failed; will read it again",
+		fields:  map[string]any{"subscription_id": id},
+		look:    func(ctx context.Context) (*Subscription, error) { return c.GetSubscription(ctx, id) },
+		status:  func(s *Subscription) string { return s.Status },
+		settle: func(s *Subscription) (bool, error) {
+			switch strings.ToLower(s.Status) {
 			case SubscriptionActive:
 				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe("subscription-active", waited)
+					c.latency.observe(waitSubscriptionActive, waited)
 				}
-				return sub, nil
+				return true, nil
 			case SubscriptionPending:
-			default:
-				// Only pending is known to end in active by itself; deleting,
-				// error, a pending encryption key or a status this client
-				// does not know would keep the wait going until the timeout.
-				return sub, &SubscriptionStateError{ID: id, Status: sub.Status}
+				return false, nil
 			}
-		}
-		next := schedule.after(requested)
-		status := ""
-		if sub != nil {
-			status = sub.Status
-		}
-		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for subscription to be active", map[string]any{
-			"subscription_id": id,
-			"status":          status,
-			"elapsed_ms":      schedule.elapsed().Milliseconds(),
-			"next_poll":       next.String(),
-		})
-		if err := sleep(ctx, next); err != nil {
-			return sub, fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, status, err)
-		}
-	}
+			// Only pending is known to end in active by itself; deleting,
+			// error, a pending encryption key or a status this client does
+			// not know would keep the wait going until the timeout.
+			return true, &SubscriptionStateError{ID: id, Status: s.Status}
+		},
+		passing: isTransient,
+		next:    schedule.after,
+		interrupted: func(last string, err error) error {
+			return fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, last, err)
+		},
+	})
 }
 
 func firstNonEmpty(vals ...string) string {

@@ -132,7 +132,7 @@ func (c *Client) startTask(ctx context.Context, r request) (*Task, error) {
 }
 
 // runTask starts an asynchronous call and waits for its task to end.
-func (c *Client) runTask(ctx context.Context, r request, kind string) (*Task, error) {
+func (c *Client) runTask(ctx context.Context, r request, label string) (*Task, error) {
 	t, err := c.startTask(ctx, r)
 	if err != nil {
 		return nil, err
@@ -140,91 +140,98 @@ func (c *Client) runTask(ctx context.Context, r request, kind string) (*Task, er
 	// The task was made by the attempt that was answered: time the wait from
 	// that answer, so that the transport's retries before it stretch neither
 	// the poll schedule nor the latency estimate of later waits.
-	return c.waitTask(ctx, t, kind, time.Now())
+	return c.waitTask(ctx, t, label, time.Now())
 }
 
-// waitForTask polls a task until it completes, fails or ctx ends. kind groups
-// tasks of similar duration for the polling schedule.
-func (c *Client) waitForTask(ctx context.Context, id, kind string) (*Task, error) {
-	return c.waitTask(ctx, &Task{ID: id}, kind, time.Now())
+// waitForTask polls a task until it completes, fails or ctx ends; label
+// names the operation in log lines.
+func (c *Client) waitForTask(ctx context.Context, id, label string) (*Task, error) {
+	return c.waitTask(ctx, &Task{ID: id}, label, time.Now())
 }
 
-func (c *Client) waitTask(ctx context.Context, t *Task, kind string, submitted time.Time) (*Task, error) {
+// waitTask waits for t, named by the answer received at submitted, to end.
+// The task service learns of a task some time after that answer and
+// answers 404 meanwhile: a 404 within taskNotFoundWindow of it is waited
+// out; after the window, or once the task was seen, it ends the wait.
+func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted time.Time) (*Task, error) {
 	ctx = c.logContext(ctx)
-	// An initial reply may already be terminal.
-	if !isPending(t.Status) || (t.Response != nil && t.Response.Error != nil) {
-		return finishTask(t)
-	}
 	schedule := c.newTaskSchedule(submitted)
-	seen := false
+	polls, seen := 0, false
 	lastStatus := t.Status
-	// lastKnown is the last poll that found the task still running; zero
-	// while the task service has not shown it.
-	var lastKnown time.Time
-	for {
-		delay := schedule.next()
-		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for task", map[string]any{
-			"task_id":    t.ID,
-			"kind":       kind,
-			"status":     lastStatus,
-			"elapsed_ms": time.Since(submitted).Milliseconds(),
-			"next_poll":  delay.String(),
-		})
-		if err := sleep(ctx, delay); err != nil {
-			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
-		}
-		polled := time.Now()
-		cur, err := c.getTask(ctx, t.ID)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: ctx.Err()}
+	// polled is when the last poll was sent; lastKnown the last poll that
+	// found the task still running (zero while none has).
+	var polled, lastKnown time.Time
+	task, err := await(ctx, wait[*Task]{
+		message: "waiting for task",
+		retry:   "polling task failed; will poll again",
+		fields:  map[string]any{"task_id": t.ID, "kind": label},
+		look: func(ctx context.Context) (*Task, error) {
+			if polls++; polls == 1 {
+				// The answer that named the task may already be terminal.
+				return t, nil
 			}
+			polled = time.Now()
+			cur, err := c.getTask(ctx, t.ID)
 			var he *HTTPError
-			if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
-				if seen {
-					// A task the API showed and then forgot says nothing
-					// about the peering: it is an error, never "deleted".
-					return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API no longer knows the task it reported before: %w", err)}
+			switch {
+			case err == nil:
+				seen = true
+				if cur.ID == "" {
+					cur.ID = t.ID
 				}
-				// The task service learns of a task some time after the
-				// answer that named it; the window is counted in time.
-				if waited := polled.Sub(submitted); waited < c.taskNotFoundWindow {
-					continue
-				}
+				return cur, nil
+			case ctx.Err() != nil || isTransient(err):
+				return nil, err
+			case !errors.As(err, &he) || he.StatusCode != http.StatusNotFound:
+				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
+			case seen:
+				// A task the API showed and then forgot says nothing
+				// about the peering: it is an error, never "deleted".
+				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API no longer knows the task it reported before: %w", err)}
+			case polled.Sub(submitted) < c.taskNotFoundWindow:
+				return nil, errNotYet
+			default:
 				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: &TaskUnknownError{Waited: polled.Sub(submitted), Err: err}}
 			}
-			if isTransient(err) {
-				// The request was already retried; a fault that outlasts the
-				// retries must not fail a long wait. The deadline bounds it.
-				tflog.SubsystemWarn(ctx, logSubsystem, "polling task failed; will poll again", map[string]any{"task_id": t.ID, "error": err.Error()})
-				continue
+		},
+		status: func(t *Task) string { return t.Status },
+		settle: func(cur *Task) (bool, error) {
+			lastStatus = cur.Status
+			if isPending(cur.Status) && (cur.Response == nil || cur.Response.Error == nil) {
+				if polls > 1 {
+					lastKnown = polled
+				}
+				return false, nil
 			}
-			return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
-		}
-		seen = true
-		if cur.ID == "" {
-			cur.ID = t.ID
-		}
-		lastStatus = cur.Status
-		if !isPending(cur.Status) || (cur.Response != nil && cur.Response.Error != nil) {
-			// When the task was seen running before, it ended between that
-			// poll and this one; otherwise this poll is the first moment it
-			// could be seen complete, which is what the next wait needs.
-			took := polled.Sub(submitted)
-			if !lastKnown.IsZero() {
-				took = lastKnown.Sub(submitted) + polled.Sub(lastKnown)/2
+			if polls > 1 {
+				// When the task was seen running before, it ended between
+				// that poll and this one; otherwise this poll is the first
+				// moment it could be seen complete, which is what the next
+				// wait needs.
+				took := polled.Sub(submitted)
+				if !lastKnown.IsZero() {
+					took = lastKnown.Sub(submitted) + polled.Sub(lastKnown)/2
+				}
+				c.latency.observe(waitTask, took)
+				tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
+					"task_id": cur.ID, "kind": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
+				})
 			}
-			c.latency.observe(allTasks, took)
-			tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
-				"task_id":    cur.ID,
-				"kind":       kind,
-				"status":     cur.Status,
-				"elapsed_ms": time.Since(submitted).Milliseconds(),
-			})
-			return finishTask(cur)
-		}
-		lastKnown = polled
+			return true, nil
+		},
+		passing: func(err error) bool {
+			var we *TaskWaitError
+			return errors.Is(err, errNotYet) || (!errors.As(err, &we) && isTransient(err))
+		},
+		next: func(time.Time) time.Duration { return schedule.next() },
+		interrupted: func(last string, err error) error {
+			return &TaskWaitError{TaskID: t.ID, LastStatus: last, Err: err}
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
+	return finishTask(task)
 }
 
 // finishTask turns a terminal task into a result or a TaskError.
@@ -281,10 +288,11 @@ func isTransient(err error) bool {
 		pf *PeeringFailedError
 		nc *NoRedisCIDRsError
 		ca *CIDRsNotAppliedError
+		ls *ListShapeError
 		st *StalledError // retried once already; a wait must not go on meeting it
 	)
 	if errors.As(err, &st) || errors.As(err, &ss) || errors.As(err, &sn) || errors.As(err, &un) || errors.As(err, &pn) ||
-		errors.As(err, &pf) || errors.As(err, &nc) || errors.As(err, &ca) {
+		errors.As(err, &pf) || errors.As(err, &nc) || errors.As(err, &ca) || errors.As(err, &ls) {
 		return false
 	}
 	// Anything else that is not a context end is a transport failure.

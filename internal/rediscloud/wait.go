@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Settled reports whether a new peering has left its set-up phase. For AWS
@@ -24,55 +22,56 @@ func Settled(p *Peering) bool {
 // the peering (p is nil when the list does not hold it). Every list it
 // reads was requested after the previous one, and lists requested by other
 // waits on the same subscription at the same time are shared.
-func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waitKind string, cond func(p *Peering) (bool, error)) (*Peering, error) {
+func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, cond func(p *Peering) (bool, error)) (*Peering, error) {
 	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule(waitKind)
-	last := ""
-	for {
-		// A list sent behind this client's own queued changes would only
-		// complete after them.
-		c.mutations.waitPrior(ctx, 2*c.statusPollMax)
-		requested := time.Now()
-		list, err := c.listPeeringsSince(ctx, kind, sub, since)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, &StatusWaitError{LastStatus: last, Err: ctx.Err()}
+	schedule := c.newStatusSchedule(waited)
+	// found wraps a look, so that a peering not listed is a value too.
+	type found struct{ p *Peering }
+	var failed *Peering
+	f, err := await(ctx, wait[found]{
+		message: "waiting for peering",
+		retry:   "listing peerings failed; will try again",
+		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
+		look: func(ctx context.Context) (found, error) {
+			// A list sent behind this client's own queued changes would
+			// only complete after them.
+			c.mutations.waitPrior(ctx, 2*c.statusPollMax)
+			list, err := c.listPeeringsSince(ctx, kind, sub, since)
+			if err != nil {
+				return found{}, err
 			}
-			if !isTransient(err) {
-				return nil, err
-			}
-			tflog.SubsystemWarn(ctx, logSubsystem, "listing peerings failed; will try again", map[string]any{"error": err.Error()})
-		} else {
 			// The next look must be a list sent after this one was.
 			since = time.Now()
-			p := list.find(id)
-			last = ""
-			if p != nil {
-				last = p.Status
+			return found{list.find(id)}, nil
+		},
+		status: func(f found) string {
+			if f.p == nil {
+				return ""
 			}
-			done, cerr := cond(p)
-			if cerr != nil {
-				return p, cerr
+			return f.p.Status
+		},
+		settle: func(f found) (bool, error) {
+			done, err := cond(f.p)
+			if err != nil {
+				failed = f.p
 			}
-			if done {
-				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe(waitKind, waited)
+			if done && err == nil {
+				if d := schedule.elapsed(); d > c.pollMin {
+					c.latency.observe(waited, d)
 				}
-				return p, nil
 			}
-		}
-		next := schedule.after(requested)
-		tflog.SubsystemDebug(ctx, logSubsystem, "waiting for peering", map[string]any{
-			"subscription_id": sub,
-			"peering_id":      id,
-			"status":          last,
-			"elapsed_ms":      schedule.elapsed().Milliseconds(),
-			"next_poll":       next.String(),
-		})
-		if err := sleep(ctx, next); err != nil {
-			return nil, &StatusWaitError{LastStatus: last, Err: err}
-		}
+			return done, err
+		},
+		passing: isTransient,
+		next:    schedule.after,
+		interrupted: func(last string, err error) error {
+			return &StatusWaitError{LastStatus: last, Err: err}
+		},
+	})
+	if err != nil {
+		return failed, err
 	}
+	return f.p, nil
 }
 
 // WaitPeeringSettled waits until a new peering has left initiating-request
@@ -80,7 +79,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 // PeeringFailedError. A peering not listed yet is waited for: lists are
 // eventually consistent after a create.
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
-	return c.waitPeering(ctx, kind, sub, id, since, "peering-created", func(p *Peering) (bool, error) {
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, func(p *Peering) (bool, error) {
 		if p == nil {
 			return false, nil
 		}
@@ -104,7 +103,7 @@ const (
 // task completed at since are want (sorted, without duplicates).
 func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, since time.Time, want []string) (*Peering, error) {
 	lists := 0
-	return c.waitPeering(ctx, kind, sub, id, since, "peering-updated", func(p *Peering) (bool, error) {
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringUpdated, func(p *Peering) (bool, error) {
 		if p == nil {
 			return false, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
 		}
@@ -121,7 +120,7 @@ func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, s
 
 // WaitPeeringDeleted waits until a deleted peering has left the list.
 func (c *Client) WaitPeeringDeleted(ctx context.Context, kind Kind, sub, id int, since time.Time) error {
-	_, err := c.waitPeering(ctx, kind, sub, id, since, "peering-deleted", func(p *Peering) (bool, error) {
+	_, err := c.waitPeering(ctx, kind, sub, id, since, waitPeeringDeleted, func(p *Peering) (bool, error) {
 		return p == nil, nil
 	})
 	return err
