@@ -16,7 +16,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -58,17 +57,17 @@ type Client struct {
 
 	latency   *latencyEstimator
 	lists     *listCache
-	active    *activeSubscriptions
-	networks  *networks
-	layouts   *layouts
 	mutations *mutations
-
-	// The account's subscription list: read to tell a deleted subscription
-	// from a wrong URL, and to list a whole account's peerings.
-	snapshotTTL time.Duration
-	accountMu   sync.Mutex
-	accountSubs []Subscription
-	accountAt   time.Time
+	// active holds the answers that showed a subscription active, for the
+	// snapshot lifetime (ActiveSubscription); layouts every subscription
+	// read, for the client's life (SubscriptionLayout); networks the
+	// regions' networking of Active-Active subscriptions (RedisCIDRs).
+	active, layouts *memo[int, *Subscription]
+	networks        *memo[int, []networkRegion]
+	// account is the account's subscription list, read to tell a deleted
+	// subscription from a wrong URL and to list a whole account's
+	// peerings, for the snapshot lifetime.
+	account *memo[struct{}, []Subscription]
 }
 
 // New checks cfg and returns a Client.
@@ -126,7 +125,6 @@ func New(cfg Config) (*Client, error) {
 		resubmitMax:        cfg.RetryWaitMax,
 		latency:            newLatencyEstimator(),
 		mutations:          newMutations(),
-		snapshotTTL:        cfg.SnapshotTTL,
 		cidrGrace:          defaultCIDRGrace,
 		lookupTimeout:      cfg.CreateLookupTimeout,
 		readIdle:           cfg.ReadIdleTimeout,
@@ -139,9 +137,10 @@ func New(cfg Config) (*Client, error) {
 		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
-	c.active = newActiveSubscriptions(cfg.SnapshotTTL)
-	c.networks = newNetworks()
-	c.layouts = newLayouts()
+	c.active = newMemo[int](cfg.SnapshotTTL, cloneSubscription)
+	c.networks = newMemo[int](0, cloneNetworkRegions)
+	c.layouts = newMemo[int](0, cloneSubscription)
+	c.account = newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions)
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // RedisCIDRs returns the CIDR blocks of the Redis Cloud side of a peering:
@@ -28,9 +27,12 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 	var regions []networkRegion
 	if kind == ActiveActive {
 		var err error
-		regions, err = c.networks.get(ctx, sub, func(ctx context.Context) error {
-			_, err := c.listRegions(ctx, sub)
-			return err
+		regions, err = c.networks.load(ctx, sub, func(ctx context.Context) ([]networkRegion, error) {
+			regions, err := c.listRegions(ctx, sub)
+			if err != nil {
+				return nil, err
+			}
+			return networkRegions(regions), nil
 		})
 		if err != nil {
 			return nil, err
@@ -73,20 +75,6 @@ type networkRegion struct {
 	cidrs  []string
 }
 
-// networks remembers the regions' networking of Active-Active
-// subscriptions (GET /subscriptions/{id}/regions), by subscription.
-type networks struct {
-	mu   sync.Mutex
-	seen map[int][]networkRegion
-	// reading serialises the reads of one subscription, so that parallel
-	// callers share the first answer.
-	reading map[int]*sync.Mutex
-}
-
-func newNetworks() *networks {
-	return &networks{seen: map[int][]networkRegion{}, reading: map[int]*sync.Mutex{}}
-}
-
 // networkRegions keeps the valid deployment CIDRs of each region.
 func networkRegions(regions []SubscriptionRegion) []networkRegion {
 	out := make([]networkRegion, 0, len(regions))
@@ -102,44 +90,4 @@ func networkRegions(regions []SubscriptionRegion) []networkRegion {
 		out = append(out, nr)
 	}
 	return out
-}
-
-// offer records what a read of a subscription's regions showed.
-func (n *networks) offer(sub int, regions []SubscriptionRegion) {
-	out := networkRegions(regions)
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.seen[sub] = out
-}
-
-func (n *networks) lookup(k int) ([]networkRegion, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	r, ok := n.seen[k]
-	return r, ok
-}
-
-// get returns what is known of k, calling read (which offers its answer)
-// when nothing is.
-func (n *networks) get(ctx context.Context, k int, read func(context.Context) error) ([]networkRegion, error) {
-	if r, ok := n.lookup(k); ok {
-		return r, nil
-	}
-	n.mu.Lock()
-	m, ok := n.reading[k]
-	if !ok {
-		m = &sync.Mutex{}
-		n.reading[k] = m
-	}
-	n.mu.Unlock()
-	m.Lock()
-	defer m.Unlock()
-	if r, ok := n.lookup(k); ok {
-		return r, nil
-	}
-	if err := read(ctx); err != nil {
-		return nil, err
-	}
-	r, _ := n.lookup(k)
-	return r, nil
 }

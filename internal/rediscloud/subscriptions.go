@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Subscription statuses a wait tells apart; any other (deleting, error,
@@ -65,11 +64,11 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	s := w.toSubscription(id)
 	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
 	// Pro peerings) for the client's life.
-	c.layouts.put(s)
+	c.layouts.put(s.ID, s)
 	if strings.EqualFold(s.Status, SubscriptionActive) {
 		// And a create right after (a plan's read, then the create of the
 		// same apply) need not read it again to know it active.
-		c.active.put(s)
+		c.active.put(s.ID, s)
 	}
 	return s, nil
 }
@@ -79,17 +78,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 // share one read, and a read serves later callers for the snapshot lifetime
 // (5 s).
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	c.accountMu.Lock()
-	defer c.accountMu.Unlock()
-	if c.accountSubs != nil && time.Since(c.accountAt) < c.snapshotTTL {
-		return slices.Clone(c.accountSubs), nil
-	}
-	subs, err := c.readSubscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.accountSubs, c.accountAt = subs, time.Now()
-	return slices.Clone(subs), nil
+	return c.account.load(ctx, struct{}{}, c.readSubscriptions)
 }
 
 func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -210,7 +199,6 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 		}
 		out = append(out, reg)
 	}
-	c.networks.offer(id, out)
 	return out, nil
 }
 
