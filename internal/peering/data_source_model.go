@@ -58,10 +58,8 @@ func (e *peeringElement) base() *peeringElement { return e }
 func setElement(e element, p *rediscloud.Peering, redis types.List) {
 	b := e.base()
 	var cidrs []string
-	if p.Provider != rediscloud.ProviderGCP {
-		cidrs = slices.Clone(p.CIDRs)
-		slices.Sort(cidrs)
-		cidrs = slices.Compact(cidrs)
+	if cloudOf(p.Provider).routed {
+		cidrs = p.CIDRs
 	}
 	cidrList := make([]attr.Value, 0, len(cidrs))
 	for _, c := range cidrs {
@@ -75,29 +73,15 @@ func setElement(e element, p *rediscloud.Peering, redis types.List) {
 	b.PeeringID = types.Int64Value(int64(p.ID))
 	b.ProviderName = optionalString(p.Provider)
 	b.Status = optionalString(p.Status)
-	b.AWSAccountID = awsOnly(p, p.AWSAccountID)
-	b.AWSPeeringID = awsOnly(p, p.AWSPeeringID)
-	b.VPCID = awsOnly(p, p.VPCID)
-	b.GCPProjectID = gcpOnly(p, p.GCPProjectID)
-	b.GCPNetworkName = gcpOnly(p, p.GCPNetworkName)
-	b.GCPRedisProjectID = gcpOnly(p, p.GCPRedisProjectID)
-	b.GCPRedisNetworkName = gcpOnly(p, p.GCPRedisNetworkName)
-	b.GCPPeeringID = gcpOnly(p, p.GCPPeeringID)
+	setCloudStrings(stringFields(e), p, false)
 	b.RedisCIDRs = redis
 	e.setRegions(p)
 }
 
-// awsOnly is v for an AWS peering, and null for a GCP one.
-func awsOnly(p *rediscloud.Peering, v string) types.String {
-	if p.Provider == rediscloud.ProviderGCP {
-		return types.StringNull()
-	}
-	return optionalString(v)
-}
-
-// gcpOnly is v for a GCP peering, and null for an AWS one.
-func gcpOnly(p *rediscloud.Peering, v string) types.String {
-	if p.Provider != rediscloud.ProviderGCP {
+// routedOnly is v for a peering of a routed cloud (the peered network's
+// region), and null for another.
+func routedOnly(p *rediscloud.Peering, v string) types.String {
+	if !cloudOf(p.Provider).routed {
 		return types.StringNull()
 	}
 	return optionalString(v)
@@ -233,11 +217,11 @@ func (q peeringQuery) String() string {
 func (q peeringQuery) matches(p *rediscloud.Peering) bool {
 	switch {
 	case q.vpcID != "":
-		if p.Provider != rediscloud.ProviderAWS || p.VPCID != q.vpcID {
+		if value(p, "vpc_id") != q.vpcID {
 			return false
 		}
 	case q.gcpNetworkName != "":
-		if p.Provider != rediscloud.ProviderGCP || p.GCPNetworkName != q.gcpNetworkName {
+		if value(p, "gcp_network_name") != q.gcpNetworkName {
 			return false
 		}
 	default:
@@ -245,10 +229,10 @@ func (q peeringQuery) matches(p *rediscloud.Peering) bool {
 			return false
 		}
 	}
-	if q.awsAccountID != "" && p.AWSAccountID != q.awsAccountID {
+	if q.awsAccountID != "" && value(p, "aws_account_id") != q.awsAccountID {
 		return false
 	}
-	return q.gcpProjectID == "" || p.GCPProjectID == q.gcpProjectID
+	return q.gcpProjectID == "" || value(p, "gcp_project_id") == q.gcpProjectID
 }
 
 // maxListedPeerings bounds how many peerings an error message lists.
@@ -312,14 +296,7 @@ func describePeering(p *rediscloud.Peering) string {
 	if p.SourceRegion != "" {
 		fmt.Fprintf(&b, " from %s", p.SourceRegion)
 	}
-	if p.Provider == rediscloud.ProviderGCP {
-		fmt.Fprintf(&b, ", network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
-	} else {
-		fmt.Fprintf(&b, ", %s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
-		if p.Region != "" {
-			fmt.Fprintf(&b, " in %s", p.Region)
-		}
-	}
+	fmt.Fprintf(&b, ", %s", cloudOf(p.Provider).describe(p))
 	if p.Status != "" {
 		fmt.Fprintf(&b, ", %s", p.Status)
 	}

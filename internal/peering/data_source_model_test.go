@@ -23,7 +23,7 @@ var (
 	}
 	awsSeveralCIDRs = rediscloud.Peering{
 		ID: 502, SubscriptionID: 1001, Kind: rediscloud.Pro, Status: "active", Provider: "AWS", Region: "eu-west-1",
-		AWSAccountID: "210987654321", VPCID: "vpc-0a1b2c3d4e5f67891", CIDRs: []string{"172.40.0.0/16", "172.32.0.0/16", "172.40.0.0/16"},
+		AWSAccountID: "210987654321", VPCID: "vpc-0a1b2c3d4e5f67891", CIDRs: []string{"172.32.0.0/16", "172.40.0.0/16"},
 	}
 	gcpPeering = rediscloud.Peering{
 		ID: 503, SubscriptionID: 1002, Kind: rediscloud.Pro, Status: "inactive", Provider: "GCP", Region: "us-central1",

@@ -100,11 +100,8 @@ func (s *kindSpec) peeringAttributes() map[string]schema.Attribute {
 			MarkdownDescription: fmt.Sprintf("The peering's numeric ID in Redis Cloud. `<subscription_id>/<peering_id>` imports it into `%s`.", s.resourceTypeName()),
 			Computed:            true,
 		},
-		"provider_name":  computedString("Cloud provider of the peering: `AWS` or `GCP`."),
-		"status":         computedString("Status of the peering: `initiating-request`, `pending-acceptance` (AWS: accept `aws_peering_id` on your side), `inactive` (GCP: create the reciprocal peering), `active`, or `failed`."),
-		"aws_account_id": computedString("AWS only: the ID of the AWS account that owns the peered VPC."),
-		"aws_peering_id": computedString("AWS only: the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`."),
-		"vpc_id":         computedString("AWS only: the ID of the peered VPC (`vpc-…`)."),
+		"provider_name": computedString("Cloud provider of the peering: `AWS` or `GCP`."),
+		"status":        computedString("Status of the peering: `initiating-request`, `pending-acceptance` (AWS: accept `aws_peering_id` on your side), `inactive` (GCP: create the reciprocal peering), `active`, or `failed`."),
 		"vpc_cidr": computedString("AWS only: the peered VPC's CIDR block when the peering has exactly one. " +
 			"Null when it has several: read them all from `vpc_cidrs`."),
 		"vpc_cidrs": schema.ListAttribute{
@@ -112,16 +109,14 @@ func (s *kindSpec) peeringAttributes() map[string]schema.Attribute {
 			ElementType:         types.StringType,
 			Computed:            true,
 		},
-		"gcp_project_id":         computedString("GCP only: the ID of the GCP project that owns the peered network."),
-		"gcp_network_name":       computedString("GCP only: the name of the peered VPC network."),
-		"gcp_redis_project_id":   computedString("GCP only: the Redis Cloud project to peer back to from your network (`google_compute_network_peering`)."),
-		"gcp_redis_network_name": computedString("GCP only: the Redis Cloud VPC network to peer back to from your network."),
-		"gcp_peering_id":         computedString("GCP only: the name of the peering on the Redis Cloud side."),
 		"redis_cidrs": schema.ListAttribute{
 			MarkdownDescription: s.redisCIDRsDescription() + " Read with one request per subscription, shared by every peering listed.",
 			ElementType:         types.StringType,
 			Computed:            true,
 		},
+	}
+	for name, a := range cloudDataSourceAttributes() {
+		attrs[name] = a
 	}
 	for name, a := range s.elementRegionAttributes() {
 		attrs[name] = a

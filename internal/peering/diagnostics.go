@@ -88,13 +88,7 @@ func (o operation) explain(err error, next string) string {
 	case errors.As(err, &sn):
 		fmt.Fprintf(&b, "Subscription %d does not exist in the account of these API keys: the API's own subscription list does not hold it.", sn.ID)
 	case errors.As(err, &fe):
-		fmt.Fprintf(&b, "Redis Cloud reports the peering as %q. ", fe.Peering.Status)
-		if fe.Peering.Provider == rediscloud.ProviderGCP {
-			b.WriteString("Check that the GCP project and network exist and that Redis Cloud may peer with them.")
-		} else {
-			b.WriteString("Common causes are a wrong AWS account ID, VPC ID or region, a VPC CIDR that overlaps the subscription's deployment CIDR, " +
-				"or a peering request that expired before it was accepted.")
-		}
+		fmt.Fprintf(&b, "Redis Cloud reports the peering as %q. %s", fe.Peering.Status, cloudOf(fe.Peering.Provider).failed)
 	case errors.As(err, &te):
 		fmt.Fprintf(&b, "The Redis Cloud API reported %s", firstNonEmpty(te.Type, "an error"))
 		if te.Status != "" {

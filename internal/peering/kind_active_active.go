@@ -80,7 +80,7 @@ func (m *activeActiveModel) regions(r *rediscloud.CreatePeeringRequest) {
 
 func (m *activeActiveModel) setRegions(p *rediscloud.Peering) {
 	m.SourceRegion = keepIfEmpty(p.SourceRegion, m.SourceRegion)
-	if p.Provider == rediscloud.ProviderGCP {
+	if !cloudOf(p.Provider).routed {
 		m.DestinationRegion = types.StringNull()
 		return
 	}
@@ -99,7 +99,7 @@ type activeActivePeeringElement struct {
 
 func (e *activeActivePeeringElement) setRegions(p *rediscloud.Peering) {
 	e.SourceRegion = optionalString(p.SourceRegion)
-	e.DestinationRegion = awsOnly(p, p.Region)
+	e.DestinationRegion = routedOnly(p, p.Region)
 }
 
 // activeActivePeeringListModel is the state of

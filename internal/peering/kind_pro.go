@@ -65,7 +65,7 @@ type proModel struct {
 func (m *proModel) regions(r *rediscloud.CreatePeeringRequest) { r.Region = m.Region.ValueString() }
 
 func (m *proModel) setRegions(p *rediscloud.Peering) {
-	if p.Provider == rediscloud.ProviderGCP {
+	if !cloudOf(p.Provider).routed {
 		m.Region = types.StringNull()
 		return
 	}
@@ -82,7 +82,7 @@ type proPeeringElement struct {
 }
 
 func (e *proPeeringElement) setRegions(p *rediscloud.Peering) {
-	e.Region = awsOnly(p, p.Region)
+	e.Region = routedOnly(p, p.Region)
 }
 
 // proPeeringListModel is the state of rediscloud_subscription_peerings.

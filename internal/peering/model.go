@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -74,10 +73,8 @@ func optionalString(v string) types.String {
 	return types.StringValue(v)
 }
 
-// isGCP reports whether the model describes a GCP peering.
-func (b *baseModel) isGCP() bool {
-	return b.ProviderName.ValueString() == rediscloud.ProviderGCP
-}
+// cloud is the spec of the model's provider_name.
+func (b *baseModel) cloud() *cloudSpec { return cloudOf(b.ProviderName.ValueString()) }
 
 // wantedCIDRs returns the consumer CIDRs the configuration asks for, sorted.
 func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics) {
@@ -89,22 +86,24 @@ func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics
 	case !b.VPCCidr.IsNull() && !b.VPCCidr.IsUnknown():
 		out = []string{b.VPCCidr.ValueString()}
 	}
-	sort.Strings(out)
-	return slices.Compact(out), diags
+	return rediscloud.NormalizeCIDRs(out), diags
 }
 
 // createRequest turns a plan into the API's create request.
 func createRequest(ctx context.Context, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
 	b := m.base()
+	cloud := b.cloud()
 	r := rediscloud.CreatePeeringRequest{Provider: b.ProviderName.ValueString()}
 	m.regions(&r)
-	if b.isGCP() {
-		r.GCPProjectID = b.GCPProjectID.ValueString()
-		r.GCPNetworkName = b.GCPNetworkName.ValueString()
+	fields := stringFields(m)
+	for _, s := range cloud.strings {
+		if s.input {
+			s.set(&r, fields[s.name].ValueString())
+		}
+	}
+	if !cloud.routed {
 		return r, nil
 	}
-	r.AWSAccountID = b.AWSAccountID.ValueString()
-	r.VPCID = b.VPCID.ValueString()
 	cidrs, diags := b.wantedCIDRs(ctx)
 	r.CIDRs = cidrs
 	return r, diags
@@ -121,25 +120,15 @@ func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Di
 	b.ProviderName = types.StringValue(p.Provider)
 	b.Status = optionalString(p.Status)
 	m.setRegions(p)
-	if p.Provider == rediscloud.ProviderGCP {
-		b.AWSAccountID, b.VPCID, b.AWSPeeringID = types.StringNull(), types.StringNull(), types.StringNull()
+	setCloudStrings(stringFields(m), p, true)
+	if !cloudOf(p.Provider).routed {
 		b.VPCCidr = types.StringNull()
 		// An empty set (as Redis's own provider stored it) stays as it is.
 		if b.VPCCidrs.IsUnknown() || b.VPCCidrs.IsNull() || len(b.VPCCidrs.Elements()) > 0 {
 			b.VPCCidrs = types.SetNull(types.StringType)
 		}
-		b.GCPProjectID = keepIfEmpty(p.GCPProjectID, b.GCPProjectID)
-		b.GCPNetworkName = keepIfEmpty(p.GCPNetworkName, b.GCPNetworkName)
-		b.GCPRedisProjectID = optionalString(p.GCPRedisProjectID)
-		b.GCPRedisNetworkName = optionalString(p.GCPRedisNetworkName)
-		b.GCPPeeringID = optionalString(p.GCPPeeringID)
 		return diags
 	}
-	b.GCPProjectID, b.GCPNetworkName = types.StringNull(), types.StringNull()
-	b.GCPRedisProjectID, b.GCPRedisNetworkName, b.GCPPeeringID = types.StringNull(), types.StringNull(), types.StringNull()
-	b.AWSAccountID = keepIfEmpty(p.AWSAccountID, b.AWSAccountID)
-	b.VPCID = keepIfEmpty(p.VPCID, b.VPCID)
-	b.AWSPeeringID = optionalString(p.AWSPeeringID)
 	cidrs := p.CIDRs
 	if len(cidrs) == 0 {
 		// Not echoed: keep what the configuration asked for.

@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
 // vpc_cidr and vpc_cidrs are both optional and computed (the layout Redis's
@@ -33,12 +31,12 @@ func (cidrSetFromSingleModifier) PlanModifySet(ctx context.Context, req planmodi
 	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	gcp, known := plannedGCP(ctx, req.Plan)
+	cloud, known := plannedCloud(ctx, req.Plan)
 	if !known {
 		resp.PlanValue = types.SetUnknown(types.StringType)
 		return
 	}
-	if gcp {
+	if !cloud.routed {
 		// Redis's own provider stored an empty set here; keep it rather
 		// than plan a cosmetic update of a migrated state.
 		if !req.StateValue.IsNull() && !req.StateValue.IsUnknown() && len(req.StateValue.Elements()) == 0 {
@@ -76,12 +74,12 @@ func (cidrFromSetModifier) PlanModifyString(ctx context.Context, req planmodifie
 	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	gcp, known := plannedGCP(ctx, req.Plan)
+	cloud, known := plannedCloud(ctx, req.Plan)
 	if !known {
 		resp.PlanValue = types.StringUnknown()
 		return
 	}
-	if gcp {
+	if !cloud.routed {
 		resp.PlanValue = types.StringNull()
 		return
 	}
@@ -122,11 +120,11 @@ func (cidrFromSetModifier) PlanModifyString(ctx context.Context, req planmodifie
 	resp.PlanValue = types.StringNull()
 }
 
-// plannedGCP reads provider_name from the plan, where its default applies.
-func plannedGCP(ctx context.Context, plan tfsdk.Plan) (gcp, known bool) {
+// plannedCloud reads provider_name from the plan, where its default applies.
+func plannedCloud(ctx context.Context, plan tfsdk.Plan) (cloud *cloudSpec, known bool) {
 	var name types.String
 	if diags := plan.GetAttribute(ctx, path.Root("provider_name"), &name); diags.HasError() || name.IsUnknown() {
-		return false, false
+		return nil, false
 	}
-	return name.ValueString() == rediscloud.ProviderGCP, true
+	return cloudOf(name.ValueString()), true
 }

@@ -260,7 +260,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	var p *rediscloud.Peering
 	var err error
-	if !plan.base().isGCP() && !slices.Equal(want, have) {
+	if plan.base().cloud().routed && !slices.Equal(want, have) {
 		if err := r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want); err != nil {
 			op.addError(&resp.Diagnostics, err, "")
 			return

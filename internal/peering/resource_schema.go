@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
 func replaceString() []planmodifier.String {
@@ -52,20 +50,8 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			MarkdownDescription: "Cloud provider of the subscription and of the VPC peered with it: `AWS` (default) or `GCP`. Changing it creates a new peering.",
 			Optional:            true,
 			Computed:            true,
-			Default:             stringdefault.StaticString(rediscloud.ProviderAWS),
-			Validators:          []validator.String{stringvalidator.OneOf(rediscloud.ProviderAWS, rediscloud.ProviderGCP)},
-			PlanModifiers:       replaceString(),
-		},
-		"aws_account_id": schema.StringAttribute{
-			MarkdownDescription: "AWS only, required: the 12-digit ID of the AWS account that owns the VPC. Changing it creates a new peering.",
-			Optional:            true,
-			Validators:          awsAccountValidators(),
-			PlanModifiers:       replaceString(),
-		},
-		"vpc_id": schema.StringAttribute{
-			MarkdownDescription: "AWS only, required: ID of the VPC to peer with (`vpc-…`). Changing it creates a new peering.",
-			Optional:            true,
-			Validators:          vpcIDValidators(),
+			Default:             stringdefault.StaticString(clouds[0].name),
+			Validators:          []validator.String{stringvalidator.OneOf(cloudNames()...)},
 			PlanModifiers:       replaceString(),
 		},
 		"vpc_cidr": schema.StringAttribute{
@@ -89,42 +75,10 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			},
 			PlanModifiers: setModifiers(),
 		},
-		"gcp_project_id": schema.StringAttribute{
-			MarkdownDescription: "GCP only, required: ID of the GCP project that owns the VPC network to peer with. Changing it creates a new peering.",
-			Optional:            true,
-			Validators:          gcpProjectValidators(),
-			PlanModifiers:       replaceString(),
-		},
-		"gcp_network_name": schema.StringAttribute{
-			MarkdownDescription: "GCP only, required: name of the VPC network to peer with. Changing it creates a new peering.",
-			Optional:            true,
-			Validators:          gcpNetworkValidators(),
-			PlanModifiers:       replaceString(),
-		},
 		"status": schema.StringAttribute{
 			MarkdownDescription: "Status of the peering: `initiating-request`, `pending-acceptance` (AWS: accept `aws_peering_id` on your side), " +
 				"`inactive` (GCP: create the reciprocal peering), `active`, or `failed`.",
 			Computed: true,
-		},
-		"aws_peering_id": schema.StringAttribute{
-			MarkdownDescription: "AWS only: the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`.",
-			Computed:            true,
-			PlanModifiers:       keepString(),
-		},
-		"gcp_redis_project_id": schema.StringAttribute{
-			MarkdownDescription: "GCP only: the Redis Cloud project to peer back to from your network (`google_compute_network_peering`).",
-			Computed:            true,
-			PlanModifiers:       keepString(),
-		},
-		"gcp_redis_network_name": schema.StringAttribute{
-			MarkdownDescription: "GCP only: the Redis Cloud VPC network to peer back to from your network.",
-			Computed:            true,
-			PlanModifiers:       keepString(),
-		},
-		"gcp_peering_id": schema.StringAttribute{
-			MarkdownDescription: "GCP only: the name of the peering on the Redis Cloud side.",
-			Computed:            true,
-			PlanModifiers:       keepString(),
 		},
 		"redis_cidrs": schema.ListAttribute{
 			MarkdownDescription: s.redisCIDRsDescription() + " Known at plan time: planning new peerings reads it with one request per subscription, " +
@@ -134,6 +88,9 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			Computed:      true,
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
+	}
+	for name, a := range cloudResourceAttributes() {
+		attrs[name] = a
 	}
 	for name, a := range s.regionAttributes() {
 		attrs[name] = a

@@ -28,48 +28,38 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if resp.Diagnostics.HasError() || providerName.IsUnknown() {
 		return
 	}
-	cloud := rediscloud.ProviderAWS
-	if !providerName.IsNull() {
-		cloud = providerName.ValueString()
+	if !providerName.IsNull() && !slices.Contains(cloudNames(), providerName.ValueString()) {
+		return // provider_name's own validator says what it may be
 	}
-	awsOnly := []string{"aws_account_id", "vpc_id", "vpc_cidr", "vpc_cidrs", r.spec.awsRegionAttribute}
-	gcpOnly := []string{"gcp_project_id", "gcp_network_name"}
+	cloud := cloudOf(providerName.ValueString())
 	missing := func(name, what string) {
 		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
-			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud, name, what))
+			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
 	}
-	forbid := func(names []string) {
-		for _, name := range names {
-			if v := get(name); v != nil && !v.IsNull() {
-				resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
-					fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud, cloud))
-			}
+	forbidden := otherCloudInputs(cloud)
+	if !cloud.routed {
+		forbidden = append(forbidden, "vpc_cidr", "vpc_cidrs", r.spec.awsRegionAttribute)
+	}
+	for _, name := range forbidden {
+		if v := get(name); v != nil && !v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
+				fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud.name, cloud.name))
 		}
 	}
-	switch cloud {
-	case rediscloud.ProviderAWS:
-		forbid(gcpOnly)
-		if get("aws_account_id").IsNull() {
-			missing("aws_account_id", "the 12-digit ID of the AWS account that owns the VPC")
+	for _, s := range cloud.strings {
+		if s.input && get(s.name).IsNull() {
+			missing(s.name, s.need)
 		}
-		if get("vpc_id").IsNull() {
-			missing("vpc_id", "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890")
-		}
-		if get(r.spec.awsRegionAttribute).IsNull() {
-			missing(r.spec.awsRegionAttribute, "the AWS region of the VPC to peer with, such as us-east-1")
-		}
-		if get("vpc_cidr").IsNull() && get("vpc_cidrs").IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
-				fmt.Sprintf("%s peering with provider_name = \"AWS\" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), maxCIDRsPerVPC))
-		}
-	case rediscloud.ProviderGCP:
-		forbid(awsOnly)
-		if get("gcp_project_id").IsNull() {
-			missing("gcp_project_id", "the ID of the GCP project that owns the network")
-		}
-		if get("gcp_network_name").IsNull() {
-			missing("gcp_network_name", "the name of the VPC network to peer with")
-		}
+	}
+	if !cloud.routed {
+		return
+	}
+	if get(r.spec.awsRegionAttribute).IsNull() {
+		missing(r.spec.awsRegionAttribute, "the AWS region of the VPC to peer with, such as us-east-1")
+	}
+	if get("vpc_cidr").IsNull() && get("vpc_cidrs").IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
+			fmt.Sprintf("%s peering with provider_name = %q needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), cloud.name, maxCIDRsPerVPC))
 	}
 }
 

@@ -62,6 +62,7 @@ type Peering struct {
 
 	AWSAccountID string
 	VPCID        string
+	// CIDRs are sorted and without duplicates (NormalizeCIDRs).
 	CIDRs        []string
 	AWSPeeringID string
 

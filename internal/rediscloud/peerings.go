@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -236,12 +235,7 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 
 // UpdatePeeringCIDRs replaces the consumer CIDRs of an AWS peering.
 func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int, cidrs []string) error {
-	body := map[string]any{"vpcCidrs": cidrs}
-	if len(cidrs) == 1 {
-		// A single CIDR reads back as vpcCidr; send it the same way.
-		body = map[string]any{"vpcCidr": cidrs[0]}
-	}
-	req := request{method: http.MethodPut, path: fmt.Sprintf("%s/%d", kind.collection(sub), id), body: body, op: "update peering"}
+	req := request{method: http.MethodPut, path: fmt.Sprintf("%s/%d", kind.collection(sub), id), body: cidrFields(cidrs), op: "update peering"}
 	return c.mutate(ctx, kind, sub, id, req, "update", func(ctx context.Context) (bool, error) {
 		// After an answer was lost, the update has been applied when the
 		// listed CIDRs are already the wanted ones.
@@ -249,9 +243,7 @@ func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int,
 		if err != nil {
 			return false, err
 		}
-		want := slices.Clone(cidrs)
-		sort.Strings(want)
-		return slices.Equal(p.CIDRs, slices.Compact(want)), nil
+		return slices.Equal(p.CIDRs, NormalizeCIDRs(cidrs)), nil
 	})
 }
 

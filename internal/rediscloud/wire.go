@@ -103,14 +103,25 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 func effectiveCIDRs(single string, several []wireCIDR) []string {
 	var out []string
 	for _, c := range several {
-		if c.CIDR != "" {
-			out = append(out, c.CIDR)
-		}
+		out = append(out, c.CIDR)
 	}
-	if len(out) == 0 && single != "" {
+	if len(NormalizeCIDRs(out)) == 0 {
 		out = []string{single}
 	}
-	sort.Strings(out)
+	return NormalizeCIDRs(out)
+}
+
+// NormalizeCIDRs is the one form of a set of CIDR blocks, so that a set
+// never drifts by its order: sorted, without duplicates or empty strings.
+// It returns a new slice, nil when no block is left.
+func NormalizeCIDRs(cidrs []string) []string {
+	var out []string
+	for _, c := range cidrs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
 	return slices.Compact(out)
 }
 
@@ -346,14 +357,20 @@ func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
 	}
 	b["awsAccountId"] = r.AWSAccountID
 	b["vpcId"] = r.VPCID
-	switch len(r.CIDRs) {
-	case 0:
-	case 1:
-		b["vpcCidr"] = r.CIDRs[0]
-	default:
-		b["vpcCidrs"] = r.CIDRs
-	}
+	maps.Copy(b, cidrFields(r.CIDRs))
 	return b
+}
+
+// cidrFields is the one rule for sending CIDR blocks, in a create or an
+// update: one goes in vpcCidr, several in vpcCidrs, as they read back.
+func cidrFields(cidrs []string) map[string]any {
+	switch len(cidrs) {
+	case 0:
+		return nil
+	case 1:
+		return map[string]any{"vpcCidr": cidrs[0]}
+	}
+	return map[string]any{"vpcCidrs": cidrs}
 }
 
 // looseString renders a JSON scalar as text: strings unquoted, numbers and
