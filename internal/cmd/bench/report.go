@@ -70,10 +70,9 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
-const (
-	beginMarker = "<!-- bench:begin -->"
-	endMarker   = "<!-- bench:end -->"
-)
+// region is the generated region of BENCHMARKS.md and README.md that
+// holds the table (see internal/mdregion).
+const region = "bench"
 
 // loadAverage is the one-minute load average when the benchmark started:
 // timings on a busy machine are longer, counts are not.
@@ -133,19 +132,4 @@ func renderTable(results []*summary, runs int, tfVersion string) string {
 		}
 	}
 	return b.String()
-}
-
-// updateMarkdown replaces what lies between the bench markers of a file.
-func updateMarkdown(path, table string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(data)
-	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
-	if i < 0 || j < i {
-		return fmt.Errorf("%s has no %s … %s section", path, beginMarker, endMarker)
-	}
-	s = s[:i+len(beginMarker)] + "\n" + table + s[j:]
-	return os.WriteFile(path, []byte(s), 0o600)
 }
