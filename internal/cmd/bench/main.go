@@ -104,7 +104,7 @@ func run(ctx context.Context, o options) error {
 		}
 		results = append(results, s)
 	}
-	table := renderTable(results, o.runs, tfVersion)
+	table := renderTable(results, o.runs, o.only, tfVersion)
 	fmt.Print(table)
 	fmt.Fprintf(os.Stderr, "total benchmark time %s\n", secs(time.Since(started)))
 	for _, path := range strings.Split(o.update, ",") {
