@@ -45,7 +45,7 @@ type pipelineTrial struct {
 // realistic profile's own timings and the API's 400 requests a minute,
 // first with the provider's default cap, then with
 // requests_per_minute = 100 in each (the four caps adding up to the
-// account's limit). About ten minutes.
+// account's limit). About eight minutes.
 var fullPipelines = pipelineTrial{
 	form: "full", pipelines: 4, peerings: 10, scale: 1,
 	rateLimit: cloudsim.DocumentedRateLimit, rpms: []int{0, 100},
@@ -150,7 +150,7 @@ type pipelinesResult struct {
 // three peerings at a tenth of the profile's timings, under a minute); with
 // it, the full form (four pipelines of ten peerings at the profile's own
 // timings, with the provider's default cap and with requests_per_minute =
-// 100, about ten minutes). REDISCLOUD_PIPELINES_UPDATE=FILE writes the
+// 100, about eight minutes). REDISCLOUD_PIPELINES_UPDATE=FILE writes the
 // figures into FILE's pipelines region when the trial passes (make
 // pipelines: the README).
 func TestAccPipelines_shareOneAccount(t *testing.T) {
