@@ -137,6 +137,9 @@ func (s *Sim) applyConfig(p configPatch) Config {
 	if p.RateLimit != nil {
 		s.rateLimit = max(0, *p.RateLimit)
 	}
+	if p.RateWindow != nil {
+		s.rateWindow = max(0, time.Duration(*p.RateWindow))
+	}
 	if p.OmitRetryAfter != nil {
 		s.omitRetryAfter = *p.OmitRetryAfter
 	}

@@ -196,6 +196,7 @@ func (s *Sim) configLocked() Config {
 		TransitionLatency: Duration(s.transitionLatency),
 		TaskNotFoundFor:   Duration(s.taskNotFoundFor),
 		RateLimit:         s.rateLimit,
+		RateWindow:        Duration(s.rateWindow),
 		OmitRetryAfter:    s.omitRetryAfter,
 		TasksBareArray:    s.tasksBareArray,
 	}

@@ -175,7 +175,10 @@
 //	GET    /__sim/config                     the run-time configuration
 //	PUT    /__sim/config                     {"profile":"realistic","taskLatency":"1s","transitionLatency":"3s",
 //	                                         "taskNotFoundFor":"3s","rateLimit":400,"omitRetryAfter":true,
-//	                                         "tasksBareArray":false}, any subset; the profile goes first
+//	                                         "tasksBareArray":false,"rateWindow":"6s"}, any subset; the profile
+//	                                         goes first. rateWindow (default a minute, which a profile
+//	                                         restores) is the window the rate limit counts in: a trial
+//	                                         that scales the latencies down scales it with them
 //	GET    /__sim/stats                      request, task and peering counters (see Stats)
 //	DELETE /__sim/stats                      reset the counters
 //

@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"fmt"
 	"io"
@@ -178,11 +179,16 @@ func (s *Sim) handleAPI(r *http.Request, rt *apiRoute, pattern string, params ma
 
 	remaining := -1
 	if s.rateLimit > 0 {
-		ok, rem, retryAfter := s.limiter.allow(r.Header.Get("x-api-key"), now, s.rateLimit)
+		window := cmp.Or(s.rateWindow, documentedRateWindow)
+		ok, rem, retryAfter := s.limiter.allow(r.Header.Get("x-api-key"), now, s.rateLimit, window)
 		if !ok {
 			s.stats.Throttled++
+			per := "minute"
+			if window != documentedRateWindow {
+				per = window.String()
+			}
 			rep := springReply(now, http.StatusTooManyRequests,
-				fmt.Sprintf("Rate limit of %d requests per minute exceeded", s.rateLimit), path)
+				fmt.Sprintf("Rate limit of %d requests per %s exceeded", s.rateLimit, per), path)
 			rep.header.Set("X-Rate-Limit-Remaining", "0")
 			if !s.omitRetryAfter {
 				rep.header.Set("Retry-After", strconv.Itoa(retryAfter))

@@ -191,8 +191,12 @@ type Config struct {
 	TransitionLatency Duration `json:"transitionLatency"`
 	TaskNotFoundFor   Duration `json:"taskNotFoundFor"`
 	RateLimit         int      `json:"rateLimit"`
-	OmitRetryAfter    bool     `json:"omitRetryAfter"`
-	TasksBareArray    bool     `json:"tasksBareArray"`
+	// RateWindow is the sliding window RateLimit counts in; 0 is the API's
+	// minute. A shorter one scales the limit with the latencies, for
+	// trials that run the realistic profile faster than life.
+	RateWindow     Duration `json:"rateWindow,omitzero"`
+	OmitRetryAfter bool     `json:"omitRetryAfter"`
+	TasksBareArray bool     `json:"tasksBareArray"`
 }
 
 // configPatch is the body of PUT /__sim/config: any subset of Config. A
@@ -204,6 +208,7 @@ type configPatch struct {
 	TransitionLatency *Duration `json:"transitionLatency"`
 	TaskNotFoundFor   *Duration `json:"taskNotFoundFor"`
 	RateLimit         *int      `json:"rateLimit"`
+	RateWindow        *Duration `json:"rateWindow"`
 	OmitRetryAfter    *bool     `json:"omitRetryAfter"`
 	TasksBareArray    *bool     `json:"tasksBareArray"`
 }
@@ -225,6 +230,9 @@ func (p configPatch) validate() error {
 	}
 	if p.RateLimit != nil && *p.RateLimit < 0 {
 		return fmt.Errorf("rateLimit must not be negative (0 turns it off)")
+	}
+	if p.RateWindow != nil && *p.RateWindow < 0 {
+		return fmt.Errorf("rateWindow must not be negative (0 is a minute)")
 	}
 	return nil
 }

@@ -85,6 +85,7 @@ func (s *Sim) applyProfileLocked(c Config) {
 	s.transitionLatency = time.Duration(c.TransitionLatency)
 	s.taskNotFoundFor = time.Duration(c.TaskNotFoundFor)
 	s.rateLimit = c.RateLimit
+	s.rateWindow = time.Duration(c.RateWindow)
 	s.omitRetryAfter = c.OmitRetryAfter
 }
 

@@ -5,23 +5,25 @@ import (
 	"time"
 )
 
-const rateWindow = time.Minute
+// documentedRateWindow is the window the API's limit counts in: a minute.
+const documentedRateWindow = time.Minute
 
 // rateLimiter keeps, per API key, the times of the requests accepted in the
-// last minute: a sliding log, so the limit holds in any 60-second window,
-// not just in fixed minutes that a burst could straddle.
+// last window (a minute unless the run-time configuration scales it): a
+// sliding log, so the limit holds in any window, not just in fixed minutes
+// that a burst could straddle.
 type rateLimiter struct {
 	windows map[string][]time.Time
 }
 
 // allow records a request for key at now if fewer than limit were accepted
-// in the preceding minute. It returns how many requests remain, and when
+// in the preceding window. It returns how many requests remain, and when
 // refused, how many whole seconds until a slot frees.
-func (l *rateLimiter) allow(key string, now time.Time, limit int) (ok bool, remaining, retryAfter int) {
+func (l *rateLimiter) allow(key string, now time.Time, limit int, window time.Duration) (ok bool, remaining, retryAfter int) {
 	w := l.windows[key]
 	// Drop what has left the window.
 	i := 0
-	for i < len(w) && !w[i].Add(rateWindow).After(now) {
+	for i < len(w) && !w[i].Add(window).After(now) {
 		i++
 	}
 	w = w[i:]
@@ -30,7 +32,7 @@ func (l *rateLimiter) allow(key string, now time.Time, limit int) (ok bool, rema
 		// A slot frees when enough old requests leave for the count to
 		// drop below the limit (the limit may have been lowered at run
 		// time, so this is not always the oldest one).
-		free := w[len(w)-limit].Add(rateWindow)
+		free := w[len(w)-limit].Add(window)
 		secs := int(math.Ceil(free.Sub(now).Seconds()))
 		return false, 0, max(secs, 1)
 	}

@@ -67,7 +67,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
 	l := rateLimiter{windows: map[string][]time.Time{}}
-	if ok, rem, _ := l.allow("k", epoch, 1); !ok || rem != 0 {
+	if ok, rem, _ := l.allow("k", epoch, 1, time.Minute); !ok || rem != 0 {
 		t.Fatal("first request refused")
 	}
 	for _, tc := range []struct {
@@ -79,11 +79,11 @@ func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
 		{59*time.Second + time.Millisecond, 1},
 		{59*time.Second + 999*time.Millisecond, 1},
 	} {
-		if ok, _, retry := l.allow("k", epoch.Add(tc.at), 1); ok || retry != tc.want {
+		if ok, _, retry := l.allow("k", epoch.Add(tc.at), 1, time.Minute); ok || retry != tc.want {
 			t.Errorf("at +%s: ok=%v retry=%d, want %d", tc.at, ok, retry, tc.want)
 		}
 	}
-	if ok, _, _ := l.allow("k", epoch.Add(time.Minute), 1); !ok {
+	if ok, _, _ := l.allow("k", epoch.Add(time.Minute), 1, time.Minute); !ok {
 		t.Error("not freed after a minute")
 	}
 }
@@ -112,5 +112,48 @@ func TestPeakRequestsPerMinute(t *testing.T) {
 	h.request("GET", "/v1/subscriptions/1001", "")
 	if st := h.sim.Stats(); st.PeakRequestsPerMinute != 1 {
 		t.Errorf("peak %d after a reset, want 1", st.PeakRequestsPerMinute)
+	}
+}
+
+// A shorter rateWindow scales the limit with a trial's latencies: the
+// window, its Retry-After and its message follow it, and a profile brings
+// the API's minute back.
+func TestRateWindowScaled(t *testing.T) {
+	h := newHarness(t, Options{})
+	put := func(body string) Config {
+		t.Helper()
+		r := h.control("PUT", "/__sim/config", body)
+		var cfg Config
+		strictDecode(t, r.body, &cfg)
+		if r.code != 200 {
+			t.Fatalf("PUT %s: %d", body, r.code)
+		}
+		return cfg
+	}
+	if cfg := put(`{"rateLimit":2,"rateWindow":"6s"}`); cfg.RateWindow != Duration(6*time.Second) {
+		t.Fatalf("config %+v", cfg)
+	}
+	get := func() resp { return h.request("GET", "/v1/subscriptions/1001", "") }
+	get()
+	h.clock.Advance(time.Second)
+	get()
+	r := get()
+	if r.code != 429 || r.header.Get("Retry-After") != "5" {
+		t.Fatalf("window full: %d %v", r.code, r.header)
+	}
+	var e refSpringError
+	strictDecode(t, r.body, &e)
+	if e.Message != "Rate limit of 2 requests per 6s exceeded" {
+		t.Errorf("message %q", e.Message)
+	}
+	h.clock.Advance(5 * time.Second)
+	if r := get(); r.code != 200 {
+		t.Fatalf("after the first left a 6 s window: %d", r.code)
+	}
+	if r := h.control("PUT", "/__sim/config", `{"rateWindow":"-1s"}`); r.code != 400 {
+		t.Errorf("negative window: %d", r.code)
+	}
+	if cfg := put(`{"profile":"instant"}`); cfg.RateWindow != 0 || cfg.RateLimit != DocumentedRateLimit {
+		t.Errorf("after a profile: %+v", cfg)
 	}
 }

@@ -27,9 +27,11 @@ type Sim struct {
 	transitionLatency time.Duration
 	taskNotFoundFor   time.Duration
 	rateLimit         int
-	omitRetryAfter    bool
-	tasksBareArray    bool
-	faults            Faults
+	// rateWindow is the window rateLimit counts in; 0 is the API's minute.
+	rateWindow     time.Duration
+	omitRetryAfter bool
+	tasksBareArray bool
+	faults         Faults
 
 	subs          map[int]*subscription
 	peerings      map[int]*peering

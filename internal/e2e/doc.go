@@ -17,7 +17,8 @@
 //     timeouts.
 //   - chaos_test.go: applies killed at random moments on the realistic
 //     profile (make chaos); pipelines_test.go: several pipelines sharing one
-//     account's rate limit (make pipelines).
+//     account's rate limit. Both run a short form in make testacc and in
+//     full in make chaos and make pipelines.
 //
 // The examples and migration tests exercise the engine and run on every
 // engine (make testacc-latest, make testacc-tofu); the others run on the

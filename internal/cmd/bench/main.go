@@ -28,6 +28,7 @@ import (
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/mdregion"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/procmem"
 )
 
@@ -35,7 +36,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
 	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,S0,S1,S1f,S2,S3,6,R1,R2,R3); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
-	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), between their bench markers")
+	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), in their generated region <!-- bench:begin --> … <!-- bench:end -->")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
 	providerLog := flag.Bool("provider-log", false, "write the provider's debug log of each measured command to provider.log in its working directory (implies -keep; slows the provider down a little)")
 	flag.Parse()
@@ -103,14 +104,14 @@ func run(ctx context.Context, o options) error {
 		}
 		results = append(results, s)
 	}
-	table := renderTable(results, o.runs, tfVersion)
+	table := renderTable(results, o.runs, o.only, tfVersion)
 	fmt.Print(table)
 	fmt.Fprintf(os.Stderr, "total benchmark time %s\n", secs(time.Since(started)))
 	for _, path := range strings.Split(o.update, ",") {
 		if path = strings.TrimSpace(path); path == "" {
 			continue
 		}
-		if err := updateMarkdown(path, table); err != nil {
+		if err := mdregion.Update(path, region, table); err != nil {
 			return err
 		}
 	}

@@ -70,10 +70,9 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
-const (
-	beginMarker = "<!-- bench:begin -->"
-	endMarker   = "<!-- bench:end -->"
-)
+// region is the generated region of BENCHMARKS.md and README.md that
+// holds the table (see internal/mdregion).
+const region = "bench"
 
 // loadAverage is the one-minute load average when the benchmark started:
 // timings on a busy machine are longer, counts are not.
@@ -86,8 +85,8 @@ var loadAverage = func() string {
 }()
 
 // renderTable writes the results as Markdown, with the goals and whether
-// they were met.
-func renderTable(results []*summary, runs int, tfVersion string) string {
+// they were met; only is the -only flag, named in the command shown.
+func renderTable(results []*summary, runs int, only, tfVersion string) string {
 	by := map[string]*summary{}
 	for _, r := range results {
 		by[r.sc.id] = r
@@ -118,8 +117,12 @@ func renderTable(results []*summary, runs int, tfVersion string) string {
 			r.sc.id, r.sc.title, secs(r.wall), secs(r.wallMin), secs(r.wallMax),
 			r.requests, r.lists, r.throttle, r.peakMinute, mib(r.peakMem), goal, met)
 	}
-	fmt.Fprintf(&b, "\nMeasured on %s with `go run ./internal/cmd/bench -runs %d` (`make bench` runs 3): medians of %d runs (S1, S1f and S2 run once: their setup creates 1,000 peerings); %s, %s, %d CPUs (load average %s at the start), %s/%s.\n",
-		time.Now().UTC().Format("2006-01-02"), runs, runs, tfVersion, runtime.Version(), runtime.NumCPU(), loadAverage, runtime.GOOS, runtime.GOARCH)
+	command := fmt.Sprintf("go run ./internal/cmd/bench -runs %d", runs)
+	if only != "" {
+		command += " -only " + only
+	}
+	fmt.Fprintf(&b, "\nMeasured on %s with `%s` (`make bench` runs every scenario 3 times): medians of %d runs (S1, S1f and S2 run once: their setup creates 1,000 peerings); %s, %s, %d CPUs (load average %s at the start), %s/%s.\n",
+		time.Now().UTC().Format("2006-01-02"), command, runs, tfVersion, runtime.Version(), runtime.NumCPU(), loadAverage, runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "API floor of scenario 2: %s = create task %s + transition %s (a list completing then sees the new status).\n",
 		secs(apiFloor(slow)), secs(slow.TaskLatency), secs(slow.TransitionLatency))
 	fmt.Fprintf(&b, "Realistic profile: tasks %s each, one at a time per account, unknown to the task service for %s after the answer that names them; transitions %s; 429s without Retry-After; 400 requests a minute. "+
@@ -133,19 +136,4 @@ func renderTable(results []*summary, runs int, tfVersion string) string {
 		}
 	}
 	return b.String()
-}
-
-// updateMarkdown replaces what lies between the bench markers of a file.
-func updateMarkdown(path, table string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(data)
-	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
-	if i < 0 || j < i {
-		return fmt.Errorf("%s has no %s … %s section", path, beginMarker, endMarker)
-	}
-	s = s[:i+len(beginMarker)] + "\n" + table + s[j:]
-	return os.WriteFile(path, []byte(s), 0o600)
 }

@@ -225,8 +225,14 @@ func scenarios() []*scenario {
 			sim: instant, seed: tenProSubscriptions, config: proPeerings(1000, tenProIDs...), setup: true, setupArgs: bulkSetupArgs, once: true,
 			args: planArgs, peerings: 1000,
 			goal: "< 10 s (see S1f); ≤ 2 list tasks per subscription (20)",
-			check: func(r *summary, _ map[string]*summary) (bool, string) {
-				return r.wall < 10*time.Second && r.lists <= 2*len(tenProIDs), ""
+			check: func(r *summary, by map[string]*summary) (bool, string) {
+				// Terraform's own time over 1,000 instances (S1f) is
+				// part of the wall time; the note sets the two apart.
+				note := fmt.Sprintf("the provider's part: %d list tasks, %d requests", r.lists, r.requests)
+				if f := by["S1f"]; f != nil {
+					note = fmt.Sprintf("Terraform alone takes %s without any API call (S1f); %s", secs(f.wall), note)
+				}
+				return r.wall < 10*time.Second && r.lists <= 2*len(tenProIDs), note
 			},
 		},
 		{
@@ -252,7 +258,7 @@ func scenarios() []*scenario {
 			needs: "3",
 			check: func(r *summary, by map[string]*summary) (bool, string) {
 				per, base := float64(r.requests)/100, float64(by["3"].requests)/10
-				return r.failed == 0 && per <= base, fmt.Sprintf("%.2f against %.2f requests per peering", per, base)
+				return r.failed == 0 && per <= base, fmt.Sprintf("%.2f against %.2f requests per peering; %d list tasks against %d", per, base, r.lists, by["3"].lists)
 			},
 		},
 		{
