@@ -75,7 +75,7 @@ type activeActiveModel struct {
 
 func (m *activeActiveModel) regions(r *rediscloud.CreatePeeringRequest) {
 	r.SourceRegion = m.SourceRegion.ValueString()
-	r.DestinationRegion = m.DestinationRegion.ValueString()
+	r.Region = m.DestinationRegion.ValueString()
 }
 
 func (m *activeActiveModel) setRegions(p *rediscloud.Peering) {

@@ -37,7 +37,7 @@ func TestRequestHeadersAndBodies(t *testing.T) {
 	aws1 := CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "098765", VPCID: "17", CIDRs: []string{"192.168.0.0/24"}}
 	awsN := CreatePeeringRequest{Provider: "AWS", Region: "eu-west-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f", CIDRs: []string{"10.10.0.0/16", "10.20.0.0/16"}}
 	gcp := CreatePeeringRequest{Provider: "GCP", GCPProjectID: "my-gcp-project", GCPNetworkName: "my-vpc"}
-	aaAWS := CreatePeeringRequest{SourceRegion: "us-east-1", DestinationRegion: "eu-west-2", AWSAccountID: "123456789012", VPCID: "vpc-01234567890", CIDRs: []string{"10.0.10.0/24"}}
+	aaAWS := CreatePeeringRequest{SourceRegion: "us-east-1", Region: "eu-west-2", AWSAccountID: "123456789012", VPCID: "vpc-01234567890", CIDRs: []string{"10.0.10.0/24"}}
 	aaGCP := CreatePeeringRequest{Provider: "gcp", SourceRegion: "us-central1", GCPProjectID: "my-gcp-project", GCPNetworkName: "my-gcp-vpc"}
 	create := func(kind Kind, r CreatePeeringRequest) func(context.Context, *Client) error {
 		return func(ctx context.Context, c *Client) error {

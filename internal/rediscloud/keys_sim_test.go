@@ -48,7 +48,7 @@ func TestKeysInProtocolWordsChangeNoDecision(t *testing.T) {
 				req  rediscloud.CreatePeeringRequest
 			}{
 				{rediscloud.Pro, 1001, rediscloud.CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f60718", CIDRs: []string{"172.31.0.0/24"}}},
-				{rediscloud.ActiveActive, 2001, rediscloud.CreatePeeringRequest{SourceRegion: "us-east-1", DestinationRegion: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f60719", CIDRs: []string{"172.31.1.0/24"}}},
+				{rediscloud.ActiveActive, 2001, rediscloud.CreatePeeringRequest{SourceRegion: "us-east-1", Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f60719", CIDRs: []string{"172.31.1.0/24"}}},
 			} {
 				start := time.Now()
 				res, err := c.CreatePeering(ctx, tc.kind, tc.sub, tc.req, rediscloud.CreateOptions{})

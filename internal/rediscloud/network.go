@@ -25,7 +25,7 @@ import (
 func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
 	ctx = c.logContext(ctx)
 	var regions []networkRegion
-	if kind == ActiveActive {
+	if kind.api().regional {
 		var err error
 		regions, err = c.networks.load(ctx, sub, func(ctx context.Context) ([]networkRegion, error) {
 			regions, err := c.listRegions(ctx, sub)
@@ -50,7 +50,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 	var names []string
 	for _, r := range regions {
 		names = append(names, r.region)
-		if kind == ActiveActive && !strings.EqualFold(r.region, region) {
+		if kind.api().regional && !strings.EqualFold(r.region, region) {
 			continue
 		}
 		for _, cidr := range r.cidrs {
@@ -61,7 +61,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 	}
 	if len(out) == 0 {
 		e := &NoRedisCIDRsError{Kind: kind, SubscriptionID: sub, Regions: names}
-		if kind == ActiveActive {
+		if kind.api().regional {
 			e.Region = region
 		}
 		return nil, e

@@ -2,6 +2,7 @@ package rediscloud
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -17,18 +18,36 @@ const (
 	ActiveActive
 )
 
-func (k Kind) String() string {
-	if k == ActiveActive {
-		return "Active-Active"
-	}
-	return "Pro"
+// kindAPI is what differs between the two peering APIs; shared code asks
+// it (Kind.api) and never compares kinds.
+type kindAPI struct {
+	name string
+	// path is the peerings' collection under /subscriptions/{id}.
+	path string
+	// regional: a peering belongs to one region of the subscription. Its
+	// requests name that region (sourceRegion) and the peered VPC's
+	// (destinationRegion, for a Pro peering region); the list groups the
+	// peerings by region, so a list proves a peering absent only when it
+	// shows the peering's region; the Redis-side CIDRs are that region's
+	// (GET /subscriptions/{id}/regions).
+	regional bool
+	// vpcRegionKey is the request key of the peered VPC's region.
+	vpcRegionKey string
+	// listKey is the array of a completed list's resource.
+	listKey string
 }
 
+var kindAPIs = [...]kindAPI{
+	Pro:          {name: "Pro", path: "peerings", vpcRegionKey: "region", listKey: "peerings"},
+	ActiveActive: {name: "Active-Active", path: "regions/peerings", regional: true, vpcRegionKey: "destinationRegion", listKey: "regions"},
+}
+
+func (k Kind) api() *kindAPI { return &kindAPIs[k] }
+
+func (k Kind) String() string { return k.api().name }
+
 func (k Kind) collection(sub int) string {
-	if k == ActiveActive {
-		return fmt.Sprintf("/subscriptions/%d/regions/peerings", sub)
-	}
-	return fmt.Sprintf("/subscriptions/%d/peerings", sub)
+	return fmt.Sprintf("/subscriptions/%d/%s", sub, k.api().path)
 }
 
 // Peering statuses.
@@ -75,18 +94,15 @@ type Peering struct {
 
 // CreatePeeringRequest is the input of CreatePeering.
 type CreatePeeringRequest struct {
-	Provider          string // AWS (default) or GCP
-	Region            string // Pro, AWS: the consumer VPC's region
-	SourceRegion      string // Active-Active: the subscription's region
-	DestinationRegion string // Active-Active, AWS: the consumer VPC's region
-	AWSAccountID      string
-	VPCID             string
-	CIDRs             []string
-	GCPProjectID      string
-	GCPNetworkName    string
+	Provider       string // AWS (default) or GCP
+	Region         string // AWS: the consumer VPC's region
+	SourceRegion   string // Active-Active: the subscription's region
+	AWSAccountID   string
+	VPCID          string
+	CIDRs          []string
+	GCPProjectID   string
+	GCPNetworkName string
 }
-
-func (r *CreatePeeringRequest) isGCP() bool { return strings.EqualFold(r.Provider, ProviderGCP) }
 
 // Matches reports whether p is the peering r describes: the same consumer
 // network (and, for Active-Active, the same subscription region). The API
@@ -95,10 +111,85 @@ func (r *CreatePeeringRequest) Matches(p *Peering) bool {
 	if r.SourceRegion != "" && !strings.EqualFold(p.SourceRegion, r.SourceRegion) {
 		return false
 	}
-	if r.isGCP() {
-		return p.Provider == ProviderGCP && p.GCPProjectID == r.GCPProjectID && p.GCPNetworkName == r.GCPNetworkName
+	c := cloudNamed(r.Provider)
+	return p.Provider == c.name && c.matches(r, p)
+}
+
+// cloudAPI is what differs between the clouds in the API: a create
+// request's fields, how a listed peering is recognised and matched, and
+// when a new peering is set up. Shared code asks it (cloudNamed) and never
+// compares cloud names.
+type cloudAPI struct {
+	name string
+	// body is the cloud's fields of a create request of kind k.
+	body func(k Kind, r *CreatePeeringRequest) map[string]any
+	// owns reports whether a listed peering that does not name its
+	// provider has this cloud's keys.
+	owns func(p *Peering) bool
+	// matches reports whether p is the peering of r's network.
+	matches func(r *CreatePeeringRequest, p *Peering) bool
+	// ready reports whether a pending-acceptance peering has all the user
+	// needs to accept it.
+	ready func(p *Peering) bool
+}
+
+var cloudAPIs = [...]*cloudAPI{
+	{
+		name: ProviderAWS,
+		body: func(k Kind, r *CreatePeeringRequest) map[string]any {
+			b := map[string]any{k.api().vpcRegionKey: r.Region, "awsAccountId": r.AWSAccountID, "vpcId": r.VPCID}
+			maps.Copy(b, cidrFields(r.CIDRs))
+			return b
+		},
+		owns: func(p *Peering) bool { return p.VPCID != "" || p.AWSAccountID != "" },
+		matches: func(r *CreatePeeringRequest, p *Peering) bool {
+			return p.VPCID == r.VPCID && (p.AWSAccountID == "" || p.AWSAccountID == r.AWSAccountID)
+		},
+		// Accepting it on AWS takes its pcx ID.
+		ready: func(p *Peering) bool { return p.AWSPeeringID != "" },
+	},
+	{
+		name: ProviderGCP,
+		// GCP bodies name the provider, in lower case as the API's own
+		// clients send it; AWS ones leave it out.
+		body: func(_ Kind, r *CreatePeeringRequest) map[string]any {
+			return map[string]any{"provider": "gcp", "vpcProjectUid": r.GCPProjectID, "vpcNetworkName": r.GCPNetworkName}
+		},
+		owns: func(p *Peering) bool {
+			return p.GCPProjectID != "" || p.GCPNetworkName != "" || p.GCPRedisProjectID != ""
+		},
+		matches: func(r *CreatePeeringRequest, p *Peering) bool {
+			return p.GCPProjectID == r.GCPProjectID && p.GCPNetworkName == r.GCPNetworkName
+		},
+		ready: func(*Peering) bool { return true },
+	},
+}
+
+// cloudNamed is the cloud of a provider name, in any case; the first
+// (AWS, the API's default) when it names none.
+func cloudNamed(name string) *cloudAPI {
+	for _, c := range cloudAPIs {
+		if strings.EqualFold(c.name, name) {
+			return c
+		}
 	}
-	return p.Provider == ProviderAWS && p.VPCID == r.VPCID && (p.AWSAccountID == "" || p.AWSAccountID == r.AWSAccountID)
+	return cloudAPIs[0]
+}
+
+// cloudOfListed is the cloud of a listed peering: the one it names, else
+// the one whose keys it has, else the API's default.
+func cloudOfListed(provider string, p *Peering) *cloudAPI {
+	for _, c := range cloudAPIs {
+		if strings.EqualFold(c.name, provider) {
+			return c
+		}
+	}
+	for _, c := range cloudAPIs {
+		if c.owns(p) {
+			return c
+		}
+	}
+	return cloudAPIs[0]
 }
 
 // CreateResult is the outcome of CreatePeering.

@@ -13,7 +13,7 @@ func Settled(p *Peering) bool {
 	case StatusActive, StatusInactive:
 		return true
 	case StatusPendingAcceptance:
-		return p.Provider != ProviderAWS || p.AWSPeeringID != ""
+		return cloudNamed(p.Provider).ready(p)
 	}
 	return false
 }

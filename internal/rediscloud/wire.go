@@ -82,18 +82,7 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		p.ID = w.ID.Value
 	}
 	p.CIDRs = effectiveCIDRs(w.VPCCidr, w.VPCCidrs)
-	switch {
-	case strings.EqualFold(w.Provider, ProviderGCP):
-		p.Provider = ProviderGCP
-	case strings.EqualFold(w.Provider, ProviderAWS):
-		p.Provider = ProviderAWS
-	case p.VPCID != "" || p.AWSAccountID != "":
-		p.Provider = ProviderAWS
-	case p.GCPProjectID != "" || p.GCPNetworkName != "" || p.GCPRedisProjectID != "":
-		p.Provider = ProviderGCP
-	default:
-		p.Provider = ProviderAWS
-	}
+	p.Provider = cloudOfListed(w.Provider, &p).name
 	return p
 }
 
@@ -206,8 +195,8 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 	}
 	var groups []group
 	list := &peeringList{}
-	if kind == ActiveActive {
-		regions, err := shapeArray(raw, "regions", "resource")
+	if kind.api().regional {
+		regions, err := shapeArray(raw, kind.api().listKey, "resource")
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +224,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 			groups = append(groups, group{region: name, id: r.ID.Value + r.RegionID.Value, vpcPeerings: peerings})
 		}
 	} else {
-		peerings, err := shapeArray(raw, "peerings", "resource")
+		peerings, err := shapeArray(raw, kind.api().listKey, "resource")
 		if err != nil {
 			return nil, err
 		}
@@ -256,7 +245,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 				return nil, fmt.Errorf("decoding a listed peering: %w", err)
 			}
 			p := w.toPeering(kind, sub)
-			if kind == ActiveActive {
+			if kind.api().regional {
 				p.SourceRegion = g.region
 				if p.RegionID == 0 {
 					p.RegionID = g.id
@@ -336,28 +325,13 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// body builds the wire body: AWS bodies omit `provider`, GCP bodies send
-// "gcp" as the API's own clients do; one CIDR goes in vpcCidr, several in
-// vpcCidrs.
+// body builds the wire body of a create: the cloud's fields, and for a
+// regional kind the subscription's region.
 func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
-	b := map[string]any{}
-	if kind == ActiveActive {
+	b := cloudNamed(r.Provider).body(kind, r)
+	if kind.api().regional {
 		b["sourceRegion"] = r.SourceRegion
 	}
-	if r.isGCP() {
-		b["provider"] = "gcp"
-		b["vpcProjectUid"] = r.GCPProjectID
-		b["vpcNetworkName"] = r.GCPNetworkName
-		return b
-	}
-	if kind == ActiveActive {
-		b["destinationRegion"] = r.DestinationRegion
-	} else {
-		b["region"] = r.Region
-	}
-	b["awsAccountId"] = r.AWSAccountID
-	b["vpcId"] = r.VPCID
-	maps.Copy(b, cidrFields(r.CIDRs))
 	return b
 }
 
