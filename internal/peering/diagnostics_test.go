@@ -114,7 +114,7 @@ func TestDiagnosticsHideKeys(t *testing.T) {
 	echo := "echo " + apiKey + " " + secretKey
 	read := operation{verb: "Reading", spec: activeActiveSpec, sub: 2001, peering: 5, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
 	list := operation{verb: "Reading", dataSource: true, spec: proSpec, sub: 1001, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
-	shape := &rediscloud.ListShapeError{Command: "GET /v1/subscriptions/2001/regions/peerings", TaskID: "t-1",
+	shape := &rediscloud.ListShapeError{Source: "the completed list task t-1 (GET /v1/subscriptions/2001/regions/peerings)",
 		Missing: "resource.regions array", Found: `resource has only the keys "` + apiKey + `"`}
 	cases := []struct {
 		name string

@@ -455,38 +455,22 @@ func (e *NoRedisCIDRsError) Error() string {
 	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
 }
 
-// ListShapeError is a completed list task whose resource lacks the
-// documented peering list. It proves nothing about any peering: a caller
-// must fail rather than take it for an empty list.
+// ListShapeError is a list (of peerings, or of the account's
+// subscriptions) whose answer lacks the documented form. It proves nothing
+// about what it should list: a caller must fail rather than take it for an
+// empty list.
 type ListShapeError struct {
-	// Command is the request that ran the list task, "GET /v1/…".
-	Command     string
-	TaskID      string
-	CommandType string
+	// Source names the answer: the list task and the request that ran it,
+	// or the request.
+	Source string
 	// Missing is the path of what the documented form has and this answer
-	// lacks ("resource.peerings"); Found says what stood there instead, by
-	// type and key names, never by value.
+	// lacks ("resource.peerings array"); Found says what stood there
+	// instead, by type and key names, never by value.
 	Missing, Found string
 }
 
 func (e *ListShapeError) Error() string {
-	var b strings.Builder
-	b.WriteString("the completed list task")
-	if e.TaskID != "" {
-		fmt.Fprintf(&b, " %s", e.TaskID)
-	}
-	if e.Command != "" {
-		fmt.Fprintf(&b, " (%s", e.Command)
-		if e.CommandType != "" {
-			fmt.Fprintf(&b, ", %s", e.CommandType)
-		}
-		b.WriteString(")")
-	}
-	fmt.Fprintf(&b, " lacks the documented %s", e.Missing)
-	if e.Found != "" {
-		fmt.Fprintf(&b, ": %s", e.Found)
-	}
-	return b.String()
+	return fmt.Sprintf("%s lacks the documented %s: %s", firstNonEmpty(e.Source, "the list"), e.Missing, e.Found)
 }
 
 // IsListShape reports whether err is a list answer of an unknown form.

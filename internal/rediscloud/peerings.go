@@ -38,8 +38,11 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	list, err := decodePeeringList(kind, sub, resource)
 	var le *ListShapeError
 	if errors.As(err, &le) {
-		le.Command = fmt.Sprintf("%s %s", req.method, c.base.JoinPath(req.path).Path)
-		le.TaskID, le.CommandType = t.ID, t.CommandType
+		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
+		if t.CommandType != "" {
+			le.Source += ", " + t.CommandType
+		}
+		le.Source += ")"
 		return nil, le
 	}
 	if err != nil {

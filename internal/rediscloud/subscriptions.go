@@ -1,7 +1,6 @@
 package rediscloud
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -86,29 +85,13 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 	if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
 		return nil, err
 	}
-	var list []wireSubscription
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '[' {
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, &DecodeError{Op: "list subscriptions", Err: err}
-		}
-	} else {
-		var w struct {
-			Subscriptions []wireSubscription `json:"subscriptions"`
-		}
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, &DecodeError{Op: "list subscriptions", Err: err}
-		}
-		if w.Subscriptions == nil {
-			return nil, &DecodeError{Op: "list subscriptions", Err: errors.New(`the answer has no "subscriptions" list`)}
-		}
-		list = w.Subscriptions
+	list, err := decodeSubscriptionList(raw)
+	var le *ListShapeError
+	if errors.As(err, &le) {
+		le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
+		return nil, le
 	}
-	out := make([]Subscription, 0, len(list))
-	for i := range list {
-		out = append(out, *list[i].toSubscription(0))
-	}
-	return out, nil
+	return list, err
 }
 
 // explainNotFound turns a synchronous HTTP 404 about subscription sub (and
@@ -178,28 +161,12 @@ func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
 // listRegions reads the regions of an Active-Active subscription
 // (GET /subscriptions/{id}/regions, a synchronous call).
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
-	var w struct {
-		Regions []struct {
-			RegionID       FlexInt `json:"regionId"`
-			Region         string  `json:"region"`
-			DeploymentCidr string  `json:"deploymentCidr"`
-			DeploymentCIDR string  `json:"deploymentCIDR"`
-			VPCID          string  `json:"vpcId"`
-		} `json:"regions"`
-	}
+	var w wireRegions
 	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
 	if err != nil {
 		return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
 	}
-	out := make([]SubscriptionRegion, 0, len(w.Regions))
-	for _, r := range w.Regions {
-		reg := SubscriptionRegion{ID: r.RegionID.Value, Region: r.Region, VPCID: r.VPCID}
-		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
-			reg.DeploymentCIDRs = []string{cidr}
-		}
-		out = append(out, reg)
-	}
-	return out, nil
+	return w.toRegions(), nil
 }
 
 // WaitForSubscriptionActive returns once the subscription is active. It waits

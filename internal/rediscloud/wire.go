@@ -259,23 +259,28 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 }
 
 // shapeArray returns the elements of obj[key], which must be a JSON array;
-// where names obj in the error.
+// where is obj's path in the answer ("" for the answer itself).
 func shapeArray(obj json.RawMessage, key, where string) ([]json.RawMessage, error) {
+	path, subject := key, "the answer"
+	if where != "" {
+		path, subject = where+"."+key, where
+	}
+	missing := path + " array"
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(obj, &fields); err != nil {
-		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: where + " " + describeJSON(obj)}
+		return nil, &ListShapeError{Missing: missing, Found: subject + " " + describeJSON(obj)}
 	}
 	v, ok := fields[key]
 	if !ok {
-		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: where + " " + keysOf(fields)}
+		return nil, &ListShapeError{Missing: missing, Found: subject + " " + keysOf(fields)}
 	}
 	v = bytes.TrimSpace(v)
 	var elems []json.RawMessage
 	if len(v) == 0 || v[0] != '[' {
-		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: fmt.Sprintf("%s.%s %s", where, key, describeJSON(v))}
+		return nil, &ListShapeError{Missing: missing, Found: path + " " + describeJSON(v)}
 	}
 	if err := json.Unmarshal(v, &elems); err != nil {
-		return nil, &ListShapeError{Missing: where + "." + key + " array", Found: fmt.Sprintf("%s.%s is not a valid array: %v", where, key, err)}
+		return nil, &ListShapeError{Missing: missing, Found: fmt.Sprintf("%s is not a valid array: %v", path, err)}
 	}
 	return elems, nil
 }
@@ -446,4 +451,52 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 		}
 	}
 	return s
+}
+
+// decodeSubscriptionList decodes the account's subscription list
+// (reference §5.7). Its answer decides whether a subscription still exists,
+// so only the documented form counts: an object whose "subscriptions" is an
+// array, each element with a positive id. Any other form is a
+// ListShapeError.
+func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
+	elems, err := shapeArray(bytes.TrimSpace(raw), "subscriptions", "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Subscription, 0, len(elems))
+	for i, el := range elems {
+		var w wireSubscription
+		if err := json.Unmarshal(el, &w); err != nil {
+			return nil, &DecodeError{Op: "list subscriptions", Err: err}
+		}
+		if !w.ID.Valid || w.ID.Value <= 0 {
+			return nil, &ListShapeError{Missing: fmt.Sprintf("subscriptions[%d].id", i), Found: "an element without a positive id"}
+		}
+		out = append(out, *w.toSubscription(0))
+	}
+	return out, nil
+}
+
+// wireRegions is the answer of GET /subscriptions/{id}/regions (reference
+// §5.5), which spells deploymentCidr unlike the subscription object.
+type wireRegions struct {
+	Regions []struct {
+		RegionID       FlexInt `json:"regionId"`
+		Region         string  `json:"region"`
+		DeploymentCidr string  `json:"deploymentCidr"`
+		DeploymentCIDR string  `json:"deploymentCIDR"`
+		VPCID          string  `json:"vpcId"`
+	} `json:"regions"`
+}
+
+func (w *wireRegions) toRegions() []SubscriptionRegion {
+	out := make([]SubscriptionRegion, 0, len(w.Regions))
+	for _, r := range w.Regions {
+		reg := SubscriptionRegion{ID: r.RegionID.Value, Region: r.Region, VPCID: r.VPCID}
+		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
+			reg.DeploymentCIDRs = []string{cidr}
+		}
+		out = append(out, reg)
+	}
+	return out
 }
