@@ -235,8 +235,8 @@ func (q peeringQuery) matches(p *rediscloud.Peering) bool {
 	return q.gcpProjectID == "" || value(p, "gcp_project_id") == q.gcpProjectID
 }
 
-// maxListedPeerings bounds how many peerings an error message lists.
-const maxListedPeerings = 20
+// maxDescribedPeerings bounds how many peerings an error message lists.
+const maxDescribedPeerings = 20
 
 // findPeering returns the one peering of the subscription that q matches,
 // or a *configError on the lookup attribute that says why there is none:
@@ -279,9 +279,9 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 // describePeerings lists peerings in an error message, each with what tells
 // it apart.
 func describePeerings(peerings []*rediscloud.Peering) string {
-	parts := make([]string, 0, min(len(peerings), maxListedPeerings)+1)
+	parts := make([]string, 0, min(len(peerings), maxDescribedPeerings)+1)
 	for i, p := range peerings {
-		if i == maxListedPeerings {
+		if i == maxDescribedPeerings {
 			parts = append(parts, fmt.Sprintf("and %d more", len(peerings)-i))
 			break
 		}

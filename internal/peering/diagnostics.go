@@ -17,7 +17,7 @@ import (
 // a summary naming the operation and the object, and a detail giving the
 // API's error type and description, the task ID and what to do next.
 type operation struct {
-	verb    string // "Creating", "Reading", "Updating", "Deleting", "Importing"
+	verb    string // a phase's ("Creating", "Planning" …), or "Listing" for a query
 	spec    *kindSpec
 	sub     int
 	peering int // 0 when not known yet

@@ -6,12 +6,23 @@
 // rediscloud_active_active_subscription_peerings data sources, which list
 // them; and, for `terraform query`, a list resource per resource.
 //
-// One implementation serves both kinds of subscription. What differs
-// between them (region attributes, texts, whether a peering belongs to one
-// region of the subscription) is held by a kind spec, one in kind_pro.go and
-// one in kind_active_active.go; the shared code asks the spec and never
-// compares kinds. Every API call, retry and wait is in package rediscloud:
-// this package maps Terraform's configuration, plan and state to it, and its
-// errors to diagnostics. The provider registers the types through the New
-// constructors.
+// One implementation serves both kinds of subscription and both clouds.
+// What differs between the kinds (region attributes, texts, whether a
+// peering belongs to one region of the subscription) is held by a kind
+// spec, one in kind_pro.go and one in kind_active_active.go; what differs
+// between the clouds (the peered network's attributes, which of them a
+// configuration needs, whether it is routed by CIDR blocks, what makes a
+// peering fail) by a cloud spec in cloud.go. The shared code asks the specs
+// and never compares kinds or cloud names. Every API call, retry and wait
+// is in package rediscloud, which has the same two strategies for the wire
+// (kindAPI and cloudAPI in its peering.go): this package maps Terraform's
+// configuration, plan and state to it, and its errors to diagnostics. The
+// provider registers the types through the New constructors.
+//
+// A third cloud is a cloudSpec in cloud.go and a cloudAPI in
+// rediscloud/peering.go, with its fields in rediscloud.Peering and
+// CreatePeeringRequest (peering.go) and in the wire struct (wire.go), and
+// its attributes in the model structs (model.go, data_source_model.go):
+// five production files. A third kind is a kindSpec file here, its
+// registration in the provider, and a kindAPI in rediscloud/peering.go.
 package peering

@@ -24,9 +24,12 @@ import (
 const defaultReadTimeout = 10 * time.Minute
 
 // phase is one of the resource's operations: its verb in diagnostics, and
-// the timeouts block attribute that bounds it, with its default. No wait
-// inside an operation has a limit of its own: the timeouts block bounds
-// each operation as a whole.
+// the timeouts block attribute that bounds it, with its default. The
+// timeouts block bounds each operation as a whole; within it, only two
+// waits have limits of their own, both in the client: the lookup of an
+// interrupted create's peering (CreateLookupTimeout, on a context of its
+// own, so that it outlives the operation's end) and the time an update's
+// CIDRs may take to show (cidrGrace).
 type phase struct {
 	verb        string
 	timeoutName string
