@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -61,15 +60,9 @@ func setElement(e element, p *rediscloud.Peering, redis types.List) {
 	if cloudOf(p.Provider).routed {
 		cidrs = p.CIDRs
 	}
-	cidrList := make([]attr.Value, 0, len(cidrs))
-	for _, c := range cidrs {
-		cidrList = append(cidrList, types.StringValue(c))
-	}
-	b.VPCCidr = types.StringNull()
-	if len(cidrs) == 1 {
-		b.VPCCidr = types.StringValue(cidrs[0])
-	}
-	b.VPCCidrs = types.ListValueMust(types.StringType, cidrList)
+	elems := stringValues(cidrs)
+	b.VPCCidr = singleCIDR(elems)
+	b.VPCCidrs = types.ListValueMust(types.StringType, elems)
 	b.PeeringID = types.Int64Value(int64(p.ID))
 	b.ProviderName = optionalString(p.Provider)
 	b.Status = optionalString(p.Status)

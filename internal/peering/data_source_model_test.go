@@ -322,13 +322,13 @@ func TestDataSourceFindPeering(t *testing.T) {
 
 func TestDataSourceDescribePeeringsIsBounded(t *testing.T) {
 	var many []*rediscloud.Peering
-	for i := range maxListedPeerings + 5 {
+	for i := range maxDescribedPeerings + 5 {
 		p := awsOneCIDR
 		p.ID = 600 + i
 		many = append(many, &p)
 	}
 	got := describePeerings(many)
-	if !strings.HasSuffix(got, "; and 5 more") || strings.Count(got, "(AWS") != maxListedPeerings {
+	if !strings.HasSuffix(got, "; and 5 more") || strings.Count(got, "(AWS") != maxDescribedPeerings {
 		t.Errorf("describePeerings(%d peerings) = %q", len(many), got)
 	}
 	aa := rediscloud.Peering{ID: 7, Provider: "AWS", SourceRegion: "us-east-1", Region: "eu-west-1", VPCID: "vpc-1", AWSAccountID: "1", Status: "active"}

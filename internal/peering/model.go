@@ -138,30 +138,50 @@ func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Di
 	}
 	prior, priorSet := b.VPCCidr, b.VPCCidrs
 	b.VPCCidrs, b.VPCCidr = cidrValues(cidrs)
-	// Redis's own provider stored one of several CIDRs in vpc_cidr: keep it
-	// while the CIDRs are the ones it was stored with, so that a migrated
-	// state plans no change.
-	if len(cidrs) > 1 && b.VPCCidrs.Equal(priorSet) && !prior.IsNull() && !prior.IsUnknown() && slices.Contains(cidrs, prior.ValueString()) {
-		b.VPCCidr = prior
+	if legacy, ok := legacyCIDR(prior, priorSet, b.VPCCidrs); ok {
+		b.VPCCidr = legacy
 	}
 	return diags
 }
 
-// cidrValues is the one rule for both CIDR attributes: the set holds every
-// CIDR; the single attribute holds the CIDR when there is exactly one.
+// legacyCIDR is vpc_cidr as Redis's own provider stored it: one of several
+// CIDRs. It is kept while the CIDRs are the ones it was stored with, in
+// state and in the plan, so that a migrated state plans no change.
+func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool) {
+	if prior.IsNull() || prior.IsUnknown() || len(set.Elements()) < 2 || !set.Equal(priorSet) {
+		return types.String{}, false
+	}
+	return prior, slices.Contains(set.Elements(), attr.Value(prior))
+}
+
+// cidrValues is a resource's two CIDR attributes: the set holds every
+// CIDR (null when there is none), vpc_cidr the one rule of singleCIDR.
 func cidrValues(cidrs []string) (types.Set, types.String) {
 	if len(cidrs) == 0 {
 		return types.SetNull(types.StringType), types.StringNull()
 	}
-	elems := make([]attr.Value, 0, len(cidrs))
-	for _, c := range cidrs {
-		elems = append(elems, types.StringValue(c))
+	elems := stringValues(cidrs)
+	return types.SetValueMust(types.StringType, elems), singleCIDR(elems)
+}
+
+// singleCIDR is the one rule of vpc_cidr, in state, in a data source and
+// in the plan: the CIDR when there is exactly one, null when there are
+// several (read them from vpc_cidrs) or none.
+func singleCIDR(elems []attr.Value) types.String {
+	if len(elems) == 1 {
+		if s, ok := elems[0].(types.String); ok {
+			return s
+		}
 	}
-	set := types.SetValueMust(types.StringType, elems)
-	if len(cidrs) == 1 {
-		return set, types.StringValue(cidrs[0])
+	return types.StringNull()
+}
+
+func stringValues(ss []string) []attr.Value {
+	out := make([]attr.Value, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, types.StringValue(s))
 	}
-	return set, types.StringNull()
+	return out
 }
 
 // nullUnknowns replaces unknown computed values with null, for the partial

@@ -100,24 +100,14 @@ func (cidrFromSetModifier) PlanModifyString(ctx context.Context, req planmodifie
 			return
 		}
 	}
-	if len(elems) == 1 {
-		if s, ok := elems[0].(types.String); ok {
-			resp.PlanValue = s
-			return
-		}
-	}
-	// Redis's own provider stored one of several CIDRs here; keep it while
-	// the CIDRs stay the same (as setFromPeering does) rather than plan a
-	// cosmetic update of a migrated state.
-	if len(elems) > 1 && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
+	resp.PlanValue = singleCIDR(elems)
+	if !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
 		var stateSet types.Set
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("vpc_cidrs"), &stateSet)...)
-		if stateSet.Equal(set) {
-			resp.PlanValue = req.StateValue
-			return
+		if legacy, ok := legacyCIDR(req.StateValue, stateSet, set); ok {
+			resp.PlanValue = legacy
 		}
 	}
-	resp.PlanValue = types.StringNull()
 }
 
 // plannedCloud reads provider_name from the plan, where its default applies.
