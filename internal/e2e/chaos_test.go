@@ -145,8 +145,6 @@ const (
 	changeCIDRs  = "change CIDRs"
 )
 
-var changeKinds = []string{changeAdd, changeCIDRs, changeRemove}
-
 type chaosChange struct {
 	kind  string
 	slot  *chaosSlot
@@ -168,48 +166,33 @@ func (c chaosChange) apply(cfg chaosConfig) {
 	cfg[c.slot.name] = c.cidrs
 }
 
-// pickChange draws the round's change: adding a missing peering weighs
-// twice as much as removing one or changing an AWS one's CIDRs, so the
-// configuration stays mostly full.
-func pickChange(rng *rand.Rand, cfg chaosConfig) chaosChange {
-	var adds, removes, changes []*chaosSlot
+// candidates are the slots a change of kind can be made to in cfg: a
+// missing peering to add, a present one to remove, a present AWS one whose
+// CIDRs to change.
+func candidates(kind string, cfg chaosConfig) []*chaosSlot {
+	var out []*chaosSlot
 	for _, s := range chaosSlots {
-		if _, ok := cfg[s.name]; ok {
-			removes = append(removes, s)
-			if s.aws {
-				changes = append(changes, s)
-			}
-		} else {
-			adds = append(adds, s)
+		_, present := cfg[s.name]
+		switch {
+		case kind == changeAdd && !present,
+			kind == changeRemove && present,
+			kind == changeCIDRs && present && s.aws:
+			out = append(out, s)
 		}
 	}
-	type option struct {
-		kind   string
-		slots  []*chaosSlot
-		weight int
+	return out
+}
+
+// pickChange draws a change of kind: which peering, and its new CIDRs. cfg
+// must allow one (see candidates).
+func pickChange(rng *rand.Rand, cfg chaosConfig, kind string) chaosChange {
+	slots := candidates(kind, cfg)
+	s := slots[rng.IntN(len(slots))]
+	ch := chaosChange{kind: kind, slot: s}
+	if kind != changeRemove {
+		ch.cidrs = randomCIDRs(rng, s, cfg[s.name])
 	}
-	var opts []option
-	total := 0
-	for _, o := range []option{{changeAdd, adds, 2}, {changeRemove, removes, 1}, {changeCIDRs, changes, 1}} {
-		if len(o.slots) > 0 {
-			opts = append(opts, o)
-			total += o.weight
-		}
-	}
-	n := rng.IntN(total)
-	for _, o := range opts {
-		if n >= o.weight {
-			n -= o.weight
-			continue
-		}
-		s := o.slots[rng.IntN(len(o.slots))]
-		ch := chaosChange{kind: o.kind, slot: s}
-		if o.kind != changeRemove {
-			ch.cidrs = randomCIDRs(rng, s, cfg[s.name])
-		}
-		return ch
-	}
-	panic("unreachable")
+	return ch
 }
 
 // randomCIDRs draws CIDRs for an AWS slot, different from old.
@@ -246,13 +229,85 @@ const (
 	phaseCreateTask   = "during the create task wait"
 	phaseStatusWait   = "during the status wait"
 	phaseDelete       = "during delete"
-	phaseBeforeDelete = "other: before the DELETE"
-	phaseBeforePUT    = "other: before the PUT"
-	phaseUpdate       = "other: during the update"
-	phaseFinished     = "other: the apply had finished (no signal)"
+	phaseBeforeDelete = "before the DELETE"
+	phaseBeforePUT    = "before the PUT"
+	phaseUpdate       = "during the update"
+	phaseFinished     = "none: the apply had finished (no signal)"
 )
 
-var phases = []string{phaseBeforePOST, phaseCreateTask, phaseStatusWait, phaseDelete, phaseBeforeDelete, phaseBeforePUT, phaseUpdate, phaseFinished}
+var phases = []string{phaseBeforePOST, phaseCreateTask, phaseStatusWait, phaseBeforeDelete, phaseDelete, phaseBeforePUT, phaseUpdate, phaseFinished}
+
+// phaseRank orders the phases of one kind of change as an apply passes
+// them.
+var phaseRank = map[string]int{
+	phaseBeforePOST: 0, phaseCreateTask: 1, phaseStatusWait: 2,
+	phaseBeforeDelete: 0, phaseDelete: 1,
+	phaseBeforePUT: 0, phaseUpdate: 1,
+}
+
+// chaosAim is a phase a round aims its kill at, and the kind of change
+// whose apply passes through it.
+type chaosAim struct{ kind, phase string }
+
+// chaosAims are the phases the rounds aim at, a turn of them in order:
+// every phase a kill can land in. Adds come first and alternate with
+// changes and removes, so that an aim mostly finds a peering to act on;
+// a turn adds one peering more than it removes, so the configuration
+// fills up over a long trial.
+var chaosAims = []chaosAim{
+	{changeAdd, phaseBeforePOST},
+	{changeAdd, phaseCreateTask},
+	{changeCIDRs, phaseBeforePUT},
+	{changeRemove, phaseBeforeDelete},
+	{changeAdd, phaseStatusWait},
+	{changeCIDRs, phaseUpdate},
+	{changeRemove, phaseDelete},
+}
+
+// chaosDraw is what a round does, drawn before anything runs, so that the
+// sequence does not depend on timing.
+type chaosDraw struct {
+	aim    chaosAim
+	change chaosChange
+	// at places the kill within the aimed phase (see killOffset), in [0, 1).
+	at  float64
+	sig syscall.Signal
+}
+
+// drawRound draws a round's aim, change and signal. owed holds the aims of
+// the current turn not yet taken; the first that cfg allows is taken, and
+// a new turn starts when none is left. When cfg allows none of them (no AWS
+// peering to change, say), the round takes the first aim of a whole turn
+// that cfg allows, and the owed ones wait for a later round.
+func drawRound(rng *rand.Rand, cfg chaosConfig, owed []chaosAim) (chaosDraw, []chaosAim) {
+	if len(owed) == 0 {
+		owed = slices.Clone(chaosAims)
+	}
+	aim, i := chaosAim{}, -1
+	for j, a := range owed {
+		if len(candidates(a.kind, cfg)) > 0 {
+			aim, i = a, j
+			break
+		}
+	}
+	if i >= 0 {
+		owed = slices.Delete(slices.Clone(owed), i, i+1)
+	} else {
+		// Some peering is missing or some is present: an add or a remove
+		// is always possible.
+		for _, a := range chaosAims {
+			if len(candidates(a.kind, cfg)) > 0 {
+				aim = a
+				break
+			}
+		}
+	}
+	d := chaosDraw{aim: aim, change: pickChange(rng, cfg, aim.kind), at: rng.Float64(), sig: syscall.SIGTERM}
+	if rng.IntN(2) == 0 {
+		d.sig = syscall.SIGKILL
+	}
+	return d, owed
+}
 
 var signalNames = map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}
 
@@ -352,6 +407,7 @@ func importCommands(out string) (cmds []importCmd, unrunnable int, err error) {
 // chaosTally is what the trial counts.
 type chaosTally struct {
 	kills map[string]map[string]int // phase -> signal -> count
+	aimed map[string]int            // phase -> rounds that aimed at it
 	// taintedSaved counts the killed creates whose peering the provider
 	// saved in state, tainted, by phase; lookupSaved those of them it
 	// found by its lookup after the task wait was cut short, the others
@@ -363,18 +419,17 @@ type chaosTally struct {
 	// orphaned counts the peerings a killed run left in no state, by
 	// phase; the recovery either imported them or, when its own POST's
 	// answer was lost, adopted them.
-	orphaned           map[string]int
-	orphansImported    int
-	orphansAdopted     int
-	imports            int
-	importsFailed      int
-	unrunnableImports  int
-	recoveryApplies    int
-	roundsByApplies    map[int]int
-	sigtermExitMax     time.Duration
-	sigtermHangs       int
-	providerOutlived   int
-	uninterruptedFails int
+	orphaned          map[string]int
+	orphansImported   int
+	orphansAdopted    int
+	imports           int
+	importsFailed     int
+	unrunnableImports int
+	recoveryApplies   int
+	roundsByApplies   map[int]int
+	sigtermExitMax    time.Duration
+	sigtermHangs      int
+	providerOutlived  int
 }
 
 // chaosTrial holds the trial's moving parts.
@@ -384,13 +439,18 @@ type chaosTrial struct {
 	ws    *cliharness.Workspace
 	cfg   chaosConfig
 	tally chaosTally
+	// owed are the aims of the current turn that no round took yet.
+	owed []chaosAim
 	// settle is how long the API takes to finish what a killed run queued.
-	settle  time.Duration
-	history []string // one line per round, for failure reports
+	settle time.Duration
+	// taskLatency and transitionLatency are the simulator's, which bound
+	// how long a kill may wait into its phase.
+	taskLatency, transitionLatency time.Duration
+	history                        []string // one line per round, for failure reports
 }
 
-// TestAccChaos_killedAnywhereConverges kills applies at random moments and
-// checks that one uninterrupted apply, plus only the import commands the
+// TestAccChaos_killedAnywhereConverges kills applies in each phase, at
+// random moments within it, and checks that one uninterrupted apply, plus only the import commands the
 // provider itself prints, always brings Terraform and Redis Cloud back
 // together: no orphaned peering, no duplicate, no state entry without its
 // peering, and an empty plan.
@@ -402,24 +462,29 @@ type chaosTrial struct {
 // acted. One configuration holds up to six peerings (Pro AWS with one CIDR
 // and with several, Pro GCP, Active-Active AWS in two regions,
 // Active-Active GCP). Each of REDISCLOUD_CHAOS_ROUNDS rounds (default 10)
-// changes it at random (add, remove, or change an AWS peering's CIDRs),
-// starts `terraform apply`, and at a random moment within the apply's
-// expected duration (measured by uninterrupted applies first) sends
-// SIGTERM to Terraform, which stops the provider, or SIGKILL to Terraform's
-// process group, provider included. Then it applies again, running any
-// import command that apply prints, at most three applies, and checks. The
-// summary table counts kills by phase and signal, the peerings saved
-// tainted (by the lookup after a cut task wait, or with the ID known), the
-// orphans a kill left and how they came back (a printed import command, or
-// adopted by a create whose own POST's answer was lost), and the import
-// commands run.
+// aims at a phase of an apply, the seven phases in turn (chaosAims: before
+// the POST, the create task wait, the status wait, before the DELETE,
+// during delete, before the PUT, during the update), makes a change that
+// passes through it (add, remove, or change an AWS peering's CIDRs) to a
+// peering drawn at random, starts `terraform apply`, watches the
+// simulator's counters until the apply reaches the phase, and at a random
+// moment early in it sends SIGTERM to Terraform, which stops the provider,
+// or SIGKILL to Terraform's process group, provider included. Then it
+// applies again, running any import command that apply prints, at most
+// three applies, and checks. The summary table counts kills by phase and
+// signal, the peerings saved tainted (by the lookup after a cut task wait,
+// or with the ID known), the orphans a kill left and how they came back (a
+// printed import command, or adopted by a create whose own POST's answer
+// was lost), and the import commands run. The trial fails when no kill
+// landed, when an aimed phase got no kill, and, from a whole turn of
+// rounds on, when a phase was never aimed at.
 //
 // The harness's choices come from REDISCLOUD_CHAOS_SEED (default 1), which
 // also seeds the simulator's random source; which request meets which fault
 // still depends on timing, so a seed repeats the trial's choices exactly
-// (changes, signals, and each kill's moment as a fraction of the measured
-// window) and its faults only in distribution. Terraform's local state lock is left
-// on: the kernel releases it when a killed Terraform dies.
+// (aims, changes, signals, and each kill's moment within its phase) and its
+// faults only in distribution. Terraform's local state lock is left on: the
+// kernel releases it when a killed Terraform dies.
 func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 	requireAcc(t)
 	seed := int64(defaultChaosSeed)
@@ -458,8 +523,13 @@ func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 
 	c := &chaosTrial{
 		t: t, sim: sim, ws: newWorkspace(t, sim.Env()...), cfg: chaosConfig{},
-		tally:  chaosTally{kills: map[string]map[string]int{}, taintedSaved: map[string]int{}, orphaned: map[string]int{}, roundsByApplies: map[int]int{}},
-		settle: max(500*time.Millisecond, 4*time.Duration(simCfg.TaskLatency)),
+		tally: chaosTally{
+			kills: map[string]map[string]int{}, aimed: map[string]int{},
+			taintedSaved: map[string]int{}, orphaned: map[string]int{}, roundsByApplies: map[int]int{},
+		},
+		settle:            max(500*time.Millisecond, 4*time.Duration(simCfg.TaskLatency)),
+		taskLatency:       time.Duration(simCfg.TaskLatency),
+		transitionLatency: time.Duration(simCfg.TransitionLatency),
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -467,13 +537,8 @@ func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 		}
 	})
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
-
-	// The kill window of each kind of change: uninterrupted applies of it,
-	// with the faults on, on two peerings each.
-	windows := c.calibrate()
-
 	for round := 1; round <= rounds; round++ {
-		c.round(round, rng, windows)
+		c.round(round, rng)
 	}
 
 	// The converged configuration must also come down cleanly.
@@ -488,43 +553,34 @@ func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("\n%s", c.table(seed, rounds, timings, windows, time.Since(began), st))
+	t.Logf("\n%s", c.table(seed, rounds, timings, time.Since(began), st))
+	for _, msg := range c.tally.coverage(rounds) {
+		t.Error(msg)
+	}
 }
 
-// calibrate measures the kill window of each kind of change by applying it
-// uninterrupted, twice, and leaves the configuration empty.
-func (c *chaosTrial) calibrate() map[string]time.Duration {
-	rng := rand.New(rand.NewPCG(0, 0))
-	sum := map[string]time.Duration{}
-	n := map[string]int{}
-	for _, s := range []*chaosSlot{chaosSlots[0], chaosSlots[3]} {
-		for _, kind := range changeKinds {
-			ch := chaosChange{kind: kind, slot: s}
-			if kind != changeRemove {
-				ch.cidrs = randomCIDRs(rng, s, c.cfg[s.name])
-			}
-			ch.apply(c.cfg)
-			c.writeConfig()
-			first := runTF(c.t, c.ws, applyTimeout, "apply", "-auto-approve", "-input=false", "-no-color")
-			if first.exitCode() == 0 {
-				sum[kind] += first.took()
-				n[kind]++
-			} else {
-				c.tally.uninterruptedFails++
-				c.converge(fmt.Sprintf("calibration %s", ch), first)
-			}
-			c.check(fmt.Sprintf("calibration %s", ch))
-			c.t.Logf("calibration: %s: %s", ch, first)
+// coverage says how the kills of a trial of rounds rounds fall short: no
+// kill landed at all, an aimed phase got no kill, or, from a whole turn of
+// rounds on, a phase was never aimed at.
+func (tl *chaosTally) coverage(rounds int) []string {
+	var out []string
+	landed := func(phase string) int { return tl.kills[phase]["SIGKILL"] + tl.kills[phase]["SIGTERM"] }
+	total := 0
+	for _, p := range phases {
+		total += landed(p)
+	}
+	if total == 0 {
+		out = append(out, fmt.Sprintf("no kill landed in %d rounds: every apply finished first, and the trial proved nothing about interrupted applies", rounds))
+	}
+	for _, a := range chaosAims {
+		switch {
+		case tl.aimed[a.phase] > 0 && landed(a.phase) == 0:
+			out = append(out, fmt.Sprintf("%d rounds aimed at %q, and no kill landed there", tl.aimed[a.phase], a.phase))
+		case tl.aimed[a.phase] == 0 && rounds >= len(chaosAims):
+			out = append(out, fmt.Sprintf("no round aimed at %q in %d rounds", a.phase, rounds))
 		}
 	}
-	w := map[string]time.Duration{}
-	for _, kind := range changeKinds {
-		if n[kind] == 0 {
-			c.t.Fatalf("no uninterrupted %s apply succeeded at the first try; no kill window", kind)
-		}
-		w[kind] = sum[kind] / time.Duration(n[kind])
-	}
-	return w
+	return out
 }
 
 func (c *chaosTrial) writeConfig() {
@@ -533,38 +589,31 @@ func (c *chaosTrial) writeConfig() {
 	}
 }
 
-// round makes one change, kills its apply, recovers and checks.
-func (c *chaosTrial) round(n int, rng *rand.Rand, windows map[string]time.Duration) {
+// round makes one change, kills its apply in the phase it aims at,
+// recovers and checks.
+func (c *chaosTrial) round(n int, rng *rand.Rand) {
 	t := c.t
-	// Every random choice of the round is drawn before anything runs, so
-	// the sequence does not depend on timing.
-	ch := pickChange(rng, c.cfg)
-	killAt := time.Duration(rng.Float64() * float64(windows[ch.kind]))
-	sig := syscall.SIGTERM
-	if rng.IntN(2) == 0 {
-		sig = syscall.SIGKILL
-	}
+	var d chaosDraw
+	d, c.owed = drawRound(rng, c.cfg, c.owed)
+	ch := d.change
 	ch.apply(c.cfg)
 	c.writeConfig()
 	label := fmt.Sprintf("round %d: %s", n, ch)
+	c.tally.aimed[d.aim.phase]++
 
 	start, err := c.sim.Stats()
 	if err != nil {
 		t.Fatal(err)
 	}
 	apply := startTF(t, c.ws, applyTimeout, "apply", "-auto-approve", "-input=false", "-no-color")
-	finished := apply.wait(killAt)
-	at, err := c.sim.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
-	finished = finished || apply.exited()
+	at, finished := c.awaitPhase(apply, d.aim, start, c.killOffset(d.aim.phase, d.at))
+	killedAfter := time.Since(apply.started)
 	phase := phaseFinished
 	signal := "none"
 	if !finished {
 		phase = classify(ch.kind, start, at)
-		signal = signalNames[sig]
-		c.kill(apply, sig, label)
+		signal = signalNames[d.sig]
+		c.kill(apply, d.sig, label)
 	} else {
 		<-apply.done
 	}
@@ -604,12 +653,64 @@ func (c *chaosTrial) round(n int, rng *rand.Rand, windows map[string]time.Durati
 			c.tally.orphansAdopted++
 		}
 	}
-	line := fmt.Sprintf("%s; %s at %s (%s; since the round's start: %d requests, create/update/delete tasks +%d/+%d/+%d, peerings created +%d), %s; orphans %v → %d recovery applies, imports %v",
-		label, signal, secs(killAt), phase, at.TotalRequests-start.TotalRequests,
+	line := fmt.Sprintf("%s; aimed %s; %s at %s (%s; since the round's start: %d requests, create/update/delete tasks +%d/+%d/+%d, peerings created +%d), %s; orphans %v → %d recovery applies, imports %v",
+		label, d.aim.phase, signal, secs(killedAfter), phase, at.TotalRequests-start.TotalRequests,
 		tasksOf(at, "Create")-tasksOf(start, "Create"), tasksOf(at, "Update")-tasksOf(start, "Update"), tasksOf(at, "Delete")-tasksOf(start, "Delete"),
 		at.PeeringsCreated-start.PeeringsCreated, apply, orphans, applies, slices.Sorted(maps.Keys(imported)))
 	c.history = append(c.history, line)
 	t.Log(line)
+}
+
+// killPoll is how often the harness reads the simulator's counters while it
+// waits for an apply to reach the aimed phase.
+const killPoll = 20 * time.Millisecond
+
+// awaitPhase waits until the apply has reached the aimed phase, or a later
+// one of its change, as the simulator's counters tell it, and then for
+// offset more. The phases before the change's request begin when Terraform
+// starts, so for them it also waits for the apply's first request: the kill
+// then meets the provider at work. It returns the counters at that moment,
+// and finished when the apply ended first.
+func (c *chaosTrial) awaitPhase(apply *tfRun, aim chaosAim, start cloudsim.Stats, offset time.Duration) (cloudsim.Stats, bool) {
+	stats := func() cloudsim.Stats {
+		st, err := c.sim.Stats()
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		return st
+	}
+	for {
+		at := stats()
+		if at.TotalRequests > start.TotalRequests && phaseRank[classify(aim.kind, start, at)] >= phaseRank[aim.phase] {
+			break
+		}
+		select {
+		case <-apply.done:
+			return at, true
+		case <-time.After(killPoll):
+		}
+	}
+	if apply.wait(offset) {
+		return stats(), true
+	}
+	at := stats()
+	return at, apply.exited()
+}
+
+// killOffset is how far into its phase a kill lands, for at in [0, 1): up to
+// a quarter of a task's run in a task's phase and half the transition in
+// the status wait, so that it lands in the phase whatever the harness's own
+// delays; at once in a phase before the change's request, whose length
+// nothing bounds from below.
+func (c *chaosTrial) killOffset(phase string, at float64) time.Duration {
+	switch phase {
+	case phaseCreateTask, phaseDelete, phaseUpdate:
+		return time.Duration(at * float64(c.taskLatency) / 4)
+	case phaseStatusWait:
+		return time.Duration(at * float64(c.transitionLatency) / 2)
+	default:
+		return 0
+	}
 }
 
 // orphans lists the simulator's peerings that the state does not hold.
@@ -754,28 +855,28 @@ func (c *chaosTrial) check(label string) {
 }
 
 // table renders the trial's summary.
-func (c *chaosTrial) table(seed int64, rounds int, timings string, windows map[string]time.Duration, wall time.Duration, st cloudsim.Stats) string {
+func (c *chaosTrial) table(seed int64, rounds int, timings string, wall time.Duration, st cloudsim.Stats) string {
 	var b strings.Builder
 	tl := &c.tally
 	fmt.Fprintf(&b, "Chaos trial: seed %d, %d rounds, wall time %s\n", seed, rounds, wall.Round(time.Second))
 	fmt.Fprintf(&b, "Timings: %s\n", timings)
 	fmt.Fprintf(&b, "Faults: %.0f %% 5xx, %.0f %% 429, %.0f %% dropped connections, %.0f %% answers lost after the API acted\n",
 		100*chaosFaults.Error5xxRate, 100*chaosFaults.Error429Rate, 100*chaosFaults.DropConnectionRate, 100*chaosFaults.DropAfterRate)
-	fmt.Fprintf(&b, "Kill windows (mean uninterrupted apply): add %s, change CIDRs %s, remove %s\n\n",
-		secs(windows[changeAdd]), secs(windows[changeCIDRs]), secs(windows[changeRemove]))
-	fmt.Fprintf(&b, "| %-44s | %7s | %7s | %5s | %-14s |\n", "kill phase", "SIGKILL", "SIGTERM", "total", "saved tainted")
-	fmt.Fprintf(&b, "|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 46), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 16))
-	var kills, terms, total, tainted int
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "| %-44s | %5s | %7s | %7s | %5s | %-14s |\n", "kill phase", "aimed", "SIGKILL", "SIGTERM", "total", "saved tainted")
+	fmt.Fprintf(&b, "|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 46), strings.Repeat("-", 7), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 16))
+	var aimed, kills, terms, total, tainted int
 	for _, p := range phases {
 		k := c.tally.kills[p]
 		n := k["SIGKILL"] + k["SIGTERM"] + k["none"]
-		fmt.Fprintf(&b, "| %-44s | %7d | %7d | %5d | %14d |\n", p, k["SIGKILL"], k["SIGTERM"], n, tl.taintedSaved[p])
+		fmt.Fprintf(&b, "| %-44s | %5d | %7d | %7d | %5d | %14d |\n", p, tl.aimed[p], k["SIGKILL"], k["SIGTERM"], n, tl.taintedSaved[p])
+		aimed += tl.aimed[p]
 		kills += k["SIGKILL"]
 		terms += k["SIGTERM"]
 		total += n
 		tainted += tl.taintedSaved[p]
 	}
-	fmt.Fprintf(&b, "| %-44s | %7d | %7d | %5d | %14d |\n\n", "all rounds", kills, terms, total, tainted)
+	fmt.Fprintf(&b, "| %-44s | %5d | %7d | %7d | %5d | %14d |\n\n", "all rounds", aimed, kills, terms, total, tainted)
 	fmt.Fprintf(&b, "| %-62s | %8s |\n|%s|%s|\n", "outcome", "count", strings.Repeat("-", 64), strings.Repeat("-", 10))
 	row := func(name string, v any) { fmt.Fprintf(&b, "| %-62s | %8v |\n", name, v) }
 	row("killed creates whose peering was saved in state, tainted", tainted)
@@ -801,7 +902,6 @@ func (c *chaosTrial) table(seed int64, rounds int, timings string, windows map[s
 	for _, n := range []int{1, 2, 3} {
 		row(fmt.Sprintf("rounds converged by recovery apply #%d", n), tl.roundsByApplies[n])
 	}
-	row("uninterrupted calibration applies that failed", tl.uninterruptedFails)
 	row("slowest exit after SIGTERM", secs(tl.sigtermExitMax))
 	row("terraform hangs after a signal", tl.sigtermHangs)
 	row("provider processes outliving terraform", tl.providerOutlived)
@@ -811,6 +911,69 @@ func (c *chaosTrial) table(seed int64, rounds int, timings string, windows map[s
 	row("peerings created / deleted by API tasks", fmt.Sprintf("%d / %d", st.PeeringsCreated, st.PeeringsDeleted))
 	row("most peerings of one network at once", st.MaxConcurrentPeeringsPerVPC)
 	return b.String()
+}
+
+// TestChaosAims checks that the trial aims at every phase, in the default
+// run and in the full one (make chaos), whatever the configuration each
+// seed's draws lead to: the draws depend on nothing else, so this replays
+// them.
+func TestChaosAims(t *testing.T) {
+	for _, seed := range []uint64{defaultChaosSeed, 2, 3} {
+		for _, rounds := range []int{defaultChaosRounds, 50} {
+			rng := rand.New(rand.NewPCG(seed, 0x5eed))
+			cfg := chaosConfig{}
+			var owed []chaosAim
+			aimed := map[string]int{}
+			var seq []string
+			for range rounds {
+				var d chaosDraw
+				d, owed = drawRound(rng, cfg, owed)
+				d.change.apply(cfg)
+				aimed[d.aim.phase]++
+				seq = append(seq, d.aim.phase+": "+d.change.String())
+			}
+			for _, a := range chaosAims {
+				if aimed[a.phase] == 0 {
+					t.Errorf("seed %d, %d rounds: no round aims at %q:\n%s", seed, rounds, a.phase, strings.Join(seq, "\n"))
+				}
+			}
+		}
+	}
+}
+
+// TestChaosCoverage checks what the trial reports when its kills fall
+// short.
+func TestChaosCoverage(t *testing.T) {
+	none := chaosTally{kills: map[string]map[string]int{phaseFinished: {"none": 10}}, aimed: map[string]int{}}
+	for _, a := range chaosAims {
+		none.aimed[a.phase]++
+	}
+	if got := none.coverage(10); len(got) != 1+len(chaosAims) || !strings.HasPrefix(got[0], "no kill landed in 10 rounds") {
+		t.Errorf("no kill landed: got %q", got)
+	}
+
+	all := chaosTally{kills: map[string]map[string]int{}, aimed: map[string]int{}}
+	for _, a := range chaosAims {
+		all.aimed[a.phase]++
+		all.kills[a.phase] = map[string]int{"SIGTERM": 1}
+	}
+	if got := all.coverage(10); len(got) != 0 {
+		t.Errorf("every phase hit: got %q", got)
+	}
+
+	// A kill that landed elsewhere does not cover the aimed phase, and a
+	// whole turn must aim at every phase.
+	short := chaosTally{kills: map[string]map[string]int{phaseStatusWait: {"SIGKILL": 1}}, aimed: map[string]int{phaseCreateTask: 1}}
+	got := short.coverage(len(chaosAims))
+	want := []string{`1 rounds aimed at "during the create task wait", and no kill landed there`, `no round aimed at "before the POST" in 7 rounds`}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("got %q, want it to hold %q", got, w)
+		}
+	}
+	if got := short.coverage(len(chaosAims) - 1); len(got) != 1 {
+		t.Errorf("a trial shorter than a turn need not aim at every phase: got %q", got)
+	}
 }
 
 // TestImportCommands checks the reading of the provider's advice: the

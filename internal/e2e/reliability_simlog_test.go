@@ -17,16 +17,16 @@ import (
 // simulator injected by kind and route and the answers by method and status,
 // keeps the lines for a failure report, and timestamps what tests wait for.
 type simLog struct {
-	mu       sync.Mutex
-	lines    []string
-	faults   map[string]int // kind -> count
-	byRoute  map[string]int // "kind route" -> count
-	answers  map[string]int // "METHOD route -> status" -> count
-	firstHit map[string]time.Time
+	mu      sync.Mutex
+	lines   []string
+	faults  map[string]int // kind -> count
+	byRoute map[string]int // "kind route" -> count
+	answers map[string]int // "METHOD route -> status" -> count
+	hits    map[string][]time.Time
 }
 
 func newSimLog() *simLog {
-	return &simLog{faults: map[string]int{}, byRoute: map[string]int{}, answers: map[string]int{}, firstHit: map[string]time.Time{}}
+	return &simLog{faults: map[string]int{}, byRoute: map[string]int{}, answers: map[string]int{}, hits: map[string][]time.Time{}}
 }
 
 // maxKeptLines bounds the lines kept for a failure report.
@@ -74,19 +74,26 @@ func (l *simLog) logf(format string, args ...any) {
 	case "%s %s -> %d":
 		key := fmt.Sprintf("%s %s -> %d", args[0], route(args[1].(string)), args[2])
 		l.answers[key]++
-		if _, ok := l.firstHit[key]; !ok {
-			l.firstHit[key] = now
-		}
+		l.hits[key] = append(l.hits[key], now)
 	}
 }
 
 // first returns when an answer ("POST /v1/subscriptions/{id}/peerings -> 202")
 // was first given.
 func (l *simLog) first(key string) (time.Time, bool) {
+	return l.firstAfter(key, time.Time{})
+}
+
+// firstAfter returns when an answer was first given after t.
+func (l *simLog) firstAfter(key string, t time.Time) (time.Time, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at, ok := l.firstHit[key]
-	return at, ok
+	for _, at := range l.hits[key] {
+		if at.After(t) {
+			return at, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // counts returns copies of the counters.

@@ -31,31 +31,46 @@ resource "rediscloud_subscription_peering" "test" {
   }
 }
 `
-	// firstSubscriptionRead is the first request a create makes.
-	firstSubscriptionRead = "GET /v1/subscriptions/{id} -> 200"
+	// createPOST is the create's request for its peering. The create's
+	// timeout starts just before it: the subscription was read by the
+	// plan, and again by the apply's own plan, which leaves it known to be
+	// active, so the create sends this first.
+	createPOST = "POST /v1/subscriptions/{id}/peerings -> 202"
 )
 
-// timedCreate measures a failing create: from the first request it made
-// (the simulator's clock) to the start of the next step, which follows the
-// failed apply at once.
+// timedCreate measures a failing create, on the simulator's clock, from its
+// POST (the plan's requests come earlier, by however long Terraform takes
+// between the plan and the apply, and must not count) to the end of its
+// wait: the first request matching end after the POST when end is set,
+// otherwise the start of the next step, which follows the failed apply at
+// once.
 type timedCreate struct {
-	log  *simLog
+	log *simLog
+	// end is the first request after the wait gave up, when the create
+	// makes one: the lookup of a create whose task never finished.
+	end  string
 	took time.Duration
 }
 
 func (c *timedCreate) stop(t *testing.T) func() {
 	return func() {
-		start, ok := c.log.first(firstSubscriptionRead)
+		start, ok := c.log.first(createPOST)
 		if !ok {
-			t.Fatal("the create made no request")
+			t.Fatal("the create sent no POST")
 		}
-		c.took = time.Since(start)
-		t.Logf("the create with timeouts.create = %s ended %s after its first request (%+.1f%%)",
+		end := time.Now()
+		if c.end != "" {
+			if end, ok = c.log.firstAfter(c.end, start); !ok {
+				t.Fatalf("no %q after the create's POST", c.end)
+			}
+		}
+		c.took = end.Sub(start)
+		t.Logf("the create with timeouts.create = %s gave up %s after its POST (%+.1f%%)",
 			createTimeout, c.took.Round(time.Millisecond), 100*(c.took.Seconds()-createTimeout.Seconds())/createTimeout.Seconds())
 		// A loose sanity bound: the timeout must end the create, long before
 		// the default 30 minutes, and not before it is due.
 		if c.took < createTimeout-200*time.Millisecond || c.took > time.Minute {
-			t.Errorf("the create ended after %s; timeouts.create is %s", c.took, createTimeout)
+			t.Errorf("the create gave up after %s; timeouts.create is %s", c.took, createTimeout)
 		}
 	}
 }
@@ -67,7 +82,9 @@ func (c *timedCreate) stop(t *testing.T) func() {
 // exists and the state stays empty; a later create (faults cleared) works.
 func TestAccTimeout_stuckTask(t *testing.T) {
 	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 3, Faults: cloudsim.Faults{StuckTasks: true}})
-	timed := &timedCreate{log: log}
+	// After the timeout the create looks for its peering (for up to the
+	// lookup timeout): its list is the first after the POST.
+	timed := &timedCreate{log: log, end: "GET /v1/subscriptions/{id}/peerings -> 202"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),

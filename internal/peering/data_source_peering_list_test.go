@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
@@ -434,20 +434,19 @@ data "rediscloud_subscription_peering" "after" {
 }
 
 // A list refused because the subscription is busy is sent again once the
-// subscription is active.
+// subscription is active. The subscription becomes active only after a
+// list was refused and the reader then read it pending.
 func TestAccPeeringsDataSource_busySubscription(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	p := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 1001, AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", CIDRs: []string{"172.31.0.0/16"}})
+	front := newSimFront(t, srv)
+	var act *subscriptionActivation
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				if err := srv.SetSubscriptionStatus(1001, "pending"); err != nil {
-					t.Fatal(err)
-				}
-				time.AfterFunc(2*time.Second, func() { _ = srv.SetSubscriptionStatus(1001, "active") })
-			},
-			Config: acctest.Config(srv, `
+			PreConfig: func() { act = front.activateWhenListRefused(1001) },
+			Check:     func(*terraform.State) error { return front.checkListWaited(act) },
+			Config: acctest.ConfigURL(front.url, `
 data "rediscloud_subscription_peerings" "test" {
   subscription_id = "1001"
 }

@@ -731,27 +731,27 @@ func TestAccActiveActivePeering_taskError(t *testing.T) {
 	}
 }
 
-// A create waits while the subscription is pending.
+// A create waits while the subscription is pending: it becomes active only
+// once the create has read it pending, and the POST must follow a read that
+// showed it active.
 func TestAccActiveActivePeering_pendingSubscription(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
-	var pendingSince time.Time
+	front := newSimFront(t, srv)
+	var act *subscriptionActivation
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() {
-					if err := srv.SetSubscriptionStatus(2001, "pending"); err != nil {
-						t.Fatal(err)
-					}
-					pendingSince = time.Now()
-					time.AfterFunc(2*time.Second, func() { _ = srv.SetSubscriptionStatus(2001, "active") })
+				PreConfig: func() { act = front.activateWhenCreateWaits(2001) },
+				Config:    acctest.ConfigURL(front.url, aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{front.applyStarts()},
 				},
-				Config:            acctest.Config(srv, aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`)),
 				ConfigStateChecks: []statecheck.StateCheck{aaPeerExpect(aaPeerAddr, "status", aaPeerStr("pending-acceptance"))},
 				Check: func(*terraform.State) error {
-					if d := time.Since(pendingSince); d < 2*time.Second {
-						return fmt.Errorf("created after %s, before the subscription was active", d)
+					if err := front.checkCreateWaited(act); err != nil {
+						return err
 					}
 					aaPeerOnlyPeering(t, srv)
 					return nil

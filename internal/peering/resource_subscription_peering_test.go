@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -294,29 +293,31 @@ func TestAccSubscriptionPeering_taskErrorSurfacesType(t *testing.T) {
 	})
 }
 
+// A create on a pending subscription waits for it to become active. The
+// subscription becomes active only once the create has read it pending, so
+// the test passes only if the create sent its POST after a read that showed
+// it active.
 func TestAccSubscriptionPeering_waitsForPendingSubscription(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
+	front := newSimFront(t, srv)
+	var act *subscriptionActivation
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() {
-					if err := srv.SetSubscriptionStatus(1001, "pending"); err != nil {
-						t.Fatal(err)
-					}
-					// Another change finishes a little later.
-					time.AfterFunc(1500*time.Millisecond, func() { _ = srv.SetSubscriptionStatus(1001, "active") })
+				PreConfig: func() { act = front.activateWhenCreateWaits(1001) },
+				Config:    acctest.ConfigURL(front.url, proAWS(`vpc_cidr = "172.31.0.0/16"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{front.applyStarts()},
 				},
-				Config: acctest.Config(srv, proAWS(`vpc_cidr = "172.31.0.0/16"`)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(proAddr, tfjsonpath.New("status"), stateString("pending-acceptance")),
 				},
 				Check: func(*terraform.State) error {
-					st := srv.Stats()
-					if n := st.Requests["GET /v1/subscriptions/{subscriptionId}"]; n < 2 {
-						return fmt.Errorf("the subscription was read %d times; the create did not wait for it", n)
+					if err := front.checkCreateWaited(act); err != nil {
+						return err
 					}
-					if n := st.TasksByCommand["vpcPeeringCreateRequest"]; n != 1 {
+					if n := srv.Stats().TasksByCommand["vpcPeeringCreateRequest"]; n != 1 {
 						return fmt.Errorf("%d create tasks, want exactly 1 sent once the subscription was active", n)
 					}
 					return nil

@@ -17,6 +17,54 @@ func peeringIDs(list []Peering) []int {
 	return ids
 }
 
+// clockWatch stands in for a listCache's clock and counts its reads. get
+// reads the clock once, under the cache's lock, each time it looks for a
+// list to share: while a list is in flight, each read is a caller that has
+// found that list and waits for it (or, the first, started it).
+type clockWatch struct {
+	mu    sync.Mutex
+	reads int
+	read  chan struct{}
+}
+
+func watchClock(lc *listCache) *clockWatch {
+	w := &clockWatch{read: make(chan struct{}, 1)}
+	lc.now = func() time.Time {
+		w.mu.Lock()
+		w.reads++
+		w.mu.Unlock()
+		select {
+		case w.read <- struct{}{}:
+		default:
+		}
+		return time.Now()
+	}
+	return w
+}
+
+func (w *clockWatch) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.reads
+}
+
+// waitReads waits until the clock has been read n times in all. The
+// deadline only keeps a broken cache from hanging the test.
+func (w *clockWatch) waitReads(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if got := w.count(); got >= n {
+			return
+		}
+		select {
+		case <-w.read:
+		case <-deadline:
+			t.Fatalf("the cache's clock was read %d times, want %d: not every caller reached the cache", w.count(), n)
+		}
+	}
+}
+
 // TestListPeeringsCoalesces: concurrent readers of one subscription share
 // one list task, and later readers share its snapshot while it is fresh.
 func TestListPeeringsCoalesces(t *testing.T) {
@@ -25,6 +73,7 @@ func TestListPeeringsCoalesces(t *testing.T) {
 	b := m.addPeering("vpc-b", "10.2.0.0/24", "10.3.0.0/24")
 	m.listGate = make(chan struct{})
 	c := newTestClient(t, m.srv, func(cfg *Config) { cfg.SnapshotTTL = time.Minute })
+	clock := watchClock(c.lists)
 
 	const readers = 10
 	var wg sync.WaitGroup
@@ -43,7 +92,9 @@ func TestListPeeringsCoalesces(t *testing.T) {
 	}
 	go func() { returned.Wait(); close(done) }()
 	<-m.listArrived
-	time.Sleep(60 * time.Millisecond)
+	// Every reader has found the list in flight: the one that sent it, and
+	// the others waiting for it.
+	clock.waitReads(t, readers)
 	select {
 	case <-done:
 		t.Fatal("readers returned before the list task completed")
@@ -185,6 +236,7 @@ func TestListLeaderCancelled(t *testing.T) {
 	id := m.addPeering("vpc-a", "10.1.0.0/24")
 	m.listGate = make(chan struct{})
 	c := newTestClient(t, m.srv, nil)
+	clock := watchClock(c.lists)
 
 	leaderCtx, cancelLeader := context.WithCancel(context.Background())
 	defer cancelLeader()
@@ -206,7 +258,7 @@ func TestListLeaderCancelled(t *testing.T) {
 			lists[i], errs[i] = c.ListPeerings(context.Background(), Pro, 1)
 		}(i)
 	}
-	time.Sleep(40 * time.Millisecond)
+	clock.waitReads(t, 1+followers)
 	if n := m.count("list"); n != 1 {
 		t.Fatalf("followers did not join the leader's list: %d lists", n)
 	}
@@ -234,23 +286,35 @@ func TestListLeaderCancelled(t *testing.T) {
 		t.Errorf("%d list tasks, want 2 (the cancelled one and one for the followers)", n)
 	}
 
-	// A follower whose own context ends stops waiting at once.
+	// A follower whose own context ends stops waiting at once, while the
+	// list it joined is still held.
 	m.mu.Lock()
 	m.listGate = make(chan struct{})
 	m.mu.Unlock()
 	c.invalidatePeerings(Pro, 1)
 	lctx, lcancel := context.WithCancel(context.Background())
 	leaderDone := make(chan error, 1)
+	before := clock.count()
 	go func() { _, err := c.ListPeerings(lctx, Pro, 1); leaderDone <- err }()
 	<-m.listArrived
-	fctx, fcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	fctx, fcancel := context.WithCancel(context.Background())
 	defer fcancel()
-	start := time.Now()
-	if _, err := c.ListPeerings(fctx, Pro, 1); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("follower error %v", err)
+	followerDone := make(chan error, 1)
+	go func() { _, err := c.ListPeerings(fctx, Pro, 1); followerDone <- err }()
+	clock.waitReads(t, before+2)
+	fcancel()
+	select {
+	case err := <-followerDone:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("follower error %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the follower whose context ended still waits for the held list")
 	}
-	if d := time.Since(start); d > 500*time.Millisecond {
-		t.Errorf("follower returned after %v", d)
+	select {
+	case err := <-leaderDone:
+		t.Errorf("the second leader returned (%v) while its list was held", err)
+	default:
 	}
 	lcancel()
 	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
