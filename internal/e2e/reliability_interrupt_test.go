@@ -86,7 +86,7 @@ func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
 	if apply.exitCode() == 0 {
 		t.Errorf("an interrupted apply exited 0:\n%s", out)
 	}
-	if want := phrases("The operation was interrupted", fmt.Sprintf("The peering exists as 1001/%d and is saved in state, marked tainted", peering.ID)); !want.MatchString(out) {
+	if want := acctest.Wrapped("The operation was interrupted", fmt.Sprintf("The peering exists as 1001/%d and is saved in state, marked tainted", peering.ID)); !want.MatchString(out) {
 		t.Errorf("the output does not say the create was interrupted and the peering kept (%s):\n%s", want, out)
 	}
 

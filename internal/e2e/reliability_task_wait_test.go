@@ -300,7 +300,7 @@ func checkLookupKeptTainted(t *testing.T, srv *cloudsim.Server, ws *workspace, t
 	} else if tr.unknownPolls(lists[0]) == 0 {
 		t.Errorf("the lookup's list task %s was never answered 404; the test did not hide it", lists[0])
 	}
-	if want := phrases(
+	if want := acctest.Wrapped(
 		"Creating Pro peering "+wantID+" failed",
 		cause,
 		"the create request was accepted as task "+createTask,
@@ -399,7 +399,7 @@ func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
 	if bound := taskWaitCreateTimeout + taskWaitLookupBound + 10*time.Second; took > bound {
 		t.Errorf("the apply took %s, beyond %s", took, bound)
 	}
-	if want := phrases(
+	if want := acctest.Wrapped(
 		"Creating Pro peering on subscription 1001 failed",
 		"The operation did not finish within 3s (timeouts.create)",
 		"the create request was accepted as task "+createTask,
@@ -449,7 +449,7 @@ func TestAccTaskWait_lookupBounded(t *testing.T) {
 	if bound := taskWaitCreateTimeout + taskWaitLookupBound + 10*time.Second; took > bound {
 		t.Errorf("the apply took %s, beyond %s (timeouts.create and the lookup's bound)", took, bound)
 	}
-	if want := phrases(
+	if want := acctest.Wrapped(
 		"Creating Pro peering on subscription 1001 failed",
 		"The operation did not finish within 3s (timeouts.create)",
 		"the create request was accepted as task "+createTask,
@@ -461,7 +461,7 @@ func TestAccTaskWait_lookupBounded(t *testing.T) {
 	}
 	// The lookup learnt nothing, so the advice must not claim that it
 	// found no peering: the peering may well exist.
-	if claim := phrases("none of this network was found"); claim.MatchString(out) {
+	if claim := acctest.Wrapped("none of this network was found"); claim.MatchString(out) {
 		t.Errorf("the lookup failed, yet the advice says that no peering of this network was found:\n%s", errorPart(out))
 	}
 	if insts := readState(t, ws); len(insts) != 0 {

@@ -3,7 +3,6 @@ package peering_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -30,21 +29,6 @@ func dsAdd(t *testing.T, srv *cloudsim.Server, in cloudsim.PeeringInfo) cloudsim
 		t.Fatal(err)
 	}
 	return p
-}
-
-// dsErr matches a diagnostic holding the texts in this order (typically its
-// summary, then sentences of its detail), whatever the line breaks
-// Terraform puts into them.
-func dsErr(texts ...string) *regexp.Regexp {
-	parts := make([]string, len(texts))
-	for i, text := range texts {
-		words := strings.Fields(text)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(strings.Join(parts, `[\s\S]*`))
 }
 
 func dsStrings(ss ...string) knownvalue.Check {
@@ -379,7 +363,7 @@ data "rediscloud_active_active_subscription_peerings" "typo" {
   source_region   = "eu-west-2"
 }
 `),
-				ExpectError: dsErr(`Error: Reading Active-Active peerings of subscription 2001 failed`, `Subscription 2001 has no region "eu-west-2"; source_region must be one of its regions: us-east-1, eu-west-1.`),
+				ExpectError: acctest.Wrapped(`Error: Reading Active-Active peerings of subscription 2001 failed`, `Subscription 2001 has no region "eu-west-2"; source_region must be one of its regions: us-east-1, eu-west-1.`),
 			},
 		},
 	})
@@ -472,28 +456,28 @@ data %q "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      list("rediscloud_subscription_peerings", "9999"),
-				ExpectError: dsErr(`Error: Reading Pro peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config:      list("rediscloud_active_active_subscription_peerings", "9999"),
-				ExpectError: dsErr(`Error: Reading Active-Active peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
+				ExpectError: acctest.Wrapped(`Error: Reading Active-Active peerings of subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config: list("rediscloud_subscription_peerings", "2001"),
-				ExpectError: dsErr(`Error: Reading Pro peerings of subscription 2001 failed`,
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peerings of subscription 2001 failed`,
 					`GETTING_SINGLE_REGION_VPC_PEERINGS_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION`,
 					`Subscription 2001 is an Active-Active subscription, so rediscloud_subscription_peerings cannot read it: `+
 						`use the rediscloud_active_active_subscription_peerings data source for it.`),
 			},
 			{
 				Config: list("rediscloud_active_active_subscription_peerings", "1002"),
-				ExpectError: dsErr(`Error: Reading Active-Active peerings of subscription 1002 failed`,
+				ExpectError: acctest.Wrapped(`Error: Reading Active-Active peerings of subscription 1002 failed`,
 					`Subscription 1002 is a Pro (single-region) subscription, so rediscloud_active_active_subscription_peerings cannot read it: `+
 						`use the rediscloud_subscription_peerings data source for it.`),
 			},
 			{
 				Config:      list("rediscloud_subscription_peerings", "sub-1001"),
-				ExpectError: dsErr(`must be the subscription's numeric ID`),
+				ExpectError: acctest.Wrapped(`must be the subscription's numeric ID`),
 			},
 			{
 				Config: acctest.Config(srv, `
@@ -502,7 +486,7 @@ data "rediscloud_subscription_peerings" "bad" {
   status          = "pending"
 }
 `),
-				ExpectError: dsErr(`Attribute status value must be one of: ["initiating-request" "pending-acceptance" "active" "inactive" "failed"], got: "pending"`),
+				ExpectError: acctest.Wrapped(`Attribute status value must be one of: ["initiating-request" "pending-acceptance" "active" "inactive" "failed"], got: "pending"`),
 			},
 			dsCleanStep(srv),
 		},

@@ -87,7 +87,7 @@ data "rediscloud_subscription_peering" "miss" {
   vpc_id          = "vpc-0123456789abcdef0"
 }
 `),
-				ExpectError: dsErr(`Error: Reading Pro peering on subscription 1001 failed`,
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peering on subscription 1001 failed`,
 					fmt.Sprintf(`No peering of subscription 1001 has vpc_id "vpc-0123456789abcdef0"; its peerings are: %d (AWS, vpc-0a1b2c3d4e5f67890 of account 123456789012 in us-west-2, pending-acceptance); %d (AWS,`, first.ID, several.ID)),
 			},
 			{
@@ -97,7 +97,7 @@ data "rediscloud_subscription_peering" "miss" {
   peering_id      = 9999
 }
 `),
-				ExpectError: dsErr(`Error: Reading Pro peering 1001/9999 failed`, `No peering of subscription 1001 has peering_id 9999; its peerings are:`),
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peering 1001/9999 failed`, `No peering of subscription 1001 has peering_id 9999; its peerings are:`),
 			},
 			{
 				Config: acctest.Config(srv, `
@@ -107,7 +107,7 @@ data "rediscloud_subscription_peering" "miss" {
   aws_account_id  = "999999999999"
 }
 `),
-				ExpectError: dsErr(`No peering of subscription 1001 has vpc_id "vpc-0a1b2c3d4e5f67890" and aws_account_id "999999999999"`),
+				ExpectError: acctest.Wrapped(`No peering of subscription 1001 has vpc_id "vpc-0a1b2c3d4e5f67890" and aws_account_id "999999999999"`),
 			},
 			{
 				Config: acctest.Config(srv, `
@@ -116,7 +116,7 @@ data "rediscloud_subscription_peering" "ambiguous" {
   gcp_network_name = "default"
 }
 `),
-				ExpectError: dsErr(`Error: Reading Pro peering on subscription 1002 failed`,
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peering on subscription 1002 failed`,
 					fmt.Sprintf(`2 peerings of subscription 1002 have gcp_network_name "default": %d (GCP, network default of project project-alpha, inactive); %d (GCP, network default of project project-bravo, inactive).`, defaultA.ID, defaultB.ID),
 					fmt.Sprintf(`Look the one you mean up by peering_id (one of %d, %d) instead, or set gcp_project_id to narrow the match.`, defaultA.ID, defaultB.ID)),
 			},
@@ -127,7 +127,7 @@ data "rediscloud_subscription_peering" "empty" {
   gcp_network_name = "default"
 }
 `),
-				ExpectError: dsErr(`No peering of subscription 1001 has gcp_network_name "default"; its peerings are:`),
+				ExpectError: acctest.Wrapped(`No peering of subscription 1001 has gcp_network_name "default"; its peerings are:`),
 			},
 		},
 	})
@@ -143,7 +143,7 @@ func TestAccPeeringDataSource_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      lookup(`subscription_id = "1001"`),
-				ExpectError: dsErr(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`),
+				ExpectError: acctest.Wrapped(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`),
 			},
 			{
 				Config: lookup(`
@@ -151,7 +151,7 @@ func TestAccPeeringDataSource_errors(t *testing.T) {
   peering_id      = 501
   vpc_id          = "vpc-0a1b2c3d4e5f67890"
 `),
-				ExpectError: dsErr(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`),
+				ExpectError: acctest.Wrapped(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`),
 			},
 			{
 				Config: lookup(`
@@ -159,15 +159,15 @@ func TestAccPeeringDataSource_errors(t *testing.T) {
   gcp_network_name = "default"
   aws_account_id   = "123456789012"
 `),
-				ExpectError: dsErr(`Attribute "gcp_network_name" cannot be specified when "aws_account_id" is specified`),
+				ExpectError: acctest.Wrapped(`Attribute "gcp_network_name" cannot be specified when "aws_account_id" is specified`),
 			},
 			{
 				Config:      lookup(`subscription_id = "9999"` + "\n" + `peering_id = 501`),
-				ExpectError: dsErr(`Error: Reading Pro peering 9999/501 failed`, `Subscription 9999 does not exist in the account of these API keys`),
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peering 9999/501 failed`, `Subscription 9999 does not exist in the account of these API keys`),
 			},
 			{
 				Config: lookup(`subscription_id = "2001"` + "\n" + `vpc_id = "vpc-0a1b2c3d4e5f67890"`),
-				ExpectError: dsErr(`Error: Reading Pro peering on subscription 2001 failed`,
+				ExpectError: acctest.Wrapped(`Error: Reading Pro peering on subscription 2001 failed`,
 					`Subscription 2001 is an Active-Active subscription, so rediscloud_subscription_peering cannot read it: use the rediscloud_active_active_subscription_peerings data source for it.`),
 			},
 			dsCleanStep(srv),
