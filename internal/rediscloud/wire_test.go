@@ -74,13 +74,7 @@ func resourceOf(t *testing.T, doc string) json.RawMessage {
 
 func TestDecodePeeringList(t *testing.T) {
 	pro := func(body string) string { return `{"peerings":[` + body + `]}` }
-	cases := []struct {
-		name    string
-		kind    Kind
-		raw     json.RawMessage
-		want    []Peering
-		wantErr string
-	}{
+	cases := []listCase{
 		{
 			name: "Pro GCP list of the reference (projectUid, networkName)", kind: Pro, raw: resourceOf(t, refGCPListTask),
 			want: []Peering{{ID: 11, SubscriptionID: 7, Kind: Pro, Status: StatusInactive, Provider: ProviderGCP,
@@ -207,7 +201,9 @@ func TestDecodePeeringList(t *testing.T) {
 	}
 }
 
-type listCase = struct {
+// listCase is a list resource to decode, and the peerings or the error it
+// gives.
+type listCase struct {
 	name    string
 	kind    Kind
 	raw     json.RawMessage
