@@ -34,7 +34,6 @@ func FuzzDecodeTask(f *testing.F) {
 			}
 			return
 		}
-		_, _ = task.Time()
 		var body *TaskErrorBody
 		if task.Response != nil {
 			body = task.Response.Error

@@ -77,7 +77,6 @@ type Peering struct {
 	Region string
 	// SourceRegion is the Active-Active subscription region peered from.
 	SourceRegion string
-	RegionID     int
 
 	AWSAccountID string
 	VPCID        string

@@ -26,7 +26,6 @@ const (
 // Subscription is what the provider needs of a subscription.
 type Subscription struct {
 	ID             int
-	Name           string
 	Status         string
 	DeploymentType string
 	// Providers lists the cloud providers of cloudDetails (AWS, GCP).
@@ -36,14 +35,11 @@ type Subscription struct {
 
 // SubscriptionRegion is a region of a subscription with its Redis-side network.
 type SubscriptionRegion struct {
-	ID       int
 	Region   string
 	Provider string
 	// DeploymentCIDRs are the Redis side's CIDR blocks in this region,
 	// one for each networking entry, in the API's order.
 	DeploymentCIDRs []string
-	// VPCID is the Redis VPC (AWS) or network name (GCP), when published.
-	VPCID string
 }
 
 // IsActiveActive reports an Active-Active subscription.

@@ -30,32 +30,14 @@ type Task struct {
 	CommandType string        `json:"commandType"`
 	Status      string        `json:"status"`
 	Description string        `json:"description"`
-	Timestamp   string        `json:"timestamp"`
 	Response    *TaskResponse `json:"response"`
 }
 
 // TaskResponse is the API's ProcessorResponse.
 type TaskResponse struct {
-	ResourceID           FlexInt         `json:"resourceId"`
-	AdditionalResourceID FlexInt         `json:"additionalResourceId"`
-	Resource             json.RawMessage `json:"resource"`
-	Error                *TaskErrorBody  `json:"error"`
-	AdditionalInfo       string          `json:"additionalInfo"`
-}
-
-// Time parses the task's timestamp; the API varies the number of fractional
-// digits and, in some documents, the zone form.
-func (t *Task) Time() (time.Time, bool) {
-	return parseTimestamp(t.Timestamp)
-}
-
-func parseTimestamp(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999"} {
-		if ts, err := time.Parse(layout, s); err == nil {
-			return ts, true
-		}
-	}
-	return time.Time{}, false
+	ResourceID FlexInt         `json:"resourceId"`
+	Resource   json.RawMessage `json:"resource"`
+	Error      *TaskErrorBody  `json:"error"`
 }
 
 // TaskErrorBody is `response.error`. The captured API answers carry an object

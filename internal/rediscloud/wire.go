@@ -40,7 +40,6 @@ type wirePeering struct {
 	VPCPeeringID      FlexInt         `json:"vpcPeeringId"`
 	ID                FlexInt         `json:"id"`
 	Status            string          `json:"status"`
-	RegionID          FlexInt         `json:"regionId"`
 	RegionName        string          `json:"regionName"`
 	SourceRegion      string          `json:"sourceRegion"`
 	DestinationRegion string          `json:"destinationRegion"`
@@ -66,7 +65,6 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		SubscriptionID:      sub,
 		ID:                  w.VPCPeeringID.Value,
 		Status:              w.Status,
-		RegionID:            w.RegionID.Value,
 		Region:              firstNonEmpty(w.RegionName, w.DestinationRegion),
 		SourceRegion:        w.SourceRegion,
 		AWSAccountID:        looseString(w.AWSAccountID),
@@ -190,7 +188,6 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 	}
 	type group struct {
 		region      string
-		id          int
 		vpcPeerings []json.RawMessage
 	}
 	var groups []group
@@ -208,10 +205,8 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 				return nil, err
 			}
 			var r struct {
-				ID         FlexInt `json:"id"`
-				RegionID   FlexInt `json:"regionId"`
-				Region     string  `json:"region"`
-				RegionName string  `json:"regionName"`
+				Region     string `json:"region"`
+				RegionName string `json:"regionName"`
 			}
 			if err := json.Unmarshal(el, &r); err != nil {
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
@@ -221,7 +216,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
 			}
 			list.regions[strings.ToLower(name)] = true
-			groups = append(groups, group{region: name, id: r.ID.Value + r.RegionID.Value, vpcPeerings: peerings})
+			groups = append(groups, group{region: name, vpcPeerings: peerings})
 		}
 	} else {
 		peerings, err := shapeArray(raw, kind.api().listKey, "resource")
@@ -247,9 +242,6 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 			p := w.toPeering(kind, sub)
 			if kind.api().regional {
 				p.SourceRegion = g.region
-				if p.RegionID == 0 {
-					p.RegionID = g.id
-				}
 			}
 			list.peerings = append(list.peerings, p)
 		}
@@ -415,12 +407,10 @@ type wireNetworking struct {
 	DeploymentCIDR string `json:"deploymentCIDR"`
 	// Some documents spell it deploymentCidr.
 	DeploymentCidr string `json:"deploymentCidr"`
-	VPCID          string `json:"vpcId"`
 }
 
 type wireSubscription struct {
 	ID             FlexInt `json:"id"`
-	Name           string  `json:"name"`
 	Status         string  `json:"status"`
 	DeploymentType string  `json:"deploymentType"`
 	CloudDetails   []struct {
@@ -436,16 +426,13 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 	if w.ID.Valid {
 		id = w.ID.Value
 	}
-	s := &Subscription{ID: id, Name: w.Name, Status: w.Status, DeploymentType: w.DeploymentType}
+	s := &Subscription{ID: id, Status: w.Status, DeploymentType: w.DeploymentType}
 	for _, cd := range w.CloudDetails {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {
 			reg := SubscriptionRegion{Region: r.Region, Provider: strings.ToUpper(cd.Provider)}
 			for _, n := range r.Networking {
 				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
-			}
-			if len(r.Networking) > 0 {
-				reg.VPCID = r.Networking[0].VPCID
 			}
 			s.Regions = append(s.Regions, reg)
 		}
@@ -481,18 +468,16 @@ func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 // §5.5), which spells deploymentCidr unlike the subscription object.
 type wireRegions struct {
 	Regions []struct {
-		RegionID       FlexInt `json:"regionId"`
-		Region         string  `json:"region"`
-		DeploymentCidr string  `json:"deploymentCidr"`
-		DeploymentCIDR string  `json:"deploymentCIDR"`
-		VPCID          string  `json:"vpcId"`
+		Region         string `json:"region"`
+		DeploymentCidr string `json:"deploymentCidr"`
+		DeploymentCIDR string `json:"deploymentCIDR"`
 	} `json:"regions"`
 }
 
 func (w *wireRegions) toRegions() []SubscriptionRegion {
 	out := make([]SubscriptionRegion, 0, len(w.Regions))
 	for _, r := range w.Regions {
-		reg := SubscriptionRegion{ID: r.RegionID.Value, Region: r.Region, VPCID: r.VPCID}
+		reg := SubscriptionRegion{Region: r.Region}
 		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
 			reg.DeploymentCIDRs = []string{cidr}
 		}

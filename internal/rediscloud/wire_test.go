@@ -96,10 +96,10 @@ func TestDecodePeeringList(t *testing.T) {
 			kind: ActiveActive, raw: json.RawMessage(refAAListResource),
 			want: []Peering{
 				{ID: 77, SubscriptionID: 7, Kind: ActiveActive, Status: StatusPendingAcceptance, Provider: ProviderAWS,
-					Region: "eu-west-2", SourceRegion: "us-east-1", RegionID: 1, AWSAccountID: "123456789012",
+					Region: "eu-west-2", SourceRegion: "us-east-1", AWSAccountID: "123456789012",
 					VPCID: "vpc-01234567890", CIDRs: []string{"10.0.10.0/24"}, AWSPeeringID: "pcx-0abc1234def567890"},
 				{ID: 78, SubscriptionID: 7, Kind: ActiveActive, Status: StatusInactive, Provider: ProviderGCP,
-					SourceRegion: "us-central1", RegionID: 2, GCPProjectID: "my-gcp-project", GCPNetworkName: "my-gcp-vpc",
+					SourceRegion: "us-central1", GCPProjectID: "my-gcp-project", GCPNetworkName: "my-gcp-vpc",
 					GCPRedisProjectID: "v00d1c1f22233333f-tp", GCPRedisNetworkName: "c1986-us-central1-1-rlrcp",
 					GCPPeeringID: "redislabs-peering-0123abcd-e45"},
 			},
@@ -136,7 +136,7 @@ func TestDecodePeeringList(t *testing.T) {
 		{
 			name: "awsAccountId as a number, IDs as strings, regionName", kind: Pro,
 			raw:  json.RawMessage(pro(`{"vpcPeeringId":"5","regionId":"3","regionName":"us-east-1","awsAccountId":123456789012,"vpcUid":"vpc-5"}`)),
-			want: []Peering{{ID: 5, SubscriptionID: 7, Kind: Pro, Provider: ProviderAWS, Region: "us-east-1", RegionID: 3, AWSAccountID: "123456789012", VPCID: "vpc-5"}},
+			want: []Peering{{ID: 5, SubscriptionID: 7, Kind: Pro, Provider: ProviderAWS, Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-5"}},
 		},
 		{
 			name: "provider inference: explicit values win, then AWS keys, then GCP keys, else AWS", kind: Pro,
@@ -171,8 +171,8 @@ func TestDecodePeeringList(t *testing.T) {
 				`{"id":"12","regionId":9,"destinationRegion":"us-west-2","sourceRegion":"ignored","vpcUid":"vpc-12","vpcCidrs":[{"vpcCidr":"10.0.0.0/8","active":true}]}]},` +
 				`{"id":5,"region":"ap-south-1","vpcPeerings":[{"id":13,"vpcNetworkName":"net"}]}]}`),
 			want: []Peering{
-				{ID: 12, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderAWS, Region: "us-west-2", SourceRegion: "eu-west-1", RegionID: 9, VPCID: "vpc-12", CIDRs: []string{"10.0.0.0/8"}},
-				{ID: 13, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderGCP, SourceRegion: "ap-south-1", RegionID: 5, GCPNetworkName: "net"},
+				{ID: 12, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderAWS, Region: "us-west-2", SourceRegion: "eu-west-1", VPCID: "vpc-12", CIDRs: []string{"10.0.0.0/8"}},
+				{ID: 13, SubscriptionID: 7, Kind: ActiveActive, Provider: ProviderGCP, SourceRegion: "ap-south-1", GCPNetworkName: "net"},
 			},
 		},
 		{name: "empty Pro list", kind: Pro, raw: json.RawMessage(`{"peerings":[]}`), want: []Peering{}},
