@@ -239,13 +239,13 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if isTimeout(err) {
 			err = &StalledError{Method: r.method, URL: full, Phase: "waiting for the answer's headers", Err: err}
 			if rc == c.unsafe {
-				return &AmbiguousError{Err: err}
+				return &ambiguousError{Err: err}
 			}
 			return err
 		}
 		err = fmt.Errorf("%s: %w", r.op, err)
 		if rc == c.unsafe && !neverSent(err) {
-			return &AmbiguousError{Err: err}
+			return &ambiguousError{Err: err}
 		}
 		return err
 	}
@@ -265,7 +265,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 		// A 5xx on POST or PUT may hide an applied request.
 		if rc == c.unsafe && resp.StatusCode >= 500 {
-			return &AmbiguousError{Err: he}
+			return &ambiguousError{Err: he}
 		}
 		return he
 	}
@@ -277,7 +277,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 		err := fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr)
 		if rc == c.unsafe {
-			return &AmbiguousError{Err: err}
+			return &ambiguousError{Err: err}
 		}
 		return err
 	}

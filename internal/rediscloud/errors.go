@@ -78,30 +78,30 @@ func (e *TaskError) StatusCode() int {
 	return n
 }
 
-// AmbiguousError wraps a failure of a request that is not safe to repeat
+// ambiguousError wraps a failure of a request that is not safe to repeat
 // blindly (POST or PUT): it may or may not have reached the API and taken
 // effect. Callers reconcile, for example by looking for what the request would
 // have created, before sending it again.
-type AmbiguousError struct {
+type ambiguousError struct {
 	Err error
 }
 
-func (e *AmbiguousError) Error() string {
+func (e *ambiguousError) Error() string {
 	return "the request may or may not have been applied: " + e.Err.Error()
 }
 
-func (e *AmbiguousError) Unwrap() error { return e.Err }
+func (e *ambiguousError) Unwrap() error { return e.Err }
 
-// TaskWaitError is returned when waiting for a task stops before the task
+// taskWaitError is returned when waiting for a task stops before the task
 // reached a terminal state (timeout, cancellation, or a task the API no longer
 // knows). The task may still complete on the API's side.
-type TaskWaitError struct {
+type taskWaitError struct {
 	TaskID     string
 	LastStatus string
 	Err        error
 }
 
-func (e *TaskWaitError) Error() string {
+func (e *taskWaitError) Error() string {
 	status := e.LastStatus
 	if status == "" {
 		status = "unknown"
@@ -109,7 +109,7 @@ func (e *TaskWaitError) Error() string {
 	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, status, e.Err)
 }
 
-func (e *TaskWaitError) Unwrap() error { return e.Err }
+func (e *taskWaitError) Unwrap() error { return e.Err }
 
 // TaskUnknownError says the task service never showed a task within the
 // window the client allows after the answer that named it.
@@ -169,14 +169,14 @@ func (e *PeeringFailedError) Error() string {
 	return fmt.Sprintf("peering %d is %q in Redis Cloud", e.Peering.ID, e.Peering.Status)
 }
 
-// StatusWaitError says a wait on a peering's status ended before its
+// statusWaitError says a wait on a peering's status ended before its
 // condition held.
-type StatusWaitError struct {
+type statusWaitError struct {
 	LastStatus string
 	Err        error
 }
 
-func (e *StatusWaitError) Error() string {
+func (e *statusWaitError) Error() string {
 	status := e.LastStatus
 	if status == "" {
 		status = "not listed yet"
@@ -184,16 +184,16 @@ func (e *StatusWaitError) Error() string {
 	return fmt.Sprintf("the peering's last status was %q: %v", status, e.Err)
 }
 
-func (e *StatusWaitError) Unwrap() error { return e.Err }
+func (e *statusWaitError) Unwrap() error { return e.Err }
 
-// CIDRsNotAppliedError says the API completed a CIDR update but its lists
+// cidrsNotAppliedError says the API completed a CIDR update but its lists
 // kept showing the old CIDRs.
-type CIDRsNotAppliedError struct {
+type cidrsNotAppliedError struct {
 	Want, Listed []string
 	Waited       time.Duration
 }
 
-func (e *CIDRsNotAppliedError) Error() string {
+func (e *cidrsNotAppliedError) Error() string {
 	return fmt.Sprintf("the update task completed, but %s after it the peering still lists CIDRs [%s] instead of [%s]",
 		e.Waited.Round(time.Second), strings.Join(e.Listed, ", "), strings.Join(e.Want, ", "))
 }
@@ -204,7 +204,7 @@ func (e *CIDRsNotAppliedError) Error() string {
 // or a 404 for a subscription that the account's list confirms is absent.
 // A bare HTTP 404 is not: a wrong URL or a forgotten task answers 404 too.
 func IsNotFound(err error) bool {
-	var pe *PeeringNotFoundError
+	var pe *peeringNotFoundError
 	if errors.As(err, &pe) {
 		return true
 	}
@@ -228,7 +228,7 @@ var notFoundTypes = []string{
 // isPeeringNotFound reports whether err says that a peering does not exist
 // (as opposed to its subscription).
 func isPeeringNotFound(err error) bool {
-	var pe *PeeringNotFoundError
+	var pe *peeringNotFoundError
 	if errors.As(err, &pe) {
 		return true
 	}
@@ -258,9 +258,9 @@ func IsUnauthorized(err error) bool {
 	return errors.As(err, &he) && (he.StatusCode == http.StatusUnauthorized || he.StatusCode == http.StatusForbidden)
 }
 
-// IsAmbiguous reports whether err leaves it unknown if a mutating request took effect.
-func IsAmbiguous(err error) bool {
-	var ae *AmbiguousError
+// isAmbiguous reports whether err leaves it unknown if a mutating request took effect.
+func isAmbiguous(err error) bool {
+	var ae *ambiguousError
 	return errors.As(err, &ae)
 }
 
@@ -279,7 +279,7 @@ func TaskID(err error) string {
 	if errors.As(err, &te) {
 		return te.TaskID
 	}
-	var we *TaskWaitError
+	var we *taskWaitError
 	if errors.As(err, &we) {
 		return we.TaskID
 	}
@@ -382,12 +382,12 @@ func (e *RateLimitedError) Error() string {
 
 func (e *RateLimitedError) Unwrap() error { return e.Err }
 
-// PeeringNotFoundError says a peering is not in its subscription's list.
-type PeeringNotFoundError struct {
+// peeringNotFoundError says a peering is not in its subscription's list.
+type peeringNotFoundError struct {
 	SubscriptionID, ID int
 }
 
-func (e *PeeringNotFoundError) Error() string {
+func (e *peeringNotFoundError) Error() string {
 	return fmt.Sprintf("peering %d is not in the peerings of subscription %d", e.ID, e.SubscriptionID)
 }
 
@@ -434,9 +434,9 @@ func (e *SubscriptionStateError) Error() string {
 	return fmt.Sprintf("subscription %d is %q, not active", e.ID, e.Status)
 }
 
-// NoRedisCIDRsError says that the API published no deployment CIDR for a
+// noRedisCIDRsError says that the API published no deployment CIDR for a
 // peering's side of Redis Cloud.
-type NoRedisCIDRsError struct {
+type noRedisCIDRsError struct {
 	Kind           Kind
 	SubscriptionID int
 	// Region is the Active-Active region asked for; empty for Pro.
@@ -445,7 +445,7 @@ type NoRedisCIDRsError struct {
 	Regions []string
 }
 
-func (e *NoRedisCIDRsError) Error() string {
+func (e *noRedisCIDRsError) Error() string {
 	if e.Region != "" {
 		if len(e.Regions) > 0 && !slices.ContainsFunc(e.Regions, func(r string) bool { return strings.EqualFold(r, e.Region) }) {
 			return fmt.Sprintf("subscription %d has no region %q among its regions (%s)", e.SubscriptionID, e.Region, strings.Join(e.Regions, ", "))
@@ -473,8 +473,8 @@ func (e *ListShapeError) Error() string {
 	return fmt.Sprintf("%s lacks the documented %s: %s", firstNonEmpty(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// IsListShape reports whether err is a list answer of an unknown form.
-func IsListShape(err error) bool {
+// isListShape reports whether err is a list answer of an unknown form.
+func isListShape(err error) bool {
 	var le *ListShapeError
 	return errors.As(err, &le)
 }

@@ -34,7 +34,7 @@ func FuzzDecodeTask(f *testing.F) {
 			}
 			return
 		}
-		var body *TaskErrorBody
+		var body *taskErrorBody
 		if task.Response != nil {
 			body = task.Response.Error
 			for _, k := range []Kind{Pro, ActiveActive} {
@@ -127,14 +127,14 @@ func FuzzTaskErrorBody(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var e TaskErrorBody
+		var e taskErrorBody
 		err := json.Unmarshal(b, &e)
 		var s string
 		if err == nil && json.Unmarshal(b, &s) == nil && e.Type != s {
 			t.Fatalf("string error %q decoded as type %q", s, e.Type)
 		}
 		var wrapper struct {
-			Error *TaskErrorBody `json:"error"`
+			Error *taskErrorBody `json:"error"`
 		}
 		_ = json.Unmarshal(append(append([]byte(`{"error":`), b...), '}'), &wrapper)
 		te := &TaskError{Type: e.Type, Status: e.Status, Description: e.Description}
@@ -148,7 +148,7 @@ func FuzzFlexInt(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var v FlexInt
+		var v flexInt
 		if err := v.UnmarshalJSON(b); err != nil {
 			return
 		}
@@ -156,7 +156,7 @@ func FuzzFlexInt(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back FlexInt
+		var back flexInt
 		if err := json.Unmarshal(out, &back); err != nil || back != v {
 			t.Fatalf("%s decoded as %+v, which round-trips as %s → %+v (%v)", b, v, out, back, err)
 		}

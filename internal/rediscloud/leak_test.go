@@ -63,7 +63,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 			},
 			mod: func(c *Config) { c.RequestsPerMinute = DefaultRequestsPerMinute },
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.WaitForSubscriptionActive(ctx, 1)
+				_, err := c.waitForSubscriptionActive(ctx, 1)
 				return err
 			},
 		},

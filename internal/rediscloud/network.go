@@ -21,7 +21,7 @@ import (
 // (SubscriptionLayout for Pro): a subscription's deployment CIDRs are fixed
 // when it is created. A failed read is not remembered.
 // Entries that are not CIDRs are skipped; when none is left, the error is a
-// *NoRedisCIDRsError.
+// *noRedisCIDRsError.
 func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
 	ctx = c.logContext(ctx)
 	var regions []networkRegion
@@ -60,7 +60,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 		}
 	}
 	if len(out) == 0 {
-		e := &NoRedisCIDRsError{Kind: kind, SubscriptionID: sub, Regions: names}
+		e := &noRedisCIDRsError{Kind: kind, SubscriptionID: sub, Regions: names}
 		if kind.api().regional {
 			e.Region = region
 		}

@@ -64,7 +64,7 @@ func TestRedisCIDRs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := c.RedisCIDRs(ctx, tc.kind, tc.sub, tc.region)
 			if tc.wantErr != "" {
-				var ne *NoRedisCIDRsError
+				var ne *noRedisCIDRsError
 				if !errors.As(err, &ne) || err.Error() != tc.wantErr {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
 				}

@@ -17,7 +17,7 @@ import (
 // active: reading peerings must not fail while another change is applied.
 func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
-	var t *Task
+	var t *taskState
 	for {
 		var err error
 		t, err = c.runTask(ctx, req, "list")
@@ -27,7 +27,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 		if !IsSubscriptionNotActive(err) {
 			return nil, c.explainNotFound(ctx, kind, sub, 0, err)
 		}
-		if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
+		if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 			return nil, werr
 		}
 	}
@@ -161,11 +161,11 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				}
 				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
 			}
-			var we *TaskWaitError
+			var we *taskWaitError
 			if errors.As(err, &we) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
-		} else if IsAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
+		} else if isAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
 			sent = true
 		}
 		if ctx.Err() != nil {
@@ -182,11 +182,11 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				return CreateResult{ID: p.ID, TaskID: TaskID(err), Adopted: true}, nil
 			}
 			return CreateResult{}, err
-		case IsAmbiguous(err):
+		case isAmbiguous(err):
 			ambiguous = true
 		case IsSubscriptionNotActive(err):
 			c.active.forget(sub)
-			if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
+			if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 				return CreateResult{}, werr
 			}
 		case isTooManyRequests(err):
@@ -272,11 +272,11 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		}
 		switch {
 		case IsSubscriptionNotActive(err):
-			if _, werr := c.WaitForSubscriptionActive(ctx, sub); werr != nil {
+			if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 				return werr
 			}
 		case isTooManyRequests(err):
-		case IsAmbiguous(err) && applied != nil:
+		case isAmbiguous(err) && applied != nil:
 			if ok, aerr := applied(ctx); aerr == nil && ok {
 				return nil
 			}

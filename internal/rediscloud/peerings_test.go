@@ -303,7 +303,7 @@ func TestGetPeeringActiveActiveNeedsItsRegion(t *testing.T) {
 		}
 	}
 	_, err := c.GetPeering(ctx, ActiveActive, 1986, 79, "eu-west-1")
-	if IsNotFound(err) || !IsListShape(err) {
+	if IsNotFound(err) || !isListShape(err) {
 		t.Fatalf("peering 79 of eu-west-1, a region the list does not show: %v, want a ListShapeError", err)
 	}
 	if want := `lacks the documented entry for region "eu-west-1", where peering 1986/79 is, in resource.regions: the list shows regions "us-east-1"`; !strings.Contains(err.Error(), want) {

@@ -369,7 +369,7 @@ func TestSubscriptionStatusesNotWaitedFor(t *testing.T) {
 			c := newTestClient(t, srv, nil)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, err := c.WaitForSubscriptionActive(ctx, 1)
+			_, err := c.waitForSubscriptionActive(ctx, 1)
 			var se *SubscriptionStateError
 			if !errors.As(err, &se) || se.Status != status {
 				t.Fatalf("error %v: want a SubscriptionStateError naming %q", err, status)
@@ -396,7 +396,7 @@ func TestCIDRUpdateNeverApplied(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := c.WaitPeeringCIDRs(ctx, Pro, 1, 500, time.Now(), want)
-	var ne *CIDRsNotAppliedError
+	var ne *cidrsNotAppliedError
 	if !errors.As(err, &ne) {
 		t.Fatalf("error %v: want CIDRsNotAppliedError", err)
 	}

@@ -84,7 +84,7 @@ func TestEchoedKeysAreKeptForDecisionsAndHiddenWhenShown(t *testing.T) {
 	})
 	t.Run("subscription status", func(t *testing.T) {
 		c := echoServer(t, func(string) string { return `{}` })
-		_, err := c.WaitForSubscriptionActive(ctx, 2)
+		_, err := c.waitForSubscriptionActive(ctx, 2)
 		var se *SubscriptionStateError
 		if !errors.As(err, &se) {
 			t.Fatalf("error %v, want a SubscriptionStateError", err)

@@ -12,7 +12,7 @@ import "context"
 // no correctness.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
 	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
-		return c.WaitForSubscriptionActive(ctx, id)
+		return c.waitForSubscriptionActive(ctx, id)
 	})
 }
 

@@ -103,7 +103,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 // Any other error is returned as it is.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
 	var he *HTTPError
-	var we *TaskWaitError
+	var we *taskWaitError
 	if errors.As(err, &we) || !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
 		return err
 	}
@@ -118,7 +118,7 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {
 			return gerr
 		} else if p == nil {
-			return &PeeringNotFoundError{SubscriptionID: sub, ID: peering}
+			return &peeringNotFoundError{SubscriptionID: sub, ID: peering}
 		}
 	}
 	return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("subscription %d exists in the account's subscription list", sub), Hint: c.urlHint()}
@@ -165,9 +165,9 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 	return w.toRegions(), nil
 }
 
-// WaitForSubscriptionActive returns once the subscription is active. It waits
+// waitForSubscriptionActive returns once the subscription is active. It waits
 // while it is pending and fails at once in any other status.
-func (c *Client) WaitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
+func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newStatusSchedule(waitSubscriptionActive)
 	return await(ctx, wait[*Subscription]{

@@ -43,7 +43,7 @@ func TestSubscriptionReads(t *testing.T) {
 	if want := []SubscriptionRegion{{Region: "us-east-1", DeploymentCIDRs: []string{"192.169.0.0/24"}}}; !reflect.DeepEqual(regions, want) {
 		t.Errorf("regions %+v", regions)
 	}
-	_, err = c.WaitForSubscriptionActive(ctx, 2)
+	_, err = c.waitForSubscriptionActive(ctx, 2)
 	var se *SubscriptionNotFoundError
 	if !IsNotFound(err) || !errors.As(err, &se) || se.ID != 2 {
 		t.Errorf("unknown subscription: %v", err)
@@ -76,7 +76,7 @@ func TestSubscriptionListShapes(t *testing.T) {
 			}))
 			c := newTestClient(t, srv, nil)
 			_, err := c.ListSubscriptions(context.Background())
-			if !IsListShape(err) || !strings.Contains(err.Error(), tc.want) {
+			if !isListShape(err) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("ListSubscriptions: %v, want a ListShapeError with %q", err, tc.want)
 			}
 			_, err = c.GetSubscription(context.Background(), 1001)

@@ -23,34 +23,34 @@ const (
 	TaskProcessingError     = "processing-error"
 )
 
-// Task is the API's TaskStateUpdate. Both link forms (`links` and the legacy
+// taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
 // `_links`) are ignored: the task URL is built from its ID.
-type Task struct {
+type taskState struct {
 	ID          string        `json:"taskId"`
 	CommandType string        `json:"commandType"`
 	Status      string        `json:"status"`
 	Description string        `json:"description"`
-	Response    *TaskResponse `json:"response"`
+	Response    *taskResponse `json:"response"`
 }
 
-// TaskResponse is the API's ProcessorResponse.
-type TaskResponse struct {
-	ResourceID FlexInt         `json:"resourceId"`
+// taskResponse is the API's ProcessorResponse.
+type taskResponse struct {
+	ResourceID flexInt         `json:"resourceId"`
 	Resource   json.RawMessage `json:"resource"`
-	Error      *TaskErrorBody  `json:"error"`
+	Error      *taskErrorBody  `json:"error"`
 }
 
-// TaskErrorBody is `response.error`. The captured API answers carry an object
+// taskErrorBody is `response.error`. The captured API answers carry an object
 // {type, status, description}; the specification declares a bare string,
 // which is taken as the type.
-type TaskErrorBody struct {
+type taskErrorBody struct {
 	Type        string
 	Status      string
 	Description string
 }
 
 // UnmarshalJSON accepts an object, a string or null.
-func (e *TaskErrorBody) UnmarshalJSON(b []byte) error {
+func (e *taskErrorBody) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return nil
@@ -73,8 +73,8 @@ func (e *TaskErrorBody) UnmarshalJSON(b []byte) error {
 }
 
 // decodeTask decodes a task document leniently.
-func decodeTask(b []byte) (*Task, error) {
-	var t Task
+func decodeTask(b []byte) (*taskState, error) {
+	var t taskState
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("decoding task: %w", err)
 	}
@@ -92,8 +92,8 @@ func isPending(status string) bool {
 }
 
 // getTask reads a task once.
-func (c *Client) getTask(ctx context.Context, id string) (*Task, error) {
-	var t Task
+func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
+	var t taskState
 	err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t)
 	if err != nil {
 		return nil, err
@@ -102,8 +102,8 @@ func (c *Client) getTask(ctx context.Context, id string) (*Task, error) {
 }
 
 // startTask sends an asynchronous call and returns the task it started.
-func (c *Client) startTask(ctx context.Context, r request) (*Task, error) {
-	var t Task
+func (c *Client) startTask(ctx context.Context, r request) (*taskState, error) {
+	var t taskState
 	if err := c.do(ctx, r, &t); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (c *Client) startTask(ctx context.Context, r request) (*Task, error) {
 }
 
 // runTask starts an asynchronous call and waits for its task to end.
-func (c *Client) runTask(ctx context.Context, r request, label string) (*Task, error) {
+func (c *Client) runTask(ctx context.Context, r request, label string) (*taskState, error) {
 	t, err := c.startTask(ctx, r)
 	if err != nil {
 		return nil, err
@@ -127,15 +127,15 @@ func (c *Client) runTask(ctx context.Context, r request, label string) (*Task, e
 
 // waitForTask polls a task until it completes, fails or ctx ends; label
 // names the operation in log lines.
-func (c *Client) waitForTask(ctx context.Context, id, label string) (*Task, error) {
-	return c.waitTask(ctx, &Task{ID: id}, label, time.Now())
+func (c *Client) waitForTask(ctx context.Context, id, label string) (*taskState, error) {
+	return c.waitTask(ctx, &taskState{ID: id}, label, time.Now())
 }
 
 // waitTask waits for t, named by the answer received at submitted, to end.
 // The task service learns of a task some time after that answer and
 // answers 404 meanwhile: a 404 within taskNotFoundWindow of it is waited
 // out; after the window, or once the task was seen, it ends the wait.
-func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted time.Time) (*Task, error) {
+func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time) (*taskState, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newTaskSchedule(submitted)
 	polls, seen := 0, false
@@ -143,11 +143,11 @@ func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted 
 	// polled is when the last poll was sent; lastKnown the last poll that
 	// found the task still running (zero while none has).
 	var polled, lastKnown time.Time
-	task, err := await(ctx, wait[*Task]{
+	task, err := await(ctx, wait[*taskState]{
 		message: "waiting for task",
 		retry:   "polling task failed; will poll again",
 		fields:  map[string]any{"task_id": t.ID, "kind": label},
-		look: func(ctx context.Context) (*Task, error) {
+		look: func(ctx context.Context) (*taskState, error) {
 			if polls++; polls == 1 {
 				// The answer that named the task may already be terminal.
 				return t, nil
@@ -165,19 +165,19 @@ func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted 
 			case ctx.Err() != nil || isTransient(err):
 				return nil, err
 			case !errors.As(err, &he) || he.StatusCode != http.StatusNotFound:
-				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
+				return nil, &taskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: err}
 			case seen:
 				// A task the API showed and then forgot says nothing
 				// about the peering: it is an error, never "deleted".
-				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API no longer knows the task it reported before: %w", err)}
+				return nil, &taskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: fmt.Errorf("the API no longer knows the task it reported before: %w", err)}
 			case polled.Sub(submitted) < c.taskNotFoundWindow:
 				return nil, errNotYet
 			default:
-				return nil, &TaskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: &TaskUnknownError{Waited: polled.Sub(submitted), Err: err}}
+				return nil, &taskWaitError{TaskID: t.ID, LastStatus: lastStatus, Err: &TaskUnknownError{Waited: polled.Sub(submitted), Err: err}}
 			}
 		},
-		status: func(t *Task) string { return t.Status },
-		settle: func(cur *Task) (bool, error) {
+		status: func(t *taskState) string { return t.Status },
+		settle: func(cur *taskState) (bool, error) {
 			lastStatus = cur.Status
 			if isPending(cur.Status) && (cur.Response == nil || cur.Response.Error == nil) {
 				if polls > 1 {
@@ -202,12 +202,12 @@ func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted 
 			return true, nil
 		},
 		passing: func(err error) bool {
-			var we *TaskWaitError
+			var we *taskWaitError
 			return errors.Is(err, errNotYet) || (!errors.As(err, &we) && isTransient(err))
 		},
 		next: func(time.Time) time.Duration { return schedule.next() },
 		interrupted: func(last string, err error) error {
-			return &TaskWaitError{TaskID: t.ID, LastStatus: last, Err: err}
+			return &taskWaitError{TaskID: t.ID, LastStatus: last, Err: err}
 		},
 	})
 	if err != nil {
@@ -217,8 +217,8 @@ func (c *Client) waitTask(ctx context.Context, t *Task, label string, submitted 
 }
 
 // finishTask turns a terminal task into a result or a TaskError.
-func finishTask(t *Task) (*Task, error) {
-	var body *TaskErrorBody
+func finishTask(t *taskState) (*taskState, error) {
+	var body *taskErrorBody
 	if t.Response != nil {
 		body = t.Response.Error
 	}
@@ -249,7 +249,7 @@ func isTransient(err error) bool {
 	if errors.As(err, &te) {
 		return false
 	}
-	var ae *AmbiguousError
+	var ae *ambiguousError
 	if errors.As(err, &ae) {
 		return false
 	}
@@ -266,10 +266,10 @@ func isTransient(err error) bool {
 		ss *SubscriptionStateError
 		sn *SubscriptionNotFoundError
 		un *UnexpectedNotFoundError
-		pn *PeeringNotFoundError
+		pn *peeringNotFoundError
 		pf *PeeringFailedError
-		nc *NoRedisCIDRsError
-		ca *CIDRsNotAppliedError
+		nc *noRedisCIDRsError
+		ca *cidrsNotAppliedError
 		ls *ListShapeError
 		st *StalledError // retried once already; a wait must not go on meeting it
 	)

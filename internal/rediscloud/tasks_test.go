@@ -55,8 +55,8 @@ func TestWaitForTask(t *testing.T) {
 	received := step{status: 200, body: taskDoc(TaskReceived, "")}
 	notFound := step{status: 404}
 	unavailable := step{status: 503, body: "<html>Service Unavailable</html>"}
-	taskErr := func(typ, status, desc string) func(*testing.T, *Task, error) {
-		return func(t *testing.T, _ *Task, err error) {
+	taskErr := func(typ, status, desc string) func(*testing.T, *taskState, error) {
+		return func(t *testing.T, _ *taskState, err error) {
 			var te *TaskError
 			if !errors.As(err, &te) {
 				t.Fatalf("error %v (%T) is not a *TaskError", err, err)
@@ -74,11 +74,11 @@ func TestWaitForTask(t *testing.T) {
 			}
 		}
 	}
-	waitErr := func(fragment string) func(*testing.T, *Task, error) {
-		return func(t *testing.T, _ *Task, err error) {
-			var we *TaskWaitError
+	waitErr := func(fragment string) func(*testing.T, *taskState, error) {
+		return func(t *testing.T, _ *taskState, err error) {
+			var we *taskWaitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *TaskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
 			}
 			if we.TaskID != testTaskID || TaskID(err) != testTaskID {
 				t.Errorf("task ID %q / %q", we.TaskID, TaskID(err))
@@ -93,13 +93,13 @@ func TestWaitForTask(t *testing.T) {
 		steps    []step
 		mod      func(*Config)
 		wantPoll int // exact number of polls, or 0 to skip the check
-		check    func(t *testing.T, task *Task, err error)
+		check    func(t *testing.T, task *taskState, err error)
 	}{
 		{
 			name:     "success with resourceId",
 			steps:    []step{received, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":1235}`)}},
 			wantPoll: 3,
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -112,7 +112,7 @@ func TestWaitForTask(t *testing.T) {
 			name:     "the reference's task error",
 			steps:    []step{running, {status: 200, body: refTaskError}},
 			wantPoll: 2,
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				taskErr("SUBSCRIPTION_NOT_ACTIVE", "403 FORBIDDEN", "Cannot preform any actions for subscription that is not in an active state")(t, task, err)
 				if TaskID(err) != "1dfd6084-21df-40c6-829c-e9b4790e207e" {
 					t.Errorf("TaskID = %q", TaskID(err))
@@ -135,7 +135,7 @@ func TestWaitForTask(t *testing.T) {
 		{
 			name:  "not-found task error",
 			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"VPC_PEERING_NOT_FOUND","status":"404 NOT_FOUND","description":"Peering 9 not found"}}`)}},
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				taskErr("VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", "Peering 9 not found")(t, task, err)
 				if !IsNotFound(err) || !isPeeringNotFound(err) {
 					t.Error("IsNotFound / isPeeringNotFound false")
@@ -148,7 +148,7 @@ func TestWaitForTask(t *testing.T) {
 		{
 			name:  "a 404 status of another type is no evidence of absence",
 			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"ENTITY_GONE","status":"404 NOT_FOUND"}}`)}},
-			check: func(t *testing.T, _ *Task, err error) {
+			check: func(t *testing.T, _ *taskState, err error) {
 				if IsNotFound(err) {
 					t.Error("IsNotFound true for a task error that names neither the peering nor the subscription")
 				}
@@ -178,7 +178,7 @@ func TestWaitForTask(t *testing.T) {
 		{
 			name:  "unknown terminal status",
 			steps: []step{running, {status: 200, body: taskDoc("cancelled", `{}`)}},
-			check: func(t *testing.T, _ *Task, err error) {
+			check: func(t *testing.T, _ *taskState, err error) {
 				taskErr("UNKNOWN_STATUS", "", `the task ended in an unexpected status "cancelled"`)(t, nil, err)
 			},
 		},
@@ -186,7 +186,7 @@ func TestWaitForTask(t *testing.T) {
 			name:     "404 then found is tolerated",
 			steps:    []step{notFound, notFound, notFound, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":"77"}`)}},
 			wantPoll: 5,
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -199,7 +199,7 @@ func TestWaitForTask(t *testing.T) {
 			name:  "404s beyond the window end the wait",
 			steps: []step{notFound},
 			mod:   func(c *Config) { c.TaskNotFoundWindow = 60 * time.Millisecond },
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				waitErr("404")(t, task, err)
 				var tu *TaskUnknownError
 				if !errors.As(err, &tu) || tu.Waited < 60*time.Millisecond {
@@ -214,7 +214,7 @@ func TestWaitForTask(t *testing.T) {
 			name:     "404 after the task was seen is not tolerated",
 			steps:    []step{running, notFound},
 			wantPoll: 2,
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				waitErr("processing-in-progress")(t, task, err)
 				var he *HTTPError
 				if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
@@ -231,7 +231,7 @@ func TestWaitForTask(t *testing.T) {
 			mod:   func(c *Config) { c.MaxRetries = 1 },
 			// 1 + 5 failures + 1.
 			wantPoll: 7,
-			check: func(t *testing.T, task *Task, err error) {
+			check: func(t *testing.T, task *taskState, err error) {
 				if err != nil {
 					t.Fatalf("wait failed: %v", err)
 				}
@@ -242,7 +242,7 @@ func TestWaitForTask(t *testing.T) {
 			steps:    []step{{drop: true}, {drop: true}, {status: 429}, {status: 429}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}},
 			mod:      func(c *Config) { c.MaxRetries = 1 },
 			wantPoll: 5,
-			check: func(t *testing.T, _ *Task, err error) {
+			check: func(t *testing.T, _ *taskState, err error) {
 				if err != nil {
 					t.Fatalf("wait failed: %v", err)
 				}
@@ -251,7 +251,7 @@ func TestWaitForTask(t *testing.T) {
 		{
 			name:  "an undecodable task fails the wait",
 			steps: []step{{status: 200, body: `<html>maintenance</html>`}},
-			check: func(t *testing.T, _ *Task, err error) {
+			check: func(t *testing.T, _ *taskState, err error) {
 				var de *DecodeError
 				if !errors.As(err, &de) {
 					t.Fatalf("error %v is not a decode error", err)
@@ -262,7 +262,7 @@ func TestWaitForTask(t *testing.T) {
 		{
 			name:  "a task document without taskId keeps the known ID",
 			steps: []step{{status: 200, body: `{"status":"processing-error","response":{"error":{"type":"X"}}}`}},
-			check: func(t *testing.T, _ *Task, err error) {
+			check: func(t *testing.T, _ *taskState, err error) {
 				if TaskID(err) != testTaskID {
 					t.Errorf("TaskID = %q", TaskID(err))
 				}
@@ -324,9 +324,9 @@ func TestWaitForTaskCancellation(t *testing.T) {
 			if task != nil {
 				t.Errorf("task %+v returned", task)
 			}
-			var we *TaskWaitError
+			var we *taskWaitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *TaskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
 			}
 			if we.TaskID != testTaskID {
 				t.Errorf("task ID %q", we.TaskID)
@@ -452,7 +452,7 @@ func TestDecodeTaskLenient(t *testing.T) {
 			} else if task.Response != nil && task.Response.ResourceID.Valid {
 				t.Errorf("unexpected resourceId %+v", task.Response.ResourceID)
 			}
-			var body *TaskErrorBody
+			var body *taskErrorBody
 			if task.Response != nil {
 				body = task.Response.Error
 			}

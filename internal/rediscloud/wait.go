@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// Settled reports whether a new peering has left its set-up phase. For AWS
+// settled reports whether a new peering has left its set-up phase. For AWS
 // the pcx ID must be known too, since accepting it is the user's next step.
-func Settled(p *Peering) bool {
+func settled(p *Peering) bool {
 	switch p.Status {
 	case StatusActive, StatusInactive:
 		return true
@@ -65,7 +65,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 		passing: isTransient,
 		next:    schedule.after,
 		interrupted: func(last string, err error) error {
-			return &StatusWaitError{LastStatus: last, Err: err}
+			return &statusWaitError{LastStatus: last, Err: err}
 		},
 	})
 	if err != nil {
@@ -75,7 +75,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 }
 
 // WaitPeeringSettled waits until a new peering has left initiating-request
-// (see Settled). A peering the API reports as failed ends the wait with a
+// (see settled). A peering the API reports as failed ends the wait with a
 // PeeringFailedError. A peering not listed yet is waited for: lists are
 // eventually consistent after a create.
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
@@ -86,7 +86,7 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 		if p.Status == StatusFailed {
 			return false, &PeeringFailedError{Peering: *p}
 		}
-		return Settled(p), nil
+		return settled(p), nil
 	})
 }
 
@@ -105,14 +105,14 @@ func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, s
 	lists := 0
 	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringUpdated, func(p *Peering) (bool, error) {
 		if p == nil {
-			return false, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
+			return false, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 		}
 		if slices.Equal(p.CIDRs, want) {
 			return true, nil
 		}
 		lists++
 		if waited := time.Since(since); lists >= cidrGraceLists && waited >= c.cidrGrace {
-			return false, &CIDRsNotAppliedError{Want: want, Listed: p.CIDRs, Waited: waited}
+			return false, &cidrsNotAppliedError{Want: want, Listed: p.CIDRs, Waited: waited}
 		}
 		return false, nil
 	})

@@ -37,8 +37,8 @@ func (w *wireCIDR) UnmarshalJSON(b []byte) error {
 // `projectUid`, `networkName`) and Active-Active (`id`, `vpcProjectUid`,
 // `vpcNetworkName`).
 type wirePeering struct {
-	VPCPeeringID      FlexInt         `json:"vpcPeeringId"`
-	ID                FlexInt         `json:"id"`
+	VPCPeeringID      flexInt         `json:"vpcPeeringId"`
+	ID                flexInt         `json:"id"`
 	Status            string          `json:"status"`
 	RegionName        string          `json:"regionName"`
 	SourceRegion      string          `json:"sourceRegion"`
@@ -155,7 +155,7 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 			Found:   fmt.Sprintf("the list shows regions %s", strings.Join(quoteAll(slices.Sorted(maps.Keys(l.regions))), ", ")),
 		}
 	}
-	return nil, &PeeringNotFoundError{SubscriptionID: sub, ID: id}
+	return nil, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 }
 
 func (l *peeringList) clone() *peeringList {
@@ -358,17 +358,17 @@ func looseString(raw json.RawMessage) string {
 	return string(raw)
 }
 
-// FlexInt decodes an integer sent as a number or as a numeric string.
-type FlexInt struct {
+// flexInt decodes an integer sent as a number or as a numeric string.
+type flexInt struct {
 	Value int
 	Valid bool
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (f *FlexInt) UnmarshalJSON(b []byte) error {
+func (f *flexInt) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
-		*f = FlexInt{}
+		*f = flexInt{}
 		return nil
 	}
 	s := string(b)
@@ -378,7 +378,7 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 		}
 		s = strings.TrimSpace(s)
 		if s == "" {
-			*f = FlexInt{}
+			*f = flexInt{}
 			return nil
 		}
 	}
@@ -391,12 +391,12 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 		}
 		n = int64(fl)
 	}
-	*f = FlexInt{Value: int(n), Valid: true}
+	*f = flexInt{Value: int(n), Valid: true}
 	return nil
 }
 
 // MarshalJSON writes the number, or null.
-func (f FlexInt) MarshalJSON() ([]byte, error) {
+func (f flexInt) MarshalJSON() ([]byte, error) {
 	if !f.Valid {
 		return []byte("null"), nil
 	}
@@ -410,7 +410,7 @@ type wireNetworking struct {
 }
 
 type wireSubscription struct {
-	ID             FlexInt `json:"id"`
+	ID             flexInt `json:"id"`
 	Status         string  `json:"status"`
 	DeploymentType string  `json:"deploymentType"`
 	CloudDetails   []struct {

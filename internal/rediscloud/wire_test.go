@@ -33,7 +33,7 @@ func TestFlexInt(t *testing.T) {
 		{in: `99999999999999999999`, wantErr: true},
 	}
 	for _, tc := range cases {
-		var f FlexInt
+		var f flexInt
 		err := json.Unmarshal([]byte(tc.in), &f)
 		if (err != nil) != tc.wantErr {
 			t.Errorf("%s: error %v", tc.in, err)
@@ -44,9 +44,9 @@ func TestFlexInt(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		f    FlexInt
+		f    flexInt
 		want string
-	}{{FlexInt{Value: 7, Valid: true}, "7"}, {FlexInt{}, "null"}} {
+	}{{flexInt{Value: 7, Valid: true}, "7"}, {flexInt{}, "null"}} {
 		b, err := json.Marshal(tc.f)
 		if err != nil || string(b) != tc.want {
 			t.Errorf("Marshal(%+v) = %s, %v", tc.f, b, err)
