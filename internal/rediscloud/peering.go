@@ -103,10 +103,10 @@ type CreatePeeringRequest struct {
 	GCPNetworkName string
 }
 
-// Matches reports whether p is the peering r describes: the same consumer
+// describes reports whether p is the peering r describes: the same consumer
 // network (and, for Active-Active, the same subscription region). The API
 // refuses a second peering of the same network, so this identifies it.
-func (r *CreatePeeringRequest) Matches(p *Peering) bool {
+func (r *CreatePeeringRequest) describes(p *Peering) bool {
 	if r.SourceRegion != "" && !strings.EqualFold(p.SourceRegion, r.SourceRegion) {
 		return false
 	}

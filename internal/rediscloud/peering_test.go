@@ -25,7 +25,7 @@ func TestMatches(t *testing.T) {
 		{"AA other source region", aa, Peering{Provider: ProviderAWS, SourceRegion: "eu-west-1", VPCID: "vpc-1"}, false},
 	}
 	for _, tc := range cases {
-		if got := tc.r.Matches(&tc.p); got != tc.want {
+		if got := tc.r.describes(&tc.p); got != tc.want {
 			t.Errorf("%s: Matches = %v", tc.name, got)
 		}
 	}

@@ -106,7 +106,7 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 		return nil, err
 	}
 	for i := range list.peerings {
-		if r.Matches(&list.peerings[i]) {
+		if r.describes(&list.peerings[i]) {
 			return &list.peerings[i], nil
 		}
 	}
