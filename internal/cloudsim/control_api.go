@@ -195,8 +195,11 @@ func (s *Sim) configLocked() Config {
 		TaskLatency:       Duration(s.taskLatency),
 		TransitionLatency: Duration(s.transitionLatency),
 		TaskNotFoundFor:   Duration(s.taskNotFoundFor),
+		CIDRApplyLatency:  Duration(s.cidrApplyLatency),
 		RateLimit:         s.rateLimit,
+		CountRefused:      s.countRefused,
 		OmitRetryAfter:    s.omitRetryAfter,
+		ChangeConflict:    s.changeConflict,
 		TasksBareArray:    s.tasksBareArray,
 	}
 }

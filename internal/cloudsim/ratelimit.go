@@ -14,10 +14,13 @@ type rateLimiter struct {
 	windows map[string][]time.Time
 }
 
-// allow records a request for key at now if fewer than limit were accepted
-// in the preceding minute. It returns how many requests remain, and when
-// refused, how many whole seconds until a slot frees.
-func (l *rateLimiter) allow(key string, now time.Time, limit int) (ok bool, remaining, retryAfter int) {
+// allow records a request for key at now if fewer than limit were counted
+// in the preceding minute. A refused request is counted too when
+// countRefused is set, as a strict server counts every request it gets:
+// then a client that keeps sending while refused stays refused. It returns
+// how many requests remain, and when refused, how many whole seconds until
+// a slot frees (if no other request comes meanwhile).
+func (l *rateLimiter) allow(key string, now time.Time, limit int, countRefused bool) (ok bool, remaining, retryAfter int) {
 	w := l.windows[key]
 	// Drop what has left the window.
 	i := 0
@@ -26,6 +29,9 @@ func (l *rateLimiter) allow(key string, now time.Time, limit int) (ok bool, rema
 	}
 	w = w[i:]
 	if len(w) >= limit {
+		if countRefused {
+			w = append(w, now)
+		}
 		l.windows[key] = w
 		// A slot frees when enough old requests leave for the count to
 		// drop below the limit (the limit may have been lowered at run
