@@ -58,6 +58,8 @@ type Client struct {
 	networks  *networks
 	layouts   *layouts
 	mutations *mutations
+	// changes gives each subscription's changes their turns (HoldSubscription).
+	changes subscriptionChanges
 
 	// The account's subscription list: read to tell a deleted subscription
 	// from a wrong URL, and to list a whole account's peerings.
