@@ -301,7 +301,8 @@ func (s *Sim) getRegions(c *call) reply {
 
 // peeringOp handles the eight peering endpoints alike: only the subscription
 // is checked synchronously, and for a change, whether another change of it
-// runs (see changeRunning); everything else happens inside the task. The spec gives 202 for Pro and 200 for Active-Active.
+// runs (see changeRunning); everything else happens inside the task. The
+// spec gives 202 for Pro and 200 for Active-Active.
 func peeringOp(op opKind, activeActive bool) func(*Sim, *call) reply {
 	code := http.StatusAccepted
 	if activeActive {
