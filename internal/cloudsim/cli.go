@@ -21,12 +21,16 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on; loopback only unless -allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -listen address (the control endpoints still answer loopback clients only)")
-	profile := fs.String("profile", ProfileInstant, "set of defaults for the five flags below: "+strings.Join(Profiles(), " or ")+"; those flags, when given, override it")
+	profile := fs.String("profile", ProfileInstant, "set of defaults for the eight flags below: "+strings.Join(Profiles(), " or ")+"; those flags, when given, override it")
 	taskLatency := fs.Duration("task-latency", 0, "time each task spends in processing-in-progress; tasks run one at a time (realistic: 2s)")
 	transitionLatency := fs.Duration("transition-latency", 0, "time a new peering stays initiating-request (realistic: 20s)")
 	taskNotFoundFor := fs.Duration("task-not-found-for", 0, "time a new task answers 404 and is missing from GET /tasks after the answer that named it (realistic: 3s)")
+	cidrApplyLatency := fs.Duration("cidr-apply-latency", 0, "time after its update task completes before a peering's new CIDRs show in lists (realistic: 10s)")
 	rateLimit := fs.Int("rate-limit", DocumentedRateLimit, "requests per sliding minute per API key; 0 turns the limit off")
+	countRefused := fs.Bool("count-refused", false, "count the requests the rate limit refuses in its window too (realistic: true)")
 	omitRetryAfter := fs.Bool("omit-retry-after", false, "send 429 answers without a Retry-After header (realistic: true)")
+	changeConflict := fs.String("change-conflict", ChangeConflictOff, "what a peering change sent while another change of its subscription runs meets: "+
+		strings.Join(ChangeConflicts(), ", ")+" (429: HTTP 429; task: the subscription shows pending and the change's task fails SUBSCRIPTION_NOT_ACTIVE) (realistic: 429)")
 	seedFile := fs.String("seed", "", "JSON file replacing the default subscriptions")
 	faultsJSON := fs.String("faults", "", `faults to inject, as JSON, e.g. {"error5xxRate":0.1,"latency":"20ms","taskNotFoundFor":"3s"}`)
 	apiKey := fs.String("api-key", DefaultAPIKey, "accepted x-api-key")
@@ -54,14 +58,23 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			patch.TransitionLatency = ptrTo(Duration(*transitionLatency))
 		case "task-not-found-for":
 			patch.TaskNotFoundFor = ptrTo(Duration(*taskNotFoundFor))
+		case "cidr-apply-latency":
+			patch.CIDRApplyLatency = ptrTo(Duration(*cidrApplyLatency))
 		case "rate-limit":
 			patch.RateLimit = rateLimit
+		case "count-refused":
+			patch.CountRefused = countRefused
 		case "omit-retry-after":
 			patch.OmitRetryAfter = omitRetryAfter
+		case "change-conflict":
+			patch.ChangeConflict = changeConflict
 		}
 	})
-	if *taskLatency < 0 || *transitionLatency < 0 || *taskNotFoundFor < 0 || *rateLimit < 0 {
+	if *taskLatency < 0 || *transitionLatency < 0 || *taskNotFoundFor < 0 || *cidrApplyLatency < 0 || *rateLimit < 0 {
 		return errors.New("latencies and the rate limit must not be negative")
+	}
+	if err := checkChangeConflict(*changeConflict); err != nil {
+		return fmt.Errorf("-change-conflict: %w", err)
 	}
 	if err := patch.validate(); err != nil {
 		return fmt.Errorf("-profile: %w", err)
@@ -106,9 +119,10 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	logger.Printf("serving the API at %s, control endpoints at %s/__sim", srv.URL(), srv.Addr())
-	logger.Printf("profile %s: task latency %s, transition latency %s, tasks unknown for %s, rate limit %d/min, Retry-After on 429: %v",
+	logger.Printf("profile %s: task latency %s, transition latency %s, tasks unknown for %s, CIDRs in effect after %s, "+
+		"rate limit %d/min (refused requests counted: %v), Retry-After on 429: %v, change conflicts: %s",
 		cfg.Profile, time.Duration(cfg.TaskLatency), time.Duration(cfg.TransitionLatency), time.Duration(cfg.TaskNotFoundFor),
-		cfg.RateLimit, !cfg.OmitRetryAfter)
+		time.Duration(cfg.CIDRApplyLatency), cfg.RateLimit, cfg.CountRefused, !cfg.OmitRetryAfter, cfg.ChangeConflict)
 	<-ctx.Done()
 	logger.Printf("shutting down")
 	return srv.Close()

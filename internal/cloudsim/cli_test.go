@@ -103,7 +103,8 @@ func TestRunCommand(t *testing.T) {
 	var cfg Config
 	_, _, body = get(root+"/__sim/config", false)
 	_ = json.Unmarshal(body, &cfg)
-	if cfg != (Config{Profile: ProfileInstant, TaskLatency: Duration(10 * time.Millisecond), TransitionLatency: Duration(20 * time.Millisecond), RateLimit: 7}) {
+	if cfg != (Config{Profile: ProfileInstant, TaskLatency: Duration(10 * time.Millisecond), TransitionLatency: Duration(20 * time.Millisecond), RateLimit: 7,
+		ChangeConflict: ChangeConflictOff}) {
 		t.Errorf("config %+v", cfg)
 	}
 	var f Faults
@@ -178,12 +179,18 @@ func TestRunCommandProfile(t *testing.T) {
 		{"default is instant", nil, InstantProfile(), Faults{}},
 		{"realistic", []string{"-profile", "realistic"}, realistic, Faults{}},
 		{"explicit flags override the profile, zeros included",
-			[]string{"-profile", "realistic", "-task-latency", "1s", "-task-not-found-for", "0s", "-rate-limit", "0", "-omit-retry-after=false"},
-			Config{Profile: "realistic", TaskLatency: Duration(time.Second), TransitionLatency: realistic.TransitionLatency}, Faults{}},
+			[]string{"-profile", "realistic", "-task-latency", "1s", "-task-not-found-for", "0s", "-cidr-apply-latency", "0s", "-rate-limit", "0",
+				"-count-refused=false", "-omit-retry-after=false", "-change-conflict", "off"},
+			Config{Profile: "realistic", TaskLatency: Duration(time.Second), TransitionLatency: realistic.TransitionLatency, ChangeConflict: ChangeConflictOff}, Faults{}},
+		{"the other form of change conflicts", []string{"-profile", "realistic", "-change-conflict", "task"},
+			func() Config { c := realistic; c.ChangeConflict = ChangeConflictTask; return c }(), Faults{}},
+		{"instant with the strict settings", []string{"-change-conflict", "429", "-count-refused", "-cidr-apply-latency", "2s"},
+			Config{Profile: "instant", RateLimit: 400, CountRefused: true, CIDRApplyLatency: Duration(2 * time.Second), ChangeConflict: ChangeConflict429}, Faults{}},
 		{"flag order does not matter", []string{"-transition-latency", "5s", "-profile", "realistic"},
 			func() Config { c := realistic; c.TransitionLatency = Duration(5 * time.Second); return c }(), Faults{}},
 		{"instant with the new flags", []string{"-task-not-found-for", "3s", "-omit-retry-after", "-tasks-bare-array"},
-			Config{Profile: "instant", TaskNotFoundFor: Duration(3 * time.Second), RateLimit: 400, OmitRetryAfter: true, TasksBareArray: true}, Faults{}},
+			Config{Profile: "instant", TaskNotFoundFor: Duration(3 * time.Second), RateLimit: 400, OmitRetryAfter: true, TasksBareArray: true,
+				ChangeConflict: ChangeConflictOff}, Faults{}},
 		{"faults beside a profile", []string{"-profile", "realistic", "-faults", `{"taskNotFoundFor":"10s","error5xxRate":0.1}`},
 			realistic, Faults{TaskNotFoundFor: Duration(10 * time.Second), Error5xxRate: 0.1}},
 	}
@@ -222,6 +229,8 @@ func TestRunCommandErrors(t *testing.T) {
 		{"bad seed", []string{"-seed", badSeed}, "exactly one region"},
 		{"negative latency", []string{"-task-latency", "-1s"}, "negative"},
 		{"negative task-not-found-for", []string{"-task-not-found-for", "-1s"}, "negative"},
+		{"negative cidr-apply-latency", []string{"-cidr-apply-latency", "-1s"}, "negative"},
+		{"unknown change conflict", []string{"-change-conflict", "409"}, `-change-conflict: changeConflict must be "off", "429" or "task", got "409"`},
 		{"negative taskNotFoundFor fault", []string{"-faults", `{"taskNotFoundFor":"-3s"}`}, "taskNotFoundFor"},
 		{"unknown profile", []string{"-profile", "slow"}, `profile must be "instant" or "realistic"`},
 		{"empty profile", []string{"-profile", ""}, "-profile"},
@@ -243,7 +252,9 @@ func TestRunCommandErrors(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if err := RunCommand(context.Background(), []string{"-h"}, &stdout, &stderr); !errors.Is(err, flag.ErrHelp) ||
 		!strings.Contains(stderr.String(), "-rate-limit") ||
-		!strings.Contains(stderr.String(), "-profile") || !strings.Contains(stderr.String(), "-task-not-found-for") {
+		!strings.Contains(stderr.String(), "-profile") || !strings.Contains(stderr.String(), "-task-not-found-for") ||
+		!strings.Contains(stderr.String(), "-change-conflict") || !strings.Contains(stderr.String(), "-count-refused") ||
+		!strings.Contains(stderr.String(), "-cidr-apply-latency") {
 		t.Errorf("help: %v %s", err, stderr.String())
 	}
 }

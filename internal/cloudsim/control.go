@@ -134,14 +134,23 @@ func (s *Sim) applyConfig(p configPatch) Config {
 	if p.TaskNotFoundFor != nil {
 		s.taskNotFoundFor = max(0, time.Duration(*p.TaskNotFoundFor))
 	}
+	if p.CIDRApplyLatency != nil {
+		s.cidrApplyLatency = max(0, time.Duration(*p.CIDRApplyLatency))
+	}
 	if p.RateLimit != nil {
 		s.rateLimit = max(0, *p.RateLimit)
 	}
 	if p.RateWindow != nil {
 		s.rateWindow = max(0, time.Duration(*p.RateWindow))
 	}
+	if p.CountRefused != nil {
+		s.countRefused = *p.CountRefused
+	}
 	if p.OmitRetryAfter != nil {
 		s.omitRetryAfter = *p.OmitRetryAfter
+	}
+	if p.ChangeConflict != nil {
+		s.changeConflict = *p.ChangeConflict
 	}
 	if p.TasksBareArray != nil {
 		s.tasksBareArray = *p.TasksBareArray

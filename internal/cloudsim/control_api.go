@@ -195,9 +195,12 @@ func (s *Sim) configLocked() Config {
 		TaskLatency:       Duration(s.taskLatency),
 		TransitionLatency: Duration(s.transitionLatency),
 		TaskNotFoundFor:   Duration(s.taskNotFoundFor),
+		CIDRApplyLatency:  Duration(s.cidrApplyLatency),
 		RateLimit:         s.rateLimit,
 		RateWindow:        Duration(s.rateWindow),
+		CountRefused:      s.countRefused,
 		OmitRetryAfter:    s.omitRetryAfter,
+		ChangeConflict:    s.changeConflict,
 		TasksBareArray:    s.tasksBareArray,
 	}
 }

@@ -176,7 +176,7 @@ func TestControlFaultsAndConfig(t *testing.T) {
 	r = h.control("PUT", "/__sim/config", `{"taskLatency":"1s","transitionLatency":"3s"}`)
 	var cfg Config
 	strictDecode(t, r.body, &cfg)
-	if r.code != 200 || cfg != (Config{TaskLatency: Duration(time.Second), TransitionLatency: Duration(3 * time.Second), RateLimit: 5}) {
+	if r.code != 200 || cfg != (Config{TaskLatency: Duration(time.Second), TransitionLatency: Duration(3 * time.Second), RateLimit: 5, ChangeConflict: ChangeConflictOff}) {
 		t.Errorf("config %d %+v", r.code, cfg)
 	}
 	h.control("PUT", "/__sim/config", `{"rateLimit":400}`)
@@ -184,7 +184,8 @@ func TestControlFaultsAndConfig(t *testing.T) {
 	if cfg.RateLimit != 400 || cfg.TaskLatency != Duration(time.Second) {
 		t.Errorf("config %+v", cfg)
 	}
-	for _, bad := range []string{`{"taskLatency":"x"}`, `{"rateLimit":-1}`, `{"ratelimit":1}`, `{"transitionLatency":"-2s"}`} {
+	for _, bad := range []string{`{"taskLatency":"x"}`, `{"rateLimit":-1}`, `{"ratelimit":1}`, `{"transitionLatency":"-2s"}`,
+		`{"cidrApplyLatency":"-1s"}`, `{"changeConflict":"409"}`, `{"changeConflict":""}`, `{"countRefused":"yes"}`} {
 		if r := h.control("PUT", "/__sim/config", bad); r.code != 400 {
 			t.Errorf("%s: %d", bad, r.code)
 		}
@@ -226,6 +227,8 @@ func TestControlStats(t *testing.T) {
 		TotalRequests               int            `json:"totalRequests"`
 		Requests                    map[string]int `json:"requests"`
 		Throttled                   int            `json:"throttled"`
+		ChangesRefused              int            `json:"changesRefused"`
+		ListsRefused                int            `json:"listsRefused"`
 		InjectedFaults              int            `json:"injectedFaults"`
 		TasksCreated                int            `json:"tasksCreated"`
 		TasksByCommand              map[string]int `json:"tasksByCommand"`

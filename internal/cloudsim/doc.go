@@ -41,7 +41,8 @@
 // completes, against the state of that moment: a create inserts the peering
 // (response.resourceId is its ID, additionalResourceId the subscription's),
 // a list snapshots the peerings into response.resource, an update replaces
-// the CIDRs, a delete removes the peering. Every validation except the path
+// the CIDRs (after the CIDR latency, when one is set: until then lists show
+// the old ones), a delete removes the peering. Every validation except the path
 // is done inside the task, which then fails with response.error =
 // {type, status, description} using the API's error types, e.g.
 // SUBSCRIPTION_NOT_ACTIVE (403 FORBIDDEN), VPC_PEERING_CIDR_OVERLAP,
@@ -54,7 +55,11 @@
 // ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND (404), VPC_PEERING_NOT_ACTIVE (403
 // FORBIDDEN: an update, Pro or Active-Active, of a peering still
 // initiating-request when the task completes), the ACTIVE_ACTIVE_VPC_PEERING_*
-// checks, and the Pro/Active-Active cross-type guards such as
+// checks,
+// DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS
+// (400: a delete on an Active-Active subscription that has no peering at
+// all, where one with peerings answers ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND),
+// and the Pro/Active-Active cross-type guards such as
 // CREATING_A_SINGLE_REGION_VPC_PEERING_IS_NOT_ALLOWED_WITH_ACTIVE_ACTIVE_SUBSCRIPTION.
 // Every peering operation, the list included, fails with
 // SUBSCRIPTION_NOT_ACTIVE while the subscription is not "active".
@@ -71,6 +76,34 @@
 // State moves with the clock, not with polling: whatever looks at the
 // simulator first catches it up, and a timer makes effects happen even when
 // nobody looks.
+//
+// # One change per subscription at a time
+//
+// The API runs one change of a subscription at a time (reference 3.4).
+// With change conflicts on (Options.ChangeConflict, -change-conflict,
+// "changeConflict" in /__sim/config; the realistic profile has "429"), a
+// change (POST, PUT or DELETE of a peering) runs from the answer that
+// accepted it until the API has carried it out: its task ends and, if it
+// completed, a created peering has left initiating-request (the
+// provisioning that goes on after processing-completed, reference 2.2) or
+// updated CIDRs have taken effect. A failed change ends with its task, a
+// forced status or an out-of-band delete ends a create's, held transitions
+// (holdTransitions) prolong it, and a stuck task never takes the
+// subscription. A change sent to the subscription meanwhile meets one of:
+//
+//	429   HTTP 429 with a Spring body, before any task exists: the API's
+//	      documented answer to concurrent changes, "re-submit after the
+//	      changes complete" (reference 8); Retry-After, unless
+//	      omitRetryAfter, is the time until the running change is over.
+//	task  a task that fails with SUBSCRIPTION_NOT_ACTIVE (403 FORBIDDEN)
+//	      when it completes, while GET /subscriptions/{id} (and
+//	      GET /subscriptions) shows the subscription "pending"; a list
+//	      completing while the change runs fails the same way, as every
+//	      operation on a subscription that is not active does.
+//	off   nothing: changes overlap (the instant profile).
+//
+// Lists and reads are never refused with 429, and other subscriptions are
+// not affected. The stats count changesRefused and listsRefused.
 //
 // # Peering lifecycle
 //
@@ -110,12 +143,15 @@
 //
 //	-listen ADDR              default 127.0.0.1:0 (a free port); loopback only unless -allow-remote
 //	-allow-remote             permit a non-loopback -listen address
-//	-profile NAME             instant (default) or realistic: defaults of the next five flags
+//	-profile NAME             instant (default) or realistic: defaults of the next eight flags
 //	-task-latency D           time each task runs (e.g. 500ms); default 0
 //	-transition-latency D     time a new peering stays initiating-request; default 0
 //	-task-not-found-for D     time a new task answers 404 after the answer naming it; default 0
+//	-cidr-apply-latency D     time after its update task before new CIDRs show in lists; default 0
 //	-rate-limit N             requests per sliding minute per API key; default 400, 0 = off
+//	-count-refused            refused requests count in the rate limit's window too
 //	-omit-retry-after         send every 429 without Retry-After
+//	-change-conflict MODE     off (default), 429 or task: see "One change per subscription at a time"
 //	-seed FILE                JSON file replacing the default subscriptions (format below)
 //	-faults JSON              faults to inject from the start (format below)
 //	-api-key, -secret-key     accepted credentials
@@ -123,22 +159,24 @@
 //	-tasks-bare-array         GET /tasks answers a bare JSON array
 //	-quiet                    do not log each request
 //
-// The five flags after -profile override the profile's values when given,
+// The eight flags after -profile override the profile's values when given,
 // zeros included (-profile realistic -rate-limit 0 turns the limit off).
 // To point Terraform at it, set the provider's API URL to the printed base
 // URL and its keys to the printed ones.
 //
 // # Profiles
 //
-// A profile sets five values at once: -profile, Options.Profile (filling
+// A profile sets eight values at once: -profile, Options.Profile (filling
 // the fields left at zero), PUT /__sim/config {"profile":...} (the other
 // fields of the same body override it) or Sim.ApplyProfile.
 // ProfileConfig, InstantProfile, RealisticProfile and the Realistic*
 // constants give the values to Go code.
 //
 // instant (the default): task latency 0, transition latency 0, tasks
-// visible at once, rate limit 400 a minute, and the rate limit's 429s
-// carry Retry-After. As fast as the simulator goes.
+// visible at once, CIDRs in effect at once, rate limit 400 a minute
+// counting accepted requests only, the rate limit's 429s carry
+// Retry-After, changes of a subscription may overlap. As fast as the
+// simulator goes.
 //
 // realistic: meant to be slower than the real API at its fastest, so that
 // a client's waits, polls and retries really run. Its values and where
@@ -155,9 +193,17 @@
 //	transition latency 20s  an assumption, chosen the same way as the task latency:
 //	                        no source times initiating-request to pending-acceptance
 //	                        (AWS) or inactive (GCP).
-//	rate limit 400/min      documented (reference 8).
+//	CIDR latency 10s        an assumption: a completed task means processing is over,
+//	                        not that its effect is (reference 2.2); lists show an
+//	                        update's old CIDRs for 10 s after its task completed.
+//	rate limit 400/min      documented (reference 8), counting refused requests too, as
+//	                        a strict server counts every request it receives.
 //	429 without Retry-After follows the reference: no source mentions the header (8).
-//	                        Applies to the rate limit's and to injected 429s.
+//	                        Applies to the rate limit's, the change conflicts' and
+//	                        injected 429s.
+//	change conflicts 429    one change per subscription at a time (reference 3.4), a
+//	                        change sent meanwhile refused with the documented 429
+//	                        (reference 8); "task" is the other form the reference allows.
 //
 // tasksBareArray is not part of a profile.
 //
@@ -174,7 +220,8 @@
 //	PUT    /__sim/faults                     replace all faults
 //	GET    /__sim/config                     the run-time configuration
 //	PUT    /__sim/config                     {"profile":"realistic","taskLatency":"1s","transitionLatency":"3s",
-//	                                         "taskNotFoundFor":"3s","rateLimit":400,"omitRetryAfter":true,
+//	                                         "taskNotFoundFor":"3s","cidrApplyLatency":"10s","rateLimit":400,
+//	                                         "countRefused":true,"omitRetryAfter":true,"changeConflict":"task",
 //	                                         "tasksBareArray":false,"rateWindow":"6s"}, any subset; the profile
 //	                                         goes first. rateWindow (default a minute, which a profile
 //	                                         restores) is the window the rate limit counts in: a trial
@@ -204,7 +251,9 @@
 // The rate limit answers 429 with X-Rate-Limit-Remaining: 0 and a
 // Retry-After of the seconds until a request slot frees (none with
 // omitRetryAfter); every other /v1 response carries X-Rate-Limit-Remaining
-// while a limit is set.
+// while a limit is set. With countRefused the refused requests take their
+// place in the window too, so a client that keeps sending while refused
+// stays refused longer.
 //
 // # Seed format
 //

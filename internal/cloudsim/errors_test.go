@@ -90,7 +90,11 @@ func TestTaskErrors(t *testing.T) {
 		{"update unknown", nil, "PUT", pro + "/777", `{"vpcCidr":"192.168.0.0/24"}`, "VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
 		{"delete unknown", nil, "DELETE", pro + "/777", "", "VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
 		{"aa update unknown", nil, "PUT", aa + "/777", `{"vpcCidr":"192.168.0.0/24"}`, "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
-		{"aa delete unknown", nil, "DELETE", aa + "/777", "", "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
+		{"aa delete unknown", create(aa, aaAWS(`,"vpcCidr":"192.168.0.0/24"`)), "DELETE", aa + "/777", "", "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
+		// The spec's own refusal when the subscription has no peering at all
+		// (reference 5.4).
+		{"aa delete on a subscription without peerings", nil, "DELETE", aa + "/777", "",
+			"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS", "400 BAD_REQUEST", ""},
 		{"delete a peering of another subscription", create(proG, gcpBody), "DELETE", "/v1/subscriptions/1001/peerings/500", "", "VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", ""},
 
 		// Update validation.

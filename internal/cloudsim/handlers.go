@@ -180,7 +180,7 @@ func (s *Sim) handleAPI(r *http.Request, rt *apiRoute, pattern string, params ma
 	remaining := -1
 	if s.rateLimit > 0 {
 		window := cmp.Or(s.rateWindow, documentedRateWindow)
-		ok, rem, retryAfter := s.limiter.allow(r.Header.Get("x-api-key"), now, s.rateLimit, window)
+		ok, rem, retryAfter := s.limiter.allow(r.Header.Get("x-api-key"), now, s.rateLimit, window, s.countRefused)
 		if !ok {
 			s.stats.Throttled++
 			per := "minute"
@@ -283,7 +283,8 @@ func (s *Sim) listSubscriptions(c *call) reply {
 	ids := slices.Sorted(maps.Keys(s.subs))
 	subs := make([]wireSubscription, 0, len(ids))
 	for _, id := range ids {
-		subs = append(subs, s.subs[id].wire(c.base))
+		sub := s.subs[id]
+		subs = append(subs, sub.wire(c.base, s.subscriptionStatus(sub)))
 	}
 	return jsonReply(http.StatusOK, wireSubscriptions{AccountID: AccountID, Subscriptions: subs})
 }
@@ -293,7 +294,7 @@ func (s *Sim) getSubscription(c *call) reply {
 	if sub == nil {
 		return s.subscriptionNotFound(c)
 	}
-	return jsonReply(http.StatusOK, sub.wire(c.base))
+	return jsonReply(http.StatusOK, sub.wire(c.base, s.subscriptionStatus(sub)))
 }
 
 func (s *Sim) getRegions(c *call) reply {
@@ -305,7 +306,8 @@ func (s *Sim) getRegions(c *call) reply {
 }
 
 // peeringOp handles the eight peering endpoints alike: only the subscription
-// is checked synchronously; everything else happens inside the task. The
+// is checked synchronously, and for a change, whether another change of it
+// runs (see changeRunning); everything else happens inside the task. The
 // spec gives 202 for Pro and 200 for Active-Active.
 func peeringOp(op opKind, activeActive bool) func(*Sim, *call) reply {
 	code := http.StatusAccepted
@@ -320,7 +322,18 @@ func peeringOp(op opKind, activeActive bool) func(*Sim, *call) reply {
 		if op == opCreate || op == opUpdate {
 			body = c.body
 		}
+		sub := s.subs[c.subID]
+		conflict := op != opList && s.changeConflict != ChangeConflictOff && s.changeRunning(sub)
+		if conflict {
+			s.stats.ChangesRefused++
+			if s.changeConflict == ChangeConflict429 {
+				return s.changeConflictReply(sub, c.path)
+			}
+		}
 		t := s.submit(op, activeActive, c.subID, c.peeringID, body)
+		if op != opList {
+			s.startChange(sub, t, conflict)
+		}
 		rep := jsonReply(code, s.view(t, c.base, true))
 		// With no task latency the task is done at once; its effects must
 		// be visible to whatever looks next.

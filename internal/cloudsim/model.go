@@ -3,6 +3,7 @@ package cloudsim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -39,6 +40,9 @@ type subscription struct {
 	deploymentType string
 	provider       string
 	regions        []*region
+	// change is the last change accepted while changes conflict (see
+	// changeRunning); nil when none runs.
+	change *task
 }
 
 func (sub *subscription) activeActive() bool { return sub.deploymentType == DeploymentActiveActive }
@@ -81,6 +85,10 @@ type peering struct {
 	awsAccountID string
 	vpcID        string
 	cidrs        []string
+	// pendingCIDRs replace cidrs at cidrsDue: an update's effect comes
+	// after its task (cidrApplyLatency). nil when none is pending.
+	pendingCIDRs []string
+	cidrsDue     time.Time
 	gcpProject   string
 	gcpNetwork   string
 
@@ -125,6 +133,9 @@ type PeeringInfo struct {
 	SourceRegion      string   `json:"sourceRegion"`
 	DestinationRegion string   `json:"destinationRegion"`
 	CIDRs             []string `json:"cidrs"`
+	// PendingCIDRs are CIDRs an update set that have not taken effect yet;
+	// lists still show CIDRs. Ignored by AddPeering.
+	PendingCIDRs []string `json:"pendingCidrs,omitempty"`
 	// GCP consumer side.
 	GCPProjectID   string `json:"gcpProjectId"`
 	GCPNetworkName string `json:"gcpNetworkName"`
@@ -153,6 +164,7 @@ func (p *peering) info() PeeringInfo {
 		SourceRegion:      p.sourceRegion,
 		DestinationRegion: p.destinationRegion,
 		CIDRs:             append([]string{}, p.cidrs...),
+		PendingCIDRs:      slices.Clone(p.pendingCIDRs),
 		GCPProjectID:      p.gcpProject,
 		GCPNetworkName:    p.gcpNetwork,
 		AWSPeeringUID:     p.awsPeeringUID,

@@ -85,7 +85,9 @@ var crossTypeGuards = map[bool][4]string{
 
 // execute performs a task's operation when the task completes, against the
 // state of that moment: the subscription may have changed status, and
-// earlier tasks may have created or deleted peerings since submission.
+// earlier tasks may have created or deleted peerings since submission. A
+// task that finds its subscription busy with another change (see busyFor)
+// fails as on a subscription that is not active.
 func (s *Sim) execute(t *task) (*wireTaskResponse, *apiError) {
 	sub := s.subs[t.subID]
 	if sub == nil {
@@ -99,7 +101,11 @@ func (s *Sim) execute(t *task) (*wireTaskResponse, *apiError) {
 		return nil, failf(crossTypeGuards[t.activeActive][t.op],
 			"Subscription %d is %s subscription; use the %s peering endpoints", sub.id, kind, otherFamily(t.activeActive))
 	}
-	if sub.status != "active" {
+	busy := s.busyFor(t, sub)
+	if busy && t.op == opList {
+		s.stats.ListsRefused++
+	}
+	if sub.status != "active" || busy {
 		// The API's own wording, misspelling included.
 		return nil, failf("SUBSCRIPTION_NOT_ACTIVE", "Cannot preform any actions for subscription that is not in an active state")
 	}
@@ -221,6 +227,7 @@ func (s *Sim) createPeering(t *task, sub *subscription) (*wireTaskResponse, *api
 			"A VPC peering with VPC %s of AWS account %s already exists for subscription %d", p.vpcID, p.awsAccountID, sub.id)
 	}
 	p.id = s.allocPeeringID()
+	t.peeringID = p.id
 	s.insertPeering(p)
 	s.stats.PeeringsCreated++
 	s.logf("peering %d: created on subscription %d (%s)", p.id, sub.id, p.status)
@@ -308,14 +315,26 @@ func (s *Sim) updatePeering(t *task, sub *subscription) (*wireTaskResponse, *api
 	if err != nil {
 		return nil, err
 	}
-	p.cidrs = cidrs
-	s.logf("peering %d: CIDRs set to %v", p.id, cidrs)
+	if s.cidrApplyLatency > 0 {
+		// Lists show the old CIDRs until the new ones take effect.
+		p.pendingCIDRs, p.cidrsDue = cidrs, t.end.Add(s.cidrApplyLatency)
+		s.logf("peering %d: CIDRs %v take effect at %s", p.id, cidrs, formatTime(p.cidrsDue))
+	} else {
+		p.cidrs, p.pendingCIDRs = cidrs, nil
+		s.logf("peering %d: CIDRs set to %v", p.id, cidrs)
+	}
 	return &wireTaskResponse{ResourceID: intp(p.id), AdditionalResourceID: intp(sub.id)}, nil
 }
 
 func (s *Sim) deletePeering(t *task, sub *subscription) (*wireTaskResponse, *apiError) {
 	p := s.peerings[t.peeringID]
 	if p == nil || p.subID != sub.id {
+		// The spec's error for an Active-Active subscription with no
+		// peering at all (reference 5.4); its wording is made up.
+		if t.activeActive && len(s.sortedPeerings(func(q *peering) bool { return q.subID == sub.id })) == 0 {
+			return nil, failf("DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
+				"Subscription %d has no VPC peering to delete", sub.id)
+		}
 		return nil, notFound(t, sub)
 	}
 	delete(s.peerings, p.id)

@@ -16,9 +16,10 @@ const (
 // default seed, no latency, no rate limit and no faults.
 //
 // Profile names a set of values (see ProfileConfig) that fills in every one
-// of TaskLatency, TransitionLatency, TaskNotFoundFor, RateLimit and
-// OmitRetryAfter left at its zero value; the fields that are set win. With
-// no Profile every field is taken as given.
+// of TaskLatency, TransitionLatency, TaskNotFoundFor, CIDRApplyLatency,
+// RateLimit, CountRefused, OmitRetryAfter and ChangeConflict left at its
+// zero value; the fields that are set win. With no Profile every field is
+// taken as given.
 type Options struct {
 	// APIKey and SecretKey are the only credentials accepted in the
 	// x-api-key / x-api-secret-key headers (defaults sim-access-key /
@@ -36,13 +37,26 @@ type Options struct {
 	// standing behaviour rather than an injected fault (Faults has the same
 	// knob; the longer of the two applies).
 	TaskNotFoundFor time.Duration
+	// CIDRApplyLatency is how long after its update task completes a
+	// peering's new CIDRs take effect: until then lists show the old ones.
+	CIDRApplyLatency time.Duration
 	// RateLimit is the number of /v1 requests one API key may make in any
 	// sliding 60-second window; 0 turns the limit off.
 	RateLimit int
+	// CountRefused counts the requests the rate limit refuses in the
+	// window too, as a strict server does: a client that keeps sending
+	// while refused stays refused.
+	CountRefused bool
 	// OmitRetryAfter sends every 429 (the rate limit's and injected ones)
 	// without a Retry-After header, as no source says the real API sends
 	// one.
 	OmitRetryAfter bool
+	// ChangeConflict is what a change of a peering (create, update or
+	// delete) sent while another change of the same subscription runs
+	// meets: ChangeConflictOff (nothing: changes overlap freely),
+	// ChangeConflict429 or ChangeConflictTask; "" takes the profile's, or
+	// off. See the package documentation.
+	ChangeConflict string
 	// Profile is "", ProfileInstant or ProfileRealistic; see above.
 	Profile string
 	// Seed holds the subscriptions; nil means DefaultSeed().
@@ -190,12 +204,15 @@ type Config struct {
 	TaskLatency       Duration `json:"taskLatency"`
 	TransitionLatency Duration `json:"transitionLatency"`
 	TaskNotFoundFor   Duration `json:"taskNotFoundFor"`
+	CIDRApplyLatency  Duration `json:"cidrApplyLatency"`
 	RateLimit         int      `json:"rateLimit"`
 	// RateWindow is the sliding window RateLimit counts in; 0 is the API's
 	// minute. A shorter one scales the limit with the latencies, for
 	// trials that run the realistic profile faster than life.
 	RateWindow     Duration `json:"rateWindow,omitzero"`
+	CountRefused   bool     `json:"countRefused"`
 	OmitRetryAfter bool     `json:"omitRetryAfter"`
+	ChangeConflict string   `json:"changeConflict"`
 	TasksBareArray bool     `json:"tasksBareArray"`
 }
 
@@ -207,9 +224,12 @@ type configPatch struct {
 	TaskLatency       *Duration `json:"taskLatency"`
 	TransitionLatency *Duration `json:"transitionLatency"`
 	TaskNotFoundFor   *Duration `json:"taskNotFoundFor"`
+	CIDRApplyLatency  *Duration `json:"cidrApplyLatency"`
 	RateLimit         *int      `json:"rateLimit"`
 	RateWindow        *Duration `json:"rateWindow"`
+	CountRefused      *bool     `json:"countRefused"`
 	OmitRetryAfter    *bool     `json:"omitRetryAfter"`
+	ChangeConflict    *string   `json:"changeConflict"`
 	TasksBareArray    *bool     `json:"tasksBareArray"`
 }
 
@@ -227,6 +247,14 @@ func (p configPatch) validate() error {
 	}
 	if p.TaskNotFoundFor != nil && *p.TaskNotFoundFor < 0 {
 		return fmt.Errorf("taskNotFoundFor must not be negative")
+	}
+	if p.CIDRApplyLatency != nil && *p.CIDRApplyLatency < 0 {
+		return fmt.Errorf("cidrApplyLatency must not be negative")
+	}
+	if p.ChangeConflict != nil {
+		if err := checkChangeConflict(*p.ChangeConflict); err != nil {
+			return err
+		}
 	}
 	if p.RateLimit != nil && *p.RateLimit < 0 {
 		return fmt.Errorf("rateLimit must not be negative (0 turns it off)")

@@ -8,9 +8,10 @@ import (
 // Profile names, for Options.Profile, the -profile flag and the "profile"
 // key of PUT /__sim/config.
 const (
-	// ProfileInstant is the simulator as fast as it goes: tasks finish and
-	// peerings transition at once, every task is visible at once, and the
-	// rate limit answers 429 with a Retry-After header.
+	// ProfileInstant is the simulator as fast as it goes: tasks finish,
+	// peerings transition and CIDRs change at once, every task is visible
+	// at once, changes of one subscription may overlap, and the rate limit
+	// answers 429 with a Retry-After header.
 	ProfileInstant = "instant"
 	// ProfileRealistic is slower than the real API is known to be at its
 	// fastest, so that a client's waits and retries are exercised; see the
@@ -36,20 +37,31 @@ const (
 	// initiating-request before it turns pending-acceptance (AWS) or
 	// inactive (GCP).
 	RealisticTransitionLatency = 20 * time.Second
+	// RealisticCIDRApplyLatency is how long after its update task
+	// completes a peering's new CIDRs take effect.
+	RealisticCIDRApplyLatency = 10 * time.Second
 	// RealisticRateLimit is the requests allowed per sliding minute and
 	// API key.
 	RealisticRateLimit = DocumentedRateLimit
+	// RealisticCountRefused: the requests the rate limit refuses count in
+	// its window too.
+	RealisticCountRefused = true
 	// RealisticOmitRetryAfter: every 429 comes without Retry-After.
 	RealisticOmitRetryAfter = true
+	// RealisticChangeConflict: a change sent while another change of its
+	// subscription runs is refused with 429, the API's documented
+	// concurrency answer.
+	RealisticChangeConflict = ChangeConflict429
 )
 
 // Profiles lists the profile names ProfileConfig accepts.
 func Profiles() []string { return []string{ProfileInstant, ProfileRealistic} }
 
 // InstantProfile returns the values of ProfileInstant: no latency, tasks
-// visible at once, the documented rate limit, 429s with Retry-After.
+// visible at once, the documented rate limit, 429s with Retry-After, no
+// change conflicts.
 func InstantProfile() Config {
-	return Config{Profile: ProfileInstant, RateLimit: DocumentedRateLimit}
+	return Config{Profile: ProfileInstant, RateLimit: DocumentedRateLimit, ChangeConflict: ChangeConflictOff}
 }
 
 // RealisticProfile returns the values of ProfileRealistic.
@@ -59,8 +71,11 @@ func RealisticProfile() Config {
 		TaskLatency:       Duration(RealisticTaskLatency),
 		TransitionLatency: Duration(RealisticTransitionLatency),
 		TaskNotFoundFor:   Duration(RealisticTaskNotFoundFor),
+		CIDRApplyLatency:  Duration(RealisticCIDRApplyLatency),
 		RateLimit:         RealisticRateLimit,
+		CountRefused:      RealisticCountRefused,
 		OmitRetryAfter:    RealisticOmitRetryAfter,
+		ChangeConflict:    RealisticChangeConflict,
 	}
 }
 
@@ -84,9 +99,12 @@ func (s *Sim) applyProfileLocked(c Config) {
 	s.taskLatency = time.Duration(c.TaskLatency)
 	s.transitionLatency = time.Duration(c.TransitionLatency)
 	s.taskNotFoundFor = time.Duration(c.TaskNotFoundFor)
+	s.cidrApplyLatency = time.Duration(c.CIDRApplyLatency)
 	s.rateLimit = c.RateLimit
 	s.rateWindow = time.Duration(c.RateWindow)
+	s.countRefused = c.CountRefused
 	s.omitRetryAfter = c.OmitRetryAfter
+	s.changeConflict = c.ChangeConflict
 }
 
 // ApplyProfile sets every value of the named profile at once, as

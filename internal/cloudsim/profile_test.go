@@ -11,9 +11,10 @@ func TestProfileConfig(t *testing.T) {
 	// The documented values (package doc, README): a change here is a
 	// change of what benchmarks compute their floors from.
 	want := map[string]Config{
-		ProfileInstant: {Profile: "instant", RateLimit: 400},
+		ProfileInstant: {Profile: "instant", RateLimit: 400, ChangeConflict: "off"},
 		ProfileRealistic: {Profile: "realistic", TaskLatency: Duration(2 * time.Second), TransitionLatency: Duration(20 * time.Second),
-			TaskNotFoundFor: Duration(3 * time.Second), RateLimit: 400, OmitRetryAfter: true},
+			TaskNotFoundFor: Duration(3 * time.Second), CIDRApplyLatency: Duration(10 * time.Second), RateLimit: 400, CountRefused: true,
+			OmitRetryAfter: true, ChangeConflict: "429"},
 	}
 	if got := Profiles(); len(got) != len(want) {
 		t.Errorf("profiles %v", got)
@@ -41,7 +42,13 @@ func TestOptionsProfile(t *testing.T) {
 		opts Options
 		want Config
 	}{
-		{"no profile: fields as given", Options{TaskLatency: time.Second}, Config{TaskLatency: Duration(time.Second)}},
+		{"no profile: fields as given", Options{TaskLatency: time.Second}, Config{TaskLatency: Duration(time.Second), ChangeConflict: ChangeConflictOff}},
+		{"no profile: strict fields as given", Options{ChangeConflict: ChangeConflictTask, CountRefused: true, CIDRApplyLatency: time.Second},
+			Config{ChangeConflict: ChangeConflictTask, CountRefused: true, CIDRApplyLatency: Duration(time.Second)}},
+		{"realistic with the other form of change conflicts", Options{Profile: ProfileRealistic, ChangeConflict: ChangeConflictTask},
+			func() Config { c := realistic; c.ChangeConflict = ChangeConflictTask; return c }()},
+		{"realistic without change conflicts", Options{Profile: ProfileRealistic, ChangeConflict: ChangeConflictOff},
+			func() Config { c := realistic; c.ChangeConflict = ChangeConflictOff; return c }()},
 		{"instant", Options{Profile: ProfileInstant}, InstantProfile()},
 		{"realistic", Options{Profile: ProfileRealistic}, realistic},
 		{"realistic keeps bare arrays", Options{Profile: ProfileRealistic, TasksBareArray: true},
@@ -49,9 +56,10 @@ func TestOptionsProfile(t *testing.T) {
 		{"set fields override the profile", Options{Profile: ProfileRealistic, TaskLatency: time.Second, TransitionLatency: 5 * time.Second,
 			TaskNotFoundFor: time.Minute, RateLimit: 10},
 			Config{Profile: "realistic", TaskLatency: Duration(time.Second), TransitionLatency: Duration(5 * time.Second),
-				TaskNotFoundFor: Duration(time.Minute), RateLimit: 10, OmitRetryAfter: true}},
+				TaskNotFoundFor: Duration(time.Minute), CIDRApplyLatency: realistic.CIDRApplyLatency, RateLimit: 10, CountRefused: true,
+				OmitRetryAfter: true, ChangeConflict: ChangeConflict429}},
 		{"instant with omitted Retry-After", Options{Profile: ProfileInstant, OmitRetryAfter: true},
-			Config{Profile: "instant", RateLimit: 400, OmitRetryAfter: true}},
+			Config{Profile: "instant", RateLimit: 400, OmitRetryAfter: true, ChangeConflict: ChangeConflictOff}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,6 +71,9 @@ func TestOptionsProfile(t *testing.T) {
 	}
 	if _, err := Start(Options{Profile: "fast"}); err == nil || !strings.Contains(err.Error(), `"fast"`) {
 		t.Errorf("unknown profile: %v", err)
+	}
+	if _, err := Start(Options{ChangeConflict: "409"}); err == nil || !strings.Contains(err.Error(), `"409"`) {
+		t.Errorf("unknown change conflict: %v", err)
 	}
 }
 
@@ -156,12 +167,11 @@ func TestRealisticProfileTimeline(t *testing.T) {
 		t.Errorf("list at 4s: %s", got.Status)
 	}
 
-	// An update completing while the peering is initiating-request fails.
-	early := h.submit("PUT", "/v1/subscriptions/1001/peerings/500", `{"vpcCidr":"192.168.9.0/24"}`)
-	h.clock.Advance(hide)
-	got := h.task(early.TaskID)
-	if got.Status != taskError || got.Response.Error.Type != "VPC_PEERING_NOT_ACTIVE" || got.Response.Error.Status != "403 FORBIDDEN" {
-		t.Fatalf("early update: %+v", got.Response)
+	// The create's change runs until its peering leaves initiating-request:
+	// an update sent meanwhile is refused with 429, without Retry-After.
+	early := h.request("PUT", "/v1/subscriptions/1001/peerings/500", `{"vpcCidr":"192.168.9.0/24"}`)
+	if _, ok := early.header["Retry-After"]; early.code != http.StatusTooManyRequests || ok {
+		t.Fatalf("early update: %d %v %s", early.code, early.header, early.body)
 	}
 
 	// The peering leaves initiating-request 20 s after its create completed.
@@ -177,6 +187,16 @@ func TestRealisticProfileTimeline(t *testing.T) {
 	h.clock.Advance(hide)
 	if got := h.task(late.TaskID); got.Status != taskCompleted {
 		t.Fatalf("late update: %+v", got.Response)
+	}
+	// Its CIDRs take effect 10 s after its task completed (at 2 s).
+	updated := h.clock.Now().Add(-(hide - lat))
+	h.clock.Set(updated.Add(RealisticCIDRApplyLatency - time.Nanosecond))
+	if p, _ := h.sim.Peering(500); p.CIDRs[0] != "192.168.0.0/24" || len(p.PendingCIDRs) != 1 {
+		t.Fatalf("CIDRs in effect early: %+v", p)
+	}
+	h.clock.Advance(time.Nanosecond)
+	if p, _ := h.sim.Peering(500); p.CIDRs[0] != "192.168.9.0/24" || p.PendingCIDRs != nil {
+		t.Fatalf("CIDRs after %s: %+v", RealisticCIDRApplyLatency, p)
 	}
 
 	// 400 requests a minute, and a 429 without Retry-After.

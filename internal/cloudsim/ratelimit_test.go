@@ -67,7 +67,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
 	l := rateLimiter{windows: map[string][]time.Time{}}
-	if ok, rem, _ := l.allow("k", epoch, 1, time.Minute); !ok || rem != 0 {
+	if ok, rem, _ := l.allow("k", epoch, 1, time.Minute, false); !ok || rem != 0 {
 		t.Fatal("first request refused")
 	}
 	for _, tc := range []struct {
@@ -79,11 +79,11 @@ func TestRateLimiterRetryAfterRoundsUp(t *testing.T) {
 		{59*time.Second + time.Millisecond, 1},
 		{59*time.Second + 999*time.Millisecond, 1},
 	} {
-		if ok, _, retry := l.allow("k", epoch.Add(tc.at), 1, time.Minute); ok || retry != tc.want {
+		if ok, _, retry := l.allow("k", epoch.Add(tc.at), 1, time.Minute, false); ok || retry != tc.want {
 			t.Errorf("at +%s: ok=%v retry=%d, want %d", tc.at, ok, retry, tc.want)
 		}
 	}
-	if ok, _, _ := l.allow("k", epoch.Add(time.Minute), 1, time.Minute); !ok {
+	if ok, _, _ := l.allow("k", epoch.Add(time.Minute), 1, time.Minute, false); !ok {
 		t.Error("not freed after a minute")
 	}
 }
@@ -155,5 +155,63 @@ func TestRateWindowScaled(t *testing.T) {
 	}
 	if cfg := put(`{"profile":"instant"}`); cfg.RateWindow != 0 || cfg.RateLimit != DocumentedRateLimit {
 		t.Errorf("after a profile: %+v", cfg)
+	}
+}
+
+// TestRateLimitCountsRefused: with CountRefused (the realistic profile) a
+// refused request takes a place in the window like an accepted one, so a
+// client that keeps sending while refused stays refused longer; without it
+// only accepted requests count.
+func TestRateLimitCountsRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		counted bool
+		// retryAfter of the three refusals at +30 s.
+		retryAfter []string
+	}{
+		// The three accepted at +0 s leave at +60 s.
+		{"accepted only", false, []string{"30", "30", "30"}},
+		// Each refusal is in the window too: after the third, six
+		// requests are in it, and four must leave (the third of them at
+		// +30 s) before one is admitted.
+		{"refused counted", true, []string{"30", "30", "60"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Options{RateLimit: 3, CountRefused: tc.counted})
+			get := func() resp { return h.request("GET", "/v1/subscriptions/1001", "") }
+			for range 3 {
+				if r := get(); r.code != 200 {
+					t.Fatalf("within the limit: %d", r.code)
+				}
+			}
+			h.clock.Set(epoch.Add(30 * time.Second))
+			for i, want := range tc.retryAfter {
+				if r := get(); r.code != 429 || r.header.Get("Retry-After") != want {
+					t.Fatalf("refusal %d at +30 s: %d, Retry-After %q; want 429 and %s", i+1, r.code, r.header.Get("Retry-After"), want)
+				}
+			}
+			// At +60 s the accepted requests have left the window.
+			h.clock.Set(epoch.Add(60 * time.Second))
+			r := get()
+			if !tc.counted {
+				if r.code != 200 || r.header.Get("X-Rate-Limit-Remaining") != "2" {
+					t.Fatalf("at +60 s: %d, remaining %q; want 200 and 2", r.code, r.header.Get("X-Rate-Limit-Remaining"))
+				}
+				return
+			}
+			// The refusals of +30 s still fill it, until +90 s.
+			if r.code != 429 || r.header.Get("Retry-After") != "30" {
+				t.Fatalf("at +60 s: %d, Retry-After %q; want 429 and 30", r.code, r.header.Get("Retry-After"))
+			}
+			// At +90 s only the refusal of +60 s is left.
+			h.clock.Set(epoch.Add(90 * time.Second))
+			if r := get(); r.code != 200 || r.header.Get("X-Rate-Limit-Remaining") != "1" {
+				t.Fatalf("at +90 s: %d, remaining %q; want 200 and 1", r.code, r.header.Get("X-Rate-Limit-Remaining"))
+			}
+			if st := h.sim.Stats(); st.Throttled != 4 {
+				t.Errorf("throttled %d, want 4", st.Throttled)
+			}
+		})
 	}
 }

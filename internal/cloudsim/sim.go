@@ -26,10 +26,13 @@ type Sim struct {
 	taskLatency       time.Duration
 	transitionLatency time.Duration
 	taskNotFoundFor   time.Duration
+	cidrApplyLatency  time.Duration
 	rateLimit         int
 	// rateWindow is the window rateLimit counts in; 0 is the API's minute.
 	rateWindow     time.Duration
+	countRefused   bool
 	omitRetryAfter bool
+	changeConflict string
 	tasksBareArray bool
 	faults         Faults
 
@@ -69,6 +72,11 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 	if err != nil {
 		return nil, err
 	}
+	if opts.ChangeConflict != "" {
+		if err := checkChangeConflict(opts.ChangeConflict); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Profile != "" {
 		prof, err := ProfileConfig(opts.Profile)
 		if err != nil {
@@ -84,9 +92,16 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 		if opts.TaskNotFoundFor == 0 {
 			opts.TaskNotFoundFor = time.Duration(prof.TaskNotFoundFor)
 		}
+		if opts.CIDRApplyLatency == 0 {
+			opts.CIDRApplyLatency = time.Duration(prof.CIDRApplyLatency)
+		}
 		if opts.RateLimit == 0 {
 			opts.RateLimit = prof.RateLimit
 		}
+		if opts.ChangeConflict == "" {
+			opts.ChangeConflict = prof.ChangeConflict
+		}
+		opts.CountRefused = opts.CountRefused || prof.CountRefused
 		opts.OmitRetryAfter = opts.OmitRetryAfter || prof.OmitRetryAfter
 	}
 	s := &Sim{
@@ -100,8 +115,11 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 		taskLatency:       max(opts.TaskLatency, 0),
 		transitionLatency: max(opts.TransitionLatency, 0),
 		taskNotFoundFor:   max(opts.TaskNotFoundFor, 0),
+		cidrApplyLatency:  max(opts.CIDRApplyLatency, 0),
 		rateLimit:         max(opts.RateLimit, 0),
+		countRefused:      opts.CountRefused,
 		omitRetryAfter:    opts.OmitRetryAfter,
+		changeConflict:    orDefault(opts.ChangeConflict, ChangeConflictOff),
 		tasksBareArray:    opts.TasksBareArray,
 		faults:            opts.Faults.clamped(),
 		subs:              subs,
@@ -177,7 +195,8 @@ func (s *Sim) advance() {
 }
 
 // rearm points the wake-up timer at the next moment something changes by
-// itself: the running task's end or a peering's transition. A timer that
+// itself: the running task's end, a peering's transition or new CIDRs
+// taking effect. A timer that
 // fires exactly then (instead of a fixed-period ticker) keeps effects
 // precise and leaves no goroutine behind between events.
 func (s *Sim) rearm() {
@@ -187,6 +206,11 @@ func (s *Sim) rearm() {
 	var next time.Time
 	if len(s.queue) > 0 && !s.queue[0].end.IsZero() {
 		next = s.queue[0].end
+	}
+	for _, p := range s.peerings {
+		if p.pendingCIDRs != nil && (next.IsZero() || p.cidrsDue.Before(next)) {
+			next = p.cidrsDue
+		}
 	}
 	if !s.faults.HoldTransitions {
 		for _, p := range s.peerings {

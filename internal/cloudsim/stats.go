@@ -17,6 +17,13 @@ type Stats struct {
 	Requests map[string]int `json:"requests"`
 	// Throttled counts requests refused by the rate limit.
 	Throttled int `json:"throttled"`
+	// ChangesRefused counts the changes (create, update or delete)
+	// refused because another change of their subscription was running:
+	// 429s with changeConflict "429", tasks failed SUBSCRIPTION_NOT_ACTIVE
+	// with "task". ListsRefused counts the list tasks failed
+	// SUBSCRIPTION_NOT_ACTIVE because a change was running ("task").
+	ChangesRefused int `json:"changesRefused"`
+	ListsRefused   int `json:"listsRefused"`
 	// InjectedFaults counts faults injected: 5xx, 429, dropped connections
 	// (before or after processing) and hidden task polls.
 	InjectedFaults int `json:"injectedFaults"`

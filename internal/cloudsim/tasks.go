@@ -46,7 +46,7 @@ type task struct {
 	activeActive bool // which endpoint family was called
 	command      string
 	subID        int
-	peeringID    int    // update and delete
+	peeringID    int    // update and delete; create, once it has created it
 	body         []byte // create and update, parsed when the task runs
 
 	submitted time.Time
@@ -60,6 +60,9 @@ type task struct {
 
 	// stuck tasks were created under the stuckTasks fault: never run.
 	stuck bool
+	// refused changes were sent while another change of their
+	// subscription ran (ChangeConflictTask): they fail when they complete.
+	refused bool
 	// hiddenPolls is how many more GET /tasks/{id} must answer 404.
 	hiddenPolls int
 	// hiddenUntil is when the task service learns of the task: before

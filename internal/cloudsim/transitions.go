@@ -11,9 +11,11 @@ func (s *Sim) transitionDue(p *peering, t time.Time) bool {
 }
 
 // applyTransitions moves every peering whose initiating-request phase ended
-// by t. It runs before each task completion so a list sees exactly the
-// statuses of its completion time.
+// by t, and puts into effect the updated CIDRs due by t. It runs before
+// each task completion so a list sees exactly the statuses and CIDRs of its
+// completion time.
 func (s *Sim) applyTransitions(t time.Time) {
+	s.applyCIDRs(t)
 	if s.faults.HoldTransitions {
 		return
 	}
@@ -27,6 +29,16 @@ func (s *Sim) applyTransitions(t time.Time) {
 	slices.SortFunc(due, func(a, b *peering) int { return a.id - b.id })
 	for _, p := range due {
 		s.transition(p)
+	}
+}
+
+// applyCIDRs puts into effect the CIDRs of every update due by t.
+func (s *Sim) applyCIDRs(t time.Time) {
+	for _, p := range s.peerings {
+		if p.pendingCIDRs != nil && !p.cidrsDue.After(t) {
+			p.cidrs, p.pendingCIDRs = p.pendingCIDRs, nil
+			s.logf("peering %d: CIDRs %v in effect", p.id, p.cidrs)
+		}
 	}
 }
 

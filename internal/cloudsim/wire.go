@@ -207,7 +207,8 @@ type wireNetworking struct {
 // VPCs; the value only needs to look real.
 const redisAWSAccount = "123456789012"
 
-func (sub *subscription) wire(base string) wireSubscription {
+// wire renders the subscription as it shows with the given status.
+func (sub *subscription) wire(base, status string) wireSubscription {
 	cd := wireCloudDetail{Provider: sub.provider, CloudAccountID: 1}
 	if sub.provider == ProviderAWS {
 		cd.AWSAccountID = redisAWSAccount
@@ -226,7 +227,7 @@ func (sub *subscription) wire(base string) wireSubscription {
 	return wireSubscription{
 		ID:                sub.id,
 		Name:              sub.name,
-		Status:            sub.status,
+		Status:            status,
 		DeploymentType:    sub.deploymentType,
 		PaymentMethodID:   1,
 		PaymentMethodType: "credit-card",

@@ -457,7 +457,9 @@ type chaosTrial struct {
 //
 // The simulator runs the realistic profile, its timings scaled by
 // REDISCLOUD_CHAOS_TIMESCALE (default 0.1: tasks 200 ms, unknown to the task
-// service for 300 ms, transitions 2 s; 1 is the profile itself), with 10 %
+// service for 300 ms, transitions 2 s, CIDRs in effect 1 s after their
+// update; 1 is the profile itself; one change per subscription at a time,
+// another refused with 429, as the profile has it), with 10 %
 // 5xx, 5 % 429, 5 % dropped connections and 10 % answers lost after the API
 // acted. One configuration holds up to six peerings (Pro AWS with one CIDR
 // and with several, Pro GCP, Active-Active AWS in two regions,
@@ -510,6 +512,7 @@ func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 		"taskLatency":       scaled(cloudsim.RealisticTaskLatency),
 		"transitionLatency": scaled(cloudsim.RealisticTransitionLatency),
 		"taskNotFoundFor":   scaled(cloudsim.RealisticTaskNotFoundFor),
+		"cidrApplyLatency":  scaled(cloudsim.RealisticCIDRApplyLatency),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -517,8 +520,10 @@ func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	timings := fmt.Sprintf("realistic profile × %g: tasks %s one at a time, unknown to the task service for %s, transitions %s, %d requests/min, 429 without Retry-After: %v",
-		scale, time.Duration(simCfg.TaskLatency), time.Duration(simCfg.TaskNotFoundFor), time.Duration(simCfg.TransitionLatency), simCfg.RateLimit, simCfg.OmitRetryAfter)
+	timings := fmt.Sprintf("realistic profile × %g: tasks %s one at a time, unknown to the task service for %s, transitions %s, CIDRs in effect after %s, "+
+		"%d requests/min, 429 without Retry-After: %v, a change sent while another of its subscription runs: %s",
+		scale, time.Duration(simCfg.TaskLatency), time.Duration(simCfg.TaskNotFoundFor), time.Duration(simCfg.TransitionLatency),
+		time.Duration(simCfg.CIDRApplyLatency), simCfg.RateLimit, simCfg.OmitRetryAfter, simCfg.ChangeConflict)
 	t.Logf("seed %d, %d rounds; %s", seed, rounds, timings)
 
 	c := &chaosTrial{

@@ -213,40 +213,77 @@ func TestAccPerf_readsAfterMutationSeeIt(t *testing.T) {
 	})
 }
 
-// TestAccPerf_parallelCreatesShareLists: three peerings of one subscription
-// created in one apply need fewer list tasks than one per peering.
-//
-// Each create waits for its peering to leave initiating-request by listing
-// the subscription's peerings, and may only trust a list sent after its own
-// create task completed. The simulator runs an account's tasks one at a time
-// (500 ms each here): the creates complete at 0.5, 1 and 1.5 s, and the
-// first create's list, queued behind the other two, at 2 s. The second and
-// third creates cannot use that list, but instead of sending one each they
-// wait for it and share the next: two lists, where a wait per resource would
-// send three. (The margins are hundreds of milliseconds, not a race.)
-func TestAccPerf_parallelCreatesShareLists(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 500 * time.Millisecond})
-	const n = 3
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: srv.ResetStats,
-				Config:    acctest.Config(srv, perfPeerings(n, nil)),
-				Check: resource.ComposeTestCheckFunc(
-					perfStateMatchesAPI(srv, n),
-					func(*terraform.State) error {
-						st := srv.Stats()
-						if c := st.TasksByCommand["vpcPeeringCreateRequest"]; c != n {
-							return fmt.Errorf("%d create tasks, want %d", c, n)
-						}
-						if l := perfListTasks(st); l > n-1 {
-							return fmt.Errorf("%d list tasks for %d creates, want at most %d: %v", l, n, n-1, st.TasksByCommand)
-						}
-						return nil
-					},
+// TestAccPerf_parallelCreatesTakeTurns: three peerings of one subscription
+// created in one apply (Terraform runs the three creates at once) on a
+// simulator that runs one change per subscription at a time, in both of the
+// forms it refuses another: with 429, or with a task failing
+// SUBSCRIPTION_NOT_ACTIVE. The creates take turns, each holding the
+// subscription until its peering settled, so the API refuses none of them
+// and none is sent twice; and each costs a handful of requests: a create
+// task, a list to see it settle (the simulator runs each task in 500 ms and
+// settles peerings at once), at most a read of the subscription. The
+// destroy takes turns too.
+func TestAccPerf_parallelCreatesTakeTurns(t *testing.T) {
+	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
+		t.Run(conflict, func(t *testing.T) {
+			srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 500 * time.Millisecond, ChangeConflict: conflict})
+			const n = 3
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories(),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckNoPeerings(srv),
+					perfNoRefusals(srv),
 				),
-			},
-		},
-	})
+				Steps: []resource.TestStep{
+					{
+						PreConfig: srv.ResetStats,
+						Config:    acctest.Config(srv, perfPeerings(n, nil)),
+						Check: resource.ComposeTestCheckFunc(
+							perfStateMatchesAPI(srv, n),
+							perfNoRefusals(srv),
+							func(*terraform.State) error {
+								st := srv.Stats()
+								if c := st.TasksByCommand["vpcPeeringCreateRequest"]; c != n {
+									return fmt.Errorf("%d create tasks, want %d", c, n)
+								}
+								if l := perfListTasks(st); l != n {
+									return fmt.Errorf("%d list tasks for %d creates, want one each: %v", l, n, st.TasksByCommand)
+								}
+								// Each create is sent once, and reads the
+								// subscription at most once; the polls of
+								// the tests' provider are quick (50 ms
+								// first, then every 20 ms and more).
+								posts, subs, polls := st.Requests["POST /v1/subscriptions/{subscriptionId}/peerings"],
+									st.Requests["GET /v1/subscriptions/{subscriptionId}"], st.Requests["GET /v1/tasks/{taskId}"]
+								if posts != n || subs > n || polls > 3*st.TasksCreated {
+									return fmt.Errorf("%d POSTs, %d reads of the subscription and %d polls of %d tasks for %d creates; want %d, at most %d and at most %d: %v",
+										posts, subs, polls, st.TasksCreated, n, n, n, 3*st.TasksCreated, st.Requests)
+								}
+								return nil
+							},
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// perfNoRefusals fails when the API refused a change because another
+// change of its subscription was running, when a request was throttled, or
+// when a peering was created twice. (A list may be refused: with
+// ChangeConflictTask the API refuses every operation while a change runs,
+// the reads of the wait for that change included.)
+func perfNoRefusals(srv *cloudsim.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		st := srv.Stats()
+		if st.ChangesRefused != 0 || st.Throttled != 0 {
+			return fmt.Errorf("%d changes refused, %d requests throttled: the changes of one subscription must take turns",
+				st.ChangesRefused, st.Throttled)
+		}
+		if st.MaxConcurrentPeeringsPerVPC > 1 {
+			return fmt.Errorf("a VPC had %d peerings at once: a create was sent twice", st.MaxConcurrentPeeringsPerVPC)
+		}
+		return nil
+	}
 }

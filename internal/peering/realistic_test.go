@@ -36,11 +36,18 @@ import (
 // otherwise starts a simulator on the realistic profile.
 func realisticSim(t *testing.T) *cloudsim.Server {
 	t.Helper()
+	return realisticSimWith(t, cloudsim.Options{})
+}
+
+// realisticSimWith is realisticSim with opts overriding the profile's values.
+func realisticSimWith(t *testing.T, opts cloudsim.Options) *cloudsim.Server {
+	t.Helper()
 	acctest.PreCheck(t)
 	if os.Getenv("REDISCLOUD_ACC_REALISTIC") == "" {
 		t.Skip("the realistic-profile pass runs with REDISCLOUD_ACC_REALISTIC=1 (make testacc sets it)")
 	}
-	srv := acctest.NewSim(t, cloudsim.Options{Profile: cloudsim.ProfileRealistic})
+	opts.Profile = cloudsim.ProfileRealistic
+	srv := acctest.NewSim(t, opts)
 	if got := srv.Config().Profile; got != cloudsim.ProfileRealistic {
 		t.Fatalf("the simulator runs profile %q, want %q", got, cloudsim.ProfileRealistic)
 	}
@@ -514,4 +521,51 @@ data "rediscloud_active_active_subscription_peerings" "all" {
 			realRefreshStep(t, srv, updated, realAAAddr, "active"),
 		},
 	})
+}
+
+// realOfficialPerCreate is what Redis's own provider spends on one Pro
+// create on the realistic profile (BENCHMARKS.md derives it from its
+// documented polling: the POST and 3 polls of its task, then 5 lists of 4
+// requests each, one create after the other).
+const realOfficialPerCreate = 24
+
+// TestAccRealisticParallelCreates: three Pro peerings of one subscription in
+// one apply (Terraform runs the creates at once), on the realistic profile
+// in both forms of its one-change-per-subscription rule: a change sent
+// while another runs is refused with 429, or gets a task failing
+// SUBSCRIPTION_NOT_ACTIVE while the subscription shows pending. The creates
+// must take turns, so that the API refuses none of them, none is sent twice,
+// and the apply spends at most half what Redis's provider does.
+func TestAccRealisticParallelCreates(t *testing.T) {
+	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
+		t.Run(conflict, func(t *testing.T) {
+			srv := realisticSimWith(t, cloudsim.Options{ChangeConflict: conflict})
+			const n = 3
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckNoPeerings(srv),
+					perfNoRefusals(srv),
+				),
+				Steps: []resource.TestStep{{
+					Config: acctest.Config(srv, perfPeerings(n, nil)),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						perfStateMatchesAPI(srv, n),
+						perfNoRefusals(srv),
+						realStats(srv, map[string]int{"vpcPeeringCreateRequest": n}),
+						func(*terraform.State) error {
+							st := srv.Stats()
+							t.Logf("%d creates, change conflicts %q: %d requests (plan and apply), %d lists refused: %v",
+								n, conflict, st.TotalRequests, st.ListsRefused, st.Requests)
+							if budget := n * realOfficialPerCreate / 2; st.TotalRequests > budget {
+								return fmt.Errorf("%d requests for %d creates, want at most %d (Redis's provider: about %d)",
+									st.TotalRequests, n, budget, n*realOfficialPerCreate)
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
+	}
 }

@@ -130,11 +130,19 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
 	// Vet the subscription before anything is sent: its kind, cloud and
-	// regions. CreatePeering reuses this read.
+	// regions. CreatePeering reuses this read. Then wait for this
+	// subscription's turn: the create holds it until its peering settled.
 	var res rediscloud.CreateResult
 	s, err := r.client.ActiveSubscription(ctx, sub)
 	if err == nil {
 		err = r.spec.checkSubscription(s, &creq)
+	}
+	if err == nil {
+		var release func()
+		release, err = r.client.HoldSubscription(ctx, sub)
+		if err == nil {
+			defer release()
+		}
 	}
 	if err == nil {
 		res, err = r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
@@ -264,6 +272,13 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	var p *rediscloud.Peering
 	var err error
 	if plan.base().cloud().routed && !slices.Equal(want, have) {
+		// The update holds the subscription until its CIDRs are listed.
+		release, herr := r.client.HoldSubscription(ctx, sub)
+		if herr != nil {
+			op.addError(&resp.Diagnostics, herr, "")
+			return
+		}
+		defer release()
 		if err := r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want); err != nil {
 			op.addError(&resp.Diagnostics, err, "")
 			return
@@ -296,7 +311,14 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	err := r.client.DeletePeering(ctx, r.spec.kind, sub, id)
+	// The delete holds the subscription until the peering left the list.
+	release, err := r.client.HoldSubscription(ctx, sub)
+	if err != nil {
+		op.addError(&resp.Diagnostics, err, "")
+		return
+	}
+	defer release()
+	err = r.client.DeletePeering(ctx, r.spec.kind, sub, id)
 	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return

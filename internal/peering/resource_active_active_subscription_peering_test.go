@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -799,32 +800,73 @@ func TestAccActiveActivePeering_createTimeoutKeepsID(t *testing.T) {
 }
 
 // Destroying a peering that is already gone succeeds. Refresh is off, so
-// the delete itself meets the missing peering.
+// the delete itself meets the missing peering, and the API says so in one
+// of two ways: ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND while the subscription
+// has other peerings, and the spec's
+// DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS
+// once it has none. Both prove the peering gone.
 func TestAccActiveActivePeering_destroyAlreadyDeleted(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	cfg := acctest.Config(srv, aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
-		CheckDestroy:             acctest.CheckNoPeerings(srv),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig: func() {
-					if err := srv.DeletePeering(aaPeerOnlyPeering(t, srv).ID); err != nil {
-						t.Fatal(err)
+	for _, tc := range []struct {
+		name string
+		// other keeps a peering of the other region on the subscription.
+		other   bool
+		errType string
+	}{
+		{"no peering left on the subscription", false, "DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS"},
+		{"another peering left", true, "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log strings.Builder
+			var mu sync.Mutex
+			srv := acctest.NewSim(t, cloudsim.Options{Logf: func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				fmt.Fprintf(&log, format+"\n", args...)
+			}})
+			cfg := acctest.Config(srv, aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`))
+			otherID := 0
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories(),
+				AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+				CheckDestroy: func(*terraform.State) error {
+					if left := srv.Peerings(); len(left) != min(otherID, 1) || (otherID != 0 && left[0].ID != otherID) {
+						return fmt.Errorf("left after destroy: %+v", left)
 					}
+					return nil
 				},
-				Config:  cfg,
-				Destroy: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(aaPeerAddr, plancheck.ResourceActionDestroy),
-				}},
-			},
-		},
-	})
-	if n := srv.Stats().TasksByCommand["activeActiveVpcPeeringDeleteRequest"]; n == 0 {
-		t.Errorf("no delete task was submitted: the test did not reach the provider's delete")
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						PreConfig: func() {
+							if err := srv.DeletePeering(aaPeerOnlyPeering(t, srv).ID); err != nil {
+								t.Fatal(err)
+							}
+							if tc.other {
+								id, err := srv.AddPeering(cloudsim.PeeringInfo{SubscriptionID: 2001, SourceRegion: "eu-west-1", DestinationRegion: "eu-west-1",
+									VPCID: aaPeerOtherVPC, AWSAccountID: "123456789012", CIDRs: []string{"172.32.0.0/16"}})
+								if err != nil {
+									t.Fatal(err)
+								}
+								otherID = id
+							}
+						},
+						Config:  cfg,
+						Destroy: true,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(aaPeerAddr, plancheck.ResourceActionDestroy),
+						}},
+					},
+				},
+			})
+			if n := srv.Stats().TasksByCommand["activeActiveVpcPeeringDeleteRequest"]; n != 1 {
+				t.Errorf("%d delete tasks, want 1: the test must reach the provider's delete once", n)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !strings.Contains(log.String(), "activeActiveVpcPeeringDeleteRequest: processing-error "+tc.errType+":") {
+				t.Errorf("the delete task did not fail with %s; simulator log:\n%s", tc.errType, log.String())
+			}
+		})
 	}
 }
 

@@ -68,6 +68,8 @@ type Client struct {
 	// subscription from a wrong URL and to list a whole account's
 	// peerings, for the snapshot lifetime.
 	account *memo[struct{}, []Subscription]
+	// changes gives each subscription's changes their turns (HoldSubscription).
+	changes subscriptionChanges
 }
 
 // New checks cfg and returns a Client.

@@ -34,7 +34,7 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per scenario; the table shows medians")
-	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,S0,S1,S1f,S2,S3,6,R1,R2,R3); default all")
+	only := flag.String("only", "", "comma-separated scenario IDs to run (1a,1b,2,3,4,4m,5,5b,S0,S1,S1f,S2,S3,6,R1,R2,R2t,R4,R4t,R3); default all")
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), in their generated region <!-- bench:begin --> … <!-- bench:end -->")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
@@ -171,8 +171,9 @@ func (b *bench) scenario(ctx context.Context, sc *scenario) (*summary, error) {
 		if m.err != nil {
 			status = "FAILED: " + m.err.Error()
 		}
-		fmt.Fprintf(os.Stderr, "scenario %-2s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %4d peak/min  %5.1f MiB  %s\n",
-			sc.id, i, runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
+		fmt.Fprintf(os.Stderr, "scenario %-3s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %3d refused  %4d peak/min  %5.1f MiB  %s\n",
+			sc.id, i, runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.ChangesRefused+m.stats.ListsRefused,
+			m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
 		ms = append(ms, m)
 	}
 	return summarise(sc, ms), nil
@@ -220,8 +221,22 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 		if sc.setupArgs != nil {
 			args = sc.setupArgs
 		}
+		if sc.importFrom != nil {
+			imports, err := seedProPeerings(ctx, sim, sc.peerings, sc.importFrom)
+			if err == nil {
+				err = ws.WriteFile("imports.tf", imports)
+			}
+			if err != nil {
+				return measurement{}, fmt.Errorf("setting up: %w", err)
+			}
+		}
 		if _, err := ws.RunEnv(ctx, setupEnv, args...); err != nil {
 			return measurement{}, fmt.Errorf("setting up: %w", err)
+		}
+		if sc.importFrom != nil {
+			if err := os.Remove(filepath.Join(dir, "imports.tf")); err != nil {
+				return measurement{}, err
+			}
 		}
 		patch := map[string]any{"rateLimit": sc.sim.RateLimit}
 		if sc.setupInstant {

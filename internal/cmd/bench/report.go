@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
 // summary is the median of a scenario's runs.
@@ -16,7 +18,11 @@ type summary struct {
 	runs, failed              int
 	wall, wallMin, wallMax    time.Duration
 	requests, lists, throttle int
-	peakMinute                int
+	// refusedChanges and refusedLists count the changes and lists the
+	// API refused because another change of their subscription was
+	// running (the worst run).
+	refusedChanges, refusedLists int
+	peakMinute                   int
 	// span is from the first API request to the last.
 	span     time.Duration
 	peakMem  int64
@@ -26,7 +32,7 @@ type summary struct {
 func summarise(sc *scenario, ms []measurement) *summary {
 	s := &summary{sc: sc, runs: len(ms)}
 	var walls, spans []time.Duration
-	var reqs, lists, thr, peak []int
+	var reqs, lists, thr, refusedChanges, refusedLists, peak []int
 	var mem []int64
 	for _, m := range ms {
 		if m.err != nil {
@@ -40,6 +46,8 @@ func summarise(sc *scenario, ms []measurement) *summary {
 		reqs = append(reqs, m.stats.TotalRequests)
 		lists = append(lists, listTasks(m.stats))
 		thr = append(thr, m.stats.Throttled)
+		refusedChanges = append(refusedChanges, m.stats.ChangesRefused)
+		refusedLists = append(refusedLists, m.stats.ListsRefused)
 		peak = append(peak, m.stats.PeakRequestsPerMinute)
 		mem = append(mem, m.peakMem)
 	}
@@ -47,6 +55,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 	s.span = median(spans)
 	s.wallMin, s.wallMax = slices.Min(walls), slices.Max(walls)
 	s.requests, s.lists, s.throttle = median(reqs), median(lists), median(thr)
+	s.refusedChanges, s.refusedLists = slices.Max(refusedChanges), slices.Max(refusedLists)
 	// The worst run, not the median: the budget is shared with others.
 	s.peakMinute = slices.Max(peak)
 	s.peakMem = median(mem)
@@ -125,11 +134,17 @@ func renderTable(results []*summary, runs int, only, tfVersion string) string {
 		time.Now().UTC().Format("2006-01-02"), command, runs, tfVersion, runtime.Version(), runtime.NumCPU(), loadAverage, runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "API floor of scenario 2: %s = create task %s + transition %s (a list completing then sees the new status).\n",
 		secs(apiFloor(slow)), secs(slow.TaskLatency), secs(slow.TransitionLatency))
-	fmt.Fprintf(&b, "Realistic profile: tasks %s each, one at a time per account, unknown to the task service for %s after the answer that names them; transitions %s; 429s without Retry-After; 400 requests a minute. "+
-		"Floors: R1 %s = create task %s + transition %s + the %s before the completing list is seen beyond its own run; R2 %s = 10 create tasks in a row + the same; R3 %s = one list task, seen after %s.\n",
-		secs(rTask), secs(rHidden), secs(rTrans),
+	fmt.Fprintf(&b, "Realistic profile: tasks %s each, one at a time per account, unknown to the task service for %s after the answer that names them; transitions %s; "+
+		"CIDRs in effect %s after their update; 429s without Retry-After; 400 requests a minute, refused ones counted; one change per subscription at a time, "+
+		"a change sent while another runs refused with 429 (the t rows: with a task failing SUBSCRIPTION_NOT_ACTIVE while the subscription shows pending). "+
+		"Floors: R1 %s = create task %s + transition %s + the %s before the completing list is seen beyond its own run; R2 %s and R4 %s = 10 and 3 times that "+
+		"(a create's change runs until its peering settled); R2t %s and R4t %s = 10 and 3 times create task + transition + a list's %s "+
+		"(while the change runs every list fails: only the subscription's status, read at once, shows its end, and the list is sent then); R3 %s = one list task, seen after %s. "+
+		"Redis's provider spends at least %d requests on each of these creates (one after the other, never refused; see officialRequestsPerCreate in internal/cmd/bench).\n",
+		secs(rTask), secs(rHidden), secs(rTrans), secs(cloudsim.RealisticCIDRApplyLatency),
 		secs(realisticFloor(1)), secs(rTask), secs(rTrans), secs(max(rTask, rHidden)-rTask),
-		secs(realisticFloor(10)), secs(listFloor()), secs(listFloor()))
+		secs(realisticFloor(10)), secs(realisticFloor(3)), secs(realisticFloorTask(10)), secs(realisticFloorTask(3)), secs(listFloor()),
+		secs(listFloor()), secs(listFloor()), officialRequestsPerCreate)
 	for _, r := range results {
 		if r.firstErr != nil {
 			fmt.Fprintf(&b, "\nScenario %s failed %d time(s); first error:\n\n```\n%s\n```\n", r.sc.id, r.failed, r.firstErr)

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
@@ -17,11 +23,18 @@ type simSettings struct {
 	TaskLatency       time.Duration
 	TransitionLatency time.Duration
 	RateLimit         int
+	// ChangeConflict, when set, replaces the profile's form of the one
+	// change per subscription rule (-change-conflict).
+	ChangeConflict string
 }
 
 func (s simSettings) flags() []string {
 	if s.Profile != "" {
-		return []string{"-quiet", "-profile", s.Profile}
+		f := []string{"-quiet", "-profile", s.Profile}
+		if s.ChangeConflict != "" {
+			f = append(f, "-change-conflict", s.ChangeConflict)
+		}
+		return f
 	}
 	return []string{
 		"-quiet",
@@ -53,4 +66,78 @@ func startSim(ctx context.Context, bin, dir string, set simSettings, seedFile st
 // listTasks counts the peering list tasks of both kinds.
 func listTasks(st cloudsim.Stats) int {
 	return st.TasksByCommand["vpcPeeringGetRequest"] + st.TasksByCommand["activeActiveVpcPeeringGetRequest"]
+}
+
+// seedProPeerings creates, through the simulator's API, the peerings that
+// proPeerings(n, subs...) declares, and returns import blocks that bring
+// them into state. A setup that creates many peerings of one subscription
+// through Terraform takes about two seconds a peering even on the instant
+// API, since the provider creates them one at a time per subscription, as
+// the real API wants; imported, a thousand take seconds.
+func seedProPeerings(ctx context.Context, sim *cliharness.Simulator, n int, subs []string) (string, error) {
+	var b strings.Builder
+	client := &http.Client{Timeout: time.Minute}
+	defer client.CloseIdleConnections()
+	call := func(method, path string, body, out any) error {
+		var rd io.Reader
+		if body != nil {
+			data, err := json.Marshal(body)
+			if err != nil {
+				return err
+			}
+			rd = bytes.NewReader(data)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, sim.URL+path, rd)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("x-api-key", sim.APIKey)
+		req.Header.Set("x-api-secret-key", sim.SecretKey)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = res.Body.Close() }()
+		data, err := io.ReadAll(res.Body)
+		if err != nil {
+			return err
+		}
+		if res.StatusCode > 299 {
+			return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
+		}
+		return json.Unmarshal(data, out)
+	}
+	type task struct {
+		TaskID   string `json:"taskId"`
+		Status   string `json:"status"`
+		Response struct {
+			ResourceID int             `json:"resourceId"`
+			Error      json.RawMessage `json:"error"`
+		} `json:"response"`
+	}
+	for i := range n {
+		sub := subs[i%len(subs)]
+		var t task
+		body := map[string]string{
+			"region": "us-east-1", "awsAccountId": "123456789012",
+			"vpcId": fmt.Sprintf("vpc-%017x", i+1), "vpcCidr": fmt.Sprintf("172.%d.%d.0/24", 16+i/256, i%256),
+		}
+		if err := call(http.MethodPost, "/subscriptions/"+sub+"/peerings", body, &t); err != nil {
+			return "", err
+		}
+		for t.Status != "processing-completed" {
+			if t.Status == "processing-error" || len(t.Response.Error) > 0 {
+				return "", fmt.Errorf("creating peering %d: %s", i, t.Response.Error)
+			}
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+			if err := call(http.MethodGet, "/tasks/"+t.TaskID, nil, &t); err != nil {
+				return "", err
+			}
+		}
+		fmt.Fprintf(&b, "import {\n  to = rediscloud_subscription_peering.p[%d]\n  id = \"%s/%d\"\n}\n", i, sub, t.Response.ResourceID)
+	}
+	return b.String(), nil
 }

@@ -1,0 +1,219 @@
+package rediscloud_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+// The realistic profile at a tenth of its pace, and a client whose
+// timings are a tenth of the shipped ones: the same race between the API
+// and the client's polls, in a tenth of the time, so request counts come
+// out close to the realistic profile's.
+const scale = 10
+
+func scaledSim(t *testing.T, conflict string) *cloudsim.Server {
+	t.Helper()
+	srv, err := cloudsim.Start(cloudsim.Options{
+		Profile:           cloudsim.ProfileRealistic,
+		TaskLatency:       cloudsim.RealisticTaskLatency / scale,
+		TaskNotFoundFor:   cloudsim.RealisticTaskNotFoundFor / scale,
+		TransitionLatency: cloudsim.RealisticTransitionLatency / scale,
+		CIDRApplyLatency:  cloudsim.RealisticCIDRApplyLatency / scale,
+		ChangeConflict:    conflict,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+func scaledClient(t *testing.T, srv *cloudsim.Server) *rediscloud.Client {
+	t.Helper()
+	cfg := rediscloud.DefaultConfig()
+	cfg.BaseURL, cfg.APIKey, cfg.SecretKey = srv.URL(), acctest.APIKey, acctest.SecretKey
+	for _, d := range []*time.Duration{&cfg.RetryWaitMin, &cfg.RetryWaitMax, &cfg.PollFirst, &cfg.PollMin, &cfg.PollMax,
+		&cfg.StatusPollMax, &cfg.CreateLookupTimeout, &cfg.TaskNotFoundWindow, &cfg.SnapshotTTL} {
+		*d /= scale
+	}
+	c, err := rediscloud.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func vpcCreate(i int) rediscloud.CreatePeeringRequest {
+	return rediscloud.CreatePeeringRequest{
+		Region:       "us-east-1",
+		AWSAccountID: "123456789012",
+		VPCID:        fmt.Sprintf("vpc-%017x", i+1),
+		CIDRs:        []string{fmt.Sprintf("172.16.%d.0/24", i)},
+	}
+}
+
+// createSettled is what the create of a resource does: vet the
+// subscription, wait for its turn, create, and hold the turn until the
+// peering has settled.
+func createSettled(ctx context.Context, c *rediscloud.Client, r rediscloud.CreatePeeringRequest) (*rediscloud.Peering, error) {
+	if _, err := c.ActiveSubscription(ctx, 1001); err != nil {
+		return nil, err
+	}
+	release, err := c.HoldSubscription(ctx, 1001)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	res, err := c.CreatePeering(ctx, rediscloud.Pro, 1001, r, rediscloud.CreateOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return c.WaitPeeringSettled(ctx, rediscloud.Pro, 1001, res.ID, time.Now())
+}
+
+// parallelCreates creates n peerings of subscription 1001 at once, as
+// Terraform does with -parallelism of n or more.
+func parallelCreates(t *testing.T, c *rediscloud.Client, n int) []*rediscloud.Peering {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	got := make([]*rediscloud.Peering, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { got[i], errs[i] = createSettled(ctx, c, vpcCreate(i)) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	return got
+}
+
+// checkCreated fails unless the simulator holds exactly the n peerings,
+// each once, settled, and each change went through on its first request.
+func checkCreated(t *testing.T, srv *cloudsim.Server, got []*rediscloud.Peering) cloudsim.Stats {
+	t.Helper()
+	st := srv.Stats()
+	ids := map[int]bool{}
+	for _, p := range got {
+		if p == nil || p.Status != rediscloud.StatusPendingAcceptance || p.AWSPeeringID == "" {
+			t.Errorf("a create ended with %+v, want a settled peering", p)
+			continue
+		}
+		ids[p.ID] = true
+	}
+	if len(ids) != len(got) || len(srv.Peerings()) != len(got) || st.PeeringsCreated != len(got) || st.MaxConcurrentPeeringsPerVPC != 1 {
+		t.Errorf("%d distinct peerings returned, %d in the simulator, %d created, at most %d per VPC; want %d, %d, %d, 1",
+			len(ids), len(srv.Peerings()), st.PeeringsCreated, st.MaxConcurrentPeeringsPerVPC, len(got), len(got), len(got))
+	}
+	if n := st.TasksByCommand["vpcPeeringCreateRequest"]; n != len(got) {
+		t.Errorf("%d create tasks for %d peerings", n, len(got))
+	}
+	if st.ChangesRefused != 0 || st.Throttled != 0 {
+		t.Errorf("%d changes refused, %d requests throttled: the creates must take turns", st.ChangesRefused, st.Throttled)
+	}
+	return st
+}
+
+// officialRequestsPerCreate is what Redis's own provider spends on one Pro
+// create on the realistic profile, one create after the other (it holds a
+// lock per subscription through its status wait): the POST and 3 polls of
+// its task, then 4 lists of the peerings until the peering left
+// initiating-request and one more for the read, each list a GET and 3 polls
+// (BENCHMARKS.md derives it from its documented polling).
+const officialRequestsPerCreate = 24
+
+// TestParallelCreatesTakeTurns creates peerings of one subscription at once,
+// on a simulator that runs one change per subscription at a time, in both
+// of its forms: none may fail, be refused or be duplicated, and the
+// requests stay at half what Redis's own provider spends on the same work
+// or less.
+func TestParallelCreatesTakeTurns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 30 s")
+	}
+	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
+		for _, n := range []int{3, 10} {
+			t.Run(fmt.Sprintf("%s/%d", conflict, n), func(t *testing.T) {
+				t.Parallel()
+				srv := scaledSim(t, conflict)
+				c := scaledClient(t, srv)
+				st := checkCreated(t, srv, parallelCreates(t, c, n))
+				t.Logf("%d parallel creates, change conflicts %q: %d requests (%.1f a peering), %d list tasks, %d lists refused; by route %v",
+					n, conflict, st.TotalRequests, float64(st.TotalRequests)/float64(n),
+					st.TasksByCommand["vpcPeeringGetRequest"], st.ListsRefused, st.Requests)
+				if budget := n * officialRequestsPerCreate / 2; st.TotalRequests > budget {
+					t.Errorf("%d requests for %d creates, want at most %d (Redis's provider: about %d)", st.TotalRequests, n, budget, n*officialRequestsPerCreate)
+				}
+			})
+		}
+	}
+}
+
+// TestChangesOfTwoClientsOnOneSubscription: two clients (two pipelines)
+// change peerings of one subscription at once; their turns do not reach
+// each other, so the API refuses some changes. Every create, update and
+// delete must still end as asked, without a duplicate: the client sends a
+// change refused with 429 or with SUBSCRIPTION_NOT_ACTIVE again once the
+// other change is over.
+func TestChangesOfTwoClientsOnOneSubscription(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 15 s")
+	}
+	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
+		t.Run(conflict, func(t *testing.T) {
+			t.Parallel()
+			srv := scaledSim(t, conflict)
+			clients := []*rediscloud.Client{scaledClient(t, srv), scaledClient(t, srv)}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			var wg sync.WaitGroup
+			errs := make([]error, len(clients))
+			for i, c := range clients {
+				wg.Go(func() {
+					errs[i] = func() error {
+						p, err := createSettled(ctx, c, vpcCreate(i))
+						if err != nil {
+							return fmt.Errorf("create: %w", err)
+						}
+						want := []string{fmt.Sprintf("172.20.%d.0/24", i)}
+						if err := c.UpdatePeeringCIDRs(ctx, rediscloud.Pro, 1001, p.ID, want); err != nil {
+							return fmt.Errorf("update: %w", err)
+						}
+						if _, err := c.WaitPeeringCIDRs(ctx, rediscloud.Pro, 1001, p.ID, time.Now(), want); err != nil {
+							return fmt.Errorf("update's wait: %w", err)
+						}
+						if err := c.DeletePeering(ctx, rediscloud.Pro, 1001, p.ID); err != nil {
+							return fmt.Errorf("delete: %w", err)
+						}
+						return c.WaitPeeringDeleted(ctx, rediscloud.Pro, 1001, p.ID, time.Now())
+					}()
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("client %d: %v", i, err)
+				}
+			}
+			st := srv.Stats()
+			if left := srv.Peerings(); len(left) != 0 || st.PeeringsCreated != 2 || st.PeeringsDeleted != 2 || st.MaxConcurrentPeeringsPerVPC != 1 {
+				t.Errorf("left %+v; %d created, %d deleted, at most %d per VPC; want none, 2, 2, 1", left, st.PeeringsCreated, st.PeeringsDeleted, st.MaxConcurrentPeeringsPerVPC)
+			}
+			if st.ChangesRefused == 0 {
+				t.Errorf("no change was refused: the test does not exercise the refusals")
+			}
+			t.Logf("change conflicts %q: %d changes refused, %d lists refused, %d requests: %v", conflict, st.ChangesRefused, st.ListsRefused, st.TotalRequests, st.Requests)
+		})
+	}
+}
