@@ -131,17 +131,18 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 
 	// Vet the subscription before anything is sent: its kind, cloud and
 	// regions. CreatePeering reuses this read. Then wait for this
-	// subscription's turn: the create holds it until its peering settled.
+	// subscription's turn (see rediscloud.Turn): the create holds it at
+	// most until its peering settled.
 	var res rediscloud.CreateResult
 	s, err := r.client.ActiveSubscription(ctx, sub)
 	if err == nil {
 		err = r.spec.checkSubscription(s, &creq)
 	}
+	var turn *rediscloud.Turn
 	if err == nil {
-		var release func()
-		release, err = r.client.HoldSubscription(ctx, sub)
+		turn, err = r.client.HoldSubscription(ctx, sub)
 		if err == nil {
-			defer release()
+			defer turn.Release()
 		}
 	}
 	if err == nil {
@@ -150,6 +151,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 				tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id})
 			},
 		})
+		turn.Sent()
 	}
 	if err != nil && res.ID == 0 {
 		var ce *configError
@@ -272,17 +274,19 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	var p *rediscloud.Peering
 	var err error
 	if plan.base().cloud().routed && !slices.Equal(want, have) {
-		// The update holds the subscription until its CIDRs are listed.
-		release, herr := r.client.HoldSubscription(ctx, sub)
+		// The update takes its turn at the subscription (see
+		// rediscloud.Turn), at most until its CIDRs are listed.
+		turn, herr := r.client.HoldSubscription(ctx, sub)
 		if herr != nil {
 			op.addError(&resp.Diagnostics, herr, "")
 			return
 		}
-		defer release()
+		defer turn.Release()
 		if err := r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want); err != nil {
 			op.addError(&resp.Diagnostics, err, "")
 			return
 		}
+		turn.Sent()
 		p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 	} else {
 		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, state.redisRegion().ValueString())
@@ -311,14 +315,16 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	// The delete holds the subscription until the peering left the list.
-	release, err := r.client.HoldSubscription(ctx, sub)
+	// The delete takes its turn at the subscription (see rediscloud.Turn),
+	// at most until the peering left the list.
+	turn, err := r.client.HoldSubscription(ctx, sub)
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	defer release()
+	defer turn.Release()
 	err = r.client.DeletePeering(ctx, r.spec.kind, sub, id)
+	turn.Sent()
 	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return

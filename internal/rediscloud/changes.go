@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -13,22 +14,32 @@ import (
 // The API runs one change (create, update or delete of a peering) of a
 // subscription at a time, and refuses one sent while another runs: with a
 // 429, or with a task that fails with SUBSCRIPTION_NOT_ACTIVE while the
-// subscription shows pending. A change runs until the API has carried it
-// out: a created peering has left initiating-request, updated CIDRs show in
-// the list, a deleted peering has left it. A refused change is sent again
-// (CreatePeering and mutate do), but each refusal costs requests (the 429
-// and its retries, or a task, its polls and the subscription's reads) and
-// a slower turn than waiting. So the changes of one subscription made
-// through this client wait their turn here, in the order they came, each
-// holding the subscription from before its request until the API shows it
-// carried out; changes of other subscriptions do not wait. Changes made by
-// other clients (another pipeline) are still met by the refusals' handling.
+// subscription shows pending. What "runs" means is not documented: the
+// change's task at least, and on a strict API until the change is carried
+// out (a created peering has left initiating-request, updated CIDRs show in
+// the list, a deleted peering has left it), as Redis's own provider
+// assumes. A refused change is sent again (CreatePeering and mutate do), but
+// each refusal costs requests (the 429 and its retries, or a task, its
+// polls and the subscription's reads).
+//
+// So the changes of one subscription made through this client take turns,
+// in the order they came; changes of other subscriptions do not wait. A
+// turn is held from before the change's request until its task has
+// completed (Turn.Sent), while this client has seen no change refused;
+// from the first refused change on, every turn is held until the change is
+// carried out (Turn.Release). An API that lets changes of one subscription
+// overlap with each other's provisioning thus costs no waiting, and a strict
+// one at most the first refusal. Changes made by other clients (another
+// pipeline) are still met by the refusals' handling.
 
 // subscriptionChanges holds each subscription's turn. The zero value is
 // ready.
 type subscriptionChanges struct {
 	mu    sync.Mutex
 	turns map[int]*changeTurn
+	// strict is set once a change was refused: turns last until the
+	// change is carried out.
+	strict atomic.Bool
 }
 
 // changeTurn admits one change at a time: the holder has put the token in
@@ -62,12 +73,39 @@ func (s *subscriptionChanges) leave(sub int, t *changeTurn) {
 	}
 }
 
+// refused records that the API refused a change because another ran.
+func (c *Client) changeRefused(ctx context.Context, sub int) {
+	if !c.changes.strict.Swap(true) {
+		tflog.SubsystemInfo(ctx, logSubsystem, "a change was refused while another ran: from now on each change of a subscription waits until the one before is carried out",
+			map[string]any{"subscription_id": sub})
+	}
+}
+
+// Turn is one change's turn at its subscription (HoldSubscription).
+type Turn struct {
+	c    *Client
+	once sync.Once
+	end  func()
+}
+
+// Sent ends the turn once the change's task has completed, unless this
+// client has seen a change refused, in which case the turn lasts until
+// Release.
+func (t *Turn) Sent() {
+	if !t.c.changes.strict.Load() {
+		t.Release()
+	}
+}
+
+// Release ends the turn; it may be called more than once.
+func (t *Turn) Release() { t.once.Do(t.end) }
+
 // HoldSubscription waits until no other change of subscription sub made
-// through this client runs, then returns the function that ends this
-// change's turn (it may be called more than once). Hold it from before the
-// change's request until the API shows the change carried out. When ctx
-// ends first, nothing was sent, and the error says what it waited for.
-func (c *Client) HoldSubscription(ctx context.Context, sub int) (release func(), err error) {
+// through this client holds it, then returns this change's turn. Call Sent
+// when the change's task has completed and Release (deferred) when the API
+// shows it carried out. When ctx ends first, nothing was sent, and the error
+// says what it waited for.
+func (c *Client) HoldSubscription(ctx context.Context, sub int) (*Turn, error) {
 	t, ahead := c.changes.join(sub)
 	if ahead > 0 {
 		tflog.SubsystemDebug(c.logContext(ctx), logSubsystem, "waiting for the earlier changes of the subscription", map[string]any{
@@ -78,13 +116,10 @@ func (c *Client) HoldSubscription(ctx context.Context, sub int) (release func(),
 	case t.slot <- struct{}{}:
 	case <-ctx.Done():
 		c.changes.leave(sub, t)
-		return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one to be carried out (the API runs one at a time): %w", sub, ctx.Err())
+		return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one (the API runs one at a time): %w", sub, ctx.Err())
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			<-t.slot
-			c.changes.leave(sub, t)
-		})
-	}, nil
+	return &Turn{c: c, end: func() {
+		<-t.slot
+		c.changes.leave(sub, t)
+	}}, nil
 }

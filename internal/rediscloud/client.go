@@ -186,6 +186,10 @@ type request struct {
 	body   any
 	// op names the call in logs ("list peerings").
 	op string
+	// busy, when set, is called when an attempt was refused with a 429
+	// that was not the account's request limit (the request may have been
+	// served on a later attempt).
+	busy func()
 }
 
 // do performs r and decodes a 2xx JSON answer into out (when out is not nil).
@@ -226,6 +230,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	req = req.WithContext(withAttempts(reqCtx))
 	start := time.Now()
 	resp, err := rc.Do(req)
+	if a := attemptsOf(req.Context()); a != nil && a.busy.Load() > 0 && r.busy != nil {
+		r.busy()
+	}
 	if err != nil {
 		// The retrying client may hand back the last response with its error
 		// (a context that ended after the answer arrived): release it.

@@ -134,7 +134,8 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 	if _, err := c.ActiveSubscription(ctx, sub); err != nil {
 		return CreateResult{}, err
 	}
-	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering"}
+	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering",
+		busy: func() { c.changeRefused(ctx, sub) }}
 	// sent is true once a POST may have reached the API: from then on, a
 	// failure must look for what it may have created.
 	ambiguous, sent := false, false
@@ -185,6 +186,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 		case isAmbiguous(err):
 			ambiguous = true
 		case IsSubscriptionNotActive(err):
+			c.changeRefused(ctx, sub)
 			c.active.forget(sub)
 			if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 				return CreateResult{}, werr
@@ -262,6 +264,7 @@ func (c *Client) DeletePeering(ctx context.Context, kind Kind, sub, id int) erro
 // answer.
 func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, taskKind string, applied func(context.Context) (bool, error)) error {
 	ctx = c.logContext(ctx)
+	req.busy = func() { c.changeRefused(ctx, sub) }
 	for attempt := 0; ; attempt++ {
 		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, taskKind)
@@ -272,6 +275,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		}
 		switch {
 		case IsSubscriptionNotActive(err):
+			c.changeRefused(ctx, sub)
 			if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 				return werr
 			}

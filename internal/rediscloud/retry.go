@@ -56,6 +56,12 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 	a := attemptsOf(ctx)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
 		a.refused.Add(1)
+		// The account's limit says so: no request remains. Any other 429
+		// refuses the request itself, such as a change sent while another
+		// of its subscription runs.
+		if resp.Header.Get("X-Rate-Limit-Remaining") != "0" {
+			a.busy.Add(1)
+		}
 	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -90,6 +96,7 @@ const maxTimeoutRetries = 1
 type attempts struct {
 	start    time.Time
 	refused  atomic.Int32
+	busy     atomic.Int32 // 429s that were not the account's limit
 	timeouts atomic.Int32
 }
 
