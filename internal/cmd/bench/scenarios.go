@@ -183,12 +183,13 @@ func scenarios() []*scenario {
 		{
 			id: "3", title: "apply, 10 peerings on one subscription, -parallelism=10, instant API",
 			sim: instant, config: proPeerings(10, "1001"), args: append(applyArgs, "-parallelism=10"), peerings: 10,
-			// The creates of one subscription take turns, as the real API
-			// wants, even on this API, which would let them overlap: each
-			// a create task and a list, first polled after a second.
-			goal: "< 25 s",
+			// The creates of one subscription take turns through their
+			// tasks, as the real API wants (it runs an account's tasks one
+			// at a time anyway); this API refuses no change, so a turn ends
+			// with its task and the peerings are set up at once.
+			goal: "< 10 s",
 			check: func(r *summary, _ map[string]*summary) (bool, string) {
-				return r.wall < 25*time.Second, ""
+				return r.wall < 10*time.Second, ""
 			},
 		},
 		{
@@ -315,22 +316,28 @@ func scenarios() []*scenario {
 // before a task shows costs a fifth.
 const officialRequestsPerCreate = 24
 
+// lessonRefusals bounds the changes the API refuses before the provider
+// holds each turn of a subscription until its change is carried out: the
+// first change sent too early, with its 429 retries.
+const lessonRefusals = 3
+
 // realisticCreates is a scenario of n Pro peerings created by one apply on
 // one subscription of the realistic API, whose one change per subscription
 // at a time refuses a change sent while another runs with refusal: no
-// create may fail or be refused, and the requests must stay at half what
-// Redis's provider spends or less. (With the task form the lists of a
-// create's own status wait may be refused while it runs: they are counted,
-// not failed.)
+// create may fail, only the first change sent too early may be refused
+// (the provider learns from it to hold each turn until the change is
+// carried out), and the requests must stay under what Redis's provider
+// spends. (With the task form the lists of a create's own status wait may
+// be refused while it runs: they are counted, not failed.)
 func realisticCreates(id string, n int, sim simSettings, refusal string, floor func(int) time.Duration) *scenario {
-	budget := n * officialRequestsPerCreate / 2
+	budget := n * officialRequestsPerCreate
 	return &scenario{
 		id: id, title: fmt.Sprintf("apply, %d Pro peerings on one subscription, -parallelism=10, realistic API (a change sent while another runs: %s)", n, refusal),
 		sim: sim, config: proPeerings(n, "1001"), args: append(applyArgs, "-parallelism=10"), peerings: n,
-		goal: fmt.Sprintf("no change refused; ≤ %d requests (Redis's provider: about %d), ≤ 200 in any 60 s, ≤ 1.25 × API floor %s",
-			budget, n*officialRequestsPerCreate, secs(floor(n))),
+		goal: fmt.Sprintf("≤ %d changes refused (the first lesson); ≤ %d requests (Redis's provider's), ≤ 200 in any 60 s, ≤ 1.25 × API floor %s",
+			lessonRefusals, budget, secs(floor(n))),
 		check: func(r *summary, _ map[string]*summary) (bool, string) {
-			return r.refusedChanges == 0 && r.requests <= budget && r.peakMinute <= 200 && within(r.wall, floor(n), 1.25),
+			return r.refusedChanges <= lessonRefusals && r.requests <= budget && r.peakMinute <= 200 && within(r.wall, floor(n), 1.25),
 				fmt.Sprintf("%d changes and %d lists refused, %.1f requests per peering, %s",
 					r.refusedChanges, r.refusedLists, float64(r.requests)/float64(n), ratio(r.wall, floor(n)))
 		},
