@@ -281,9 +281,10 @@ func TestAccPerf_parallelCreatesTakeTurns(t *testing.T) {
 // request was throttled, or when a peering was created twice. (A list may
 // be refused: with ChangeConflictTask the API refuses every operation while
 // a change runs, the reads of the wait for that change included.)
-// perfLessonRefusals bounds the changes refused before a client holds each
-// turn until the change is carried out.
-const perfLessonRefusals = 3
+// perfLessonRefusals bounds the refusals a client meets before it holds
+// each turn until the change is carried out: those of the first change sent
+// too early, a task, or a 429 and each of the transport's retries of it.
+const perfLessonRefusals = 11 // rediscloud.DefaultMaxRetries, and the first attempt
 
 func perfNoRefusals(srv *cloudsim.Server) resource.TestCheckFunc {
 	return func(*terraform.State) error {

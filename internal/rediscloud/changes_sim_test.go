@@ -139,10 +139,10 @@ func checkCreated(t *testing.T, srv *cloudsim.Server, got []*rediscloud.Peering)
 const officialRequestsPerCreate = 24
 
 // maxLessonRefusals bounds the refusals a client meets before it holds
-// each turn until the change is carried out: the first change sent after
-// another's task completed, refused with a 429 (and its retries) or once
-// with a task.
-const maxLessonRefusals = 3
+// each turn until the change is carried out: those of the first change sent
+// after another's task completed, a task, or a 429 and each of the
+// transport's retries of it.
+var maxLessonRefusals = rediscloud.DefaultConfig().MaxRetries + 1
 
 // TestParallelCreatesTakeTurns creates peerings of one subscription at once,
 // on a simulator that runs one change per subscription at a time, in both

@@ -316,10 +316,11 @@ func scenarios() []*scenario {
 // before a task shows costs a fifth.
 const officialRequestsPerCreate = 24
 
-// lessonRefusals bounds the changes the API refuses before the provider
-// holds each turn of a subscription until its change is carried out: the
-// first change sent too early, with its 429 retries.
-const lessonRefusals = 3
+// lessonRefusals bounds the refusals the API makes before the provider
+// holds each turn of a subscription until its change is carried out: those
+// of the first change sent too early, a task, or a 429 and each of its
+// retries (max_retries, 10, then the provider's own resend).
+const lessonRefusals = 11
 
 // realisticCreates is a scenario of n Pro peerings created by one apply on
 // one subscription of the realistic API, whose one change per subscription
