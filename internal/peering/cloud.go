@@ -1,61 +1,60 @@
 package peering
 
 import (
+	"context"
 	"fmt"
-	"reflect"
-	"slices"
+	"math"
+	"net/netip"
+	"regexp"
+	"strconv"
 
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
 // cloudSpec is everything that differs between the clouds a peering can
 // reach: the attributes of the peered network and what Redis Cloud answers
-// about it, how they go into a create request and come back from a list,
-// which of them a configuration must set, and what makes a peering of the
-// cloud fail. Shared code asks the spec of a peering's cloud (cloudOf) and
-// never compares cloud names. awsCloud and gcpCloud are the two values.
+// about it, which of them a configuration must set, and what makes a
+// peering of the cloud fail. awsCloud and gcpCloud are the two values.
 type cloudSpec struct {
-	name string // provider_name
-	// strings are the cloud's string attributes: the inputs a
-	// configuration of this cloud must set (and one of another cloud must
-	// not), and the outputs Redis Cloud answers.
-	strings []cloudString
-	// routed: the peered network is an AWS VPC, which Redis Cloud routes
-	// to by its CIDR blocks (vpc_cidr, vpc_cidrs, set at create and
-	// updated in place) and which lives in a region (the kind's
-	// awsRegionAttribute).
+	name    string      // provider_name
+	strings []attribute // their cloud is left out: see cloudStrings
+	// routed: Redis Cloud routes to the peered network by its CIDR blocks
+	// (vpc_cidr, vpc_cidrs: set at create, updated in place).
 	routed bool
-	// failed says what commonly makes a peering of this cloud fail.
-	failed string
+	failed string // what commonly makes a peering of the cloud fail
+	// describe tells a peering apart in a message: the peered network and
+	// who owns it.
+	describe func(p *rediscloud.Peering) string
 }
 
-// cloudString is a string attribute of one cloud's peerings, in the
-// resources' schema and in the data sources'.
-type cloudString struct {
+// attribute is a string attribute of a peering, in the resources' schema
+// and in the data sources': one of a cloud (cloudSpec.strings), or a region
+// attribute of a kind (kindSpec.regions).
+type attribute struct {
 	name string
-	// input: set by the configuration; otherwise answered by Redis Cloud.
+	// cloud is the only cloud whose peerings have it; nil for every cloud.
+	// For another cloud's peering it is null, and a configuration must not
+	// set it.
+	cloud *cloudSpec
+	// input: set by the configuration (required for its cloud); otherwise
+	// answered by Redis Cloud.
 	input bool
-	// what the attribute holds, after "<cloud> only: " in its description;
-	// dataSource when the data sources word it otherwise.
+	// doc is what the attribute holds, after "<cloud> only: " when it has a
+	// cloud; dataSource when the data sources word it otherwise.
 	doc, dataSource string
-	// need says what an input is, in the error for a missing one.
-	need       string
-	validators func() []validator.String
-	// get reads the attribute from a listed peering; set (inputs) puts it
-	// into a create request.
-	get func(p *rediscloud.Peering) string
-	set func(r *rediscloud.CreatePeeringRequest, v string)
+	need            string // what a missing input is, in its error
+	validators      []validator.String
+	get             func(p *rediscloud.Peering) string
+	set             func(r *rediscloud.CreatePeeringRequest, v string) // inputs
 }
 
 var awsCloud = &cloudSpec{
 	name:   rediscloud.ProviderAWS,
 	routed: true,
-	strings: []cloudString{
+	strings: []attribute{
 		{
 			name: "aws_account_id", input: true, validators: awsAccountValidators,
 			doc:        "the 12-digit ID of the AWS account that owns the VPC.",
@@ -80,11 +79,18 @@ var awsCloud = &cloudSpec{
 	},
 	failed: "Common causes are a wrong AWS account ID, VPC ID or region, a VPC CIDR that overlaps the subscription's deployment CIDR, " +
 		"or a peering request that expired before it was accepted.",
+	describe: func(p *rediscloud.Peering) string {
+		s := fmt.Sprintf("%s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
+		if p.Region != "" {
+			s += " in " + p.Region
+		}
+		return s
+	},
 }
 
 var gcpCloud = &cloudSpec{
 	name: rediscloud.ProviderGCP,
-	strings: []cloudString{
+	strings: []attribute{
 		{
 			name: "gcp_project_id", input: true, validators: gcpProjectValidators,
 			doc:        "ID of the GCP project that owns the VPC network to peer with.",
@@ -118,10 +124,24 @@ var gcpCloud = &cloudSpec{
 		},
 	},
 	failed: "Check that the GCP project and network exist and that Redis Cloud may peer with them.",
+	describe: func(p *rediscloud.Peering) string {
+		return fmt.Sprintf("network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
+	},
 }
 
 // clouds are every cloud, the default (provider_name's) first.
 var clouds = [...]*cloudSpec{awsCloud, gcpCloud}
+
+// cloudStrings are every cloud's attributes, each naming its cloud.
+var cloudStrings = func() (out []attribute) {
+	for _, c := range clouds {
+		for _, a := range c.strings {
+			a.cloud = c
+			out = append(out, a)
+		}
+	}
+	return out
+}()
 
 // cloudOf is the spec of a provider_name, or of a listed peering's
 // Provider; the default cloud when it is empty or unknown.
@@ -142,124 +162,108 @@ func cloudNames() []string {
 	return names
 }
 
-// value is the attribute name of p as its cloud has it, or "" when the
+// value is attribute name of p as its cloud has it, or "" when the
 // attribute is another cloud's.
 func value(p *rediscloud.Peering, name string) string {
-	for _, s := range cloudOf(p.Provider).strings {
-		if s.name == name {
-			return s.get(p)
+	for _, a := range cloudOf(p.Provider).strings {
+		if a.name == name {
+			return a.get(p)
 		}
 	}
 	return ""
 }
 
-// resourceAttributes are every cloud's string attributes in a resource's
-// schema.
-func cloudResourceAttributes() map[string]schema.Attribute {
-	attrs := map[string]schema.Attribute{}
-	for _, c := range clouds {
-		for _, s := range c.strings {
-			if s.input {
-				attrs[s.name] = schema.StringAttribute{
-					MarkdownDescription: c.name + " only, required: " + s.doc + " Changing it creates a new peering.",
-					Optional:            true,
-					Validators:          s.validators(),
-					PlanModifiers:       replaceString(),
-				}
-				continue
-			}
-			attrs[s.name] = schema.StringAttribute{
-				MarkdownDescription: c.name + " only: " + s.doc,
-				Computed:            true,
-				PlanModifiers:       keepString(),
-			}
-		}
+// describePeering tells a peering apart from its neighbours in a message:
+// "7 (AWS from us-east-1, vpc-1 of account 1 in eu-west-1, active)".
+func describePeering(p *rediscloud.Peering) string {
+	s := fmt.Sprintf("%d (%s", p.ID, firstNonEmpty(p.Provider, "unknown cloud"))
+	if p.SourceRegion != "" {
+		s += " from " + p.SourceRegion
 	}
-	return attrs
+	s += ", " + cloudOf(p.Provider).describe(p)
+	if p.Status != "" {
+		s += ", " + p.Status
+	}
+	return s + ")"
 }
 
-// cloudDataSourceAttributes are every cloud's string attributes in the data
-// sources' schema, all computed.
-func cloudDataSourceAttributes() map[string]dsschema.Attribute {
-	attrs := map[string]dsschema.Attribute{}
-	for _, c := range clouds {
-		for _, s := range c.strings {
-			attrs[s.name] = computedString(c.name + " only: " + firstNonEmpty(s.dataSource, s.doc))
-		}
-	}
-	return attrs
+var (
+	canonicalIDRe  = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
+	awsRegionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
+	gcpRegionRe    = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	maxCIDRsPerVPC = 5
+
+	awsAccountValidators = matches(`^[0-9]{12}$`, `must be a 12-digit AWS account ID, for example "123456789012"`)
+	vpcIDValidators      = matches(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`,
+		`must be an AWS VPC ID: "vpc-" followed by 8 or 17 lowercase hexadecimal digits, for example "vpc-0a1b2c3d4e5f67890"`)
+	awsRegionValidators = matches(awsRegionRe.String(), `must be an AWS region name such as "us-east-1" or "eu-west-2"`)
+	anyRegionValidators = matches(awsRegionRe.String()+`|`+gcpRegionRe.String(),
+		`must be a cloud region name such as "us-east-1" (AWS) or "us-central1" (GCP)`)
+	gcpProjectValidators = matches(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`,
+		`must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`)
+	gcpNetworkValidators = matches(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`,
+		`must be a GCP VPC network name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`)
+)
+
+func matches(re, msg string) []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(re), msg)}
 }
 
-// setCloudStrings sets every cloud's string attributes among fields (by
-// attribute name, see stringFields) from p: those of p's cloud as Redis
-// Cloud answered them, every other cloud's null. With keep, an input the
-// API did not send keeps the value it has: an input the API does not echo
-// must not turn into a planned replacement.
-func setCloudStrings(fields map[string]*types.String, p *rediscloud.Peering, keep bool) {
-	own := cloudOf(p.Provider)
-	for _, c := range clouds {
-		for _, s := range c.strings {
-			f := fields[s.name]
-			switch {
-			case c != own:
-				*f = types.StringNull()
-			case s.input && keep:
-				*f = keepIfEmpty(s.get(p), *f)
-			default:
-				*f = optionalString(s.get(p))
-			}
-		}
+// idValidator accepts an API ID as the API writes it: digits without
+// leading zeros, within the API's 32-bit range. "01234" would be sent as
+// 1234 and read back as "1234", a change Terraform refuses after the apply.
+type idValidator struct{}
+
+const idRule = `must be the subscription's numeric ID, for example "1234": digits without leading zeros, at most 2147483647`
+
+func (idValidator) Description(context.Context) string { return idRule }
+
+func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if v := req.ConfigValue.ValueString(); !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && !validID(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", fmt.Sprintf("Attribute %s %s, got: %s", req.Path, idRule, v))
 	}
 }
 
-// stringFields maps the tfsdk names of the types.String fields of the
-// struct v points to, those of embedded structs included, to the fields.
-func stringFields(v any) map[string]*types.String {
-	out := map[string]*types.String{}
-	var walk func(rv reflect.Value)
-	walk = func(rv reflect.Value) {
-		for i := range rv.NumField() {
-			f, sf := rv.Field(i), rv.Type().Field(i)
-			if sf.Anonymous && f.Kind() == reflect.Struct {
-				walk(f)
-				continue
-			}
-			if s, ok := f.Addr().Interface().(*types.String); ok {
-				if name := sf.Tag.Get("tfsdk"); name != "" {
-					out[name] = s
-				}
-			}
-		}
-	}
-	walk(reflect.ValueOf(v).Elem())
-	return out
+var subscriptionIDValidators = []validator.String{idValidator{}}
+
+// validID reports whether s is a positive 32-bit ID written canonically.
+func validID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return canonicalIDRe.MatchString(s) && err == nil && n <= math.MaxInt32
 }
 
-// cloudInputs are the input attributes of every cloud but c.
-func otherCloudInputs(c *cloudSpec) []string {
-	var out []string
-	for _, o := range clouds {
-		if o == c {
-			continue
-		}
-		for _, s := range o.strings {
-			if s.input && !slices.Contains(out, s.name) {
-				out = append(out, s.name)
-			}
-		}
-	}
-	return out
+// cidrValidator accepts an IPv4 network in canonical form ("10.0.0.0/16"):
+// the API keys peerings by these strings, so a host address with a prefix
+// ("10.0.0.1/16") would read back differently and churn every plan.
+type cidrValidator struct{}
+
+func (cidrValidator) Description(context.Context) string {
+	return "must be an IPv4 network in CIDR notation, such as 10.0.0.0/16"
 }
 
-// describe tells a peering of the cloud apart in an error message: the
-// peered network and who owns it.
-func (c *cloudSpec) describe(p *rediscloud.Peering) string {
-	if !c.routed {
-		return fmt.Sprintf("network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
+func (v cidrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (cidrValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
 	}
-	s := fmt.Sprintf("%s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
-	if p.Region != "" {
-		s += " in " + p.Region
+	if msg := checkCIDR(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR block", fmt.Sprintf("Attribute %s %s", req.Path, msg))
 	}
-	return s
+}
+
+// checkCIDR returns what is wrong with s as a consumer CIDR, or "".
+func checkCIDR(s string) string {
+	prefix, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("must be an IPv4 network in CIDR notation such as 10.0.0.0/16, got %q", s)
+	case !prefix.Addr().Is4():
+		return fmt.Sprintf("must be an IPv4 network (Redis Cloud peering does not route IPv6), got %q", s)
+	case prefix.Masked() != prefix:
+		return fmt.Sprintf("must be a network address: %q has host bits set; did you mean %q?", s, prefix.Masked().String())
+	}
+	return ""
 }

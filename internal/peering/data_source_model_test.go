@@ -51,7 +51,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		spec *kindSpec
-		elem element
+		elem any
 		p    rediscloud.Peering
 		want map[string]attr.Value
 	}{
@@ -152,9 +152,10 @@ func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
 	} {
 		ctx := context.Background()
 		m := tc.spec.newListModel()
-		m.base().Timeouts = dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
-		m.setPeerings(tc.peerings, noRedisCIDRs)
-		state := tfsdk.State{Schema: tc.spec.peeringsSchema(ctx)}
+		fields := fieldsOf(m)
+		*fields["timeouts"].(*dstimeouts.Value) = dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
+		setElements(fields["peerings"], tc.peerings, noRedisCIDRs)
+		state := tfsdk.State{Schema: tc.spec.listSchema(ctx)}
 		if diags := state.Set(ctx, m); diags.HasError() {
 			t.Fatalf("%s: the model does not fit the schema: %v", tc.spec.listTypeName(), diags)
 		}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -143,7 +146,7 @@ func (o operation) defaultAdvice(err error) string {
 	switch {
 	case rediscloud.IsWrongSubscriptionKind(err):
 		return o.spec.wrongKind(o.sub)
-	case isRateLimited(err):
+	case errorIs[*rediscloud.RateLimitedError](err):
 		return "The account's 400 requests a minute are shared by every pipeline and tool that uses its keys. Run the command again when fewer of them run, " +
 			"or lower requests_per_minute in each so that together they stay under the limit."
 	case errors.Is(err, context.DeadlineExceeded) && o.verb == "Reading":
@@ -153,14 +156,14 @@ func (o operation) defaultAdvice(err error) string {
 	case rediscloud.HasErrorType(err, rediscloud.ErrPeeringNotActive):
 		return "Redis Cloud changes a peering's CIDRs only once it has set the peering up. Wait until its status is pending-acceptance or active " +
 			"(terraform refresh shows it), then apply again."
-	case isTaskUnknown(err):
+	case errorIs[*rediscloud.TaskUnknownError](err):
 		return "The API's task service never showed the task. If this persists, check the API's status page; the request may still be carried out."
 	case rediscloud.IsSubscriptionNotActive(err):
 		return fmt.Sprintf("Another change is being applied to subscription %d. Run the command again once it is active.", o.sub)
-	case isStalled(err):
+	case errorIs[*rediscloud.StalledError](err):
 		return "The Redis Cloud API, or something between it and this machine (a proxy, a firewall), stopped answering. " +
 			"Run the command again; if it happens again, check the network path to the API's url."
-	case isSubscriptionState(err):
+	case errorIs[*rediscloud.SubscriptionStateError](err):
 		return "Only a pending subscription becomes active by itself. Check the subscription in the Redis Cloud console, and apply again once it is active."
 	case rediscloud.IsTransient(err):
 		return "This looks like a passing fault of the API or the network, and retrying did not get past it. Run the command again."
@@ -214,22 +217,52 @@ func firstNonEmpty(vals ...string) string {
 	return ""
 }
 
-func isTaskUnknown(err error) bool {
-	var tu *rediscloud.TaskUnknownError
-	return errors.As(err, &tu)
+// errorIs reports whether err wraps an error of type T.
+func errorIs[T error](err error) bool {
+	var target T
+	return errors.As(err, &target)
 }
 
-func isRateLimited(err error) bool {
-	var rl *rediscloud.RateLimitedError
-	return errors.As(err, &rl)
+// redisCIDRsList is the redis_cidrs value of cidrs; null when there are
+// none.
+func redisCIDRsList(cidrs []string) types.List {
+	if len(cidrs) == 0 {
+		return types.ListNull(types.StringType)
+	}
+	return types.ListValueMust(types.StringType, stringValues(cidrs))
 }
 
-func isStalled(err error) bool {
-	var se *rediscloud.StalledError
-	return errors.As(err, &se)
+// redisCIDRsLookup reads redis_cidrs for the peerings of one operation and
+// gathers what could not be read into one warning. The API publishes them
+// on the subscription (Pro) or its regions (Active-Active), not on the
+// peering; rediscloud.Client.RedisCIDRs reads them once per subscription.
+type redisCIDRsLookup struct {
+	client *rediscloud.Client
+	kind   rediscloud.Kind
+	sub    int
+	failed []string
 }
 
-func isSubscriptionState(err error) bool {
-	var se *rediscloud.SubscriptionStateError
-	return errors.As(err, &se)
+// value returns redis_cidrs of a peering of region (its source region,
+// Active-Active), or a null list when it cannot be read.
+func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List {
+	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
+	if err != nil {
+		tflog.Warn(ctx, "Redis-side CIDRs not read", map[string]any{"subscription_id": l.sub, "region": region, "error": err.Error()})
+		if msg := l.client.Redact(err.Error()); !slices.Contains(l.failed, msg) {
+			l.failed = append(l.failed, msg)
+		}
+		return types.ListNull(types.StringType)
+	}
+	return redisCIDRsList(cidrs)
+}
+
+// warn adds the warning of what could not be read, if anything; what
+// names the peering or peerings.
+func (l *redisCIDRsLookup) warn(diags *diag.Diagnostics, what string) {
+	if len(l.failed) > 0 {
+		diags.AddWarning("redis_cidrs not known",
+			fmt.Sprintf("The Redis Cloud side's CIDR blocks of %s could not be read: %s. redis_cidrs stays null until a later refresh reads them, "+
+				"and routes built from it are missing until then.", what, strings.Join(l.failed, "; ")))
+	}
 }

@@ -2,50 +2,153 @@ package peering
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
 // kindSpec is everything that differs between the Pro and the Active-Active
-// peerings; all their logic is shared and asks the spec, never the kind.
-// proSpec (kind_pro.go) and activeActiveSpec (kind_active_active.go) are the
-// two values.
+// peerings: proSpec and activeActiveSpec are the two values.
 type kindSpec struct {
 	kind     rediscloud.Kind // for the API client
 	typeName string          // of the resource, without the provider prefix
-	// multiRegion: the kind's subscriptions are the Active-Active ones,
-	// which run in several regions. A peering then belongs to one of them,
-	// its source_region: the list data source and the list resource filter
-	// by it, the list data source's ID holds it, a create checks that the
-	// subscription has it, and redis_cidrs is that region's. Otherwise the
-	// subscription's own answer holds its Redis-side CIDRs.
-	multiRegion bool
+	// regions are the kind's region attributes, in the resource and in
+	// the data sources.
+	regions []attribute
+	// peeredRegion is the region attribute naming which of the
+	// subscription's regions a peering belongs to, "" when the subscription
+	// has one: the list data source and the list resource filter by it,
+	// the list data source's ID holds it, a create checks that the
+	// subscription has it, and redis_cidrs is that region's.
+	peeredRegion string
 
 	subscriptionNoun    string // "Pro": "Reading Pro peering 1001/5 failed"
 	article             string // of subscriptionNoun, to start a sentence: "A"
 	subscriptionPhrase  string // what a subscription of the kind is: "a Pro (single-region)"
 	exampleSubscription string
-	awsRegionAttribute  string // the attribute holding the peered VPC's AWS region
 
 	resourceDescription string
 	listDescription     string // of the list data source
 	listIDDescription   string // of the list data source's id
 	redisCIDRsSource    string // where redis_cidrs comes from, in a sentence
 
-	// regionAttributes are the resource's region attributes, and
-	// elementRegionAttributes the data sources'; the kind's model and
-	// element structs hold them (model.setRegions, element.setRegions).
-	regionAttributes        func() map[string]schema.Attribute
-	elementRegionAttributes func() map[string]dsschema.Attribute
-
-	newModel     func() model     // resource state
-	newListModel func() listModel // list data source state
+	newModel     func() model // resource state
+	newListModel func() any   // list data source state
 }
+
+var proSpec = &kindSpec{
+	kind:     rediscloud.Pro,
+	typeName: "subscription_peering",
+	regions: []attribute{{
+		name: "region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+		doc:        "the AWS region of the VPC to peer with, such as `us-east-1`.",
+		dataSource: "the AWS region of the peered VPC.",
+		need:       "the AWS region of the VPC to peer with, such as us-east-1",
+		get:        func(p *rediscloud.Peering) string { return p.Region },
+		set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.Region = v },
+	}},
+	subscriptionNoun:    "Pro",
+	article:             "A",
+	subscriptionPhrase:  "a Pro (single-region)",
+	exampleSubscription: "1234",
+	resourceDescription: "Peers the VPC of a Redis Cloud **Pro** subscription with a VPC of yours on AWS or GCP.\n\n" +
+		"Creating it waits until Redis Cloud has set the peering up, so that `aws_peering_id` (AWS) or " +
+		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply to complete the handshake " +
+		"on your side with `aws_vpc_peering_connection_accepter` or `google_compute_network_peering`. " +
+		"CIDR changes are applied in place; any other change creates a new peering.",
+	listDescription: "Lists the VPC peerings of a Redis Cloud **Pro** subscription, AWS or GCP, whoever created them: " +
+		"this configuration, another workspace or the Redis Cloud console.\n\n" +
+		"Use it to wire routes, security groups and peering accepters to peerings managed elsewhere, or to audit them. " +
+		"Peerings are ordered by `peering_id`, so outputs built from them do not change unless the peerings do. " +
+		"Every CIDR of a peering is in `vpc_cidrs`. To find one peering by its VPC or network, use the `rediscloud_subscription_peering` data source; " +
+		"for an **Active-Active** subscription use `rediscloud_active_active_subscription_peerings`.",
+	listIDDescription: "The subscription and the filter: `<subscription_id>`, or `<subscription_id>/<status>` when `status` is set.",
+	redisCIDRsSource:  "the subscription's deployment CIDRs (every networking entry of its region)",
+	newModel:          func() model { return &proModel{} },
+	newListModel:      func() any { return &proPeeringListModel{} },
+}
+
+// An Active-Active subscription runs one VPC per region: a peering names
+// the region it peers (source_region) and the AWS region of the peered VPC
+// (destination_region).
+var activeActiveSpec = &kindSpec{
+	kind:     rediscloud.ActiveActive,
+	typeName: "active_active_subscription_peering",
+	regions: []attribute{
+		{
+			name: "source_region", input: true, validators: anyRegionValidators,
+			doc: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). " +
+				"It must be one of the subscription's regions.",
+			dataSource: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP).",
+			get:        func(p *rediscloud.Peering) string { return p.SourceRegion },
+			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.SourceRegion = v },
+		},
+		{
+			name: "destination_region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+			doc:        "the AWS region of the VPC to peer with.",
+			dataSource: "the AWS region of the peered VPC.",
+			need:       "the AWS region of the VPC to peer with, such as us-east-1",
+			get:        func(p *rediscloud.Peering) string { return p.Region },
+			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.Region = v },
+		},
+	},
+	peeredRegion:        "source_region",
+	subscriptionNoun:    "Active-Active",
+	article:             "An",
+	subscriptionPhrase:  "an Active-Active",
+	exampleSubscription: "2001",
+	resourceDescription: "Peers the VPC of one region of a Redis Cloud **Active-Active** subscription with a VPC of yours on AWS or GCP.\n\n" +
+		"An Active-Active subscription runs one VPC per region; `source_region` picks the region to peer. " +
+		"Creating it waits until Redis Cloud has set the peering up, so that `aws_peering_id` (AWS) or " +
+		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply. " +
+		"CIDR changes are applied in place; any other change creates a new peering.",
+	listDescription: "Lists the VPC peerings of a Redis Cloud **Active-Active** subscription, AWS or GCP, in every region of the subscription " +
+		"or in one (`source_region`), whoever created them: this configuration, another workspace or the Redis Cloud console.\n\n" +
+		"Use it to wire routes, security groups and peering accepters to peerings managed elsewhere, or to audit them. " +
+		"Peerings are ordered by `peering_id`, so outputs built from them do not change unless the peerings do. " +
+		"Every CIDR of a peering is in `vpc_cidrs`. For a **Pro** subscription use `rediscloud_subscription_peerings`.",
+	listIDDescription: "The subscription and the filters: `<subscription_id>`, `<subscription_id>/<source_region>`, " +
+		"`<subscription_id>/<source_region>/<status>`, or `<subscription_id>/*/<status>` when only `status` is set.",
+	redisCIDRsSource: "the deployment CIDR of the subscription's `source_region`",
+	newModel:         func() model { return &activeActiveModel{} },
+	newListModel:     func() any { return &activeActivePeeringListModel{} },
+}
+
+// The state of each kind's types: the shared part embedded, and the
+// kind's region attributes.
+type (
+	proModel struct {
+		baseModel
+		Region types.String `tfsdk:"region"`
+	}
+	activeActiveModel struct {
+		baseModel
+		SourceRegion      types.String `tfsdk:"source_region"`
+		DestinationRegion types.String `tfsdk:"destination_region"`
+	}
+	proPeeringElement struct {
+		peeringElement
+		Region types.String `tfsdk:"region"`
+	}
+	activeActivePeeringElement struct {
+		peeringElement
+		SourceRegion      types.String `tfsdk:"source_region"`
+		DestinationRegion types.String `tfsdk:"destination_region"`
+	}
+	proPeeringListModel struct {
+		peeringListModel
+		Peerings []proPeeringElement `tfsdk:"peerings"`
+	}
+	activeActivePeeringListModel struct {
+		peeringListModel
+		SourceRegion types.String                 `tfsdk:"source_region"`
+		Peerings     []activeActivePeeringElement `tfsdk:"peerings"`
+	}
+)
 
 // kindSpecs are both kinds, each the other's alternative.
 var kindSpecs = [...]*kindSpec{proSpec, activeActiveSpec}
@@ -61,17 +164,15 @@ func (s *kindSpec) other() *kindSpec {
 
 // owns reports whether sub is a subscription of this kind.
 func (s *kindSpec) owns(sub *rediscloud.Subscription) bool {
-	return sub.IsActiveActive() == s.multiRegion
+	return sub.IsActiveActive() == (s.peeredRegion != "")
 }
 
-// aNoun is the kind's noun with its article, to start a sentence.
-func (s *kindSpec) aNoun() string { return s.article + " " + s.subscriptionNoun }
-
-// resourceTypeName is the full type name of the kind's resource.
+func (s *kindSpec) aNoun() string            { return s.article + " " + s.subscriptionNoun }
 func (s *kindSpec) resourceTypeName() string { return "rediscloud_" + s.typeName }
+func (s *kindSpec) listTypeName() string     { return s.resourceTypeName() + "s" }
 
-// listTypeName is the full type name of the kind's list data source.
-func (s *kindSpec) listTypeName() string { return s.resourceTypeName() + "s" }
+// strings are the kind's string attributes from the API, of every cloud.
+func (s *kindSpec) strings() []attribute { return append(slices.Clone(s.regions), cloudStrings...) }
 
 // wrongKind says that subscription sub belongs to the other kind, and which
 // resource to use for it.
@@ -86,7 +187,7 @@ func (s *kindSpec) wrongKind(sub int) string {
 // region when only the status is filtered ("2001/*/active").
 func (s *kindSpec) listID(sub int, f peeringFilter) string {
 	parts := []string{strconv.Itoa(sub)}
-	if s.multiRegion && (f.sourceRegion != "" || f.status != "") {
+	if s.peeredRegion != "" && (f.sourceRegion != "" || f.status != "") {
 		parts = append(parts, firstNonEmpty(f.sourceRegion, "*"))
 	}
 	if f.status != "" {

@@ -8,14 +8,11 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -42,35 +39,17 @@ type peeringListResource struct {
 	client *rediscloud.Client
 }
 
-// NewSubscriptionPeeringListResource lists rediscloud_subscription_peering.
-func NewSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{spec: proSpec}
-}
-
-// NewActiveActiveSubscriptionPeeringListResource lists
-// rediscloud_active_active_subscription_peering.
-func NewActiveActiveSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{spec: activeActiveSpec}
-}
-
-// listConfig is the list block's configuration; SourceRegion stays null for
-// a kind without it.
-type listConfig struct {
-	SubscriptionID types.String
-	Status         types.String
-	SourceRegion   types.String
-}
-
-// config reads the list block's configuration.
-func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (listConfig, diag.Diagnostics) {
-	var c listConfig
-	var diags diag.Diagnostics
-	diags.Append(cfg.GetAttribute(ctx, path.Root("subscription_id"), &c.SubscriptionID)...)
-	diags.Append(cfg.GetAttribute(ctx, path.Root("status"), &c.Status)...)
-	if l.spec.multiRegion {
-		diags.Append(cfg.GetAttribute(ctx, path.Root("source_region"), &c.SourceRegion)...)
+// config reads the list block's configuration: the subscription, and the
+// filter.
+func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (sub types.String, f peeringFilter, diags diag.Diagnostics) {
+	fields := map[string]any{"subscription_id": &sub, "status": new(types.String)}
+	if l.spec.peeredRegion != "" {
+		fields[l.spec.peeredRegion] = new(types.String)
 	}
-	return c, diags
+	for name, v := range fields {
+		diags.Append(cfg.GetAttribute(ctx, path.Root(name), v)...)
+	}
+	return sub, filterOf(l.spec, fields), diags
 }
 
 func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -82,35 +61,11 @@ func (l *peeringListResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	attrs := map[string]listschema.Attribute{
-		"subscription_id": listschema.StringAttribute{
-			MarkdownDescription: fmt.Sprintf("ID of the %s subscription whose peerings to list, as digits (for example `%q`). "+
-				"Leave it out to list the peerings of every %s subscription of the account.", l.spec.subscriptionNoun, l.spec.exampleSubscription, l.spec.subscriptionNoun),
-			Optional:   true,
-			Validators: subscriptionIDValidators(),
-		},
-		"status": listschema.StringAttribute{
-			MarkdownDescription: "Lists only the peerings with this status: `initiating-request`, `pending-acceptance`, `active`, `inactive` or `failed`.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(peeringStatuses...)},
-		},
-	}
-	if l.spec.multiRegion {
-		attrs["source_region"] = listschema.StringAttribute{
-			MarkdownDescription: "Lists only the peerings of this region of the subscription, such as `us-east-1`.",
-			Optional:            true,
-			Validators:          anyRegionValidators(),
-		}
-	}
-	resp.Schema = listschema.Schema{
-		MarkdownDescription: fmt.Sprintf("Finds existing %s peerings, to import them: `terraform query -generate-config-out=FILE` writes a resource block "+
-			"and an import block for each. Needs Terraform 1.14 or later.", l.spec.subscriptionNoun),
-		Attributes: attrs,
-	}
+	resp.Schema = l.spec.querySchema()
 }
 
 func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, diags := l.config(ctx, req.Config)
+	sub, f, diags := l.config(ctx, req.Config)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -120,12 +75,11 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = l.client.MaskKeys(ctx)
-	peerings, err := l.find(ctx, cfg)
+	peerings, err := l.find(ctx, sub.ValueString())
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
 		return
 	}
-	f := peeringFilter{status: cfg.Status.ValueString(), sourceRegion: cfg.SourceRegion.ValueString()}
 	peerings = f.apply(peerings)
 	for i := range peerings {
 		peerings[i] = *l.client.Shown(&peerings[i])
@@ -147,9 +101,9 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 // subscription of this kind in the account, ordered by subscription and
 // peering ID. Any subscription that cannot be listed fails the whole
 // query, named: a partial answer would look complete.
-func (l *peeringListResource) find(ctx context.Context, cfg listConfig) ([]rediscloud.Peering, diag.Diagnostic) {
+func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
 	var subs []int
-	if v := cfg.SubscriptionID.ValueString(); v != "" {
+	if v != "" {
 		sub, _ := strconv.Atoi(v)
 		subs = []int{sub}
 	} else {

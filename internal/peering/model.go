@@ -3,6 +3,8 @@ package peering
 import (
 	"context"
 	"fmt"
+	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,10 +12,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
+
+// Every type's state is a typed struct: a kind's model (kind.go) embeds
+// the part shared by both kinds. The conversions between a listed peering
+// and these structs go by the attributes' tfsdk names, so that one
+// function in each direction serves every resource, data source and list
+// resource, and each rule (which attributes a cloud leaves null, which
+// inputs keep their configured value, how CIDRs read) is written once.
 
 // baseModel holds the attributes both peering resources share.
 type baseModel struct {
@@ -36,47 +48,133 @@ type baseModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-// model is what the shared resource code needs of either kind's state
-// struct (proModel, activeActiveModel).
-type model interface {
-	base() *baseModel
-	// regions copies the region attributes into a create request.
-	regions(r *rediscloud.CreatePeeringRequest)
-	// setRegions fills the region attributes from the API, keeping
-	// configured values the API did not return.
-	setRegions(p *rediscloud.Peering)
-	// redisRegion is the region whose Redis-side CIDRs the peering
-	// reaches, as RedisCIDRs takes it: the source region (Active-Active),
-	// or "" (Pro: the subscription has one).
-	redisRegion() types.String
+// peeringElement is what every peering shows in the data sources: a list
+// element, or the root attributes of the single lookup. vpc_cidrs is an
+// empty list rather than null for a cloud without CIDRs, so that
+// expressions such as flatten(peerings[*].vpc_cidrs) need no null checks.
+type peeringElement struct {
+	PeeringID           types.Int64  `tfsdk:"peering_id"`
+	ProviderName        types.String `tfsdk:"provider_name"`
+	Status              types.String `tfsdk:"status"`
+	AWSAccountID        types.String `tfsdk:"aws_account_id"`
+	AWSPeeringID        types.String `tfsdk:"aws_peering_id"`
+	VPCID               types.String `tfsdk:"vpc_id"`
+	VPCCidr             types.String `tfsdk:"vpc_cidr"`
+	VPCCidrs            types.List   `tfsdk:"vpc_cidrs"`
+	GCPProjectID        types.String `tfsdk:"gcp_project_id"`
+	GCPNetworkName      types.String `tfsdk:"gcp_network_name"`
+	GCPRedisProjectID   types.String `tfsdk:"gcp_redis_project_id"`
+	GCPRedisNetworkName types.String `tfsdk:"gcp_redis_network_name"`
+	GCPPeeringID        types.String `tfsdk:"gcp_peering_id"`
+	RedisCIDRs          types.List   `tfsdk:"redis_cidrs"`
 }
 
-// base is promoted to both kinds' models.
+// model is a kind's resource state, which embeds baseModel.
+type model interface{ base() *baseModel }
+
 func (b *baseModel) base() *baseModel { return b }
 
-// keepIfEmpty returns v, or old when the API sent nothing: an input the API
-// does not echo must not turn into a planned replacement.
-func keepIfEmpty(v string, old types.String) types.String {
-	if v == "" {
-		if old.IsUnknown() {
-			return types.StringNull()
-		}
-		return old
+// converted are the string attributes a peering's state takes from the
+// API: its names, then every kind's regions and every cloud's attributes.
+// A struct lacking one skips it.
+var converted = func() []attribute {
+	out := []attribute{
+		{name: "id", get: func(p *rediscloud.Peering) string { return formatID(p.SubscriptionID, p.ID) }},
+		{name: "subscription_id", get: func(p *rediscloud.Peering) string { return strconv.Itoa(p.SubscriptionID) }},
+		{name: "provider_name", get: func(p *rediscloud.Peering) string { return p.Provider }},
+		{name: "status", get: func(p *rediscloud.Peering) string { return p.Status }},
 	}
-	return types.StringValue(v)
+	for _, s := range kindSpecs {
+		out = append(out, s.regions...)
+	}
+	return append(out, cloudStrings...)
+}()
+
+// setPeering is the conversion of a listed peering into dst, a resource's
+// model or a data source's element: another cloud's attributes are null,
+// and with keep (a resource's state) an input the API did not echo keeps
+// its value, so that it does not turn into a planned replacement. The
+// CIDRs of a data source read as they are listed; setFromPeering adds a
+// resource's rules.
+func setPeering(dst any, p *rediscloud.Peering, keep bool) {
+	own := cloudOf(p.Provider)
+	fields := fieldsOf(dst)
+	for _, a := range converted {
+		f, ok := fields[a.name].(*types.String)
+		switch {
+		case !ok:
+		case a.cloud != nil && a.cloud != own:
+			*f = types.StringNull()
+		case a.input && keep && a.get(p) == "" && !f.IsUnknown():
+		default:
+			*f = optionalString(a.get(p))
+		}
+	}
+	*fields["peering_id"].(*types.Int64) = types.Int64Value(int64(p.ID))
+	if l, ok := fields["vpc_cidrs"].(*types.List); ok {
+		var cidrs []string
+		if own.routed {
+			cidrs = p.CIDRs
+		}
+		elems := stringValues(cidrs)
+		*l = types.ListValueMust(types.StringType, elems)
+		*fields["vpc_cidr"].(*types.String) = singleCIDR(elems)
+	}
 }
 
-func optionalString(v string) types.String {
-	if v == "" {
-		return types.StringNull()
+// setFromPeering fills a resource's state from a listed peering.
+func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Diagnostics {
+	setPeering(m, p, true)
+	b := m.base()
+	if !cloudOf(p.Provider).routed {
+		b.VPCCidr = types.StringNull()
+		// An empty set (as Redis's own provider stored it) stays as it is.
+		if b.VPCCidrs.IsUnknown() || b.VPCCidrs.IsNull() || len(b.VPCCidrs.Elements()) > 0 {
+			b.VPCCidrs = types.SetNull(types.StringType)
+		}
+		return nil
 	}
-	return types.StringValue(v)
+	cidrs, diags := p.CIDRs, diag.Diagnostics(nil)
+	if len(cidrs) == 0 {
+		cidrs, diags = b.wantedCIDRs(ctx) // not echoed: keep what was asked for
+	}
+	prior, priorSet := b.VPCCidr, b.VPCCidrs
+	b.VPCCidrs, b.VPCCidr = types.SetNull(types.StringType), types.StringNull()
+	if len(cidrs) > 0 {
+		elems := stringValues(cidrs)
+		b.VPCCidrs, b.VPCCidr = types.SetValueMust(types.StringType, elems), singleCIDR(elems)
+	}
+	if legacy, ok := legacyCIDR(prior, priorSet, b.VPCCidrs); ok {
+		b.VPCCidr = legacy
+	}
+	return diags
+}
+
+// createRequest is the other direction: a resource's plan as the API's
+// create request.
+func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
+	b := m.base()
+	cloud := b.cloud()
+	r := rediscloud.CreatePeeringRequest{Provider: b.ProviderName.ValueString()}
+	fields := fieldsOf(m)
+	for _, a := range spec.strings() {
+		if a.input && (a.cloud == nil || a.cloud == cloud) {
+			a.set(&r, fields[a.name].(*types.String).ValueString())
+		}
+	}
+	if !cloud.routed {
+		return r, nil
+	}
+	cidrs, diags := b.wantedCIDRs(ctx)
+	r.CIDRs = cidrs
+	return r, diags
 }
 
 // cloud is the spec of the model's provider_name.
 func (b *baseModel) cloud() *cloudSpec { return cloudOf(b.ProviderName.ValueString()) }
 
-// wantedCIDRs returns the consumer CIDRs the configuration asks for, sorted.
+// wantedCIDRs returns the consumer CIDRs the configuration asks for,
+// normalised as the API lists them.
 func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics) {
 	var out []string
 	var diags diag.Diagnostics
@@ -89,59 +187,14 @@ func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics
 	return rediscloud.NormalizeCIDRs(out), diags
 }
 
-// createRequest turns a plan into the API's create request.
-func createRequest(ctx context.Context, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
-	b := m.base()
-	cloud := b.cloud()
-	r := rediscloud.CreatePeeringRequest{Provider: b.ProviderName.ValueString()}
-	m.regions(&r)
-	fields := stringFields(m)
-	for _, s := range cloud.strings {
-		if s.input {
-			s.set(&r, fields[s.name].ValueString())
-		}
+// peeredRegion is the value of the kind's peeredRegion attribute in m:
+// which region's Redis-side CIDRs the peering reaches, "" for a
+// subscription with one.
+func peeredRegion(spec *kindSpec, m model) types.String {
+	if spec.peeredRegion == "" {
+		return types.StringValue("")
 	}
-	if !cloud.routed {
-		return r, nil
-	}
-	cidrs, diags := b.wantedCIDRs(ctx)
-	r.CIDRs = cidrs
-	return r, diags
-}
-
-// setFromPeering fills the state from a listed peering. Inputs the API did
-// not return keep their current value; computed outputs follow the API.
-func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Diagnostics {
-	var diags diag.Diagnostics
-	b := m.base()
-	b.ID = types.StringValue(formatID(p.SubscriptionID, p.ID))
-	b.PeeringID = types.Int64Value(int64(p.ID))
-	b.SubscriptionID = types.StringValue(strconv.Itoa(p.SubscriptionID))
-	b.ProviderName = types.StringValue(p.Provider)
-	b.Status = optionalString(p.Status)
-	m.setRegions(p)
-	setCloudStrings(stringFields(m), p, true)
-	if !cloudOf(p.Provider).routed {
-		b.VPCCidr = types.StringNull()
-		// An empty set (as Redis's own provider stored it) stays as it is.
-		if b.VPCCidrs.IsUnknown() || b.VPCCidrs.IsNull() || len(b.VPCCidrs.Elements()) > 0 {
-			b.VPCCidrs = types.SetNull(types.StringType)
-		}
-		return diags
-	}
-	cidrs := p.CIDRs
-	if len(cidrs) == 0 {
-		// Not echoed: keep what the configuration asked for.
-		var d diag.Diagnostics
-		cidrs, d = b.wantedCIDRs(ctx)
-		diags.Append(d...)
-	}
-	prior, priorSet := b.VPCCidr, b.VPCCidrs
-	b.VPCCidrs, b.VPCCidr = cidrValues(cidrs)
-	if legacy, ok := legacyCIDR(prior, priorSet, b.VPCCidrs); ok {
-		b.VPCCidr = legacy
-	}
-	return diags
+	return *fieldsOf(m)[spec.peeredRegion].(*types.String)
 }
 
 // legacyCIDR is vpc_cidr as Redis's own provider stored it: one of several
@@ -152,16 +205,6 @@ func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool
 		return types.String{}, false
 	}
 	return prior, slices.Contains(set.Elements(), attr.Value(prior))
-}
-
-// cidrValues is a resource's two CIDR attributes: the set holds every
-// CIDR (null when there is none), vpc_cidr the one rule of singleCIDR.
-func cidrValues(cidrs []string) (types.Set, types.String) {
-	if len(cidrs) == 0 {
-		return types.SetNull(types.StringType), types.StringNull()
-	}
-	elems := stringValues(cidrs)
-	return types.SetValueMust(types.StringType, elems), singleCIDR(elems)
 }
 
 // singleCIDR is the one rule of vpc_cidr, in state, in a data source and
@@ -176,6 +219,7 @@ func singleCIDR(elems []attr.Value) types.String {
 	return types.StringNull()
 }
 
+// stringValues is ss as a list's or a set's elements.
 func stringValues(ss []string) []attr.Value {
 	out := make([]attr.Value, 0, len(ss))
 	for _, s := range ss {
@@ -184,23 +228,55 @@ func stringValues(ss []string) []attr.Value {
 	return out
 }
 
-// nullUnknowns replaces unknown computed values with null, for the partial
-// state saved when a create fails after the peering exists.
-func nullUnknowns(b *baseModel) {
-	for _, s := range []*types.String{&b.ID, &b.ProviderName, &b.VPCCidr, &b.Status, &b.AWSPeeringID, &b.GCPRedisProjectID, &b.GCPRedisNetworkName, &b.GCPPeeringID} {
-		if s.IsUnknown() {
-			*s = types.StringNull()
+func optionalString(v string) types.String {
+	if v == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(v)
+}
+
+// nullUnknowns replaces unknown values with null, for the partial state
+// saved when a create fails after the peering exists.
+func nullUnknowns(m any) {
+	for _, f := range fieldsOf(m) {
+		switch f := f.(type) {
+		case *types.String:
+			if f.IsUnknown() {
+				*f = types.StringNull()
+			}
+		case *types.Set:
+			if f.IsUnknown() {
+				*f = types.SetNull(types.StringType)
+			}
+		case *types.List:
+			if f.IsUnknown() {
+				*f = types.ListNull(types.StringType)
+			}
+		case *types.Int64:
+			if f.IsUnknown() {
+				*f = types.Int64Null()
+			}
 		}
 	}
-	if b.VPCCidrs.IsUnknown() {
-		b.VPCCidrs = types.SetNull(types.StringType)
+}
+
+// fieldsOf maps the tfsdk names of the fields of the struct v points to,
+// those of embedded structs included, to the fields' addresses.
+func fieldsOf(v any) map[string]any {
+	out := map[string]any{}
+	var walk func(rv reflect.Value)
+	walk = func(rv reflect.Value) {
+		for i := range rv.NumField() {
+			f, sf := rv.Field(i), rv.Type().Field(i)
+			if sf.Anonymous {
+				walk(f)
+			} else if name := sf.Tag.Get("tfsdk"); name != "" {
+				out[name] = f.Addr().Interface()
+			}
+		}
 	}
-	if b.RedisCIDRs.IsUnknown() {
-		b.RedisCIDRs = types.ListNull(types.StringType)
-	}
-	if b.PeeringID.IsUnknown() {
-		b.PeeringID = types.Int64Null()
-	}
+	walk(reflect.ValueOf(v).Elem())
+	return out
 }
 
 func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }
@@ -208,12 +284,55 @@ func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }
 // parseID splits "<subscription_id>/<peering_id>".
 func parseID(id string) (sub, peering int, err error) {
 	parts := strings.Split(strings.TrimSpace(id), "/")
-	if len(parts) == 2 {
-		if validID(parts[0]) && validID(parts[1]) {
-			s, _ := strconv.Atoi(parts[0])
-			p, _ := strconv.Atoi(parts[1])
-			return s, p, nil
-		}
+	if len(parts) == 2 && validID(parts[0]) && validID(parts[1]) {
+		s, _ := strconv.Atoi(parts[0])
+		p, _ := strconv.Atoi(parts[1])
+		return s, p, nil
 	}
 	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example \"1234/567\"; got %q", id)
+}
+
+// identityModel is the resource identity of both peering resources
+// (Terraform 1.12 and later): what names a peering in Redis Cloud.
+type identityModel struct {
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	PeeringID      types.Int64  `tfsdk:"peering_id"`
+}
+
+// setIdentity records the identity of peering sub/id. Engines without
+// resource identity (Terraform before 1.12, OpenTofu) pass no identity.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id int) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, identityModel{SubscriptionID: types.StringValue(strconv.Itoa(sub)), PeeringID: types.Int64Value(int64(id))})
+}
+
+// importTarget returns the peering an import names: its ID
+// ("<subscription_id>/<peering_id>") or, with Terraform 1.12 and later, its
+// identity.
+func importTarget(ctx context.Context, req resource.ImportStateRequest) (sub, id int, diags diag.Diagnostics) {
+	if req.ID != "" || req.Identity == nil {
+		s, p, err := parseID(req.ID)
+		if err != nil {
+			diags.AddError("Invalid import ID", err.Error())
+		}
+		return s, p, diags
+	}
+	var im identityModel
+	if diags.Append(req.Identity.Get(ctx, &im)...); diags.HasError() {
+		return 0, 0, diags
+	}
+	if v := im.SubscriptionID.ValueString(); !validID(v) {
+		diags.AddAttributeError(path.Root("subscription_id"), "Invalid import identity", fmt.Sprintf("subscription_id %s, got %q", idRule, v))
+	} else {
+		sub, _ = strconv.Atoi(v)
+	}
+	if v := im.PeeringID.ValueInt64(); v <= 0 || v > math.MaxInt32 {
+		diags.AddAttributeError(path.Root("peering_id"), "Invalid import identity",
+			fmt.Sprintf("peering_id must be the peering's numeric ID, a whole number from 1 to 2147483647, got %d", v))
+	} else {
+		id = int(v)
+	}
+	return sub, id, diags
 }

@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -60,23 +63,16 @@ type peeringResource struct {
 	client *rediscloud.Client
 }
 
-// NewSubscriptionPeeringResource is rediscloud_subscription_peering.
-func NewSubscriptionPeeringResource() resource.Resource {
-	return &peeringResource{spec: proSpec}
-}
-
-// NewActiveActiveSubscriptionPeeringResource is
-// rediscloud_active_active_subscription_peering.
-func NewActiveActiveSubscriptionPeeringResource() resource.Resource {
-	return &peeringResource{spec: activeActiveSpec}
-}
-
 func (r *peeringResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.spec.typeName
 }
 
 func (r *peeringResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.spec.resourceSchema(ctx)
+}
+
+func (r *peeringResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = r.spec.identitySchema()
 }
 
 func (r *peeringResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -122,7 +118,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	defer cancel()
 
-	creq, diags := createRequest(ctx, m)
+	creq, diags := createRequest(ctx, r.spec, m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -185,7 +181,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	// state (tainted) instead of being orphaned.
 	b.ID = types.StringValue(formatID(sub, res.ID))
 	b.PeeringID = types.Int64Value(int64(res.ID))
-	nullUnknowns(b)
+	nullUnknowns(m)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
@@ -209,10 +205,20 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, res.ID, m, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.save(ctx, m, p, &resp.State, resp.Identity, &resp.Diagnostics)
 	tflog.Info(ctx, "created peering", map[string]any{"status": p.Status, "adopted": res.Adopted, "aws_peering_id": p.AWSPeeringID})
+}
+
+// save records p in m and m in state, with redis_cidrs and the identity.
+func (r *peeringResource) save(ctx context.Context, m model, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	diags.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
+	if b := m.base(); b.RedisCIDRs.IsNull() || b.RedisCIDRs.IsUnknown() {
+		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
+		b.RedisCIDRs = l.value(ctx, peeredRegion(r.spec, m).ValueString())
+		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
+	}
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(setIdentity(ctx, identity, p.SubscriptionID, p.ID)...)
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -229,7 +235,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id, m.redisRegion().ValueString())
+	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id, peeredRegion(r.spec, m).ValueString())
 	switch {
 	case err == nil:
 	case rediscloud.IsNotFound(err):
@@ -243,10 +249,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, m, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
+	r.save(ctx, m, p, &resp.State, resp.Identity, &resp.Diagnostics)
 	tflog.Info(ctx, "read peering", map[string]any{"id": formatID(sub, id), "status": p.Status})
 }
 
@@ -289,16 +292,13 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 		turn.Sent()
 		p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 	} else {
-		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, state.redisRegion().ValueString())
+		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, peeredRegion(r.spec, state).ValueString())
 	}
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	resp.Diagnostics.Append(setFromPeering(ctx, plan, r.client.Shown(p))...)
-	fillRedisCIDRs(ctx, r.client, r.spec.kind, sub, id, plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
+	r.save(ctx, plan, p, &resp.State, resp.Identity, &resp.Diagnostics)
 	tflog.Info(ctx, "updated peering", map[string]any{"id": formatID(sub, id), "cidrs": strings.Join(want, ",")})
 }
 
@@ -350,4 +350,242 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("subscription_id"), strconv.Itoa(sub))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("peering_id"), int64(id))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
+}
+
+// ModifyPlan makes redis_cidrs known in the plan of a new peering, so that
+// the apply that creates the peering can route it with for_each (one
+// aws_route per block): Terraform needs for_each keys at plan time. It
+// costs one read per subscription per plan, shared by every new peering of
+// the subscription. Where the read is the subscription itself (Pro), the
+// checks a create makes before its POST (the subscription's kind and cloud)
+// are made at plan time too, and a subscription missing from the account is
+// reported at plan time for both kinds.
+//
+// The read is bounded by the read timeout, as a refresh is, or by the
+// create timeout when that is shorter. Terraform plans again as it applies,
+// and a value known in the plan must then be known again: so the read is
+// given the time the create itself would have, not a shorter limit of its
+// own. When it fails, redis_cidrs stays unknown with a warning, and the
+// create fills it in (in an apply whose plan knew it, Terraform then stops
+// before the create, saying the final plan changed; nothing is created).
+func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	m := r.spec.newModel()
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, m)...); resp.Diagnostics.HasError() {
+		return
+	}
+	b := m.base()
+	region := peeredRegion(r.spec, m)
+	if !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
+		return // an invalid ID is reported by the attribute's validators
+	}
+	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
+	ctx, cancel, op, ok := r.start(ctx, planning, b.Timeouts, sub, 0, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	if createTimeout, diags := b.Timeouts.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
+		var cancelCreate context.CancelFunc
+		ctx, cancelCreate = context.WithTimeout(ctx, createTimeout)
+		defer cancelCreate()
+	}
+	ctx = tflog.SetField(ctx, "subscription_id", sub)
+
+	// A subscription with one region answers its Redis-side CIDRs itself:
+	// the read that finds them also serves the create's checks.
+	if r.spec.peeredRegion == "" && !b.ProviderName.IsUnknown() {
+		s, err := r.client.SubscriptionLayout(ctx, sub)
+		if err != nil {
+			r.planLookupFailed(ctx, resp, op, err)
+			return
+		}
+		if creq, diags := createRequest(ctx, r.spec, m); !diags.HasError() {
+			var ce *configError
+			if err := r.spec.checkSubscription(s, &creq); errors.As(err, &ce) {
+				resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+				return
+			}
+		}
+	}
+	cidrs, err := r.client.RedisCIDRs(ctx, r.spec.kind, sub, region.ValueString())
+	if err != nil {
+		r.planLookupFailed(ctx, resp, op, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
+}
+
+// planLookupFailed reports a failed plan-time read: an error when the
+// subscription is not in the account, a warning otherwise. (A source_region
+// the subscription lacks is only warned about here: the create's checks
+// report it in their order, the subscription's kind and cloud first.)
+func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.ModifyPlanResponse, op operation, err error) {
+	if errorIs[*rediscloud.SubscriptionNotFoundError](err) {
+		resp.Diagnostics.AddAttributeError(path.Root("subscription_id"), op.summary(), op.describe(err, ""))
+		return
+	}
+	tflog.Warn(ctx, "Redis-side CIDRs not read at plan time", map[string]any{"error": err.Error()})
+	resp.Diagnostics.AddWarning("redis_cidrs known only after apply",
+		fmt.Sprintf("The Redis Cloud side's CIDR blocks of the new %s peering on subscription %d could not be read at plan time: %s. "+
+			"redis_cidrs is known after apply, so a for_each over it fails in this plan; it works once the peering exists.",
+			r.spec.subscriptionNoun, op.sub, op.hide(err.Error())))
+}
+
+// ValidateConfig checks at plan time (and in `terraform validate`) which
+// attributes each cloud needs and which it must not have, so that an invalid
+// configuration never reaches the API.
+func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	isNull := func(name string) bool {
+		var v attr.Value
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		return v == nil || v.IsNull()
+	}
+	var providerName types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("provider_name"), &providerName)...)
+	if resp.Diagnostics.HasError() || providerName.IsUnknown() ||
+		(!providerName.IsNull() && !slices.Contains(cloudNames(), providerName.ValueString())) {
+		return // provider_name's own validator says what it may be
+	}
+	cloud := cloudOf(providerName.ValueString())
+	missing := func(name, what string) {
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
+			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
+	}
+	forbid := func(name string) {
+		if !isNull(name) {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
+				fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud.name, cloud.name))
+		}
+	}
+	for _, a := range r.spec.strings() {
+		switch {
+		case !a.input || a.cloud == nil:
+		case a.cloud != cloud:
+			forbid(a.name)
+		case isNull(a.name):
+			missing(a.name, a.need)
+		}
+	}
+	if !cloud.routed {
+		forbid("vpc_cidr")
+		forbid("vpc_cidrs")
+	} else if isNull("vpc_cidr") && isNull("vpc_cidrs") {
+		resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
+			fmt.Sprintf("%s peering with provider_name = %q needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), cloud.name, maxCIDRsPerVPC))
+	}
+}
+
+// configError is a configuration mistake found against the live
+// subscription, reported on the attribute at fault.
+type configError struct {
+	attribute string
+	msg       string
+}
+
+func (e *configError) Error() string { return e.msg }
+
+// checkSubscription vets the subscription before a peering is requested: the
+// right resource type for its kind, a cloud it runs on, and a peered region
+// it has.
+func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscloud.CreatePeeringRequest) error {
+	if sub.DeploymentType != "" && !s.owns(sub) {
+		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
+	}
+	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), rediscloud.ProviderAWS)
+	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
+		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
+	}
+	if s.peeredRegion != "" {
+		if msg := missingRegion(sub, creq.SourceRegion); msg != "" {
+			return &configError{attribute: s.peeredRegion, msg: msg}
+		}
+	}
+	return nil
+}
+
+// missingRegion says why region is not one of the subscription's regions,
+// or "" when it is or the subscription lists none.
+func missingRegion(sub *rediscloud.Subscription, region string) string {
+	names := make([]string, 0, len(sub.Regions))
+	for _, reg := range sub.Regions {
+		if strings.EqualFold(reg.Region, region) {
+			return ""
+		}
+		names = append(names, reg.Region)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub.ID, region, strings.Join(names, ", "))
+}
+
+// cidrModifier derives the one of vpc_cidr and vpc_cidrs that is not
+// configured from the other (both are optional and computed: the layout
+// Redis's own provider keeps in state). Deriving it in the plan, instead of
+// leaving it unknown, keeps plans free of "(known after apply)" noise and
+// makes a CIDR change an honest in-place update.
+type cidrModifier struct{}
+
+func (cidrModifier) Description(context.Context) string {
+	return "When one of vpc_cidr and vpc_cidrs is not configured, it is derived from the other."
+}
+
+func (m cidrModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+// plannedCloud reads provider_name from the plan, where its default applies.
+func plannedCloud(ctx context.Context, plan tfsdk.Plan) (cloud *cloudSpec, known bool) {
+	var name types.String
+	if diags := plan.GetAttribute(ctx, path.Root("provider_name"), &name); diags.HasError() || name.IsUnknown() {
+		return nil, false
+	}
+	return cloudOf(name.ValueString()), true
+}
+
+func (cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var single types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
+	switch cloud, known := plannedCloud(ctx, req.Plan); {
+	case !known:
+		resp.PlanValue = types.SetUnknown(types.StringType)
+	case !cloud.routed && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() && len(req.StateValue.Elements()) == 0:
+		resp.PlanValue = req.StateValue // an empty set, as Redis's own provider stored it
+	case !cloud.routed || single.IsNull():
+		resp.PlanValue = types.SetNull(types.StringType)
+	case single.IsUnknown():
+		resp.PlanValue = types.SetUnknown(types.StringType)
+	default:
+		resp.PlanValue = types.SetValueMust(types.StringType, []attr.Value{single})
+	}
+}
+
+func (cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var set types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
+	switch cloud, known := plannedCloud(ctx, req.Plan); {
+	case !known:
+		resp.PlanValue = types.StringUnknown()
+	case !cloud.routed:
+		resp.PlanValue = types.StringNull()
+	case set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
+		resp.PlanValue = types.StringUnknown()
+	default:
+		resp.PlanValue = singleCIDR(set.Elements())
+		if req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+			return
+		}
+		var stateSet types.Set
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("vpc_cidrs"), &stateSet)...)
+		if legacy, ok := legacyCIDR(req.StateValue, stateSet, set); ok {
+			resp.PlanValue = legacy
+		}
+	}
 }

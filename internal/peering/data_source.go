@@ -1,0 +1,345 @@
+package peering
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*peeringDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*peeringListDataSource)(nil)
+)
+
+// peeringDataSource looks up one peering of a Pro subscription.
+type peeringDataSource struct {
+	spec   *kindSpec
+	client *rediscloud.Client
+}
+
+// peeringListDataSource lists the peerings of a subscription of its kind.
+type peeringListDataSource struct {
+	spec   *kindSpec
+	client *rediscloud.Client
+}
+
+// peeringListModel is what both list data sources' state holds besides
+// their peerings (and, Active-Active, the source_region filter).
+type peeringListModel struct {
+	ID             types.String   `tfsdk:"id"`
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	Status         types.String   `tfsdk:"status"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// peeringLookupModel is the state of the single lookup data source: the
+// peering's attributes at the root, the lookup's inputs among them. Only Pro
+// subscriptions have a lookup data source, so its element is Pro's.
+type peeringLookupModel struct {
+	proPeeringElement
+	ID             types.String   `tfsdk:"id"`
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.spec.typeName
+}
+
+func (d *peeringListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.spec.typeName + "s"
+}
+
+func (d *peeringDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *peeringListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *peeringDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = d.spec.lookupSchema(ctx)
+}
+
+func (d *peeringListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = d.spec.listSchema(ctx)
+}
+
+func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("peering_id"), path.MatchRoot("vpc_id"), path.MatchRoot("gcp_network_name")),
+	}
+}
+
+// startRead begins a data source's read of subscription sub (and peering,
+// when the lookup names it): it bounds ctx by the timeouts block's read
+// value, and names the operation for diagnostics. When ok is false, diags
+// say why; otherwise the caller defers cancel.
+func startRead(ctx context.Context, client *rediscloud.Client, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	timeout, d := t.Read(ctx, defaultReadTimeout)
+	if diags.Append(d...); d.HasError() {
+		return ctx, nil, operation{}, false
+	}
+	ctx, cancel := context.WithTimeout(client.MaskKeys(ctx), timeout)
+	return ctx, cancel, operation{verb: "Reading", dataSource: true, spec: spec, sub: sub, peering: peering, timeout: timeout, timeoutName: "read", redact: client.Redact}, true
+}
+
+func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m peeringLookupModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
+		return
+	}
+	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
+	q := m.query()
+	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+
+	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
+	if err != nil {
+		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
+		return
+	}
+	p, ce := findPeering(sub, q, all)
+	if ce != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+		return
+	}
+	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
+	setElement(&m, d.client.Shown(p), redis.value(ctx, p.SourceRegion))
+	redis.warn(&resp.Diagnostics, "peering "+formatID(sub, p.ID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(sub, p.ID), "status": p.Status})
+}
+
+func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m := d.spec.newListModel()
+	if resp.Diagnostics.Append(req.Config.Get(ctx, m)...); resp.Diagnostics.HasError() {
+		return
+	}
+	fields := fieldsOf(m)
+	b := fields["id"].(*types.String)
+	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
+	f := filterOf(d.spec, fields)
+	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
+
+	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
+	if err != nil {
+		addListError(&resp.Diagnostics, op, summary, d.spec.listTypeName(), err)
+		return
+	}
+	kept := f.apply(all)
+	if len(kept) == 0 && f.sourceRegion != "" {
+		// An empty answer may hide a misspelt region: tell them apart.
+		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
+			if msg := missingRegion(s, f.sourceRegion); msg != "" {
+				resp.Diagnostics.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
+				return
+			}
+		}
+	}
+	for i := range kept {
+		kept[i] = *d.client.Shown(&kept[i])
+	}
+	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
+	setElements(fields["peerings"], kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
+	redis.warn(&resp.Diagnostics, fmt.Sprintf("the peerings of subscription %d", sub))
+	*b = types.StringValue(d.spec.listID(sub, f))
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
+}
+
+// setElement fills a data source's element e from p; redis is the
+// peering's redis_cidrs.
+func setElement(e any, p *rediscloud.Peering, redis types.List) {
+	setPeering(e, p, false)
+	*fieldsOf(e)["redis_cidrs"].(*types.List) = redis
+}
+
+// setElements sets the peerings attribute, a slice of a kind's element
+// struct that slice points to, ordered by peering ID so that outputs built
+// from it do not churn; redis gives each peering's redis_cidrs. No peerings
+// make an empty list, not a null one.
+func setElements(slice any, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) {
+	sorted := slices.Clone(peerings)
+	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
+	v := reflect.ValueOf(slice).Elem()
+	v.Set(reflect.MakeSlice(v.Type(), len(sorted), len(sorted)))
+	for i := range sorted {
+		setElement(v.Index(i).Addr().Interface(), &sorted[i], redis(&sorted[i]))
+	}
+}
+
+// addListError reports a failed list in the operation wording, with what to
+// do about an unknown subscription or one of the other kind; typeName is the
+// data source that failed.
+func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
+	switch {
+	case rediscloud.IsNotFound(err):
+		diags.AddAttributeError(path.Root("subscription_id"), summary, op.describe(err, ""))
+	case rediscloud.IsWrongSubscriptionKind(err):
+		other := op.spec.other()
+		diags.AddAttributeError(path.Root("subscription_id"), summary, op.describe(err,
+			fmt.Sprintf("Subscription %d is %s subscription, so %s cannot read it: use the %s data source for it.", op.sub, other.subscriptionPhrase, typeName, other.listTypeName())))
+	default:
+		diags.AddError(summary, op.describe(err, op.defaultAdvice(err)))
+	}
+}
+
+// peeringFilter is the optional filters of the list data sources and the
+// list resources.
+type peeringFilter struct {
+	status       string
+	sourceRegion string // the kind's peeredRegion attribute
+}
+
+// filterOf is the filter configured in fields (see fieldsOf).
+func filterOf(spec *kindSpec, fields map[string]any) peeringFilter {
+	get := func(name string) string {
+		if s, ok := fields[name].(*types.String); ok {
+			return s.ValueString()
+		}
+		return ""
+	}
+	return peeringFilter{status: get("status"), sourceRegion: get(spec.peeredRegion)}
+}
+
+func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering {
+	out := []rediscloud.Peering{}
+	for _, p := range peerings {
+		if (f.status == "" || strings.EqualFold(p.Status, f.status)) && (f.sourceRegion == "" || strings.EqualFold(p.SourceRegion, f.sourceRegion)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// peeringQuery is what the single lookup looks for: exactly one of the
+// first three, optionally narrowed by the account or project.
+type peeringQuery struct {
+	peeringID      int
+	vpcID          string
+	gcpNetworkName string
+	awsAccountID   string
+	gcpProjectID   string
+}
+
+func (m *peeringLookupModel) query() peeringQuery {
+	return peeringQuery{
+		peeringID:      int(m.PeeringID.ValueInt64()),
+		vpcID:          m.VPCID.ValueString(),
+		gcpNetworkName: m.GCPNetworkName.ValueString(),
+		awsAccountID:   m.AWSAccountID.ValueString(),
+		gcpProjectID:   m.GCPProjectID.ValueString(),
+	}
+}
+
+// by is the attribute the query looks the peering up by, and its value.
+func (q peeringQuery) by() (string, string) {
+	switch {
+	case q.vpcID != "":
+		return "vpc_id", q.vpcID
+	case q.gcpNetworkName != "":
+		return "gcp_network_name", q.gcpNetworkName
+	}
+	return "peering_id", strconv.Itoa(q.peeringID)
+}
+
+func (q peeringQuery) attribute() string { name, _ := q.by(); return name }
+
+func (q peeringQuery) String() string {
+	name, v := q.by()
+	s := fmt.Sprintf("%s %q", name, v)
+	if name == "peering_id" {
+		s = "peering_id " + v
+	}
+	if q.awsAccountID != "" {
+		s += fmt.Sprintf(" and aws_account_id %q", q.awsAccountID)
+	}
+	if q.gcpProjectID != "" {
+		s += fmt.Sprintf(" and gcp_project_id %q", q.gcpProjectID)
+	}
+	return s
+}
+
+func (q peeringQuery) matches(p *rediscloud.Peering) bool {
+	name, v := q.by()
+	if name == "peering_id" && p.ID != q.peeringID || name != "peering_id" && value(p, name) != v {
+		return false
+	}
+	return (q.awsAccountID == "" || value(p, "aws_account_id") == q.awsAccountID) &&
+		(q.gcpProjectID == "" || value(p, "gcp_project_id") == q.gcpProjectID)
+}
+
+// maxDescribedPeerings bounds how many peerings an error message lists.
+const maxDescribedPeerings = 20
+
+// findPeering returns the one peering of the subscription that q matches,
+// or a *configError on the lookup attribute that says why there is none:
+// nothing matches (listing what the subscription has), or several do.
+func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*rediscloud.Peering, *configError) {
+	var found, all []*rediscloud.Peering
+	for i := range peerings {
+		all = append(all, &peerings[i])
+		if q.matches(&peerings[i]) {
+			found = append(found, &peerings[i])
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], nil
+	case len(peerings) == 0:
+		return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("No peering of subscription %d has %s: the subscription has no peerings.", sub, q)}
+	case len(found) == 0:
+		return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("No peering of subscription %d has %s; its peerings are: %s.", sub, q, describePeerings(all))}
+	}
+	hint := ""
+	switch {
+	case q.vpcID != "" && q.awsAccountID == "":
+		hint = ", or set aws_account_id to narrow the match"
+	case q.gcpNetworkName != "" && q.gcpProjectID == "":
+		hint = ", or set gcp_project_id to narrow the match"
+	}
+	ids := make([]string, len(found))
+	for i, p := range found {
+		ids[i] = strconv.Itoa(p.ID)
+	}
+	return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("%d peerings of subscription %d have %s: %s. Look the one you mean up by peering_id (one of %s) instead%s.",
+		len(found), sub, q, describePeerings(found), strings.Join(ids, ", "), hint)}
+}
+
+// describePeerings lists peerings in an error message, each with what tells
+// it apart, at most maxDescribedPeerings of them.
+func describePeerings(peerings []*rediscloud.Peering) string {
+	parts := make([]string, 0, min(len(peerings), maxDescribedPeerings)+1)
+	for i, p := range peerings {
+		if i == maxDescribedPeerings {
+			parts = append(parts, fmt.Sprintf("and %d more", len(peerings)-i))
+			break
+		}
+		parts = append(parts, describePeering(p))
+	}
+	return strings.Join(parts, "; ")
+}
