@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"strconv"
 
@@ -35,6 +36,9 @@ type cloudSpec struct {
 // attribute of a kind (kindSpec.regions).
 type attribute struct {
 	name string
+	// field is the rediscloud.Peering field that holds it, and for an
+	// input the rediscloud.CreatePeeringRequest field too.
+	field string
 	// cloud is the only cloud whose peerings have it; nil for every cloud.
 	// For another cloud's peering it is null, and a configuration must not
 	// set it.
@@ -47,35 +51,27 @@ type attribute struct {
 	doc, dataSource string
 	need            string // what a missing input is, in its error
 	validators      []validator.String
-	get             func(p *rediscloud.Peering) string
-	set             func(r *rediscloud.CreatePeeringRequest, v string) // inputs
+}
+
+func (a attribute) get(p *rediscloud.Peering) string {
+	return reflect.ValueOf(p).Elem().FieldByName(a.field).String()
+}
+
+func (a attribute) set(r *rediscloud.CreatePeeringRequest, v string) {
+	reflect.ValueOf(r).Elem().FieldByName(a.field).SetString(v)
 }
 
 var awsCloud = &cloudSpec{
-	name:   rediscloud.ProviderAWS,
-	routed: true,
+	name: rediscloud.ProviderAWS, routed: true,
 	strings: []attribute{
-		{
-			name: "aws_account_id", input: true, validators: awsAccountValidators,
-			doc:        "the 12-digit ID of the AWS account that owns the VPC.",
-			dataSource: "the ID of the AWS account that owns the peered VPC.",
-			need:       "the 12-digit ID of the AWS account that owns the VPC",
-			get:        func(p *rediscloud.Peering) string { return p.AWSAccountID },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.AWSAccountID = v },
-		},
-		{
-			name: "vpc_id", input: true, validators: vpcIDValidators,
-			doc:        "ID of the VPC to peer with (`vpc-…`).",
-			dataSource: "the ID of the peered VPC (`vpc-…`).",
-			need:       "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890",
-			get:        func(p *rediscloud.Peering) string { return p.VPCID },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.VPCID = v },
-		},
-		{
-			name: "aws_peering_id",
-			doc:  "the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`.",
-			get:  func(p *rediscloud.Peering) string { return p.AWSPeeringID },
-		},
+		{name: "aws_account_id", field: "AWSAccountID", input: true, validators: awsAccountValidators,
+			doc: "the 12-digit ID of the AWS account that owns the VPC.", dataSource: "the ID of the AWS account that owns the peered VPC.",
+			need: "the 12-digit ID of the AWS account that owns the VPC"},
+		{name: "vpc_id", field: "VPCID", input: true, validators: vpcIDValidators,
+			doc: "ID of the VPC to peer with (`vpc-…`).", dataSource: "the ID of the peered VPC (`vpc-…`).",
+			need: "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890"},
+		{name: "aws_peering_id", field: "AWSPeeringID",
+			doc: "the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`."},
 	},
 	failed: "Common causes are a wrong AWS account ID, VPC ID or region, a VPC CIDR that overlaps the subscription's deployment CIDR, " +
 		"or a peering request that expired before it was accepted.",
@@ -91,37 +87,16 @@ var awsCloud = &cloudSpec{
 var gcpCloud = &cloudSpec{
 	name: rediscloud.ProviderGCP,
 	strings: []attribute{
-		{
-			name: "gcp_project_id", input: true, validators: gcpProjectValidators,
-			doc:        "ID of the GCP project that owns the VPC network to peer with.",
-			dataSource: "the ID of the GCP project that owns the peered network.",
-			need:       "the ID of the GCP project that owns the network",
-			get:        func(p *rediscloud.Peering) string { return p.GCPProjectID },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.GCPProjectID = v },
-		},
-		{
-			name: "gcp_network_name", input: true, validators: gcpNetworkValidators,
-			doc:        "name of the VPC network to peer with.",
-			dataSource: "the name of the peered VPC network.",
-			need:       "the name of the VPC network to peer with",
-			get:        func(p *rediscloud.Peering) string { return p.GCPNetworkName },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.GCPNetworkName = v },
-		},
-		{
-			name: "gcp_redis_project_id",
-			doc:  "the Redis Cloud project to peer back to from your network (`google_compute_network_peering`).",
-			get:  func(p *rediscloud.Peering) string { return p.GCPRedisProjectID },
-		},
-		{
-			name: "gcp_redis_network_name",
-			doc:  "the Redis Cloud VPC network to peer back to from your network.",
-			get:  func(p *rediscloud.Peering) string { return p.GCPRedisNetworkName },
-		},
-		{
-			name: "gcp_peering_id",
-			doc:  "the name of the peering on the Redis Cloud side.",
-			get:  func(p *rediscloud.Peering) string { return p.GCPPeeringID },
-		},
+		{name: "gcp_project_id", field: "GCPProjectID", input: true, validators: gcpProjectValidators,
+			doc: "ID of the GCP project that owns the VPC network to peer with.", dataSource: "the ID of the GCP project that owns the peered network.",
+			need: "the ID of the GCP project that owns the network"},
+		{name: "gcp_network_name", field: "GCPNetworkName", input: true, validators: gcpNetworkValidators,
+			doc: "name of the VPC network to peer with.", dataSource: "the name of the peered VPC network.",
+			need: "the name of the VPC network to peer with"},
+		{name: "gcp_redis_project_id", field: "GCPRedisProjectID",
+			doc: "the Redis Cloud project to peer back to from your network (`google_compute_network_peering`)."},
+		{name: "gcp_redis_network_name", field: "GCPRedisNetworkName", doc: "the Redis Cloud VPC network to peer back to from your network."},
+		{name: "gcp_peering_id", field: "GCPPeeringID", doc: "the name of the peering on the Redis Cloud side."},
 	},
 	failed: "Check that the GCP project and network exist and that Redis Cloud may peer with them.",
 	describe: func(p *rediscloud.Peering) string {

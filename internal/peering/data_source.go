@@ -19,42 +19,13 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure        = (*peeringDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*peeringListDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
 
 // peeringDataSource looks up one peering of a Pro subscription.
-type peeringDataSource struct {
-	spec   *kindSpec
-	client *rediscloud.Client
-}
+type peeringDataSource struct{ peeringType }
 
 // peeringListDataSource lists the peerings of a subscription of its kind.
-type peeringListDataSource struct {
-	spec   *kindSpec
-	client *rediscloud.Client
-}
-
-// peeringListModel is what both list data sources' state holds besides
-// their peerings (and, Active-Active, the source_region filter).
-type peeringListModel struct {
-	ID             types.String   `tfsdk:"id"`
-	SubscriptionID types.String   `tfsdk:"subscription_id"`
-	Status         types.String   `tfsdk:"status"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-}
-
-// peeringLookupModel is the state of the single lookup data source: the
-// peering's attributes at the root, the lookup's inputs among them. Only Pro
-// subscriptions have a lookup data source, so its element is Pro's.
-type peeringLookupModel struct {
-	proPeeringElement
-	ID             types.String   `tfsdk:"id"`
-	SubscriptionID types.String   `tfsdk:"subscription_id"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-}
+type peeringListDataSource struct{ peeringType }
 
 func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.spec.typeName

@@ -58,6 +58,10 @@ func (o operation) describe(err error, next string) string {
 
 func (o operation) explain(err error, next string) string {
 	var b strings.Builder
+	kept := ", so nothing was removed from state."
+	if o.dataSource {
+		kept = "."
+	}
 	var te *rediscloud.TaskError
 	var he *rediscloud.HTTPError
 	var fe *rediscloud.PeeringFailedError
@@ -68,23 +72,13 @@ func (o operation) explain(err error, next string) string {
 	var ls *rediscloud.ListShapeError
 	switch {
 	case errors.As(err, &ls):
-		fmt.Fprintf(&b, "Redis Cloud's answer is not in the documented form: %s. Only a list in that form can show that a peering is gone", ls)
-		if o.dataSource {
-			b.WriteString(".")
-		} else {
-			b.WriteString(", so nothing was removed from state.")
-		}
+		fmt.Fprintf(&b, "Redis Cloud's answer is not in the documented form: %s. Only a list in that form can show that a peering is gone%s", ls, kept)
 	case errors.As(err, &rl):
 		fmt.Fprintf(&b, "The Redis Cloud API refused requests with 429 Too Many Requests %d times over %s, and the operation ran out of time (timeouts.%s, %s).",
 			rl.Refusals, rl.Waited.Round(time.Second), o.timeoutName, o.timeout)
 	case errors.As(err, &ue):
-		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering",
-			ue.HTTP.Method, ue.HTTP.URL, ue.Reason)
-		if o.dataSource {
-			b.WriteString(".")
-		} else {
-			b.WriteString(", and nothing was removed from state.")
-		}
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP 404 to %s %s, and %s. So the 404 proves nothing about the peering%s",
+			ue.HTTP.Method, ue.HTTP.URL, ue.Reason, strings.Replace(kept, "so", "and", 1))
 		if ue.Hint != "" {
 			fmt.Fprintf(&b, "\n%s.", strings.TrimRight(ue.Hint, "."))
 		}

@@ -40,17 +40,13 @@ type kindSpec struct {
 	newListModel func() any   // list data source state
 }
 
+const needAWSRegion = "the AWS region of the VPC to peer with, such as us-east-1"
+
 var proSpec = &kindSpec{
 	kind:     rediscloud.Pro,
 	typeName: "subscription_peering",
-	regions: []attribute{{
-		name: "region", cloud: awsCloud, input: true, validators: awsRegionValidators,
-		doc:        "the AWS region of the VPC to peer with, such as `us-east-1`.",
-		dataSource: "the AWS region of the peered VPC.",
-		need:       "the AWS region of the VPC to peer with, such as us-east-1",
-		get:        func(p *rediscloud.Peering) string { return p.Region },
-		set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.Region = v },
-	}},
+	regions: []attribute{{name: "region", field: "Region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+		doc: "the AWS region of the VPC to peer with, such as `us-east-1`.", dataSource: "the AWS region of the peered VPC.", need: needAWSRegion}},
 	subscriptionNoun:    "Pro",
 	article:             "A",
 	subscriptionPhrase:  "a Pro (single-region)",
@@ -79,22 +75,11 @@ var activeActiveSpec = &kindSpec{
 	kind:     rediscloud.ActiveActive,
 	typeName: "active_active_subscription_peering",
 	regions: []attribute{
-		{
-			name: "source_region", input: true, validators: anyRegionValidators,
-			doc: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). " +
-				"It must be one of the subscription's regions.",
-			dataSource: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP).",
-			get:        func(p *rediscloud.Peering) string { return p.SourceRegion },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.SourceRegion = v },
-		},
-		{
-			name: "destination_region", cloud: awsCloud, input: true, validators: awsRegionValidators,
-			doc:        "the AWS region of the VPC to peer with.",
-			dataSource: "the AWS region of the peered VPC.",
-			need:       "the AWS region of the VPC to peer with, such as us-east-1",
-			get:        func(p *rediscloud.Peering) string { return p.Region },
-			set:        func(r *rediscloud.CreatePeeringRequest, v string) { r.Region = v },
-		},
+		{name: "source_region", field: "SourceRegion", input: true, validators: anyRegionValidators,
+			doc:        "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). It must be one of the subscription's regions.",
+			dataSource: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP)."},
+		{name: "destination_region", field: "Region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+			doc: "the AWS region of the VPC to peer with.", dataSource: "the AWS region of the peered VPC.", need: needAWSRegion},
 	},
 	peeredRegion:        "source_region",
 	subscriptionNoun:    "Active-Active",

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -16,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -34,10 +35,7 @@ var (
 // query` (Terraform 1.14 and later), with their identity and, when asked,
 // the full resource, so that `-generate-config-out` writes resource and
 // import blocks for them. Each peering resource has one, under its name.
-type peeringListResource struct {
-	spec   *kindSpec
-	client *rediscloud.Client
-}
+type peeringListResource struct{ peeringType }
 
 // config reads the list block's configuration: the subscription, and the
 // filter.
@@ -102,15 +100,17 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 // peering ID. Any subscription that cannot be listed fails the whole
 // query, named: a partial answer would look complete.
 func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
+	op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
+	failed := func(summary string, err error) diag.Diagnostic {
+		return diag.NewErrorDiagnostic(summary, op.describe(err, op.defaultAdvice(err)))
+	}
 	var subs []int
-	if v != "" {
-		sub, _ := strconv.Atoi(v)
+	if sub, err := strconv.Atoi(v); err == nil {
 		subs = []int{sub}
 	} else {
 		all, err := l.client.ListSubscriptions(ctx)
 		if err != nil {
-			op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
-			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the account's subscriptions for %s peerings failed", l.spec.subscriptionNoun), op.describe(err, op.defaultAdvice(err)))
+			return nil, failed(fmt.Sprintf("Listing the account's subscriptions for %s peerings failed", l.spec.subscriptionNoun), err)
 		}
 		for _, s := range all {
 			if l.spec.owns(&s) {
@@ -119,37 +119,32 @@ func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.
 		}
 		slices.Sort(subs)
 	}
-
 	results := make([][]rediscloud.Peering, len(subs))
 	errs := make([]error, len(subs))
-	sem := make(chan struct{}, accountListParallelism)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(accountListParallelism)
 	for i, sub := range subs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			results[i], errs[i] = l.client.ListPeerings(ctx, l.spec.kind, sub)
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	var out []rediscloud.Peering
+	_ = g.Wait() // the errors are in errs, to name the first subscription's
 	for i, sub := range subs {
 		if errs[i] != nil {
-			op := operation{verb: "Listing", dataSource: true, spec: l.spec, sub: sub, redact: l.client.Redact}
-			return nil, diag.NewErrorDiagnostic(fmt.Sprintf("Listing the peerings of %s subscription %d failed", l.spec.subscriptionNoun, sub), op.describe(errs[i], op.defaultAdvice(errs[i])))
+			op.sub = sub
+			return nil, failed(fmt.Sprintf("Listing the peerings of %s subscription %d failed", l.spec.subscriptionNoun, sub), errs[i])
 		}
-		out = append(out, results[i]...)
 	}
-	return out, nil
+	return slices.Concat(results...), nil
 }
 
 // result is one query result: the identity, a name a person can read and,
 // when asked, the resource in the form its configuration would take.
 func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, p *rediscloud.Peering) list.ListResult {
 	r := req.NewListResult(ctx)
-	r.DisplayName = l.displayName(p)
+	// "Pro peering 1001/500 (AWS, vpc-… of account … in us-east-1, active)"
+	r.DisplayName = fmt.Sprintf("%s peering %d/%s", l.spec.subscriptionNoun, p.SubscriptionID, describePeering(p))
 	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
 	if req.IncludeResource {
 		m := l.spec.newModel()
@@ -169,11 +164,4 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 		r.Diagnostics.Append(r.Resource.Set(ctx, m)...)
 	}
 	return r
-}
-
-// displayName names a peering for a person: the subscription, the cloud
-// and network, and the status.
-func (l *peeringListResource) displayName(p *rediscloud.Peering) string {
-	// "Pro peering 1001/500 (AWS, vpc-… of account … in us-east-1, active)"
-	return fmt.Sprintf("%s peering %d/%s", l.spec.subscriptionNoun, p.SubscriptionID, describePeering(p))
 }

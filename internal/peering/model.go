@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,32 +28,8 @@ import (
 // resource, and each rule (which attributes a cloud leaves null, which
 // inputs keep their configured value, how CIDRs read) is written once.
 
-// baseModel holds the attributes both peering resources share.
-type baseModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	PeeringID           types.Int64    `tfsdk:"peering_id"`
-	SubscriptionID      types.String   `tfsdk:"subscription_id"`
-	ProviderName        types.String   `tfsdk:"provider_name"`
-	AWSAccountID        types.String   `tfsdk:"aws_account_id"`
-	VPCID               types.String   `tfsdk:"vpc_id"`
-	VPCCidr             types.String   `tfsdk:"vpc_cidr"`
-	VPCCidrs            types.Set      `tfsdk:"vpc_cidrs"`
-	GCPProjectID        types.String   `tfsdk:"gcp_project_id"`
-	GCPNetworkName      types.String   `tfsdk:"gcp_network_name"`
-	Status              types.String   `tfsdk:"status"`
-	AWSPeeringID        types.String   `tfsdk:"aws_peering_id"`
-	GCPRedisProjectID   types.String   `tfsdk:"gcp_redis_project_id"`
-	GCPRedisNetworkName types.String   `tfsdk:"gcp_redis_network_name"`
-	GCPPeeringID        types.String   `tfsdk:"gcp_peering_id"`
-	RedisCIDRs          types.List     `tfsdk:"redis_cidrs"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
-}
-
-// peeringElement is what every peering shows in the data sources: a list
-// element, or the root attributes of the single lookup. vpc_cidrs is an
-// empty list rather than null for a cloud without CIDRs, so that
-// expressions such as flatten(peerings[*].vpc_cidrs) need no null checks.
-type peeringElement struct {
+// peeringAttrs are the attributes every type shows of a peering.
+type peeringAttrs struct {
 	PeeringID           types.Int64  `tfsdk:"peering_id"`
 	ProviderName        types.String `tfsdk:"provider_name"`
 	Status              types.String `tfsdk:"status"`
@@ -60,7 +37,6 @@ type peeringElement struct {
 	AWSPeeringID        types.String `tfsdk:"aws_peering_id"`
 	VPCID               types.String `tfsdk:"vpc_id"`
 	VPCCidr             types.String `tfsdk:"vpc_cidr"`
-	VPCCidrs            types.List   `tfsdk:"vpc_cidrs"`
 	GCPProjectID        types.String `tfsdk:"gcp_project_id"`
 	GCPNetworkName      types.String `tfsdk:"gcp_network_name"`
 	GCPRedisProjectID   types.String `tfsdk:"gcp_redis_project_id"`
@@ -69,21 +45,53 @@ type peeringElement struct {
 	RedisCIDRs          types.List   `tfsdk:"redis_cidrs"`
 }
 
+// baseModel holds the attributes both peering resources share.
+type baseModel struct {
+	peeringAttrs
+	ID             types.String   `tfsdk:"id"`
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	VPCCidrs       types.Set      `tfsdk:"vpc_cidrs"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// peeringElement is a peering in the data sources: a list element, or the
+// root attributes of the single lookup. vpc_cidrs is an empty list rather
+// than null for a cloud without CIDRs, so that expressions such as
+// flatten(peerings[*].vpc_cidrs) need no null checks.
+type peeringElement struct {
+	peeringAttrs
+	VPCCidrs types.List `tfsdk:"vpc_cidrs"`
+}
+
+// peeringListModel is what both list data sources' state holds besides
+// their peerings (and, Active-Active, the source_region filter).
+type peeringListModel struct {
+	ID             types.String     `tfsdk:"id"`
+	SubscriptionID types.String     `tfsdk:"subscription_id"`
+	Status         types.String     `tfsdk:"status"`
+	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
+}
+
+// peeringLookupModel is the state of the single lookup data source: the
+// peering's attributes at the root, the lookup's inputs among them. Only Pro
+// subscriptions have a lookup data source, so its element is Pro's.
+type peeringLookupModel struct {
+	proPeeringElement
+	ID             types.String     `tfsdk:"id"`
+	SubscriptionID types.String     `tfsdk:"subscription_id"`
+	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
+}
+
 // model is a kind's resource state, which embeds baseModel.
 type model interface{ base() *baseModel }
 
 func (b *baseModel) base() *baseModel { return b }
 
 // converted are the string attributes a peering's state takes from the
-// API: its names, then every kind's regions and every cloud's attributes.
-// A struct lacking one skips it.
+// API: every kind's regions and every cloud's attributes. A struct lacking
+// one skips it.
 var converted = func() []attribute {
-	out := []attribute{
-		{name: "id", get: func(p *rediscloud.Peering) string { return formatID(p.SubscriptionID, p.ID) }},
-		{name: "subscription_id", get: func(p *rediscloud.Peering) string { return strconv.Itoa(p.SubscriptionID) }},
-		{name: "provider_name", get: func(p *rediscloud.Peering) string { return p.Provider }},
-		{name: "status", get: func(p *rediscloud.Peering) string { return p.Status }},
-	}
+	out := []attribute{{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"}}
 	for _, s := range kindSpecs {
 		out = append(out, s.regions...)
 	}
@@ -111,6 +119,11 @@ func setPeering(dst any, p *rediscloud.Peering, keep bool) {
 		}
 	}
 	*fields["peering_id"].(*types.Int64) = types.Int64Value(int64(p.ID))
+	for name, v := range map[string]string{"id": formatID(p.SubscriptionID, p.ID), "subscription_id": strconv.Itoa(p.SubscriptionID)} {
+		if f, ok := fields[name].(*types.String); ok {
+			*f = types.StringValue(v)
+		}
+	}
 	if l, ok := fields["vpc_cidrs"].(*types.List); ok {
 		var cidrs []string
 		if own.routed {

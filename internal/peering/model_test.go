@@ -2,6 +2,7 @@ package peering
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,5 +106,28 @@ func TestCheckCIDR(t *testing.T) {
 		if (wantSubstr == "") != (got == "") || !strings.Contains(got, wantSubstr) {
 			t.Errorf("checkCIDR(%q) = %q; want %q", in, got, wantSubstr)
 		}
+	}
+}
+
+// Every attribute names fields that exist, as strings: the peering's and,
+// for an input, the create request's.
+func TestAttributeFieldsExist(t *testing.T) {
+	for _, a := range converted {
+		if f, ok := reflect.TypeOf(rediscloud.Peering{}).FieldByName(a.field); !ok || f.Type.Kind() != reflect.String {
+			t.Errorf("%s: rediscloud.Peering has no string field %q", a.name, a.field)
+		}
+		if f, ok := reflect.TypeOf(rediscloud.CreatePeeringRequest{}).FieldByName(a.field); a.input && (!ok || f.Type.Kind() != reflect.String) {
+			t.Errorf("%s: rediscloud.CreatePeeringRequest has no string field %q", a.name, a.field)
+		}
+	}
+	p := rediscloud.Peering{VPCID: "vpc-1", SourceRegion: "us-east-1"}
+	var r rediscloud.CreatePeeringRequest
+	for _, a := range activeActiveSpec.strings() {
+		if a.input {
+			a.set(&r, a.get(&p))
+		}
+	}
+	if r.VPCID != "vpc-1" || r.SourceRegion != "us-east-1" {
+		t.Errorf("inputs copied through get and set: %+v", r)
 	}
 }

@@ -39,44 +39,52 @@ import (
 )
 
 // NewSubscriptionPeeringResource is rediscloud_subscription_peering.
-func NewSubscriptionPeeringResource() resource.Resource { return &peeringResource{spec: proSpec} }
+func NewSubscriptionPeeringResource() resource.Resource {
+	return &peeringResource{peeringType{spec: proSpec}}
+}
 
 // NewActiveActiveSubscriptionPeeringResource is
 // rediscloud_active_active_subscription_peering.
 func NewActiveActiveSubscriptionPeeringResource() resource.Resource {
-	return &peeringResource{spec: activeActiveSpec}
+	return &peeringResource{peeringType{spec: activeActiveSpec}}
 }
 
 // NewSubscriptionPeeringDataSource is the rediscloud_subscription_peering
 // data source.
 func NewSubscriptionPeeringDataSource() datasource.DataSource {
-	return &peeringDataSource{spec: proSpec}
+	return &peeringDataSource{peeringType{spec: proSpec}}
 }
 
 // NewSubscriptionPeeringsDataSource is rediscloud_subscription_peerings.
 func NewSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringListDataSource{spec: proSpec}
+	return &peeringListDataSource{peeringType{spec: proSpec}}
 }
 
 // NewActiveActiveSubscriptionPeeringsDataSource is
 // rediscloud_active_active_subscription_peerings.
 func NewActiveActiveSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringListDataSource{spec: activeActiveSpec}
+	return &peeringListDataSource{peeringType{spec: activeActiveSpec}}
 }
 
 // NewSubscriptionPeeringListResource lists rediscloud_subscription_peering
 // for `terraform query`.
 func NewSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{spec: proSpec}
+	return &peeringListResource{peeringType{spec: proSpec}}
 }
 
 // NewActiveActiveSubscriptionPeeringListResource lists
 // rediscloud_active_active_subscription_peering for `terraform query`.
 func NewActiveActiveSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{spec: activeActiveSpec}
+	return &peeringListResource{peeringType{spec: activeActiveSpec}}
 }
 
-// configuredClient is the API client the provider hands every type.
+// peeringType is what every type holds: its kind, and the API client the
+// provider configured.
+type peeringType struct {
+	spec   *kindSpec
+	client *rediscloud.Client
+}
+
 func configuredClient(providerData any, diags *diag.Diagnostics) *rediscloud.Client {
 	client, ok := providerData.(*rediscloud.Client)
 	if !ok && providerData != nil {

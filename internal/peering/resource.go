@@ -50,18 +50,14 @@ var (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*peeringResource)(nil)
 	_ resource.ResourceWithImportState    = (*peeringResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*peeringResource)(nil)
 	_ resource.ResourceWithIdentity       = (*peeringResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*peeringResource)(nil)
 )
 
-// peeringResource implements both peering resources; spec says which.
-type peeringResource struct {
-	spec   *kindSpec
-	client *rediscloud.Client
-}
+// peeringResource implements both peering resources.
+type peeringResource struct{ peeringType }
 
 func (r *peeringResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.spec.typeName
@@ -79,37 +75,42 @@ func (r *peeringResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
+// load reads the kind's model with get, a plan's or a state's Get.
+func (r *peeringResource) load(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) model {
+	m := r.spec.newModel()
+	diags.Append(get(ctx, m)...)
+	return m
+}
+
 // start begins ph on subscription sub and peering (0 while a create has
 // none yet): it bounds ctx by ph's timeout from the timeouts block t, and
 // names the operation for diagnostics. When ok is false, diags say why and
 // the operation must not run; otherwise the caller defers cancel.
 func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value, sub, peering int, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	timeout, d := ph.timeout(t, ctx, ph.byDefault)
-	diags.Append(d...)
-	if d.HasError() {
+	if diags.Append(d...); diags.HasError() {
 		return ctx, nil, operation{}, false
 	}
 	ctx, cancel := context.WithTimeout(r.client.MaskKeys(ctx), timeout)
 	return ctx, cancel, operation{verb: ph.verb, spec: r.spec, sub: sub, peering: peering, timeout: timeout, timeoutName: ph.timeoutName, redact: r.client.Redact}, true
 }
 
-// startOn is start for the peering whose ID is in state (read, update and
-// delete), which it parses first.
-func (r *peeringResource) startOn(ctx context.Context, ph phase, id types.String, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
-	sub, peering, err := parseID(id.ValueString())
+// startOn is start for the peering whose ID is in m's state (read, update
+// and delete).
+func (r *peeringResource) startOn(ctx context.Context, ph phase, m model, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	if diags.HasError() {
+		return ctx, nil, operation{}, false
+	}
+	sub, peering, err := parseID(m.base().ID.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
 		return ctx, nil, operation{}, false
 	}
-	return r.start(ctx, ph, t, sub, peering, diags)
+	return r.start(ctx, ph, m.base().Timeouts, sub, peering, diags)
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.spec.newModel()
-	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 	b := m.base()
 	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString()) // validated
 	ctx, cancel, op, ok := r.start(ctx, creating, b.Timeouts, sub, 0, &resp.Diagnostics)
@@ -222,13 +223,8 @@ func (r *peeringResource) save(ctx context.Context, m model, p *rediscloud.Peeri
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m := r.spec.newModel()
-	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	b := m.base()
-	ctx, cancel, op, ok := r.startOn(ctx, reading, b.ID, b.Timeouts, &resp.Diagnostics)
+	m := r.load(ctx, req.State.Get, &resp.Diagnostics)
+	ctx, cancel, op, ok := r.startOn(ctx, reading, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -254,13 +250,9 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := r.spec.newModel(), r.spec.newModel()
-	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, op, ok := r.startOn(ctx, updating, state.base().ID, plan.base().Timeouts, &resp.Diagnostics)
+	plan, state := r.load(ctx, req.Plan.Get, &resp.Diagnostics), r.load(ctx, req.State.Get, &resp.Diagnostics)
+	state.base().Timeouts = plan.base().Timeouts // the update is bounded as planned
+	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -303,27 +295,21 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	m := r.spec.newModel()
-	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, op, ok := r.startOn(ctx, deleting, m.base().ID, m.base().Timeouts, &resp.Diagnostics)
+	m := r.load(ctx, req.State.Get, &resp.Diagnostics)
+	ctx, cancel, op, ok := r.startOn(ctx, deleting, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	sub, id := op.sub, op.peering
-
 	// The delete takes its turn at the subscription (see rediscloud.Turn),
 	// at most until the peering left the list.
-	turn, err := r.client.HoldSubscription(ctx, sub)
+	turn, err := r.client.HoldSubscription(ctx, op.sub)
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
 	defer turn.Release()
-	err = r.client.DeletePeering(ctx, r.spec.kind, sub, id)
+	err = r.client.DeletePeering(ctx, r.spec.kind, op.sub, op.peering)
 	turn.Sent()
 	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
@@ -331,11 +317,11 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	// The task has completed; make sure the peering is really gone so that
 	// a re-create right after does not meet it.
-	if err := r.client.WaitPeeringDeleted(ctx, r.spec.kind, sub, id, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
+	if err := r.client.WaitPeeringDeleted(ctx, r.spec.kind, op.sub, op.peering, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	tflog.Info(ctx, "deleted peering", map[string]any{"id": formatID(sub, id)})
+	tflog.Info(ctx, "deleted peering", map[string]any{"id": formatID(op.sub, op.peering)})
 }
 
 func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -372,10 +358,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	m := r.spec.newModel()
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, m)...); resp.Diagnostics.HasError() {
-		return
-	}
+	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 	b := m.base()
 	region := peeredRegion(r.spec, m)
 	if !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
