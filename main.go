@@ -3,7 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -17,16 +22,53 @@ import (
 // version is set at build time through -ldflags "-X main.version=...".
 var version = "dev"
 
+// profileDirEnv names a folder in which each provider process writes its CPU
+// profile (cpu-<pid>.pprof) and, as it exits, its heap profile
+// (heap-<pid>.pprof). For measuring only (`make bench` has -pprof); unset,
+// nothing is profiled.
+const profileDirEnv = "REDISCLOUD_PPROF_DIR"
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
+	if err := run(debug); err != nil {
+		log.Fatal(err.Error())
+	}
+}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+func run(debug bool) error {
+	if dir := os.Getenv(profileDirEnv); dir != "" {
+		stop, err := profile(dir)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,
 	})
+}
+
+// profile starts the CPU profile in dir; stop ends it and writes the heap
+// profile.
+func profile(dir string) (stop func(), err error) {
+	name := func(kind string) string { return filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", kind, os.Getpid())) }
+	cpu, err := os.Create(name("cpu"))
 	if err != nil {
-		log.Fatal(err.Error())
+		return nil, err
 	}
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = cpu.Close()
+		runtime.GC()
+		if heap, err := os.Create(name("heap")); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(heap, 0)
+			_ = heap.Close()
+		}
+	}, nil
 }

@@ -26,6 +26,9 @@ type cloudSpec struct {
 	// (vpc_cidr, vpc_cidrs: set at create, updated in place).
 	routed bool
 	failed string // what commonly makes a peering of the cloud fail
+	// broken says what an inactive peering of the cloud means when that
+	// is not a normal step of its handshake; "" when it is.
+	broken string
 	// describe tells a peering apart in a message: the peered network and
 	// who owns it.
 	describe func(p *rediscloud.Peering) string
@@ -51,9 +54,14 @@ type attribute struct {
 	doc, dataSource string
 	need            string // what a missing input is, in its error
 	validators      []validator.String
+	// derive computes an output from other fields, in place of field.
+	derive func(p *rediscloud.Peering) string
 }
 
 func (a attribute) get(p *rediscloud.Peering) string {
+	if a.derive != nil {
+		return a.derive(p)
+	}
 	return reflect.ValueOf(p).Elem().FieldByName(a.field).String()
 }
 
@@ -74,7 +82,8 @@ var awsCloud = &cloudSpec{
 			doc: "the VPC peering connection ID (`pcx-…`) to accept, for example with `aws_vpc_peering_connection_accepter`."},
 	},
 	failed: "Common causes are a wrong AWS account ID, VPC ID or region, a VPC CIDR that overlaps the subscription's deployment CIDR, " +
-		"or a peering request that expired before it was accepted.",
+		"or a peering request that was rejected, or expired before it was accepted (after 7 days).",
+	broken: "the VPC peering connection was deleted or rejected on the AWS side, so it carries no traffic",
 	describe: func(p *rediscloud.Peering) string {
 		s := fmt.Sprintf("%s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
 		if p.Region != "" {
@@ -96,12 +105,23 @@ var gcpCloud = &cloudSpec{
 		{name: "gcp_redis_project_id", field: "GCPRedisProjectID",
 			doc: "the Redis Cloud project to peer back to from your network (`google_compute_network_peering`)."},
 		{name: "gcp_redis_network_name", field: "GCPRedisNetworkName", doc: "the Redis Cloud VPC network to peer back to from your network."},
+		{name: "gcp_redis_network_path", derive: gcpNetworkPath,
+			doc: "the Redis Cloud VPC network as `projects/<project>/global/networks/<network>`, the form `google_compute_network_peering`'s `peer_network` takes."},
 		{name: "gcp_peering_id", field: "GCPPeeringID", doc: "the name of the peering on the Redis Cloud side."},
 	},
 	failed: "Check that the GCP project and network exist and that Redis Cloud may peer with them.",
 	describe: func(p *rediscloud.Peering) string {
 		return fmt.Sprintf("network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
 	},
+}
+
+// gcpNetworkPath is the path of the Redis Cloud network of a GCP peering,
+// "" until Redis Cloud has named it.
+func gcpNetworkPath(p *rediscloud.Peering) string {
+	if p.GCPRedisProjectID == "" || p.GCPRedisNetworkName == "" {
+		return ""
+	}
+	return "projects/" + p.GCPRedisProjectID + "/global/networks/" + p.GCPRedisNetworkName
 }
 
 // clouds are every cloud, the default (provider_name's) first.

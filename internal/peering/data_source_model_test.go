@@ -61,7 +61,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 				"peering_id": types.Int64Value(501), "provider_name": str("AWS"), "status": str("pending-acceptance"), "region": str("us-east-1"),
 				"aws_account_id": str("123456789012"), "aws_peering_id": str("pcx-0123456789abcdef0"), "vpc_id": str("vpc-0a1b2c3d4e5f67890"),
 				"vpc_cidr": str("172.31.0.0/16"), "vpc_cidrs": strList("172.31.0.0/16"),
-				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_peering_id": null,
+				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_redis_network_path": null, "gcp_peering_id": null,
 			},
 		},
 		{
@@ -70,7 +70,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 				"peering_id": types.Int64Value(502), "provider_name": str("AWS"), "status": str("active"), "region": str("eu-west-1"),
 				"aws_account_id": str("210987654321"), "aws_peering_id": null, "vpc_id": str("vpc-0a1b2c3d4e5f67891"),
 				"vpc_cidr": null, "vpc_cidrs": strList("172.32.0.0/16", "172.40.0.0/16"),
-				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_peering_id": null,
+				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_redis_network_path": null, "gcp_peering_id": null,
 			},
 		},
 		{
@@ -80,6 +80,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 				"aws_account_id": null, "aws_peering_id": null, "vpc_id": null, "vpc_cidr": null, "vpc_cidrs": strList(),
 				"gcp_project_id": str("my-project"), "gcp_network_name": str("default"), "gcp_redis_project_id": str("redis-proj"),
 				"gcp_redis_network_name": str("redis-net"), "gcp_peering_id": str("redis-peer"),
+				"gcp_redis_network_path": str("projects/redis-proj/global/networks/redis-net"),
 			},
 		},
 		{
@@ -89,7 +90,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 				"source_region": str("us-east-1"), "destination_region": str("us-west-2"),
 				"aws_account_id": str("123456789012"), "aws_peering_id": str("pcx-0123456789abcdef0"), "vpc_id": str("vpc-0a1b2c3d4e5f67890"),
 				"vpc_cidr": str("172.31.0.0/16"), "vpc_cidrs": strList("172.31.0.0/16"),
-				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_peering_id": null,
+				"gcp_project_id": null, "gcp_network_name": null, "gcp_redis_project_id": null, "gcp_redis_network_name": null, "gcp_redis_network_path": null, "gcp_peering_id": null,
 			},
 		},
 		{
@@ -100,6 +101,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 				"aws_account_id": null, "aws_peering_id": null, "vpc_id": null, "vpc_cidr": null, "vpc_cidrs": strList(),
 				"gcp_project_id": str("my-project"), "gcp_network_name": str("default"), "gcp_redis_project_id": str("redis-proj"),
 				"gcp_redis_network_name": str("redis-net"), "gcp_peering_id": str("redis-peer"),
+				"gcp_redis_network_path": str("projects/redis-proj/global/networks/redis-net"),
 			},
 		},
 	} {

@@ -41,6 +41,7 @@ type peeringAttrs struct {
 	GCPNetworkName      types.String `tfsdk:"gcp_network_name"`
 	GCPRedisProjectID   types.String `tfsdk:"gcp_redis_project_id"`
 	GCPRedisNetworkName types.String `tfsdk:"gcp_redis_network_name"`
+	GCPRedisNetworkPath types.String `tfsdk:"gcp_redis_network_path"`
 	GCPPeeringID        types.String `tfsdk:"gcp_peering_id"`
 	RedisCIDRs          types.List   `tfsdk:"redis_cidrs"`
 }

@@ -7,24 +7,26 @@
 // them; and, for `terraform query`, a list resource per resource.
 //
 // One implementation serves both kinds of subscription and both clouds.
-// What differs between the kinds (region attributes, texts, whether a
-// peering belongs to one region of the subscription) is held by a kind
-// spec, one in kind_pro.go and one in kind_active_active.go; what differs
-// between the clouds (the peered network's attributes, which of them a
-// configuration needs, whether it is routed by CIDR blocks, what makes a
-// peering fail) by a cloud spec in cloud.go. The shared code asks the specs
-// and never compares kinds or cloud names. Every API call, retry and wait
-// is in package rediscloud, which has the same two strategies for the wire
-// (kindAPI and cloudAPI in its peering.go): this package maps Terraform's
-// configuration, plan and state to it, and its errors to diagnostics. The
-// provider registers the types through the New constructors.
+// What differs between the kinds (their region attributes and which of
+// them names the subscription region a peering belongs to, their texts,
+// their state structs) is a kindSpec in kind.go; what differs between the
+// clouds (the peered network's attributes, whether Redis Cloud routes to it
+// by CIDR blocks, how a message tells its peerings apart, what makes one
+// fail) is a cloudSpec in cloud.go. Both keep their attributes in one table
+// of attribute values, from which the schemas (schema.go), a
+// configuration's validation and the create request (resource.go), and the
+// conversion of a listed peering into any type's state (model.go) are
+// built, by tfsdk name: shared code asks the specs, and never names a kind
+// or a cloud. Every API call, retry and wait is in package rediscloud,
+// which has the same two strategies for the wire (kindAPI and cloudAPI):
+// this package maps Terraform's configuration, plan and state to it, and
+// its errors to diagnostics (diagnostics.go).
 //
-// A third cloud is a cloudSpec in cloud.go and a cloudAPI in
-// rediscloud/peering.go, with its fields in rediscloud.Peering and
-// CreatePeeringRequest (peering.go) and in the wire struct (wire.go), and
-// its attributes in the model structs (model.go, data_source_model.go):
-// five production files. A third kind is a kindSpec file here, its
-// registration in the provider, and a kindAPI in rediscloud/peering.go.
+// A third cloud is a cloudSpec in cloud.go and its fields in model.go's
+// peeringAttrs; in package rediscloud, a cloudAPI with its fields in
+// Peering and CreatePeeringRequest, and its wire fields. A third kind is a
+// kindSpec with its state structs in kind.go, its constructors here and
+// their registration in the provider, and a kindAPI in package rediscloud.
 package peering
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -355,13 +356,17 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 // create fills it in (in an apply whose plan knew it, Terraform then stops
 // before the create, saying the final plan changed; nothing is created).
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
+	if !req.State.Raw.IsNull() {
+		r.planExisting(ctx, m, r.load(ctx, req.State.Get, &resp.Diagnostics), resp)
+		return
+	}
 	b := m.base()
 	region := peeredRegion(r.spec, m)
-	if !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
+	if r.client == nil || !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
 		return // an invalid ID is reported by the attribute's validators
 	}
 	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
@@ -398,7 +403,78 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planLookupFailed(ctx, resp, op, err)
 		return
 	}
+	checkOverlap(ctx, b, cidrs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
+}
+
+// planExisting plans a change to a peering in state. A failed peering is
+// replaced: it carries no traffic and Redis Cloud never revives it. One
+// whose status says it broke after it was set up is reported, and left to
+// the user to replace. New CIDRs are checked against the Redis side's.
+func (r *peeringResource) planExisting(ctx context.Context, plan, state model, resp *resource.ModifyPlanResponse) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, cloud := state.base(), state.base().cloud()
+	id, status := s.ID.ValueString(), s.Status.ValueString()
+	switch {
+	case status == rediscloud.StatusFailed:
+		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
+			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.", r.spec.subscriptionNoun, id, status, cloud.failed))
+		// Everything Redis Cloud answers about the new peering is unknown
+		// until it exists; an unknown status makes Terraform honour the
+		// replacement.
+		fields := fieldsOf(plan)
+		for _, a := range r.spec.strings() {
+			if !a.input && a.cloud == cloud {
+				*fields[a.name].(*types.String) = types.StringUnknown()
+			}
+		}
+		b := plan.base()
+		b.ID, b.PeeringID, b.Status = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	case status == rediscloud.StatusInactive && cloud.broken != "":
+		resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
+			"To set it up again, replace it: terraform apply -replace='%s.<name>' (the accepter on your side is replaced with it).",
+			r.spec.subscriptionNoun, id, status, cloud.broken, r.spec.resourceTypeName()))
+	}
+	var redis []string
+	if !plan.base().VPCCidrs.Equal(s.VPCCidrs) && !s.RedisCIDRs.IsUnknown() {
+		resp.Diagnostics.Append(s.RedisCIDRs.ElementsAs(ctx, &redis, false)...)
+		checkOverlap(ctx, plan.base(), redis, &resp.Diagnostics)
+	}
+}
+
+// checkOverlap reports, on the configured CIDR attribute, each of the
+// peering's CIDRs that overlaps one of redis, the Redis side's: Redis
+// Cloud refuses such a peering, but only after a task.
+func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag.Diagnostics) {
+	want, d := b.wantedCIDRs(ctx)
+	if d.HasError() {
+		return
+	}
+	attribute := "vpc_cidrs"
+	if !b.VPCCidr.IsNull() && len(want) == 1 {
+		attribute = "vpc_cidr"
+	}
+	for _, c := range want {
+		for _, rc := range redis {
+			if overlap(c, rc) {
+				diags.AddAttributeError(path.Root(attribute), "CIDR overlaps the Redis Cloud side",
+					fmt.Sprintf("%s overlaps %s, a CIDR block of the subscription's Redis Cloud side (redis_cidrs): a peering must join networks "+
+						"whose addresses do not overlap, and Redis Cloud refuses this one. Peer a VPC whose CIDR blocks do not overlap %s.", c, rc, rc))
+			}
+		}
+	}
+}
+
+// overlap reports whether two CIDR blocks share an address; false when
+// either is not one (their validators say so).
+func overlap(a, b string) bool {
+	pa, errA := netip.ParsePrefix(a)
+	pb, errB := netip.ParsePrefix(b)
+	return errA == nil && errB == nil && pa.Overlaps(pb)
 }
 
 // planLookupFailed reports a failed plan-time read: an error when the
@@ -450,6 +526,16 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 			forbid(a.name)
 		case isNull(a.name):
 			missing(a.name, a.need)
+		}
+	}
+	var set types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
+	for i, a := range set.Elements() {
+		for _, b := range set.Elements()[i+1:] {
+			if a, b := a.(types.String).ValueString(), b.(types.String).ValueString(); overlap(a, b) {
+				resp.Diagnostics.AddAttributeError(path.Root("vpc_cidrs"), "Overlapping CIDR blocks",
+					fmt.Sprintf("%s and %s overlap: each CIDR block of vpc_cidrs must be a separate range of the VPC's addresses. Remove one, or list the larger alone.", a, b))
+			}
 		}
 	}
 	if !cloud.routed {

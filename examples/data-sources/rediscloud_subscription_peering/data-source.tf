@@ -20,7 +20,7 @@ data "rediscloud_subscription_peering" "gcp_default" {
 }
 
 output "gcp_peer_network" {
-  value = "projects/${data.rediscloud_subscription_peering.gcp_default.gcp_redis_project_id}/global/networks/${data.rediscloud_subscription_peering.gcp_default.gcp_redis_network_name}"
+  value = data.rediscloud_subscription_peering.gcp_default.gcp_redis_network_path
 }
 
 # Or look a peering up by its ID.

@@ -38,10 +38,22 @@ func main() {
 	tfFlag := flag.String("terraform", "", "Terraform binary (default: $TF, then $TF_ACC_TERRAFORM_PATH, then bin/terraform, then PATH)")
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), in their generated region <!-- bench:begin --> … <!-- bench:end -->")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
+	profileDir := flag.String("pprof", "", "write CPU and allocation profiles of every provider process of the measured commands into this folder (REDISCLOUD_PPROF_DIR; read them with go tool pprof)")
 	providerLog := flag.Bool("provider-log", false, "write the provider's debug log of each measured command to provider.log in its working directory (implies -keep; slows the provider down a little)")
 	flag.Parse()
 
-	opts := options{runs: *runs, only: *only, terraform: *tfFlag, update: *update, keep: *keep || *providerLog, providerLog: *providerLog}
+	if *profileDir != "" {
+		abs, err := filepath.Abs(*profileDir)
+		if err == nil {
+			err = os.MkdirAll(abs, 0o755)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		*profileDir = abs
+	}
+	opts := options{runs: *runs, only: *only, terraform: *tfFlag, update: *update, keep: *keep || *providerLog, providerLog: *providerLog, profileDir: *profileDir}
 	if err := runWithSignals(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -60,6 +72,7 @@ type options struct {
 	only              string
 	terraform, update string
 	keep, providerLog bool
+	profileDir        string
 }
 
 func run(ctx context.Context, o options) error {
@@ -91,7 +104,7 @@ func run(ctx context.Context, o options) error {
 	}
 	tfVersion := terraformVersion(ctx, tf)
 
-	b := &bench{tf: tf, providerDir: binDir, simBin: simBin, tmp: tmp, runs: o.runs, providerLog: o.providerLog}
+	b := &bench{tf: tf, providerDir: binDir, simBin: simBin, tmp: tmp, runs: o.runs, providerLog: o.providerLog, profileDir: o.profileDir}
 	var results []*summary
 	started := time.Now()
 	for _, sc := range scenarios() {
@@ -141,6 +154,7 @@ type bench struct {
 	tf, providerDir, simBin, tmp string
 	runs                         int
 	providerLog                  bool
+	profileDir                   string
 }
 
 // measurement is one run of a scenario.
@@ -259,6 +273,9 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 	var env []string
 	if b.providerLog {
 		env = []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(dir, "provider.log")}
+	}
+	if b.profileDir != "" {
+		env = append(env, "REDISCLOUD_PPROF_DIR="+b.profileDir)
 	}
 	cmd := ws.Command(ctx, env, sc.args...)
 	logFile, err := os.Create(filepath.Join(dir, "terraform.log"))

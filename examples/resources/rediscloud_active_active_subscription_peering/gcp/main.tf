@@ -47,5 +47,11 @@ resource "rediscloud_active_active_subscription_peering" "redis" {
 resource "google_compute_network_peering" "redis" {
   name         = "redis-cloud-${var.subscription_id}-${var.source_region}"
   network      = google_compute_network.app.self_link
-  peer_network = "projects/${rediscloud_active_active_subscription_peering.redis.gcp_redis_project_id}/global/networks/${rediscloud_active_active_subscription_peering.redis.gcp_redis_network_name}"
+  peer_network = rediscloud_active_active_subscription_peering.redis.gcp_redis_network_path
+
+  # Redis Cloud's documentation asks for custom routes to be exchanged both
+  # ways, so that the peering carries traffic for routes other than the
+  # subnets' own.
+  import_custom_routes = true
+  export_custom_routes = true
 }
