@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -359,11 +360,11 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
-		r.planExisting(ctx, m, r.load(ctx, req.State.Get, &resp.Diagnostics), resp)
+		r.planExisting(ctx, req, resp)
 		return
 	}
+	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 	b := m.base()
 	region := peeredRegion(r.spec, m)
 	if r.client == nil || !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
@@ -410,20 +411,21 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // planExisting plans a change to a peering in state. A failed peering is
 // replaced: it carries no traffic and Redis Cloud never revives it. One
 // whose status says it broke after it was set up is reported, and left to
-// the user to replace. New CIDRs are checked against the Redis side's.
-func (r *peeringResource) planExisting(ctx context.Context, plan, state model, resp *resource.ModifyPlanResponse) {
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s, cloud := state.base(), state.base().cloud()
-	id, status := s.ID.ValueString(), s.Status.ValueString()
-	switch {
-	case status == rediscloud.StatusFailed:
+// the user to replace. New CIDRs are checked against the Redis side's. A
+// plan of many peerings runs this for each: it reads the few attributes it
+// needs, and the whole plan only to change it.
+func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	state, planned := rawOf(req.State.Raw), rawOf(req.Plan.Raw)
+	id, status, cloud := state.str("id"), state.str("status"), cloudOf(state.str("provider_name"))
+	switch status {
+	case rediscloud.StatusFailed:
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
-			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.", r.spec.subscriptionNoun, id, status, cloud.failed))
+			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
+			r.spec.subscriptionNoun, id, status, cloud.failed))
 		// Everything Redis Cloud answers about the new peering is unknown
 		// until it exists; an unknown status makes Terraform honour the
 		// replacement.
+		plan := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 		fields := fieldsOf(plan)
 		for _, a := range r.spec.strings() {
 			if !a.input && a.cloud == cloud {
@@ -434,16 +436,57 @@ func (r *peeringResource) planExisting(ctx context.Context, plan, state model, r
 		b.ID, b.PeeringID, b.Status = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	case status == rediscloud.StatusInactive && cloud.broken != "":
-		resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
-			"To set it up again, replace it: terraform apply -replace='%s.<name>' (the accepter on your side is replaced with it).",
-			r.spec.subscriptionNoun, id, status, cloud.broken, r.spec.resourceTypeName()))
+	case rediscloud.StatusInactive:
+		if cloud.broken != "" {
+			resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
+				"To set it up again, replace it: terraform apply -replace='%s.<name>' (the accepter on your side is replaced with it).",
+				r.spec.subscriptionNoun, id, status, cloud.broken, r.spec.resourceTypeName()))
+		}
 	}
-	var redis []string
-	if !plan.base().VPCCidrs.Equal(s.VPCCidrs) && !s.RedisCIDRs.IsUnknown() {
-		resp.Diagnostics.Append(s.RedisCIDRs.ElementsAs(ctx, &redis, false)...)
-		checkOverlap(ctx, plan.base(), redis, &resp.Diagnostics)
+	if !planned["vpc_cidrs"].Equal(state["vpc_cidrs"]) && state["redis_cidrs"].IsFullyKnown() {
+		checkOverlap(ctx, r.load(ctx, req.Plan.Get, &resp.Diagnostics).base(), state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
+}
+
+// rawObject is the attributes of a configuration, a plan or a state as
+// Terraform sent them. Reading a few attributes from it skips the
+// framework's walk of the schema for each, which a plan of many peerings
+// pays for every one of them.
+type rawObject map[string]tftypes.Value
+
+// rawOf reads an object; a null or unknown one has no attributes.
+func rawOf(v tftypes.Value) rawObject {
+	m := rawObject{}
+	_ = v.As((*map[string]tftypes.Value)(&m))
+	return m
+}
+
+// null reports an attribute that is null or absent.
+func (o rawObject) null(name string) bool { return o[name].IsNull() }
+
+// str is a string attribute's value, "" when null or unknown.
+func (o rawObject) str(name string) string {
+	var s string
+	if v := o[name]; v.IsKnown() && !v.IsNull() {
+		_ = v.As(&s)
+	}
+	return s
+}
+
+// strings are the known elements of a list or set of strings.
+func (o rawObject) strings(name string) []string {
+	var elems []tftypes.Value
+	if v := o[name]; v.IsKnown() && !v.IsNull() {
+		_ = v.As(&elems)
+	}
+	var out []string
+	for _, e := range elems {
+		var s string
+		if e.IsKnown() && !e.IsNull() && e.As(&s) == nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // checkOverlap reports, on the configured CIDR attribute, each of the
@@ -496,25 +539,19 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 // ValidateConfig checks at plan time (and in `terraform validate`) which
 // attributes each cloud needs and which it must not have, so that an invalid
 // configuration never reaches the API.
-func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	isNull := func(name string) bool {
-		var v attr.Value
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
-		return v == nil || v.IsNull()
-	}
-	var providerName types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("provider_name"), &providerName)...)
-	if resp.Diagnostics.HasError() || providerName.IsUnknown() ||
-		(!providerName.IsNull() && !slices.Contains(cloudNames(), providerName.ValueString())) {
+func (r *peeringResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	cfg := rawOf(req.Config.Raw)
+	name := cfg.str("provider_name")
+	if !cfg["provider_name"].IsKnown() || (name != "" && !slices.Contains(cloudNames(), name)) {
 		return // provider_name's own validator says what it may be
 	}
-	cloud := cloudOf(providerName.ValueString())
+	cloud := cloudOf(name)
 	missing := func(name, what string) {
 		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
 			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
 	}
 	forbid := func(name string) {
-		if !isNull(name) {
+		if !cfg.null(name) {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
 				fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud.name, cloud.name))
 		}
@@ -524,15 +561,14 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 		case !a.input || a.cloud == nil:
 		case a.cloud != cloud:
 			forbid(a.name)
-		case isNull(a.name):
+		case cfg.null(a.name):
 			missing(a.name, a.need)
 		}
 	}
-	var set types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
-	for i, a := range set.Elements() {
-		for _, b := range set.Elements()[i+1:] {
-			if a, b := a.(types.String).ValueString(), b.(types.String).ValueString(); overlap(a, b) {
+	cidrs := cfg.strings("vpc_cidrs")
+	for i, a := range cidrs {
+		for _, b := range cidrs[i+1:] {
+			if overlap(a, b) {
 				resp.Diagnostics.AddAttributeError(path.Root("vpc_cidrs"), "Overlapping CIDR blocks",
 					fmt.Sprintf("%s and %s overlap: each CIDR block of vpc_cidrs must be a separate range of the VPC's addresses. Remove one, or list the larger alone.", a, b))
 			}
@@ -541,7 +577,7 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if !cloud.routed {
 		forbid("vpc_cidr")
 		forbid("vpc_cidrs")
-	} else if isNull("vpc_cidr") && isNull("vpc_cidrs") {
+	} else if cfg.null("vpc_cidr") && cfg.null("vpc_cidrs") {
 		resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
 			fmt.Sprintf("%s peering with provider_name = %q needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), cloud.name, maxCIDRsPerVPC))
 	}
