@@ -30,28 +30,28 @@ func TestAccIdentity_pro(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: acctest.Config(srv, proAWS(`vpc_cidrs = ["172.31.0.0/16", "172.40.0.0/16"]`)),
+				Config: acctest.Config(srv, pro.awsPeering(`vpc_cidrs = ["172.31.0.0/16", "172.40.0.0/16"]`)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(proAddr, identity),
-					statecheck.ExpectIdentityValueMatchesState(proAddr, tfjsonpath.New("subscription_id")),
-					statecheck.ExpectIdentityValueMatchesState(proAddr, tfjsonpath.New("peering_id")),
+					statecheck.ExpectIdentity(pro.addr("test"), identity),
+					statecheck.ExpectIdentityValueMatchesState(pro.addr("test"), tfjsonpath.New("subscription_id")),
+					statecheck.ExpectIdentityValueMatchesState(pro.addr("test"), tfjsonpath.New("peering_id")),
 				},
 			},
 			{
-				ResourceName:    proAddr,
+				ResourceName:    pro.addr("test"),
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(proAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(pro.addr("test"), plancheck.ResourceActionNoop),
 				}},
 			},
 			// The id form keeps working beside it.
 			{
-				ResourceName:    proAddr,
+				ResourceName:    pro.addr("test"),
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(proAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(pro.addr("test"), plancheck.ResourceActionNoop),
 				}},
 			},
 		},
@@ -68,21 +68,21 @@ func TestAccIdentity_activeActiveGCP(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: acctest.Config(srv, aaPeerGCP("us-central1", "my-gcp-project", "my-gcp-vpc")),
+				Config: acctest.Config(srv, aaGCP("us-central1", "my-gcp-project", "my-gcp-vpc")),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(aaPeerAddr, map[string]knownvalue.Check{
+					statecheck.ExpectIdentity(activeActive.addr("test"), map[string]knownvalue.Check{
 						"subscription_id": knownvalue.StringExact("2002"),
 						"peering_id":      knownvalue.NotNull(),
 					}),
-					statecheck.ExpectIdentityValueMatchesState(aaPeerAddr, tfjsonpath.New("peering_id")),
+					statecheck.ExpectIdentityValueMatchesState(activeActive.addr("test"), tfjsonpath.New("peering_id")),
 				},
 			},
 			{
-				ResourceName:    aaPeerAddr,
+				ResourceName:    activeActive.addr("test"),
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(aaPeerAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(activeActive.addr("test"), plancheck.ResourceActionNoop),
 				}},
 			},
 		},

@@ -100,12 +100,12 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 		missing                        []string
 	}{
 		{
-			name: "Pro", addr: proAddr, config: proAWS(`vpc_cidr = "172.31.0.0/16"`),
+			name: "Pro", addr: pro.addr("test"), config: pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`),
 			dataSource: `data "rediscloud_subscription_peerings" "all" { subscription_id = "1001" }`,
 			missing:    []string{"GET /v1/subscriptions/1001/peerings", `lacks the documented resource.peerings array: resource has only the keys "vpcPeeringList"`},
 		},
 		{
-			name: "Active-Active", addr: aaPeerAddr, config: aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`),
+			name: "Active-Active", addr: activeActive.addr("test"), config: activeActive.aws("us-east-1", testVPC, `vpc_cidr = "172.31.0.0/16"`),
 			dataSource: `data "rediscloud_active_active_subscription_peerings" "all" { subscription_id = "2001" }`,
 			missing:    []string{"GET /v1/subscriptions/2001/regions/peerings", `lacks the documented resource.regions array: resource has only the keys "regionList", "subscriptionId"`},
 		},

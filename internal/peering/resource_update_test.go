@@ -23,26 +23,26 @@ func TestAccSubscriptionPeering_updateBeforeSetUp(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: acctest.Config(srv, proAWS(`vpc_cidr = "172.31.0.0/16"`)),
+				Config: acctest.Config(srv, pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`)),
 				Check: func(*terraform.State) error {
 					// Back to the set-up phase, as right after a create.
-					return srv.SetPeeringStatus(onlyPeering(t, srv).ID, "initiating-request")
+					return srv.SetPeeringStatus(acctest.OnlyPeering(t, srv).ID, "initiating-request")
 				},
 			},
 			{
-				Config: acctest.Config(srv, proAWS(`vpc_cidr = "172.32.0.0/16"`)),
+				Config: acctest.Config(srv, pro.awsPeering(`vpc_cidr = "172.32.0.0/16"`)),
 				ExpectError: acctest.Wrapped(`Updating Pro peering 1001/`, `VPC_PEERING_NOT_ACTIVE`,
 					`Redis Cloud changes a peering's CIDRs only once it has set the peering up. Wait until its status is pending-acceptance or active`),
 			},
 			{
 				PreConfig: func() {
-					if err := srv.SetPeeringStatus(onlyPeering(t, srv).ID, "pending-acceptance"); err != nil {
+					if err := srv.SetPeeringStatus(acctest.OnlyPeering(t, srv).ID, "pending-acceptance"); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: acctest.Config(srv, proAWS(`vpc_cidr = "172.32.0.0/16"`)),
+				Config: acctest.Config(srv, pro.awsPeering(`vpc_cidr = "172.32.0.0/16"`)),
 				Check: func(*terraform.State) error {
-					if got := strings.Join(onlyPeering(t, srv).CIDRs, ","); got != "172.32.0.0/16" {
+					if got := strings.Join(acctest.OnlyPeering(t, srv).CIDRs, ","); got != "172.32.0.0/16" {
 						return fmt.Errorf("the API holds CIDRs %s", got)
 					}
 					return nil
