@@ -34,24 +34,12 @@ resource "rediscloud_subscription_peering" "test" {
 }
 `
 
-var words = acctest.Wrapped
+// providerDir holds the provider binary TestMain builds when TF_ACC is set,
+// for the tests that run the Terraform CLI themselves.
+var providerDir string
 
-// providerConfig is the terraform block and a provider block holding the
-// given settings (raw HCL lines).
-func providerConfig(settings ...string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    rediscloud = {
-      source = %q
-    }
-  }
-}
-
-provider "rediscloud" {
-  %s
-}
-`, acctest.Namespace+"/rediscloud", strings.Join(settings, "\n  "))
+func TestMain(m *testing.M) {
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-test"))
 }
 
 // clearEnv empties the provider's environment variables for one test, so
@@ -96,15 +84,15 @@ func TestAccProvider_missingAPIKey(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
 				PlanOnly:    true,
-				ExpectError: words(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+				ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
 			},
 			// An empty string is no key either.
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), `api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
 				PlanOnly:    true,
-				ExpectError: words(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
+				ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
 			},
 		},
 	})
@@ -119,9 +107,9 @@ func TestAccProvider_missingSecretKey(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{{
-			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey)) + gcpPeering,
+			Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey)) + gcpPeering,
 			PlanOnly:    true,
-			ExpectError: words(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
+			ExpectError: acctest.Wrapped(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
 		}},
 	})
 	if n := srv.Stats().TotalRequests; n != 0 {
@@ -137,9 +125,9 @@ func TestAccProvider_missingBothKeys(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{{
-			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL())) + gcpPeering,
+			Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL())) + gcpPeering,
 			PlanOnly:    true,
-			ExpectError: words(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
+			ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
 		}},
 	})
 	if n := srv.Stats().TotalRequests; n != 0 {
@@ -160,7 +148,7 @@ func TestAccProvider_keysFromEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
-			Config: providerConfig() + gcpPeering,
+			Config: acctest.ProviderBlocks() + gcpPeering,
 			Check: func(*terraform.State) error {
 				if n := len(srv.Peerings()); n != 1 {
 					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
@@ -185,7 +173,7 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(
+			Config: acctest.ProviderBlocks(
 				fmt.Sprintf("url = %q", srv.URL()),
 				fmt.Sprintf("api_key = %q", acctest.APIKey),
 				fmt.Sprintf("secret_key = %q", acctest.SecretKey),
@@ -206,22 +194,22 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 // variable.
 func TestAccProvider_badEnvironment(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
-	base := providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering
+	base := acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering
 	for _, c := range []struct {
 		name, env, value string
 		config           string
 		want             *regexp.Regexp
 	}{
 		{"limit not a number", provider.EnvRequestsPerMinute, "lots", base,
-			words(`Invalid requests-per-minute limit`, `The REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "lots".`)},
+			acctest.Wrapped(`Invalid requests-per-minute limit`, `The REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "lots".`)},
 		{"negative limit", provider.EnvRequestsPerMinute, "-5", base,
-			words(`REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "-5"`)},
+			acctest.Wrapped(`REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "-5"`)},
 		{"plain http to a remote host", provider.EnvURL, "http://api.redislabs.com/v1",
-			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-			words(`REDISCLOUD_URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "api.redislabs.com": use https://`)},
+			acctest.ProviderBlocks(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			acctest.Wrapped(`REDISCLOUD_URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "api.redislabs.com": use https://`)},
 		{"unsupported scheme", provider.EnvURL, "ftp://api.redislabs.com/v1",
-			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-			words(`REDISCLOUD_URL`, `scheme "ftp" is not supported: use https://`)},
+			acctest.ProviderBlocks(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			acctest.Wrapped(`REDISCLOUD_URL`, `scheme "ftp" is not supported: use https://`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clearEnv(t)
@@ -253,9 +241,9 @@ func TestAccTransport_providerRefusesPlainHTTP(t *testing.T) {
 		"HTTP://api.redislabs.com/v1",
 	} {
 		steps = append(steps, resource.TestStep{
-			Config:      providerConfig(append([]string{fmt.Sprintf("url = %q", u)}, keys...)...) + gcpPeering,
+			Config:      acctest.ProviderBlocks(append([]string{fmt.Sprintf("url = %q", u)}, keys...)...) + gcpPeering,
 			PlanOnly:    true,
-			ExpectError: words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator)`, `use https://`),
+			ExpectError: acctest.Wrapped(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator)`, `use https://`),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -274,12 +262,11 @@ func TestAccProvider_validateWithoutKeys(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	if providerDir == "" {
+		t.Fatal("the provider was not built (TestMain builds it when TF_ACC is set)")
+	}
 	tf, err := cliharness.TerraformPath()
 	if err != nil {
-		t.Fatal(err)
-	}
-	binDir := t.TempDir()
-	if _, err := cliharness.BuildProvider(ctx, binDir, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -302,23 +289,16 @@ resource "rediscloud_subscription_peering" "aws" {
 		{"no keys", `provider "rediscloud" {}`, true, nil},
 		{"url only", `provider "rediscloud" { url = "https://api.redislabs.com/v1" }`, true, nil},
 		{"plain http to a remote host", `provider "rediscloud" { url = "http://api.redislabs.com/v1" }`, false,
-			words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host`)},
+			acctest.Wrapped(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host`)},
 		{"bad limit", `provider "rediscloud" { requests_per_minute = -1 }`, false,
-			words(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
+			acctest.Wrapped(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ws, err := cliharness.NewWorkspace(t.TempDir(), tf, binDir)
+			ws, err := cliharness.NewWorkspace(t.TempDir(), tf, providerDir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := fmt.Sprintf(`
-terraform {
-  required_providers {
-    rediscloud = { source = %q }
-  }
-}
-%s
-%s`, cliharness.ProviderSource, c.provider, resources)
+			cfg := acctest.TerraformBlock() + c.provider + "\n" + resources
 			if err := ws.WriteFile("main.tf", cfg); err != nil {
 				t.Fatal(err)
 			}
@@ -354,12 +334,12 @@ func TestAccProvider_keyWithControlCharacter(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = "AKEYc0ffee\n"`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), `api_key = "AKEYc0ffee\n"`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
 				PlanOnly:    true,
-				ExpectError: words(`Invalid Redis Cloud key`, `The api_key (from the configuration or the REDISCLOUD_ACCESS_KEY environment variable) contains a control character`, `The value is not shown.`),
+				ExpectError: acctest.Wrapped(`Invalid Redis Cloud key`, `The api_key (from the configuration or the REDISCLOUD_ACCESS_KEY environment variable) contains a control character`, `The value is not shown.`),
 			},
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), `secret_key = "SKEYc0ffee\t"`) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), `secret_key = "SKEYc0ffee\t"`) + gcpPeering,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)secret_key.*REDISCLOUD_SECRET_KEY.*control character`),
 			},
