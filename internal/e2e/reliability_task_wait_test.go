@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -262,29 +261,9 @@ func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
 	peering := srv.Peerings()[0]
 	wantID := fmt.Sprintf("1001/%d", peering.ID)
 
-	providers := providerPIDs(apply.cmd.Process.Pid)
-	if len(providers) == 0 {
-		t.Errorf("no provider process under terraform (pid %d)", apply.cmd.Process.Pid)
-	}
-	sent := time.Now()
-	if err := apply.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if !apply.wait(exitBound) {
-		t.Fatalf("terraform did not exit within %s of SIGINT:\n%s", exitBound, apply.out.String())
-	}
-	took := time.Since(sent)
-	out := apply.out.String()
+	out, sent, took := interrupt(t, apply)
 	t.Logf("SIGINT %s after create task %s was received (%d polls of it answered 404); terraform exited %s later with code %d",
 		sent.Sub(tr.receivedAt(createTask)).Round(time.Millisecond), createTask, tr.unknownPolls(createTask), took.Round(time.Millisecond), apply.exitCode())
-	for _, pid := range providers {
-		if !waitFor(10*time.Second, func() bool { return processGone(pid) }) {
-			t.Errorf("the provider process %d outlived terraform", pid)
-		}
-	}
-	if apply.exitCode() == 0 {
-		t.Errorf("an interrupted apply exited 0:\n%s", out)
-	}
 	// The lookup ran after the signal, and its list task was hidden too.
 	checkLookupKeptTainted(t, srv, ws, tr, tr.tasks(listCommand), out, wantID, createTask, "The operation was interrupted")
 }
