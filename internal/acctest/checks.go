@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,16 +75,22 @@ func StateID(addr string) resource.ImportStateIdFunc {
 	}
 }
 
-// ImportSteps import addr by command (every attribute read back) and by an
-// import block (the plan must be a no-op).
+// ImportStep imports addr by command and checks every attribute against
+// the state the apply left.
+func ImportStep(addr string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:            addr,
+		ImportState:             true,
+		ImportStateVerify:       true,
+		ImportStateVerifyIgnore: []string{"timeouts"},
+	}
+}
+
+// ImportSteps import addr by command (ImportStep) and by an import block
+// (the plan must be a no-op).
 func ImportSteps(addr string) []resource.TestStep {
 	return []resource.TestStep{
-		{
-			ResourceName:            addr,
-			ImportState:             true,
-			ImportStateVerify:       true,
-			ImportStateVerifyIgnore: []string{"timeouts"},
-		},
+		ImportStep(addr),
 		{
 			ResourceName:    addr,
 			ImportState:     true,
@@ -97,6 +104,24 @@ func ImportSteps(addr string) []resource.TestStep {
 	}
 }
 
+// RecordID stores the id in state of addr, which must have the form
+// <subscription_id>/<peering_id>, into *id.
+func RecordID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		got, err := StateID(addr)(s)
+		if err != nil {
+			return err
+		}
+		if !peeringIDRe.MatchString(got) {
+			return fmt.Errorf("%s has ID %q", addr, got)
+		}
+		*id = got
+		return nil
+	}
+}
+
+var peeringIDRe = regexp.MustCompile(`^[0-9]+/[0-9]+$`)
+
 // Peering is the simulator's only peering, or an error saying what it
 // holds instead.
 func Peering(srv *cloudsim.Server) (cloudsim.PeeringInfo, error) {
@@ -105,6 +130,14 @@ func Peering(srv *cloudsim.Server) (cloudsim.PeeringInfo, error) {
 		return cloudsim.PeeringInfo{}, fmt.Errorf("the simulator holds %d peerings, want 1: %+v", len(ps), ps)
 	}
 	return ps[0], nil
+}
+
+// CheckOnePeering is a check that the simulator holds exactly one peering.
+func CheckOnePeering(srv *cloudsim.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		_, err := Peering(srv)
+		return err
+	}
 }
 
 // OnlyPeering is the simulator's only peering; the test stops if there is

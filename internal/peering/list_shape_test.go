@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -124,7 +123,7 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.ProviderFactories(),
 				CheckDestroy:             acctest.CheckNoPeerings(srv),
 				Steps: []resource.TestStep{
-					{Config: config, Check: recordAddrID(tc.addr, &id)},
+					{Config: config, Check: acctest.RecordID(tc.addr, &id)},
 					// terraform refresh and apply -refresh-only.
 					{PreConfig: reshape(true), RefreshState: true, ExpectError: kept},
 					// terraform plan.
@@ -159,20 +158,5 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 				},
 			})
 		})
-	}
-}
-
-// recordAddrID stores the ID in state of addr into *id.
-func recordAddrID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", addr)
-		}
-		if !regexp.MustCompile(`^[0-9]+/[0-9]+$`).MatchString(rs.Primary.ID) {
-			return fmt.Errorf("%s has ID %q", addr, rs.Primary.ID)
-		}
-		*id = rs.Primary.ID
-		return nil
 	}
 }

@@ -106,28 +106,6 @@ resource %q "aa" {
 `, realAAType, realAccount, realVPC, cidrAttr)
 }
 
-func realExpect(addr, attr string, c knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), c)
-}
-
-func realStr(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-
-func realStrSet(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = realStr(s)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-func realStrList(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = realStr(s)
-	}
-	return knownvalue.ListExact(checks)
-}
-
 // realElem is the path of attribute attr of the first element of a list
 // data source's peerings.
 func realElem(attr string) tfjsonpath.Path {
@@ -140,20 +118,11 @@ func realSame(ds string, dsAttr tfjsonpath.Path, res, resAttr string) statecheck
 	return statecheck.CompareValuePairs(ds, dsAttr, res, tfjsonpath.New(resAttr), compare.ValuesSame())
 }
 
-// realOnly returns the simulator's only peering.
-func realOnly(srv *cloudsim.Server) (cloudsim.PeeringInfo, error) {
-	ps := srv.Peerings()
-	if len(ps) != 1 {
-		return cloudsim.PeeringInfo{}, fmt.Errorf("the simulator holds %d peerings, want 1: %+v", len(ps), ps)
-	}
-	return ps[0], nil
-}
-
 // realMatchesAPI checks the state of addr against the simulator's only
 // peering: the same ID, the same status, and what check adds.
 func realMatchesAPI(srv *cloudsim.Server, addr string, check func(p cloudsim.PeeringInfo, attrs map[string]string) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		p, err := realOnly(srv)
+		p, err := acctest.Peering(srv)
 		if err != nil {
 			return err
 		}
@@ -244,7 +213,7 @@ func (c realRefreshedStatus) CheckPlan(_ context.Context, req plancheck.CheckPla
 func realRefreshStep(t *testing.T, srv *cloudsim.Server, config, addr, status string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: func() {
-			p, err := realOnly(srv)
+			p, err := acctest.Peering(srv)
 			if err == nil {
 				err = srv.AcceptPeering(p.ID)
 			}
@@ -258,17 +227,6 @@ func realRefreshStep(t *testing.T, srv *cloudsim.Server, config, addr, status st
 			realRefreshedStatus{addr: addr, status: status},
 			plancheck.ExpectEmptyPlan(),
 		}},
-	}
-}
-
-// realImportStep imports addr by command and checks every attribute
-// against the state the apply left.
-func realImportStep(addr string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:            addr,
-		ImportState:             true,
-		ImportStateVerify:       true,
-		ImportStateVerifyIgnore: []string{"timeouts"},
 	}
 }
 
@@ -322,14 +280,14 @@ data "rediscloud_subscription_peering" "by_vpc" {
 					plancheck.ExpectResourceAction(realAWSAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAWSAddr, "id", knownvalue.StringRegexp(realProAWSID)),
-					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
-					realExpect(realAWSAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(realAWSAddr, "provider_name", realStr("AWS")),
-					realExpect(realAWSAddr, "region", realStr("us-east-1")),
-					realExpect(realAWSAddr, "vpc_cidr", realStr("172.31.0.0/16")),
-					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
-					realExpect(realAWSAddr, "gcp_redis_project_id", knownvalue.Null()),
+					acctest.Expect(realAWSAddr, "id", knownvalue.StringRegexp(realProAWSID)),
+					acctest.Expect(realAWSAddr, "status", acctest.Str("pending-acceptance")),
+					acctest.Expect(realAWSAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					acctest.Expect(realAWSAddr, "provider_name", acctest.Str("AWS")),
+					acctest.Expect(realAWSAddr, "region", acctest.Str("us-east-1")),
+					acctest.Expect(realAWSAddr, "vpc_cidr", acctest.Str("172.31.0.0/16")),
+					acctest.Expect(realAWSAddr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16")),
+					acctest.Expect(realAWSAddr, "gcp_redis_project_id", knownvalue.Null()),
 					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -337,7 +295,7 @@ data "rediscloud_subscription_peering" "by_vpc" {
 					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
 				),
 			},
-			realImportStep(realAWSAddr),
+			acctest.ImportStep(realAWSAddr),
 			// More CIDRs: updated in place, and the data sources, read
 			// after the update, see it.
 			{
@@ -347,25 +305,25 @@ data "rediscloud_subscription_peering" "by_vpc" {
 					plancheck.ExpectKnownValue(realAWSAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
-					realExpect(realAWSAddr, "vpc_cidr", knownvalue.Null()),
-					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
+					acctest.Expect(realAWSAddr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16", "172.40.0.0/16")),
+					acctest.Expect(realAWSAddr, "vpc_cidr", knownvalue.Null()),
+					acctest.Expect(realAWSAddr, "status", acctest.Str("pending-acceptance")),
 					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
 
-					realExpect(list, "id", realStr("1001")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					acctest.Expect(list, "id", acctest.Str("1001")),
+					acctest.Expect(list, "peerings", knownvalue.ListSizeExact(1)),
 					realSame(list, realElem("peering_id"), realAWSAddr, "peering_id"),
 					realSame(list, realElem("aws_peering_id"), realAWSAddr, "aws_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
-					statecheck.ExpectKnownValue(list, realElem("region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("vpc_id"), realStr(realVPC)),
-					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
+					statecheck.ExpectKnownValue(list, realElem("status"), acctest.Str("pending-acceptance")),
+					statecheck.ExpectKnownValue(list, realElem("region"), acctest.Str("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("vpc_id"), acctest.Str(realVPC)),
+					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
 
 					realSame(lookup, tfjsonpath.New("id"), realAWSAddr, "id"),
 					realSame(lookup, tfjsonpath.New("aws_peering_id"), realAWSAddr, "aws_peering_id"),
-					realExpect(lookup, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(lookup, "status", realStr("pending-acceptance")),
-					realExpect(lookup, "vpc_cidrs", realStrList("172.31.0.0/16", "172.40.0.0/16")),
+					acctest.Expect(lookup, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					acctest.Expect(lookup, "status", acctest.Str("pending-acceptance")),
+					acctest.Expect(lookup, "vpc_cidrs", acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					realAWSMatches(srv, realAWSAddr, "172.31.0.0/16", "172.40.0.0/16"),
@@ -408,31 +366,31 @@ data "rediscloud_subscription_peering" "by_network" {
 					plancheck.ExpectResourceAction(realGCPAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realGCPAddr, "id", knownvalue.StringRegexp(realProGCPID)),
-					realExpect(realGCPAddr, "status", realStr("inactive")),
-					realExpect(realGCPAddr, "provider_name", realStr("GCP")),
-					realExpect(realGCPAddr, "gcp_project_id", realStr("my-app-project")),
-					realExpect(realGCPAddr, "gcp_network_name", realStr("my-app-network")),
-					realExpect(realGCPAddr, "gcp_redis_project_id", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "gcp_redis_network_name", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "gcp_peering_id", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "aws_peering_id", knownvalue.Null()),
-					realExpect(realGCPAddr, "vpc_cidrs", knownvalue.Null()),
+					acctest.Expect(realGCPAddr, "id", knownvalue.StringRegexp(realProGCPID)),
+					acctest.Expect(realGCPAddr, "status", acctest.Str("inactive")),
+					acctest.Expect(realGCPAddr, "provider_name", acctest.Str("GCP")),
+					acctest.Expect(realGCPAddr, "gcp_project_id", acctest.Str("my-app-project")),
+					acctest.Expect(realGCPAddr, "gcp_network_name", acctest.Str("my-app-network")),
+					acctest.Expect(realGCPAddr, "gcp_redis_project_id", knownvalue.StringRegexp(realNonBlank)),
+					acctest.Expect(realGCPAddr, "gcp_redis_network_name", knownvalue.StringRegexp(realNonBlank)),
+					acctest.Expect(realGCPAddr, "gcp_peering_id", knownvalue.StringRegexp(realNonBlank)),
+					acctest.Expect(realGCPAddr, "aws_peering_id", knownvalue.Null()),
+					acctest.Expect(realGCPAddr, "vpc_cidrs", knownvalue.Null()),
 
-					realExpect(list, "id", realStr("1002")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					acctest.Expect(list, "id", acctest.Str("1002")),
+					acctest.Expect(list, "peerings", knownvalue.ListSizeExact(1)),
 					realSame(list, realElem("peering_id"), realGCPAddr, "peering_id"),
 					realSame(list, realElem("gcp_redis_project_id"), realGCPAddr, "gcp_redis_project_id"),
 					realSame(list, realElem("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
 					realSame(list, realElem("gcp_peering_id"), realGCPAddr, "gcp_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("inactive")),
-					statecheck.ExpectKnownValue(list, realElem("provider_name"), realStr("GCP")),
+					statecheck.ExpectKnownValue(list, realElem("status"), acctest.Str("inactive")),
+					statecheck.ExpectKnownValue(list, realElem("provider_name"), acctest.Str("GCP")),
 					statecheck.ExpectKnownValue(list, realElem("aws_peering_id"), knownvalue.Null()),
 
 					realSame(lookup, tfjsonpath.New("id"), realGCPAddr, "id"),
 					realSame(lookup, tfjsonpath.New("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
-					realExpect(lookup, "status", realStr("inactive")),
-					realExpect(lookup, "gcp_network_name", realStr("my-app-network")),
+					acctest.Expect(lookup, "status", acctest.Str("inactive")),
+					acctest.Expect(lookup, "gcp_network_name", acctest.Str("my-app-network")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					realMatchesAPI(srv, realGCPAddr, func(p cloudsim.PeeringInfo, attrs map[string]string) error {
@@ -448,7 +406,7 @@ data "rediscloud_subscription_peering" "by_network" {
 					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
 				),
 			},
-			realImportStep(realGCPAddr),
+			acctest.ImportStep(realGCPAddr),
 			realRefreshStep(t, srv, config, realGCPAddr, "active"),
 		},
 	})
@@ -477,13 +435,13 @@ data "rediscloud_active_active_subscription_peerings" "all" {
 					plancheck.ExpectResourceAction(realAAAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAAAddr, "id", knownvalue.StringRegexp(realAAAWSIDRe)),
-					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
-					realExpect(realAAAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(realAAAddr, "source_region", realStr("us-east-1")),
-					realExpect(realAAAddr, "destination_region", realStr("us-east-1")),
-					realExpect(realAAAddr, "vpc_cidr", realStr("172.31.0.0/16")),
-					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
+					acctest.Expect(realAAAddr, "id", knownvalue.StringRegexp(realAAAWSIDRe)),
+					acctest.Expect(realAAAddr, "status", acctest.Str("pending-acceptance")),
+					acctest.Expect(realAAAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
+					acctest.Expect(realAAAddr, "source_region", acctest.Str("us-east-1")),
+					acctest.Expect(realAAAddr, "destination_region", acctest.Str("us-east-1")),
+					acctest.Expect(realAAAddr, "vpc_cidr", acctest.Str("172.31.0.0/16")),
+					acctest.Expect(realAAAddr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16")),
 					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -491,7 +449,7 @@ data "rediscloud_active_active_subscription_peerings" "all" {
 					realStats(srv, map[string]int{"activeActiveVpcPeeringCreateRequest": 1}),
 				),
 			},
-			realImportStep(realAAAddr),
+			acctest.ImportStep(realAAAddr),
 			{
 				Config: updated,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -499,19 +457,19 @@ data "rediscloud_active_active_subscription_peerings" "all" {
 					plancheck.ExpectKnownValue(realAAAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
-					realExpect(realAAAddr, "vpc_cidr", knownvalue.Null()),
-					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
+					acctest.Expect(realAAAddr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16", "172.40.0.0/16")),
+					acctest.Expect(realAAAddr, "vpc_cidr", knownvalue.Null()),
+					acctest.Expect(realAAAddr, "status", acctest.Str("pending-acceptance")),
 					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
 
-					realExpect(list, "id", realStr("2001")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
+					acctest.Expect(list, "id", acctest.Str("2001")),
+					acctest.Expect(list, "peerings", knownvalue.ListSizeExact(1)),
 					realSame(list, realElem("peering_id"), realAAAddr, "peering_id"),
 					realSame(list, realElem("aws_peering_id"), realAAAddr, "aws_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
-					statecheck.ExpectKnownValue(list, realElem("source_region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("destination_region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
+					statecheck.ExpectKnownValue(list, realElem("status"), acctest.Str("pending-acceptance")),
+					statecheck.ExpectKnownValue(list, realElem("source_region"), acctest.Str("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("destination_region"), acctest.Str("us-east-1")),
+					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					realAWSMatches(srv, realAAAddr, "172.31.0.0/16", "172.40.0.0/16"),

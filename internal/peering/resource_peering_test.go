@@ -627,8 +627,8 @@ func TestAccPeering_waitsForPendingSubscription(t *testing.T) {
 					if n := srv.Stats().TasksByCommand[k.createTask]; n != 1 {
 						return fmt.Errorf("%d create tasks, want exactly 1 sent once the subscription was active", n)
 					}
-					acctest.OnlyPeering(t, srv)
-					return nil
+					_, err := acctest.Peering(srv)
+					return err
 				},
 			}},
 		})
@@ -920,7 +920,7 @@ func TestAccPeering_stuckCreateTask(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(k.addr("test"), plancheck.ResourceActionCreate),
 					}},
-					Check: func(*terraform.State) error { acctest.OnlyPeering(t, srv); return nil },
+					Check: acctest.CheckOnePeering(srv),
 				},
 			},
 		})

@@ -27,18 +27,6 @@ import (
 // urlEvidencePeering is the resource every step of these tests configures.
 var urlEvidencePeering = pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`)
 
-// recordID stores the peering's ID in state into *id.
-func recordID(id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[pro.addr("test")]
-		if !ok {
-			return fmt.Errorf("%s is not in state", pro.addr("test"))
-		}
-		*id = rs.Primary.ID
-		return nil
-	}
-}
-
 // stillThere checks that state holds the peering under the ID recorded
 // when it was created, and that the simulator still holds that very
 // peering: nothing was removed from state, and nothing was deleted.
@@ -78,7 +66,7 @@ func TestAccURLEvidence_resourceKeptOnWrongURL(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(pro.addr("test"), tfjsonpath.New("id"), knownvalue.StringRegexp(idRe(1001))),
 				},
-				Check: recordID(&id),
+				Check: acctest.RecordID(pro.addr("test"), &id),
 			},
 			// The url without /v1: the peering list answers 404, and so
 			// does the account's subscription list.
@@ -139,7 +127,7 @@ func TestAccURLEvidence_destroyThroughWrongURL(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.ConfigURL(srv.URL(), urlEvidencePeering),
-				Check:  recordID(&id),
+				Check:  acctest.RecordID(pro.addr("test"), &id),
 			},
 			{
 				Config:  acctest.ConfigURL(addr, urlEvidencePeering),

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
@@ -64,12 +63,7 @@ func TestAccProvider_configures(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(peeringAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1002/[0-9]+$`))),
 			},
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Check: acctest.CheckOnePeering(srv),
 		}},
 	})
 }
@@ -149,12 +143,7 @@ func TestAccProvider_keysFromEnvironment(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlocks() + gcpPeering,
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Check:  acctest.CheckOnePeering(srv),
 		}},
 	})
 }
@@ -179,12 +168,7 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 				fmt.Sprintf("secret_key = %q", acctest.SecretKey),
 				"requests_per_minute = 600",
 			) + gcpPeering,
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Check: acctest.CheckOnePeering(srv),
 		}},
 	})
 }
