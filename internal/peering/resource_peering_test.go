@@ -56,8 +56,12 @@ type peeringKind struct {
 	// awsPeeringIn is an AWS peering of region to add to the simulator
 	// behind Terraform's back (VPC, account and CIDRs left to the caller).
 	awsPeeringIn func(region string) cloudsim.PeeringInfo
-	// createTask and deleteTask are the simulator's task commands.
-	createTask, deleteTask string
+	// createTask, updateTask and deleteTask are the simulator's task
+	// commands.
+	createTask, updateTask, deleteTask string
+	// listType is the kind's list data source, and lookupType its data
+	// source that finds one peering ("" when the kind has none).
+	listType, lookupType string
 	// deploymentCIDR is the Redis CIDR of the AWS subscription's us-east-1
 	// region, and overlap a consumer CIDR that overlaps it.
 	deploymentCIDR, overlap string
@@ -83,7 +87,8 @@ var (
 		awsPeeringIn: func(region string) cloudsim.PeeringInfo {
 			return cloudsim.PeeringInfo{SubscriptionID: 1001, Kind: cloudsim.KindPro, Provider: cloudsim.ProviderAWS, Region: region}
 		},
-		createTask: "vpcPeeringCreateRequest", deleteTask: "vpcPeeringDeleteRequest",
+		createTask: "vpcPeeringCreateRequest", updateTask: "vpcPeeringUpdateRequest", deleteTask: "vpcPeeringDeleteRequest",
+		listType: "rediscloud_subscription_peerings", lookupType: "rediscloud_subscription_peering",
 		deploymentCIDR: "10.0.0.0/24", overlap: "10.0.0.0/16",
 		goneAlone: "VPC_PEERING_NOT_FOUND", goneAmongOthers: "VPC_PEERING_NOT_FOUND",
 		subscriptionIs: `a\s+Pro`,
@@ -103,7 +108,9 @@ var (
 			return cloudsim.PeeringInfo{SubscriptionID: 2001, Kind: cloudsim.KindActiveActive, Provider: cloudsim.ProviderAWS,
 				SourceRegion: region, DestinationRegion: "us-east-1"}
 		},
-		createTask: "activeActiveVpcPeeringCreateRequest", deleteTask: "activeActiveVpcPeeringDeleteRequest",
+		createTask: "activeActiveVpcPeeringCreateRequest", updateTask: "activeActiveVpcPeeringUpdateRequest",
+		deleteTask:     "activeActiveVpcPeeringDeleteRequest",
+		listType:       "rediscloud_active_active_subscription_peerings",
 		deploymentCIDR: "10.10.0.0/24", overlap: "10.10.0.0/16",
 		goneAlone:       "DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 		goneAmongOthers: "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND",
@@ -163,14 +170,19 @@ func (k peeringKind) awsPeering(cidrAttr string) string {
 // gcpIn is a GCP peering resource called test with the given region
 // attributes.
 func (k peeringKind) gcpIn(regions map[string]string, project, network string) string {
+	return k.gcpBlock("test", regions, project, network)
+}
+
+// gcpBlock is a GCP peering resource called name.
+func (k peeringKind) gcpBlock(name string, regions map[string]string, project, network string) string {
 	return fmt.Sprintf(`
-resource %q "test" {
+resource %q %q {
   subscription_id  = "%d"
   provider_name    = "GCP"
 %s  gcp_project_id   = %q
   gcp_network_name = %q
 }
-`, k.typ, k.gcpSub, hclLines(regions), project, network)
+`, k.typ, name, k.gcpSub, hclLines(regions), project, network)
 }
 
 // gcp is a GCP peering resource called test in the subscription's first
