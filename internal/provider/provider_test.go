@@ -68,64 +68,64 @@ func TestAccProvider_configures(t *testing.T) {
 	})
 }
 
-// The missing-key tests change the process environment, which the
-// in-process provider reads, so they do not run in parallel.
-
-func TestAccProvider_missingAPIKey(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-				PlanOnly:    true,
-				ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+// TestAccProvider_missingKeys: a key missing from both the configuration
+// and the environment is reported, naming the setting and its variable,
+// before any request; both missing are reported at once, so that a user
+// fixes the configuration in one go. The cases change the process
+// environment, which the in-process provider reads, so they do not run in
+// parallel.
+func TestAccProvider_missingKeys(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		settings [][]string // provider settings of each step, besides the URL
+		want     []*regexp.Regexp
+	}{
+		{
+			name: "api_key",
+			settings: [][]string{
+				{fmt.Sprintf("secret_key = %q", acctest.SecretKey)},
+				// An empty string is no key either.
+				{`api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)},
 			},
-			// An empty string is no key either.
-			{
-				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), `api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-				PlanOnly:    true,
-				ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+				acctest.Wrapped(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
 			},
 		},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without an API key", n)
-	}
-}
-
-func TestAccProvider_missingSecretKey(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey)) + gcpPeering,
-			PlanOnly:    true,
-			ExpectError: acctest.Wrapped(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
-		}},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without a secret key", n)
-	}
-}
-
-// TestAccProvider_missingBothKeys reports both settings at once, so that a
-// user fixes the configuration in one go.
-func TestAccProvider_missingBothKeys(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL())) + gcpPeering,
-			PlanOnly:    true,
-			ExpectError: acctest.Wrapped(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
-		}},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without keys", n)
+		{
+			name:     "secret_key",
+			settings: [][]string{{fmt.Sprintf("api_key = %q", acctest.APIKey)}},
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
+			},
+		},
+		{
+			name:     "both keys",
+			settings: [][]string{nil},
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := acctest.NewSim(t, cloudsim.Options{})
+			clearEnv(t)
+			var steps []resource.TestStep
+			for i, settings := range c.settings {
+				steps = append(steps, resource.TestStep{
+					Config:      acctest.ProviderBlocks(append([]string{fmt.Sprintf("url = %q", srv.URL())}, settings...)...) + gcpPeering,
+					PlanOnly:    true,
+					ExpectError: c.want[i],
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories(),
+				Steps:                    steps,
+			})
+			if n := srv.Stats().TotalRequests; n != 0 {
+				t.Errorf("%d API requests without %s", n, c.name)
+			}
+		})
 	}
 }
 
