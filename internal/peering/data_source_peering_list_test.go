@@ -153,7 +153,9 @@ func dsList(addr string, elems ...knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("peerings"), knownvalue.ListExact(elems))
 }
 
-func TestAccPeeringsDataSource_empty(t *testing.T) {
+// TestAccPeeringsDataSource_emptySubscriptionListsNothing: a subscription
+// without peerings reads as an empty list, not null, for both kinds.
+func TestAccPeeringsDataSource_emptySubscriptionListsNothing(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
@@ -178,7 +180,10 @@ data "rediscloud_active_active_subscription_peerings" "aa" {
 	})
 }
 
-func TestAccPeeringsDataSource_pro(t *testing.T) {
+// TestAccPeeringsDataSource_proSortedFilteredByStatus: the Pro list data
+// source lists a subscription's peerings sorted by ID, filters them by
+// status, and drops a peering deleted elsewhere.
+func TestAccPeeringsDataSource_proSortedFilteredByStatus(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	// Added out of ID order: the list must still come sorted by peering ID.
 	one := dsAdd(t, srv, cloudsim.PeeringInfo{ID: 610, SubscriptionID: 1001, AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890",
@@ -266,7 +271,10 @@ data "rediscloud_subscription_peerings" "failed" {
 	})
 }
 
-func TestAccPeeringsDataSource_activeActive(t *testing.T) {
+// TestAccPeeringsDataSource_activeActiveFilteredByRegionAndStatus: the
+// Active-Active list data source filters by source region and status, and
+// refuses a region the subscription does not have.
+func TestAccPeeringsDataSource_activeActiveFilteredByRegionAndStatus(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	east := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 2001, SourceRegion: "us-east-1", DestinationRegion: "us-west-2",
 		AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", CIDRs: []string{"172.31.0.0/16"}})

@@ -235,9 +235,9 @@ func apiPeering(t *testing.T, srv *cloudsim.Server, addr string, sub int, ok fun
 	}
 }
 
-// TestAccPeering_awsOneCIDR creates an AWS peering with one CIDR, imports
+// TestAccPeering_awsLifecycleFromOneCIDR creates an AWS peering with one CIDR, imports
 // it, changes its CIDRs in place and replaces it for another VPC or region.
-func TestAccPeering_awsOneCIDR(t *testing.T) {
+func TestAccPeering_awsLifecycleFromOneCIDR(t *testing.T) {
 	forEachKind(t, func(t *testing.T, k peeringKind) {
 		srv := acctest.NewSim(t, cloudsim.Options{})
 		addr := k.addr("test")
@@ -339,10 +339,10 @@ func TestAccPeering_awsOneCIDR(t *testing.T) {
 	})
 }
 
-// TestAccPeering_awsSeveralCIDRs creates an AWS peering with several CIDRs
+// TestAccPeering_awsSeveralCIDRsNoDrift creates an AWS peering with several CIDRs
 // and takes it down to one: no step drifts, whichever attribute holds the
 // CIDRs.
-func TestAccPeering_awsSeveralCIDRs(t *testing.T) {
+func TestAccPeering_awsSeveralCIDRsNoDrift(t *testing.T) {
 	forEachKind(t, func(t *testing.T, k peeringKind) {
 		srv := acctest.NewSim(t, cloudsim.Options{})
 		addr := k.addr("test")
@@ -422,10 +422,10 @@ func TestAccPeering_awsSeveralCIDRs(t *testing.T) {
 	})
 }
 
-// TestAccPeering_gcp creates a GCP peering, imports it, sees it active
+// TestAccPeering_gcpLifecycle creates a GCP peering, imports it, sees it active
 // once the reciprocal peering exists, and replaces it for another project
 // or network (Redis's provider plans these as updates that then fail).
-func TestAccPeering_gcp(t *testing.T) {
+func TestAccPeering_gcpLifecycle(t *testing.T) {
 	forEachKind(t, func(t *testing.T, k peeringKind) {
 		srv := acctest.NewSim(t, cloudsim.Options{})
 		addr := k.addr("test")
