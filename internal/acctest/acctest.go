@@ -91,6 +91,15 @@ func ProviderConfig(srv *cloudsim.Server) string {
 // ProviderConfigURL is the terraform and provider blocks for the API at url,
 // with extra provider settings (raw HCL lines).
 func ProviderConfigURL(url string, extra ...string) string {
+	return ProviderBlocks(append([]string{
+		fmt.Sprintf("url        = %q", url),
+		fmt.Sprintf("api_key    = %q", APIKey),
+		fmt.Sprintf("secret_key = %q", SecretKey),
+	}, extra...)...)
+}
+
+// TerraformBlock is the terraform block requiring this provider.
+func TerraformBlock() string {
 	return fmt.Sprintf(`
 terraform {
   required_providers {
@@ -99,14 +108,17 @@ terraform {
     }
   }
 }
+`, Namespace+"/rediscloud")
+}
 
+// ProviderBlocks is the terraform block and a provider block holding
+// settings (raw HCL lines) and nothing else: no URL or keys unless given.
+func ProviderBlocks(settings ...string) string {
+	return TerraformBlock() + fmt.Sprintf(`
 provider "rediscloud" {
-  url        = %q
-  api_key    = %q
-  secret_key = %q
   %s
 }
-`, Namespace+"/rediscloud", url, APIKey, SecretKey, strings.Join(extra, "\n  "))
+`, strings.Join(settings, "\n  "))
 }
 
 // Config joins the provider configuration and resource blocks.

@@ -162,7 +162,23 @@ func (s *Simulator) Accept(id int) (cloudsim.PeeringInfo, error) {
 	return p, err
 }
 
+// Call sends a request to the simulator's API with its keys: path is below
+// the API base URL (e.g. /subscriptions/1001/peerings), body is sent as
+// JSON, and a 2xx answer is decoded into out (when not nil).
+func (s *Simulator) Call(ctx context.Context, method, path string, body, out any) error {
+	return s.do(ctx, time.Minute, method, s.URL, path, body, out, map[string]string{
+		"x-api-key":        s.APIKey,
+		"x-api-secret-key": s.SecretKey,
+	})
+}
+
+// control calls a control endpoint (no keys).
 func (s *Simulator) control(method, path string, body, out any) error {
+	return s.do(context.Background(), 30*time.Second, method, s.Root, path, body, out, nil)
+}
+
+// do sends one JSON request to base+path, giving up after timeout.
+func (s *Simulator) do(ctx context.Context, timeout time.Duration, method, base, path string, body, out any, header map[string]string) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -171,13 +187,16 @@ func (s *Simulator) control(method, path string, body, out any) error {
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, s.Root+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

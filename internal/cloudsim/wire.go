@@ -54,19 +54,25 @@ type wireCIDR struct {
 // response names differ from the request names (regionName, vpcUid,
 // projectUid, networkName).
 type wireProPeering struct {
-	VPCPeeringID     int        `json:"vpcPeeringId"`
-	RegionName       string     `json:"regionName,omitempty"`
-	AWSAccountID     string     `json:"awsAccountId,omitempty"`
-	VPCUID           string     `json:"vpcUid,omitempty"`
-	VPCCidr          string     `json:"vpcCidr,omitempty"`
-	VPCCidrs         []wireCIDR `json:"vpcCidrs,omitempty"`
-	AWSPeeringUID    string     `json:"awsPeeringUid,omitempty"`
-	ProjectUID       string     `json:"projectUid,omitempty"`
-	NetworkName      string     `json:"networkName,omitempty"`
-	RedisProjectUID  string     `json:"redisProjectUid,omitempty"`
-	RedisNetworkName string     `json:"redisNetworkName,omitempty"`
-	CloudPeeringID   string     `json:"cloudPeeringId,omitempty"`
-	Status           string     `json:"status"`
+	VPCPeeringID  int        `json:"vpcPeeringId"`
+	RegionName    string     `json:"regionName,omitempty"`
+	AWSAccountID  string     `json:"awsAccountId,omitempty"`
+	VPCUID        string     `json:"vpcUid,omitempty"`
+	VPCCidr       string     `json:"vpcCidr,omitempty"`
+	VPCCidrs      []wireCIDR `json:"vpcCidrs,omitempty"`
+	AWSPeeringUID string     `json:"awsPeeringUid,omitempty"`
+	ProjectUID    string     `json:"projectUid,omitempty"`
+	NetworkName   string     `json:"networkName,omitempty"`
+	wireGCPRedisSide
+	Status string `json:"status"`
+}
+
+// wireGCPRedisSide are the keys of Redis's side of a GCP peering, alike in
+// both list shapes (embedded, so they stay where they stand in each).
+type wireGCPRedisSide struct {
+	RedisProjectUID  string `json:"redisProjectUid,omitempty"`
+	RedisNetworkName string `json:"redisNetworkName,omitempty"`
+	CloudPeeringID   string `json:"cloudPeeringId,omitempty"`
 }
 
 type wireProList struct {
@@ -77,20 +83,18 @@ type wireProList struct {
 // list: "id" instead of vpcPeeringId, regionName is the destination region,
 // and the GCP consumer keys carry a vpc prefix.
 type wireAAPeering struct {
-	ID               int        `json:"id"`
-	Status           string     `json:"status"`
-	RegionID         int        `json:"regionId"`
-	RegionName       string     `json:"regionName,omitempty"`
-	AWSAccountID     string     `json:"awsAccountId,omitempty"`
-	AWSPeeringUID    string     `json:"awsPeeringUid,omitempty"`
-	VPCUID           string     `json:"vpcUid,omitempty"`
-	VPCCidr          string     `json:"vpcCidr,omitempty"`
-	VPCCidrs         []wireCIDR `json:"vpcCidrs,omitempty"`
-	VPCProjectUID    string     `json:"vpcProjectUid,omitempty"`
-	VPCNetworkName   string     `json:"vpcNetworkName,omitempty"`
-	RedisProjectUID  string     `json:"redisProjectUid,omitempty"`
-	RedisNetworkName string     `json:"redisNetworkName,omitempty"`
-	CloudPeeringID   string     `json:"cloudPeeringId,omitempty"`
+	ID             int        `json:"id"`
+	Status         string     `json:"status"`
+	RegionID       int        `json:"regionId"`
+	RegionName     string     `json:"regionName,omitempty"`
+	AWSAccountID   string     `json:"awsAccountId,omitempty"`
+	AWSPeeringUID  string     `json:"awsPeeringUid,omitempty"`
+	VPCUID         string     `json:"vpcUid,omitempty"`
+	VPCCidr        string     `json:"vpcCidr,omitempty"`
+	VPCCidrs       []wireCIDR `json:"vpcCidrs,omitempty"`
+	VPCProjectUID  string     `json:"vpcProjectUid,omitempty"`
+	VPCNetworkName string     `json:"vpcNetworkName,omitempty"`
+	wireGCPRedisSide
 }
 
 type wireAARegion struct {
@@ -121,14 +125,16 @@ func cidrFields(cidrs []string) (string, []wireCIDR) {
 	return cidrs[0], list
 }
 
+func (p *peering) wireGCPRedisSide() wireGCPRedisSide {
+	return wireGCPRedisSide{RedisProjectUID: p.redisProjectUID, RedisNetworkName: p.redisNetworkName, CloudPeeringID: p.cloudPeeringID}
+}
+
 func (p *peering) wirePro() wireProPeering {
 	w := wireProPeering{VPCPeeringID: p.id, Status: p.status}
 	if p.provider == ProviderGCP {
 		w.ProjectUID = p.gcpProject
 		w.NetworkName = p.gcpNetwork
-		w.RedisProjectUID = p.redisProjectUID
-		w.RedisNetworkName = p.redisNetworkName
-		w.CloudPeeringID = p.cloudPeeringID
+		w.wireGCPRedisSide = p.wireGCPRedisSide()
 		return w
 	}
 	w.RegionName = p.region
@@ -144,9 +150,7 @@ func (p *peering) wireAA() wireAAPeering {
 	if p.provider == ProviderGCP {
 		w.VPCProjectUID = p.gcpProject
 		w.VPCNetworkName = p.gcpNetwork
-		w.RedisProjectUID = p.redisProjectUID
-		w.RedisNetworkName = p.redisNetworkName
-		w.CloudPeeringID = p.cloudPeeringID
+		w.wireGCPRedisSide = p.wireGCPRedisSide()
 		return w
 	}
 	w.RegionName = p.destinationRegion

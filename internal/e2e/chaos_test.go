@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cliharness"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
@@ -356,10 +357,10 @@ var (
 	framingRe   = regexp.MustCompile(`(?m)^[│╷╵] ?`)
 	// taintedRe matches the provider's word that an interrupted create's
 	// peering was saved in state; Terraform wraps diagnostics.
-	taintedRe = regexp.MustCompile(`saved\s+in\s+state,\s+marked\s+tainted`)
+	taintedRe = acctest.Wrapped("saved in state, marked tainted")
 	// incompleteRe matches a create whose task wait was cut short, after
 	// which the provider looked for the peering (CreateIncompleteError).
-	incompleteRe = regexp.MustCompile(`but\s+waiting\s+for\s+it\s+failed`)
+	incompleteRe = acctest.Wrapped("but waiting for it failed")
 	// crashRe matches signs of a provider crash.
 	crashRe = regexp.MustCompile(`panic: |Plugin did not respond|plugin exited unexpectedly`)
 )

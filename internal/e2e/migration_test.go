@@ -182,9 +182,10 @@ type migrated struct {
 	redis map[string][]string
 }
 
-// writeOfficialState adds to srv a peering for every entry and writes the
-// state Redis's provider would hold for them, with the simulator's IDs.
-func writeOfficialState(t *testing.T, srv *cloudsim.Server, official *stateFile, c migrationCase) (*stateFile, migrated) {
+// writeOfficialState adds to srv a peering for every entry and writes into
+// ws the state Redis's provider would hold for them, with the simulator's
+// IDs: where a user who migrates starts.
+func writeOfficialState(t *testing.T, ws *workspace, srv *cloudsim.Server, official *stateFile, c migrationCase) (*stateFile, migrated) {
 	t.Helper()
 	st := official.clone()
 	st.Resources = nil
@@ -213,6 +214,13 @@ func writeOfficialState(t *testing.T, srv *cloudsim.Server, official *stateFile,
 	slices.SortFunc(st.Resources, func(a, b stateFileResource) int {
 		return strings.Compare(a.Mode+"."+a.Type+"."+a.Name, b.Mode+"."+b.Type+"."+b.Name)
 	})
+	data, err := st.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.WriteFile("terraform.tfstate", string(data)); err != nil {
+		t.Fatal(err)
+	}
 	return st, m
 }
 
@@ -265,14 +273,7 @@ func TestAccMigrationFromOfficialProvider(t *testing.T) {
 			ws := newWorkspace(t, simEnv(srv.URL())...)
 
 			// Where the user starts: Redis's provider and its state.
-			st, m := writeOfficialState(t, srv, official, c)
-			data, err := st.encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ws.WriteFile("terraform.tfstate", string(data)); err != nil {
-				t.Fatal(err)
-			}
+			st, m := writeOfficialState(t, ws, srv, official, c)
 			if err := ws.WriteFile("main.tf", configuration(c, officialSourceLine)); err != nil {
 				t.Fatal(err)
 			}
@@ -584,14 +585,7 @@ func TestAccMigrationWithImportBlocks(t *testing.T) {
 	c := migrationCase{entries: []entry{aaAWS, aaAWSCIDRs, aaGCP, awsOneCIDR, awsTimeouts, awsTwoCIDRs, gcp}, data: true}
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	ws := newWorkspace(t, simEnv(srv.URL())...)
-	st, m := writeOfficialState(t, srv, official, c)
-	data, err := st.encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ws.WriteFile("terraform.tfstate", string(data)); err != nil {
-		t.Fatal(err)
-	}
+	st, m := writeOfficialState(t, ws, srv, official, c)
 
 	// The peerings leave the state of Redis's provider...
 	var addrs []string

@@ -28,6 +28,36 @@ resource "rediscloud_subscription_peering" "test" {
 // logged.
 const exitBound = 30 * time.Second
 
+// interrupt presses Ctrl-C on a running CLI command: SIGINT to Terraform,
+// which must exit (with an error) within exitBound and stop its provider
+// processes. It returns the output, when the signal went and how long
+// Terraform took to exit.
+func interrupt(t *testing.T, run *tfRun) (out string, sent time.Time, took time.Duration) {
+	t.Helper()
+	providers := providerPIDs(run.cmd.Process.Pid)
+	if len(providers) == 0 {
+		t.Errorf("no provider process under terraform (pid %d)", run.cmd.Process.Pid)
+	}
+	sent = time.Now()
+	if err := run.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if !run.wait(exitBound) {
+		t.Fatalf("terraform did not exit within %s of SIGINT:\n%s", exitBound, run.out.String())
+	}
+	took = time.Since(sent)
+	out = run.out.String()
+	for _, pid := range providers {
+		if !waitFor(10*time.Second, func() bool { return processGone(pid) }) {
+			t.Errorf("the provider process %d outlived terraform", pid)
+		}
+	}
+	if run.exitCode() == 0 {
+		t.Errorf("an interrupted apply exited 0:\n%s", out)
+	}
+	return out, sent, took
+}
+
 // TestAccInterrupt_sigintDuringCreateWait presses Ctrl-C while a create waits
 // for its new peering to leave initiating-request.
 //
@@ -64,28 +94,8 @@ func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
 		t.Fatalf("the peering is %s, want %s", peering.Status, cloudsim.StatusInitiatingRequest)
 	}
 
-	providers := providerPIDs(apply.cmd.Process.Pid)
-	if len(providers) == 0 {
-		t.Errorf("no provider process under terraform (pid %d)", apply.cmd.Process.Pid)
-	}
-	sent := time.Now()
-	if err := apply.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if !apply.wait(exitBound) {
-		t.Fatalf("terraform did not exit within %s of SIGINT:\n%s", exitBound, apply.out.String())
-	}
-	took := time.Since(sent)
-	out := apply.out.String()
+	out, _, took := interrupt(t, apply)
 	t.Logf("terraform exited %s after SIGINT with code %d", took.Round(time.Millisecond), apply.exitCode())
-	for _, pid := range providers {
-		if !waitFor(10*time.Second, func() bool { return processGone(pid) }) {
-			t.Errorf("the provider process %d outlived terraform", pid)
-		}
-	}
-	if apply.exitCode() == 0 {
-		t.Errorf("an interrupted apply exited 0:\n%s", out)
-	}
 	if want := acctest.Wrapped("The operation was interrupted", fmt.Sprintf("The peering exists as 1001/%d and is saved in state, marked tainted", peering.ID)); !want.MatchString(out) {
 		t.Errorf("the output does not say the create was interrupted and the peering kept (%s):\n%s", want, out)
 	}

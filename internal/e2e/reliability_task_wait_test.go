@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -262,29 +261,9 @@ func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
 	peering := srv.Peerings()[0]
 	wantID := fmt.Sprintf("1001/%d", peering.ID)
 
-	providers := providerPIDs(apply.cmd.Process.Pid)
-	if len(providers) == 0 {
-		t.Errorf("no provider process under terraform (pid %d)", apply.cmd.Process.Pid)
-	}
-	sent := time.Now()
-	if err := apply.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if !apply.wait(exitBound) {
-		t.Fatalf("terraform did not exit within %s of SIGINT:\n%s", exitBound, apply.out.String())
-	}
-	took := time.Since(sent)
-	out := apply.out.String()
+	out, sent, took := interrupt(t, apply)
 	t.Logf("SIGINT %s after create task %s was received (%d polls of it answered 404); terraform exited %s later with code %d",
 		sent.Sub(tr.receivedAt(createTask)).Round(time.Millisecond), createTask, tr.unknownPolls(createTask), took.Round(time.Millisecond), apply.exitCode())
-	for _, pid := range providers {
-		if !waitFor(10*time.Second, func() bool { return processGone(pid) }) {
-			t.Errorf("the provider process %d outlived terraform", pid)
-		}
-	}
-	if apply.exitCode() == 0 {
-		t.Errorf("an interrupted apply exited 0:\n%s", out)
-	}
 	// The lookup ran after the signal, and its list task was hidden too.
 	checkLookupKeptTainted(t, srv, ws, tr, tr.tasks(listCommand), out, wantID, createTask, "The operation was interrupted")
 }
@@ -321,15 +300,14 @@ func checkLookupKeptTainted(t *testing.T, srv *cloudsim.Server, ws *workspace, t
 	convergeAfter(t, srv, ws)
 }
 
-// TestAccTaskWait_timeoutWhileTaskUnknown gives a create 3 s while its
-// task stays unknown to the task service for 6 s (and runs at once, so the
-// peering exists). The create ends at its timeout; the lookup that follows
-// runs past it on a context of its own, its own list task hidden for 6 s,
-// and finds the peering within its 15 s: the apply fails saying it did not
-// finish within 3s, and terraform.tfstate holds the peering, tainted. With
-// the faults cleared the next apply converges.
-func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
-	srv, _, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 19, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}})
+// applyPastCreateTimeout starts a task-wait simulator with opts and
+// applies a peering whose create may take taskWaitCreateTimeout. The apply
+// must fail (why says what should keep it from succeeding); it returns the
+// simulator, the workspace, the task tracker, the apply's output and how
+// long it took.
+func applyPastCreateTimeout(t *testing.T, opts cloudsim.Options, why string) (*cloudsim.Server, *workspace, *taskTracker, string, time.Duration) {
+	t.Helper()
+	srv, _, tr := newTaskWaitSim(t, opts)
 	ws := newWorkspace(t)
 	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
 
@@ -339,8 +317,22 @@ func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
 	out, err := ws.Run(ctx, "apply", "-auto-approve", "-no-color", "-input=false")
 	took := time.Since(start)
 	if err == nil {
-		t.Fatalf("the apply succeeded although its create task was unknown past timeouts.create:\n%s", out)
+		t.Fatalf("the apply succeeded although %s:\n%s", why, out)
 	}
+	return srv, ws, tr, out, took
+}
+
+// TestAccTaskWait_timeoutWhileTaskUnknown gives a create 3 s while its
+// task stays unknown to the task service for 6 s (and runs at once, so the
+// peering exists). The create ends at its timeout; the lookup that follows
+// runs past it on a context of its own, its own list task hidden for 6 s,
+// and finds the peering within its 15 s: the apply fails saying it did not
+// finish within 3s, and terraform.tfstate holds the peering, tainted. With
+// the faults cleared the next apply converges.
+func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
+	srv, ws, tr, out, took := applyPastCreateTimeout(t,
+		cloudsim.Options{RandSeed: 19, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}},
+		"its create task was unknown past timeouts.create")
 	createTask := onlyCreateTask(t, tr)
 	ps := srv.Peerings()
 	if len(ps) != 1 {
@@ -425,18 +417,9 @@ func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
 // create task, the failed lookup and the import command, saving nothing
 // and not claiming that no peering was found.
 func TestAccTaskWait_lookupBounded(t *testing.T) {
-	srv, _, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 29, Faults: cloudsim.Faults{StuckTasks: true}})
-	ws := newWorkspace(t)
-	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	start := time.Now()
-	out, err := ws.Run(ctx, "apply", "-auto-approve", "-no-color", "-input=false")
-	took := time.Since(start)
-	if err == nil {
-		t.Fatalf("the apply succeeded although its create task never completed:\n%s", out)
-	}
+	srv, ws, tr, out, took := applyPastCreateTimeout(t,
+		cloudsim.Options{RandSeed: 29, Faults: cloudsim.Faults{StuckTasks: true}},
+		"its create task never completed")
 	createTask := onlyCreateTask(t, tr)
 	lists := tr.tasks(listCommand)
 	t.Logf("the apply failed after %s; create task %s; lookup list tasks %v", took.Round(time.Millisecond), createTask, lists)

@@ -103,8 +103,6 @@ var (
 	}
 )
 
-var msg = acctest.Wrapped
-
 // providerBlock is a provider configuration for srv with extra settings
 // (raw HCL lines) and, when url is not empty, another URL.
 func providerBlock(srv *cloudsim.Server, url string, extra ...string) string {
@@ -132,27 +130,27 @@ type badInput struct {
 
 func badInputCatalogue(srv *cloudsim.Server) []badInput {
 	subIDMsg := func(v string) *regexp.Regexp {
-		return msg(`Attribute subscription_id must be the subscription's numeric ID, for example`, `got: `+v)
+		return acctest.Wrapped(`Attribute subscription_id must be the subscription's numeric ID, for example`, `got: `+v)
 	}
 	accountMsg := func(v string) *regexp.Regexp {
-		return msg(`Attribute aws_account_id must be a 12-digit AWS account ID, for example "123456789012", got: ` + v)
+		return acctest.Wrapped(`Attribute aws_account_id must be a 12-digit AWS account ID, for example "123456789012", got: ` + v)
 	}
 	vpcMsg := func(v string) *regexp.Regexp {
-		return msg(`Attribute vpc_id must be an AWS VPC ID: "vpc-" followed by 8 or 17 lowercase hexadecimal digits`, `got: `+v)
+		return acctest.Wrapped(`Attribute vpc_id must be an AWS VPC ID: "vpc-" followed by 8 or 17 lowercase hexadecimal digits`, `got: `+v)
 	}
 	forbidden := func(name, cloud string) *regexp.Regexp {
-		return msg(`Attribute not allowed for this cloud`, fmt.Sprintf(`%s is not used by %s peerings (provider_name = %q); remove it.`, name, cloud, cloud))
+		return acctest.Wrapped(`Attribute not allowed for this cloud`, fmt.Sprintf(`%s is not used by %s peerings (provider_name = %q); remove it.`, name, cloud, cloud))
 	}
 	missing := func(kind, cloud, name string) *regexp.Regexp {
-		return msg(`Missing required attribute`, fmt.Sprintf(`%s peering with provider_name = %q needs %s:`, kind, cloud, name))
+		return acctest.Wrapped(`Missing required attribute`, fmt.Sprintf(`%s peering with provider_name = %q needs %s:`, kind, cloud, name))
 	}
 	importMsg := func(typ, id string) *regexp.Regexp {
-		return msg(`Invalid import ID for `+typ, `expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example "1234/567"; got `+fmt.Sprintf("%q", id))
+		return acctest.Wrapped(`Invalid import ID for `+typ, `expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example "1234/567"; got `+fmt.Sprintf("%q", id))
 	}
 	// The timeouts library's detail does not repeat the attribute's name:
 	// Terraform shows it in the quoted source line.
 	timeoutMsg := func(name, v string) *regexp.Regexp {
-		return msg(`Invalid Attribute Value Time Duration`, fmt.Sprintf(`%s = %q`, name, v),
+		return acctest.Wrapped(`Invalid Attribute Value Time Duration`, fmt.Sprintf(`%s = %q`, name, v),
 			fmt.Sprintf(`%q must be a string containing a sequence of decimal numbers, each with optional fraction and a unit suffix`, v))
 	}
 	proAWS, proGCP, aaAWS, aaGCP := proAWSAttrs, proGCPAttrs, aaAWSAttrs, aaGCPAttrs
@@ -180,33 +178,33 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 
 		// vpc_cidr / vpc_cidrs
 		{name: "pro vpc_cidr not a CIDR", config: proAWS.with("vpc_cidr", `"10.0.0.0"`).res(proType),
-			want: msg(`Invalid CIDR block`, `Attribute vpc_cidr must be an IPv4 network in CIDR notation such as 10.0.0.0/16, got "10.0.0.0"`)},
+			want: acctest.Wrapped(`Invalid CIDR block`, `Attribute vpc_cidr must be an IPv4 network in CIDR notation such as 10.0.0.0/16, got "10.0.0.0"`)},
 		{name: "pro vpc_cidr host bits set", config: proAWS.with("vpc_cidr", `"10.0.0.1/16"`).res(proType),
-			want: msg(`Attribute vpc_cidr must be a network address: "10.0.0.1/16" has host bits set; did you mean "10.0.0.0/16"?`)},
+			want: acctest.Wrapped(`Attribute vpc_cidr must be a network address: "10.0.0.1/16" has host bits set; did you mean "10.0.0.0/16"?`)},
 		{name: "pro vpc_cidr IPv6", config: proAWS.with("vpc_cidr", `"2001:db8::/32"`).res(proType),
-			want: msg(`Attribute vpc_cidr must be an IPv4 network (Redis Cloud peering does not route IPv6), got "2001:db8::/32"`)},
+			want: acctest.Wrapped(`Attribute vpc_cidr must be an IPv4 network (Redis Cloud peering does not route IPv6), got "2001:db8::/32"`)},
 		{name: "aa vpc_cidrs element prefix too long", config: aaAWS.with("vpc_cidrs", `["172.31.0.0/16", "10.0.0.0/33"]`).res(aaType),
-			want: msg(`Attribute vpc_cidrs[Value("10.0.0.0/33")] must be an IPv4 network in CIDR notation`)},
+			want: acctest.Wrapped(`Attribute vpc_cidrs[Value("10.0.0.0/33")] must be an IPv4 network in CIDR notation`)},
 		{name: "aa vpc_cidrs element host bits set", config: aaAWS.with("vpc_cidrs", `["10.1.2.3/8"]`).res(aaType),
-			want: msg(`Attribute vpc_cidrs[Value("10.1.2.3/8")] must be a network address:`, `did you mean "10.0.0.0/8"?`)},
+			want: acctest.Wrapped(`Attribute vpc_cidrs[Value("10.1.2.3/8")] must be a network address:`, `did you mean "10.0.0.0/8"?`)},
 		{name: "pro vpc_cidr and vpc_cidrs", config: proAWS.with("vpc_cidrs", `["172.40.0.0/16"]`).res(proType),
-			want: msg(`Attribute "vpc_cidrs" cannot be specified when "vpc_cidr" is specified`)},
+			want: acctest.Wrapped(`Attribute "vpc_cidrs" cannot be specified when "vpc_cidr" is specified`)},
 		{name: "aa six vpc_cidrs", config: aaAWS.with("vpc_cidrs", `["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16", "10.6.0.0/16"]`).res(aaType),
-			want: msg(`Attribute vpc_cidrs set must contain at least 1 elements and at most 5 elements, got: 6`)},
+			want: acctest.Wrapped(`Attribute vpc_cidrs set must contain at least 1 elements and at most 5 elements, got: 6`)},
 		{name: "pro empty vpc_cidrs", config: proAWS.without("vpc_cidr").with("vpc_cidrs", `[]`).res(proType),
-			want: msg(`Attribute vpc_cidrs set must contain at least 1 elements and at most 5 elements, got: 0`)},
+			want: acctest.Wrapped(`Attribute vpc_cidrs set must contain at least 1 elements and at most 5 elements, got: 0`)},
 
 		// AWS: required attributes
 		{name: "pro AWS missing region", config: proAWS.without("region").res(proType), want: missing("Pro", "AWS", "region")},
 		{name: "pro AWS missing aws_account_id", config: proAWS.without("aws_account_id").res(proType), want: missing("Pro", "AWS", "aws_account_id")},
 		{name: "pro AWS missing vpc_id", config: proAWS.without("vpc_id").res(proType), want: missing("Pro", "AWS", "vpc_id")},
 		{name: "pro AWS missing CIDR", config: proAWS.without("vpc_cidr").res(proType),
-			want: msg(`A Pro peering with provider_name = "AWS" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to 5 blocks).`)},
+			want: acctest.Wrapped(`A Pro peering with provider_name = "AWS" needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to 5 blocks).`)},
 		{name: "aa AWS missing destination_region", config: aaAWS.without("destination_region").res(aaType), want: missing("Active-Active", "AWS", "destination_region")},
 		{name: "aa AWS missing aws_account_id", config: aaAWS.without("aws_account_id").res(aaType), want: missing("Active-Active", "AWS", "aws_account_id")},
 		{name: "aa AWS missing vpc_id", config: aaAWS.without("vpc_id").res(aaType), want: missing("Active-Active", "AWS", "vpc_id")},
 		{name: "aa AWS missing CIDR", config: aaAWS.without("vpc_cidrs").res(aaType),
-			want: msg(`Active-Active peering with provider_name = "AWS" needs the VPC's CIDR: set vpc_cidr`)},
+			want: acctest.Wrapped(`Active-Active peering with provider_name = "AWS" needs the VPC's CIDR: set vpc_cidr`)},
 
 		// AWS with GCP attributes
 		{name: "pro AWS with gcp_project_id", config: proAWS.with("gcp_project_id", `"my-gcp-project"`).res(proType), want: forbidden("gcp_project_id", "AWS")},
@@ -227,31 +225,31 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 
 		// provider_name
 		{name: "pro provider_name Azure", config: proAWS.with("provider_name", `"Azure"`).res(proType),
-			want: msg(`Attribute provider_name value must be one of: ["AWS" "GCP"], got: "Azure"`)},
+			want: acctest.Wrapped(`Attribute provider_name value must be one of: ["AWS" "GCP"], got: "Azure"`)},
 		{name: "aa provider_name lowercase aws", config: aaAWS.with("provider_name", `"aws"`).res(aaType),
-			want: msg(`Attribute provider_name value must be one of: ["AWS" "GCP"], got: "aws"`)},
+			want: acctest.Wrapped(`Attribute provider_name value must be one of: ["AWS" "GCP"], got: "aws"`)},
 
 		// regions
 		{name: "pro region GCP-shaped", config: proAWS.with("region", `"us-central1"`).res(proType),
-			want: msg(`Attribute region must be an AWS region name such as "us-east-1" or "eu-west-2", got: us-central1`)},
+			want: acctest.Wrapped(`Attribute region must be an AWS region name such as "us-east-1" or "eu-west-2", got: us-central1`)},
 		{name: "pro region uppercase", config: proAWS.with("region", `"US-EAST-1"`).res(proType),
-			want: msg(`Attribute region must be an AWS region name`, `got: US-EAST-1`)},
+			want: acctest.Wrapped(`Attribute region must be an AWS region name`, `got: US-EAST-1`)},
 		{name: "aa missing source_region", config: aaAWS.without("source_region").res(aaType),
-			want: msg(`Missing required argument`, `The argument "source_region" is required, but no definition was found.`)},
+			want: acctest.Wrapped(`Missing required argument`, `The argument "source_region" is required, but no definition was found.`)},
 		{name: "aa source_region bad shape", config: aaGCP.with("source_region", `"us central 1"`).res(aaType),
-			want: msg(`Attribute source_region must be a cloud region name such as "us-east-1" (AWS) or "us-central1" (GCP), got: us central 1`)},
+			want: acctest.Wrapped(`Attribute source_region must be a cloud region name such as "us-east-1" (AWS) or "us-central1" (GCP), got: us central 1`)},
 		{name: "aa destination_region bad shape", config: aaAWS.with("destination_region", `"useast1"`).res(aaType),
-			want: msg(`Attribute destination_region must be an AWS region name such as "us-east-1"`, `got: useast1`)},
+			want: acctest.Wrapped(`Attribute destination_region must be an AWS region name such as "us-east-1"`, `got: useast1`)},
 
 		// GCP names
 		{name: "pro gcp_project_id uppercase and underscore", config: proGCP.with("gcp_project_id", `"My_Project"`).res(proType),
-			want: msg(`Attribute gcp_project_id must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens`, `got: My_Project`)},
+			want: acctest.Wrapped(`Attribute gcp_project_id must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens`, `got: My_Project`)},
 		{name: "aa gcp_project_id too short", config: aaGCP.with("gcp_project_id", `"proj"`).res(aaType),
-			want: msg(`Attribute gcp_project_id must be a GCP project ID`, `got: proj`)},
+			want: acctest.Wrapped(`Attribute gcp_project_id must be a GCP project ID`, `got: proj`)},
 		{name: "pro gcp_network_name uppercase", config: proGCP.with("gcp_network_name", `"Net_1"`).res(proType),
-			want: msg(`Attribute gcp_network_name must be a GCP VPC network name: 1 to 63 lowercase letters`, `got: Net_1`)},
+			want: acctest.Wrapped(`Attribute gcp_network_name must be a GCP VPC network name: 1 to 63 lowercase letters`, `got: Net_1`)},
 		{name: "aa gcp_network_name trailing hyphen", config: aaGCP.with("gcp_network_name", `"net-"`).res(aaType),
-			want: msg(`Attribute gcp_network_name must be a GCP VPC network name`, `got: net-`)},
+			want: acctest.Wrapped(`Attribute gcp_network_name must be a GCP VPC network name`, `got: net-`)},
 
 		// timeouts
 		{name: "pro timeouts create soon", config: proAWS.with("{timeouts", `timeouts { create = "soon" }`).res(proType), want: timeoutMsg("create", "soon")},
@@ -260,39 +258,39 @@ func badInputCatalogue(srv *cloudsim.Server) []badInput {
 
 		// provider settings
 		{name: "provider url ftp", provider: providerBlock(srv, "ftp://api.example.com/v1"), config: proAWS.res(proType),
-			want: msg(`Invalid Redis Cloud API URL`, `scheme "ftp" is not supported: use https://`)},
+			want: acctest.Wrapped(`Invalid Redis Cloud API URL`, `scheme "ftp" is not supported: use https://`)},
 		{name: "provider url http non-loopback", provider: providerBlock(srv, "http://example.com/v1"), config: proGCP.res(proType),
-			want: msg(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "example.com": use https://`)},
+			want: acctest.Wrapped(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "example.com": use https://`)},
 		{name: "provider url without scheme", provider: providerBlock(srv, "api.redislabs.com/v1"), config: aaAWS.res(aaType),
-			want: msg(`Invalid Redis Cloud API URL`, `"api.redislabs.com/v1" is not an absolute URL; expected a form such as https://api.redislabs.com/v1`)},
+			want: acctest.Wrapped(`Invalid Redis Cloud API URL`, `"api.redislabs.com/v1" is not an absolute URL; expected a form such as https://api.redislabs.com/v1`)},
 		{name: "provider url with credentials", provider: providerBlock(srv, "https://user:pw@api.example.com/v1"), config: aaGCP.res(aaType),
-			want: msg(`Invalid Redis Cloud API URL`, `the URL must not contain credentials; set api_key and secret_key instead`)},
+			want: acctest.Wrapped(`Invalid Redis Cloud API URL`, `the URL must not contain credentials; set api_key and secret_key instead`)},
 		{name: "provider negative requests_per_minute", provider: providerBlock(srv, "", "requests_per_minute = -1"), config: proAWS.res(proType),
-			want: msg(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
+			want: acctest.Wrapped(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
 		{name: "provider max_retries too large", provider: providerBlock(srv, "", "max_retries = 1000"), config: proAWS.res(proType),
-			want: msg(`Attribute max_retries value must be between 0 and 100, got: 1000`)},
+			want: acctest.Wrapped(`Attribute max_retries value must be between 0 and 100, got: 1000`)},
 		{name: "provider requests_per_minute not a number", provider: providerBlock(srv, "", `requests_per_minute = "many"`), config: proAWS.res(proType),
-			want: msg(`Incorrect attribute value type`, `requests_per_minute`, `a number is required`)},
+			want: acctest.Wrapped(`Incorrect attribute value type`, `requests_per_minute`, `a number is required`)},
 
 		// data sources
 		{name: "data peering subscription_id not digits", config: attrs{{"subscription_id", `"abc"`}, {"peering_id", `5`}}.data(proType), want: subIDMsg("abc")},
 		{name: "data peering no lookup attribute", config: attrs{{"subscription_id", `"1001"`}}.data(proType),
-			want: msg(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`)},
+			want: acctest.Wrapped(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`)},
 		{name: "data peering two lookup attributes", config: attrs{{"subscription_id", `"1001"`}, {"peering_id", `5`}, {"vpc_id", `"vpc-0a1b2c3d"`}}.data(proType),
-			want: msg(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`)},
+			want: acctest.Wrapped(`Invalid Attribute Combination`, `Exactly one of these attributes must be configured: [peering_id,vpc_id,gcp_network_name]`)},
 		{name: "data peering peering_id zero", config: attrs{{"subscription_id", `"1001"`}, {"peering_id", `0`}}.data(proType),
-			want: msg(`Attribute peering_id value must be at least 1, got: 0`)},
+			want: acctest.Wrapped(`Attribute peering_id value must be at least 1, got: 0`)},
 		{name: "data peering bad vpc_id", config: attrs{{"subscription_id", `"1001"`}, {"vpc_id", `"vpc_123"`}}.data(proType), want: vpcMsg("vpc_123")},
 		{name: "data peering bad gcp_network_name", config: attrs{{"subscription_id", `"1002"`}, {"gcp_network_name", `"My Net"`}}.data(proType),
-			want: msg(`Attribute gcp_network_name must be a GCP VPC network name`, `got: My Net`)},
+			want: acctest.Wrapped(`Attribute gcp_network_name must be a GCP VPC network name`, `got: My Net`)},
 		{name: "data peering bad aws_account_id", config: attrs{{"subscription_id", `"1001"`}, {"vpc_id", `"vpc-0a1b2c3d"`}, {"aws_account_id", `"42"`}}.data(proType), want: accountMsg("42")},
 		{name: "data peering aws_account_id with gcp_network_name", config: attrs{{"subscription_id", `"1002"`}, {"gcp_network_name", `"my-network"`}, {"aws_account_id", `"123456789012"`}}.data(proType),
-			want: msg(`Attribute "gcp_network_name" cannot be specified when "aws_account_id" is specified`)},
+			want: acctest.Wrapped(`Attribute "gcp_network_name" cannot be specified when "aws_account_id" is specified`)},
 		{name: "data peerings subscription_id not digits", config: attrs{{"subscription_id", `"1001a"`}}.data(proType + "s"), want: subIDMsg("1001a")},
 		{name: "data peerings bad status", config: attrs{{"subscription_id", `"1001"`}, {"status", `"ACTIVE"`}}.data(proType + "s"),
-			want: msg(`Attribute status value must be one of:`, `got: "ACTIVE"`)},
+			want: acctest.Wrapped(`Attribute status value must be one of:`, `got: "ACTIVE"`)},
 		{name: "data aa peerings bad source_region", config: attrs{{"subscription_id", `"2001"`}, {"source_region", `"EU"`}}.data(aaType + "s"),
-			want: msg(`Attribute source_region must be a cloud region name`, `got: EU`)},
+			want: acctest.Wrapped(`Attribute source_region must be a cloud region name`, `got: EU`)},
 		{name: "data aa peerings subscription_id not digits", config: attrs{{"subscription_id", `"x"`}}.data(aaType + "s"), want: subIDMsg("x")},
 		{name: "data peerings timeouts read soon", config: attrs{{"subscription_id", `"1001"`}, {"{timeouts", `timeouts { read = "soon" }`}}.data(proType + "s"),
 			want: timeoutMsg("read", "soon")},
@@ -394,31 +392,31 @@ func TestAccBadInput_applyTime(t *testing.T) {
 	}{
 		{"pro resource on an Active-Active subscription",
 			proAWSAttrs.with("subscription_id", `"2001"`).res(proType),
-			msg(`Subscription 2001 is an Active-Active subscription: use the rediscloud_active_active_subscription_peering resource for it.`)},
+			acctest.Wrapped(`Subscription 2001 is an Active-Active subscription: use the rediscloud_active_active_subscription_peering resource for it.`)},
 		{"aa resource on a Pro subscription",
 			aaAWSAttrs.with("subscription_id", `"1001"`).res(aaType),
-			msg(`Subscription 1001 is a Pro (single-region) subscription: use the rediscloud_subscription_peering resource for it.`)},
+			acctest.Wrapped(`Subscription 1001 is a Pro (single-region) subscription: use the rediscloud_subscription_peering resource for it.`)},
 		{"pro AWS config on a GCP subscription",
 			proAWSAttrs.with("subscription_id", `"1002"`).res(proType),
-			msg(`Subscription 1002 runs on GCP, so provider_name must be "GCP", not "AWS".`)},
+			acctest.Wrapped(`Subscription 1002 runs on GCP, so provider_name must be "GCP", not "AWS".`)},
 		{"pro GCP config on an AWS subscription",
 			proGCPAttrs.with("subscription_id", `"1001"`).res(proType),
-			msg(`Subscription 1001 runs on AWS, so provider_name must be "AWS", not "GCP".`)},
+			acctest.Wrapped(`Subscription 1001 runs on AWS, so provider_name must be "AWS", not "GCP".`)},
 		{"aa GCP config on an AWS subscription",
 			aaGCPAttrs.with("subscription_id", `"2001"`).res(aaType),
-			msg(`Subscription 2001 runs on AWS, so provider_name must be "AWS", not "GCP".`)},
+			acctest.Wrapped(`Subscription 2001 runs on AWS, so provider_name must be "AWS", not "GCP".`)},
 		{"aa source_region not a region of the subscription",
 			aaAWSAttrs.with("source_region", `"us-west-2"`).res(aaType),
-			msg(`Subscription 2001 has no region "us-west-2"; source_region must be one of its regions: us-east-1, eu-west-1.`)},
+			acctest.Wrapped(`Subscription 2001 has no region "us-west-2"; source_region must be one of its regions: us-east-1, eu-west-1.`)},
 		{"aa GCP source_region not a region of the subscription",
 			aaGCPAttrs.with("source_region", `"asia-east1"`).res(aaType),
-			msg(`Subscription 2002 has no region "asia-east1"; source_region must be one of its regions: us-central1, europe-west1.`)},
+			acctest.Wrapped(`Subscription 2002 has no region "asia-east1"; source_region must be one of its regions: us-central1, europe-west1.`)},
 		{"pro subscription that does not exist",
 			proAWSAttrs.with("subscription_id", `"9999"`).res(proType),
-			msg(`Planning Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
+			acctest.Wrapped(`Planning Pro peering on subscription 9999 failed`, `Subscription 9999 does not exist in the account of these API keys`)},
 		{"aa subscription that does not exist",
 			aaGCPAttrs.with("subscription_id", `"2999"`).res(aaType),
-			msg(`Planning Active-Active peering on subscription 2999 failed`, `Subscription 2999 does not exist in the account of these API keys`)},
+			acctest.Wrapped(`Planning Active-Active peering on subscription 2999 failed`, `Subscription 2999 does not exist in the account of these API keys`)},
 	}
 	noPeering := func(after string) func() {
 		return func() {

@@ -31,14 +31,6 @@ func dsAdd(t *testing.T, srv *cloudsim.Server, in cloudsim.PeeringInfo) cloudsim
 	return p
 }
 
-func dsStrings(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = knownvalue.StringExact(s)
-	}
-	return knownvalue.ListExact(checks)
-}
-
 // dsAWS is the element an AWS peering should read as; regions holds the
 // kind's region attributes.
 func dsAWS(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, status string, regions map[string]knownvalue.Check, cidrs ...string) knownvalue.Check {
@@ -59,7 +51,7 @@ func dsAWSElem(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, statu
 		"aws_peering_id":         knownvalue.StringExact(p.AWSPeeringUID),
 		"vpc_id":                 knownvalue.StringExact(p.VPCID),
 		"vpc_cidr":               single,
-		"vpc_cidrs":              dsStrings(cidrs...),
+		"vpc_cidrs":              acctest.StrList(cidrs...),
 		"gcp_project_id":         knownvalue.Null(),
 		"gcp_network_name":       knownvalue.Null(),
 		"gcp_redis_project_id":   knownvalue.Null(),
@@ -161,11 +153,9 @@ func dsList(addr string, elems ...knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("peerings"), knownvalue.ListExact(elems))
 }
 
-func dsID(addr, id string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id))
-}
-
-func TestAccPeeringsDataSource_empty(t *testing.T) {
+// TestAccPeeringsDataSource_emptySubscriptionListsNothing: a subscription
+// without peerings reads as an empty list, not null, for both kinds.
+func TestAccPeeringsDataSource_emptySubscriptionListsNothing(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
@@ -181,16 +171,19 @@ data "rediscloud_active_active_subscription_peerings" "aa" {
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				dsList("data.rediscloud_subscription_peerings.pro"),
-				dsID("data.rediscloud_subscription_peerings.pro", "1001"),
+				acctest.Expect("data.rediscloud_subscription_peerings.pro", "id", acctest.Str("1001")),
 				statecheck.ExpectKnownValue("data.rediscloud_subscription_peerings.pro", tfjsonpath.New("status"), knownvalue.Null()),
 				dsList("data.rediscloud_active_active_subscription_peerings.aa"),
-				dsID("data.rediscloud_active_active_subscription_peerings.aa", "2001"),
+				acctest.Expect("data.rediscloud_active_active_subscription_peerings.aa", "id", acctest.Str("2001")),
 			},
 		}},
 	})
 }
 
-func TestAccPeeringsDataSource_pro(t *testing.T) {
+// TestAccPeeringsDataSource_proSortedFilteredByStatus: the Pro list data
+// source lists a subscription's peerings sorted by ID, filters them by
+// status, and drops a peering deleted elsewhere.
+func TestAccPeeringsDataSource_proSortedFilteredByStatus(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	// Added out of ID order: the list must still come sorted by peering ID.
 	one := dsAdd(t, srv, cloudsim.PeeringInfo{ID: 610, SubscriptionID: 1001, AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890",
@@ -234,12 +227,12 @@ data "rediscloud_subscription_peerings" "failed" {
 			{
 				Config: acctest.Config(srv, dsConfig),
 				ConfigStateChecks: []statecheck.StateCheck{
-					dsID(aws1001, "1001"),
+					acctest.Expect(aws1001, "id", acctest.Str("1001")),
 					dsList(aws1001,
 						dsAWS(t, srv, several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
 						dsAWS(t, srv, one, "pending-acceptance", dsProRegion("us-west-2"), "172.31.0.0/16"),
 					),
-					dsID(gcp1002, "1002"),
+					acctest.Expect(gcp1002, "id", acctest.Str("1002")),
 					dsList(gcp1002, dsGCP(t, srv, gcp, "inactive", dsProRegion(""))),
 				},
 			},
@@ -252,9 +245,9 @@ data "rediscloud_subscription_peerings" "failed" {
 				},
 				Config: acctest.Config(srv, dsConfig, filtered),
 				ConfigStateChecks: []statecheck.StateCheck{
-					dsID(active, "1001/active"),
+					acctest.Expect(active, "id", acctest.Str("1001/active")),
 					dsList(active, dsAWS(t, srv, one, "active", dsProRegion("us-west-2"), "172.31.0.0/16")),
-					dsID(failed, "1001/failed"),
+					acctest.Expect(failed, "id", acctest.Str("1001/failed")),
 					dsList(failed),
 					dsList(aws1001,
 						dsAWS(t, srv, several, "pending-acceptance", dsProRegion("eu-west-1"), sortedCIDRs...),
@@ -278,7 +271,10 @@ data "rediscloud_subscription_peerings" "failed" {
 	})
 }
 
-func TestAccPeeringsDataSource_activeActive(t *testing.T) {
+// TestAccPeeringsDataSource_activeActiveFilteredByRegionAndStatus: the
+// Active-Active list data source filters by source region and status, and
+// refuses a region the subscription does not have.
+func TestAccPeeringsDataSource_activeActiveFilteredByRegionAndStatus(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	east := dsAdd(t, srv, cloudsim.PeeringInfo{SubscriptionID: 2001, SourceRegion: "us-east-1", DestinationRegion: "us-west-2",
 		AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", CIDRs: []string{"172.31.0.0/16"}})
@@ -329,25 +325,25 @@ data "rediscloud_active_active_subscription_peerings" "gcp" {
 }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					dsID(all, "2001"),
+					acctest.Expect(all, "id", acctest.Str("2001")),
 					dsList(all,
 						dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
 						dsAWS(t, srv, west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
-					dsID(us, "2001/us-east-1"),
+					acctest.Expect(us, "id", acctest.Str("2001/us-east-1")),
 					dsList(us,
 						dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16"),
 						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
-					dsID(usActive, "2001/us-east-1/active"),
+					acctest.Expect(usActive, "id", acctest.Str("2001/us-east-1/active")),
 					dsList(usActive, dsAWS(t, srv, east, "active", dsAARegions("us-east-1", "us-west-2"), "172.31.0.0/16")),
-					dsID(pending, "2001/*/pending-acceptance"),
+					acctest.Expect(pending, "id", acctest.Str("2001/*/pending-acceptance")),
 					dsList(pending,
 						dsAWS(t, srv, west, "pending-acceptance", dsAARegions("eu-west-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 						dsAWS(t, srv, eastToo, "pending-acceptance", dsAARegions("us-east-1", "eu-west-1"), "172.40.0.0/16", "172.41.0.0/16"),
 					),
-					dsID(gcp, "2002"),
+					acctest.Expect(gcp, "id", acctest.Str("2002")),
 					dsList(gcp,
 						dsGCP(t, srv, gcpUS, "inactive", dsAARegions("us-central1", "")),
 						dsGCP(t, srv, gcpEU, "inactive", dsAARegions("europe-west1", "")),
@@ -405,7 +401,7 @@ data "rediscloud_subscription_peering" "after" {
 				statecheck.CompareValuePairs(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("peering_id"), res, tfjsonpath.New("peering_id"), compare.ValuesSame()),
 				statecheck.CompareValuePairs(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("aws_peering_id"), res, tfjsonpath.New("aws_peering_id"), compare.ValuesSame()),
 				statecheck.CompareValuePairs(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("status"), res, tfjsonpath.New("status"), compare.ValuesSame()),
-				statecheck.ExpectKnownValue(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("vpc_cidrs"), dsStrings("172.31.0.0/16", "172.40.0.0/16")),
+				statecheck.ExpectKnownValue(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("vpc_cidrs"), acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
 				statecheck.ExpectKnownValue(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("vpc_cidr"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(list, tfjsonpath.New("peerings").AtSliceIndex(0).AtMapKey("region"), knownvalue.StringExact("us-west-2")),
 				statecheck.CompareValuePairs(lookup, tfjsonpath.New("id"), res, tfjsonpath.New("id"), compare.ValuesSame()),

@@ -15,77 +15,59 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
-// TestAccIdentity_pro: a Pro peering carries its identity from the create
-// on, and an import block with that identity imports it with no change
+// TestAccIdentity_importBlockWithIdentity: a peering of either kind and
+// either cloud carries its identity from the create on, and an import
+// block with that identity, or with its id, imports it with no change
 // planned (Terraform 1.12 and later).
-func TestAccIdentity_pro(t *testing.T) {
-	acctest.SkipUnlessTerraform(t, "1.12.0", "resource identity")
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	identity := map[string]knownvalue.Check{
-		"subscription_id": knownvalue.StringExact("1001"),
-		"peering_id":      knownvalue.NotNull(),
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             acctest.CheckNoPeerings(srv),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.Config(srv, proAWS(`vpc_cidrs = ["172.31.0.0/16", "172.40.0.0/16"]`)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(proAddr, identity),
-					statecheck.ExpectIdentityValueMatchesState(proAddr, tfjsonpath.New("subscription_id")),
-					statecheck.ExpectIdentityValueMatchesState(proAddr, tfjsonpath.New("peering_id")),
-				},
-			},
-			{
-				ResourceName:    proAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(proAddr, plancheck.ResourceActionNoop),
-				}},
-			},
-			// The id form keeps working beside it.
-			{
-				ResourceName:    proAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(proAddr, plancheck.ResourceActionNoop),
-				}},
-			},
-		},
-	})
-}
-
-// TestAccIdentity_activeActiveGCP: the same for an Active-Active GCP
-// peering.
-func TestAccIdentity_activeActiveGCP(t *testing.T) {
-	acctest.SkipUnlessTerraform(t, "1.12.0", "resource identity")
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		CheckDestroy:             acctest.CheckNoPeerings(srv),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.Config(srv, aaPeerGCP("us-central1", "my-gcp-project", "my-gcp-vpc")),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(aaPeerAddr, map[string]knownvalue.Check{
-						"subscription_id": knownvalue.StringExact("2002"),
-						"peering_id":      knownvalue.NotNull(),
-					}),
-					statecheck.ExpectIdentityValueMatchesState(aaPeerAddr, tfjsonpath.New("peering_id")),
-				},
-			},
-			{
-				ResourceName:    aaPeerAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(aaPeerAddr, plancheck.ResourceActionNoop),
-				}},
-			},
-		},
+func TestAccIdentity_importBlockWithIdentity(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		for _, c := range []struct {
+			cloud  string
+			sub    int
+			config string
+		}{
+			{"AWS", k.awsSub, k.awsPeering(`vpc_cidrs = ["172.31.0.0/16", "172.40.0.0/16"]`)},
+			{"GCP", k.gcpSub, k.gcp("my-gcp-project", "my-gcp-vpc")},
+		} {
+			t.Run(c.cloud, func(t *testing.T) {
+				acctest.SkipUnlessTerraform(t, "1.12.0", "resource identity")
+				srv := acctest.NewSim(t, cloudsim.Options{})
+				addr := k.addr("test")
+				noop := resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}}
+				resource.ParallelTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: acctest.ProviderFactories(),
+					CheckDestroy:             acctest.CheckNoPeerings(srv),
+					Steps: []resource.TestStep{
+						{
+							Config: acctest.Config(srv, c.config),
+							ConfigStateChecks: []statecheck.StateCheck{
+								statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+									"subscription_id": knownvalue.StringExact(strconv.Itoa(c.sub)),
+									"peering_id":      knownvalue.NotNull(),
+								}),
+								statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("subscription_id")),
+								statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("peering_id")),
+							},
+						},
+						{
+							ResourceName:     addr,
+							ImportState:      true,
+							ImportStateKind:  resource.ImportBlockWithResourceIdentity,
+							ImportPlanChecks: noop,
+						},
+						// The id form keeps working beside it.
+						{
+							ResourceName:     addr,
+							ImportState:      true,
+							ImportStateKind:  resource.ImportBlockWithID,
+							ImportPlanChecks: noop,
+						},
+					},
+				})
+			})
+		}
 	})
 }
 

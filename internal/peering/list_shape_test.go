@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -100,12 +99,12 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 		missing                        []string
 	}{
 		{
-			name: "Pro", addr: proAddr, config: proAWS(`vpc_cidr = "172.31.0.0/16"`),
+			name: "Pro", addr: pro.addr("test"), config: pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`),
 			dataSource: `data "rediscloud_subscription_peerings" "all" { subscription_id = "1001" }`,
 			missing:    []string{"GET /v1/subscriptions/1001/peerings", `lacks the documented resource.peerings array: resource has only the keys "vpcPeeringList"`},
 		},
 		{
-			name: "Active-Active", addr: aaPeerAddr, config: aaPeerAWS("us-east-1", aaPeerVPC, `vpc_cidr = "172.31.0.0/16"`),
+			name: "Active-Active", addr: activeActive.addr("test"), config: activeActive.aws("us-east-1", testVPC, `vpc_cidr = "172.31.0.0/16"`),
 			dataSource: `data "rediscloud_active_active_subscription_peerings" "all" { subscription_id = "2001" }`,
 			missing:    []string{"GET /v1/subscriptions/2001/regions/peerings", `lacks the documented resource.regions array: resource has only the keys "regionList", "subscriptionId"`},
 		},
@@ -124,7 +123,7 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.ProviderFactories(),
 				CheckDestroy:             acctest.CheckNoPeerings(srv),
 				Steps: []resource.TestStep{
-					{Config: config, Check: recordAddrID(tc.addr, &id)},
+					{Config: config, Check: acctest.RecordID(tc.addr, &id)},
 					// terraform refresh and apply -refresh-only.
 					{PreConfig: reshape(true), RefreshState: true, ExpectError: kept},
 					// terraform plan.
@@ -159,20 +158,5 @@ func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
 				},
 			})
 		})
-	}
-}
-
-// recordAddrID stores the ID in state of addr into *id.
-func recordAddrID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", addr)
-		}
-		if !regexp.MustCompile(`^[0-9]+/[0-9]+$`).MatchString(rs.Primary.ID) {
-			return fmt.Errorf("%s has ID %q", addr, rs.Primary.ID)
-		}
-		*id = rs.Primary.ID
-		return nil
 	}
 }

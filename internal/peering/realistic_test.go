@@ -54,79 +54,7 @@ func realisticSimWith(t *testing.T, opts cloudsim.Options) *cloudsim.Server {
 	return srv
 }
 
-const (
-	realProType = "rediscloud_subscription_peering"
-	realAAType  = "rediscloud_active_active_subscription_peering"
-	realAWSAddr = realProType + ".aws"
-	realGCPAddr = realProType + ".gcp"
-	realAAAddr  = realAAType + ".aa"
-	realVPC     = "vpc-0a1b2c3d4e5f67890"
-	realAccount = "123456789012"
-)
-
-var (
-	realPcxRe     = regexp.MustCompile(`^pcx-[0-9a-f]{17}$`)
-	realNonBlank  = regexp.MustCompile(`^\S+$`)
-	realProAWSID  = regexp.MustCompile(`^1001/[0-9]+$`)
-	realProGCPID  = regexp.MustCompile(`^1002/[0-9]+$`)
-	realAAAWSIDRe = regexp.MustCompile(`^2001/[0-9]+$`)
-)
-
-func realProAWS(cidrAttr string) string {
-	return fmt.Sprintf(`
-resource %q "aws" {
-  subscription_id = "1001"
-  region          = "us-east-1"
-  aws_account_id  = %q
-  vpc_id          = %q
-  %s
-}
-`, realProType, realAccount, realVPC, cidrAttr)
-}
-
-const realProGCP = `
-resource "rediscloud_subscription_peering" "gcp" {
-  subscription_id  = "1002"
-  provider_name    = "GCP"
-  gcp_project_id   = "my-app-project"
-  gcp_network_name = "my-app-network"
-}
-`
-
-func realAAAWS(cidrAttr string) string {
-	return fmt.Sprintf(`
-resource %q "aa" {
-  subscription_id    = "2001"
-  source_region      = "us-east-1"
-  destination_region = "us-east-1"
-  aws_account_id     = %q
-  vpc_id             = %q
-  %s
-}
-`, realAAType, realAccount, realVPC, cidrAttr)
-}
-
-func realExpect(addr, attr string, c knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), c)
-}
-
-func realStr(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-
-func realStrSet(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = realStr(s)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-func realStrList(ss ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ss))
-	for i, s := range ss {
-		checks[i] = realStr(s)
-	}
-	return knownvalue.ListExact(checks)
-}
+var realNonBlank = regexp.MustCompile(`^\S+$`)
 
 // realElem is the path of attribute attr of the first element of a list
 // data source's peerings.
@@ -140,20 +68,11 @@ func realSame(ds string, dsAttr tfjsonpath.Path, res, resAttr string) statecheck
 	return statecheck.CompareValuePairs(ds, dsAttr, res, tfjsonpath.New(resAttr), compare.ValuesSame())
 }
 
-// realOnly returns the simulator's only peering.
-func realOnly(srv *cloudsim.Server) (cloudsim.PeeringInfo, error) {
-	ps := srv.Peerings()
-	if len(ps) != 1 {
-		return cloudsim.PeeringInfo{}, fmt.Errorf("the simulator holds %d peerings, want 1: %+v", len(ps), ps)
-	}
-	return ps[0], nil
-}
-
 // realMatchesAPI checks the state of addr against the simulator's only
 // peering: the same ID, the same status, and what check adds.
 func realMatchesAPI(srv *cloudsim.Server, addr string, check func(p cloudsim.PeeringInfo, attrs map[string]string) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		p, err := realOnly(srv)
+		p, err := acctest.Peering(srv)
 		if err != nil {
 			return err
 		}
@@ -244,7 +163,7 @@ func (c realRefreshedStatus) CheckPlan(_ context.Context, req plancheck.CheckPla
 func realRefreshStep(t *testing.T, srv *cloudsim.Server, config, addr, status string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: func() {
-			p, err := realOnly(srv)
+			p, err := acctest.Peering(srv)
 			if err == nil {
 				err = srv.AcceptPeering(p.ID)
 			}
@@ -258,17 +177,6 @@ func realRefreshStep(t *testing.T, srv *cloudsim.Server, config, addr, status st
 			realRefreshedStatus{addr: addr, status: status},
 			plancheck.ExpectEmptyPlan(),
 		}},
-	}
-}
-
-// realImportStep imports addr by command and checks every attribute
-// against the state the apply left.
-func realImportStep(addr string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:            addr,
-		ImportState:             true,
-		ImportStateVerify:       true,
-		ImportStateVerifyIgnore: []string{"timeouts"},
 	}
 }
 
@@ -290,236 +198,182 @@ func realCheckDestroy(srv *cloudsim.Server, deleteCommand string) resource.TestC
 	)
 }
 
-// TestAccRealisticSubscriptionPeering_aws: a Pro AWS peering, and the Pro
-// data sources reading it after an update of its CIDRs.
-func TestAccRealisticSubscriptionPeering_aws(t *testing.T) {
-	srv := realisticSim(t)
-	const (
-		list   = "data.rediscloud_subscription_peerings.all"
-		lookup = "data.rediscloud_subscription_peering.by_vpc"
-	)
-	dataSources := fmt.Sprintf(`
-data "rediscloud_subscription_peerings" "all" {
-  subscription_id = "1001"
-  depends_on      = [%[1]s]
+// TestAccRealisticPeering_aws: an AWS peering of either kind, and the
+// kind's data sources reading it after an update of its CIDRs.
+func TestAccRealisticPeering_aws(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		srv := realisticSim(t)
+		addr := k.addr("aws")
+		list := "data." + k.listType + ".all"
+		dataSources := fmt.Sprintf(`
+data %[1]q "all" {
+  subscription_id = "%[2]d"
+  depends_on      = [%[3]s]
 }
-
-data "rediscloud_subscription_peering" "by_vpc" {
-  subscription_id = "1001"
-  vpc_id          = %[1]s.vpc_id
-  depends_on      = [%[1]s]
+`, k.listType, k.awsSub, addr)
+		var lookupChecks []statecheck.StateCheck
+		if k.lookupType != "" {
+			lookup := "data." + k.lookupType + ".by_vpc"
+			dataSources += fmt.Sprintf(`
+data %[1]q "by_vpc" {
+  subscription_id = "%[2]d"
+  vpc_id          = %[3]s.vpc_id
+  depends_on      = [%[3]s]
 }
-`, realAWSAddr)
-	updated := acctest.Config(srv, realProAWS(`vpc_cidrs = ["172.40.0.0/16", "172.31.0.0/16"]`), dataSources)
-	samePeering := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
-		CheckDestroy:             realCheckDestroy(srv, "vpcPeeringDeleteRequest"),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.Config(srv, realProAWS(`vpc_cidr = "172.31.0.0/16"`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(realAWSAddr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAWSAddr, "id", knownvalue.StringRegexp(realProAWSID)),
-					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
-					realExpect(realAWSAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(realAWSAddr, "provider_name", realStr("AWS")),
-					realExpect(realAWSAddr, "region", realStr("us-east-1")),
-					realExpect(realAWSAddr, "vpc_cidr", realStr("172.31.0.0/16")),
-					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
-					realExpect(realAWSAddr, "gcp_redis_project_id", knownvalue.Null()),
-					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
+`, k.lookupType, k.awsSub, addr)
+			lookupChecks = []statecheck.StateCheck{
+				realSame(lookup, tfjsonpath.New("id"), addr, "id"),
+				realSame(lookup, tfjsonpath.New("aws_peering_id"), addr, "aws_peering_id"),
+				acctest.Expect(lookup, "aws_peering_id", knownvalue.StringRegexp(pcxRe)),
+				acctest.Expect(lookup, "status", acctest.Str("pending-acceptance")),
+				acctest.Expect(lookup, "vpc_cidrs", acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
+			}
+		}
+		updated := acctest.Config(srv, k.awsBlock("aws", "us-east-1", testVPC, `vpc_cidrs = ["172.40.0.0/16", "172.31.0.0/16"]`), dataSources)
+		listRegions := make([]statecheck.StateCheck, 0, 2)
+		for attr, v := range k.awsRegions("us-east-1") {
+			listRegions = append(listRegions, statecheck.ExpectKnownValue(list, realElem(attr), acctest.Str(v)))
+		}
+		samePeering := statecheck.CompareValue(compare.ValuesSame())
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+			CheckDestroy:             realCheckDestroy(srv, k.deleteTask),
+			Steps: []resource.TestStep{
+				{
+					Config: acctest.Config(srv, k.awsBlock("aws", "us-east-1", testVPC, `vpc_cidr = "172.31.0.0/16"`)),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: append([]statecheck.StateCheck{
+						acctest.Expect(addr, "id", knownvalue.StringRegexp(idRe(k.awsSub))),
+						acctest.Expect(addr, "status", acctest.Str("pending-acceptance")),
+						acctest.Expect(addr, "aws_peering_id", knownvalue.StringRegexp(pcxRe)),
+						acctest.Expect(addr, "provider_name", acctest.Str("AWS")),
+						acctest.Expect(addr, "vpc_cidr", acctest.Str("172.31.0.0/16")),
+						acctest.Expect(addr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16")),
+						acctest.Expect(addr, "gcp_redis_project_id", knownvalue.Null()),
+						samePeering.AddStateValue(addr, tfjsonpath.New("peering_id")),
+					}, acctest.ExpectMap(addr, k.awsRegions("us-east-1"))...),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						realAWSMatches(srv, addr, "172.31.0.0/16"),
+						realStats(srv, map[string]int{k.createTask: 1}),
+					),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					realAWSMatches(srv, realAWSAddr, "172.31.0.0/16"),
-					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
-				),
-			},
-			realImportStep(realAWSAddr),
-			// More CIDRs: updated in place, and the data sources, read
-			// after the update, see it.
-			{
-				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(realAWSAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(realAWSAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAWSAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
-					realExpect(realAWSAddr, "vpc_cidr", knownvalue.Null()),
-					realExpect(realAWSAddr, "status", realStr("pending-acceptance")),
-					samePeering.AddStateValue(realAWSAddr, tfjsonpath.New("peering_id")),
+				acctest.ImportStep(addr),
+				// More CIDRs: updated in place, and the data sources, read
+				// after the update, see it.
+				{
+					Config: updated,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
+					}},
+					ConfigStateChecks: slices.Concat([]statecheck.StateCheck{
+						acctest.Expect(addr, "vpc_cidrs", acctest.StrSet("172.31.0.0/16", "172.40.0.0/16")),
+						acctest.Expect(addr, "vpc_cidr", knownvalue.Null()),
+						acctest.Expect(addr, "status", acctest.Str("pending-acceptance")),
+						samePeering.AddStateValue(addr, tfjsonpath.New("peering_id")),
 
-					realExpect(list, "id", realStr("1001")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
-					realSame(list, realElem("peering_id"), realAWSAddr, "peering_id"),
-					realSame(list, realElem("aws_peering_id"), realAWSAddr, "aws_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
-					statecheck.ExpectKnownValue(list, realElem("region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("vpc_id"), realStr(realVPC)),
-					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
-
-					realSame(lookup, tfjsonpath.New("id"), realAWSAddr, "id"),
-					realSame(lookup, tfjsonpath.New("aws_peering_id"), realAWSAddr, "aws_peering_id"),
-					realExpect(lookup, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(lookup, "status", realStr("pending-acceptance")),
-					realExpect(lookup, "vpc_cidrs", realStrList("172.31.0.0/16", "172.40.0.0/16")),
+						acctest.Expect(list, "id", acctest.Str(fmt.Sprint(k.awsSub))),
+						acctest.Expect(list, "peerings", knownvalue.ListSizeExact(1)),
+						realSame(list, realElem("peering_id"), addr, "peering_id"),
+						realSame(list, realElem("aws_peering_id"), addr, "aws_peering_id"),
+						statecheck.ExpectKnownValue(list, realElem("status"), acctest.Str("pending-acceptance")),
+						statecheck.ExpectKnownValue(list, realElem("vpc_id"), acctest.Str(testVPC)),
+						statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), acctest.StrList("172.31.0.0/16", "172.40.0.0/16")),
+					}, listRegions, lookupChecks),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						realAWSMatches(srv, addr, "172.31.0.0/16", "172.40.0.0/16"),
+						realStats(srv, map[string]int{k.createTask: 1, k.updateTask: 1}),
+					),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					realAWSMatches(srv, realAWSAddr, "172.31.0.0/16", "172.40.0.0/16"),
-					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1, "vpcPeeringUpdateRequest": 1}),
-				),
+				realRefreshStep(t, srv, updated, addr, "active"),
 			},
-			realRefreshStep(t, srv, updated, realAWSAddr, "active"),
-		},
+		})
 	})
 }
 
-// TestAccRealisticSubscriptionPeering_gcp: a Pro GCP peering, and the Pro
-// data sources reading it as soon as it is created.
-func TestAccRealisticSubscriptionPeering_gcp(t *testing.T) {
-	srv := realisticSim(t)
-	const (
-		list   = "data.rediscloud_subscription_peerings.gcp"
-		lookup = "data.rediscloud_subscription_peering.by_network"
-	)
-	config := acctest.Config(srv, realProGCP, fmt.Sprintf(`
-data "rediscloud_subscription_peerings" "gcp" {
-  subscription_id = "1002"
-  depends_on      = [%[1]s]
+// TestAccRealisticPeering_gcp: a GCP peering of either kind, and the
+// kind's data sources reading it as soon as it is created.
+func TestAccRealisticPeering_gcp(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		srv := realisticSim(t)
+		addr := k.addr("gcp")
+		list := "data." + k.listType + ".gcp"
+		dataSources := fmt.Sprintf(`
+data %[1]q "gcp" {
+  subscription_id = "%[2]d"
+  depends_on      = [%[3]s]
 }
-
-data "rediscloud_subscription_peering" "by_network" {
-  subscription_id  = "1002"
-  gcp_network_name = %[1]s.gcp_network_name
-  gcp_project_id   = %[1]s.gcp_project_id
-  depends_on       = [%[1]s]
+`, k.listType, k.gcpSub, addr)
+		var lookupChecks []statecheck.StateCheck
+		if k.lookupType != "" {
+			lookup := "data." + k.lookupType + ".by_network"
+			dataSources += fmt.Sprintf(`
+data %[1]q "by_network" {
+  subscription_id  = "%[2]d"
+  gcp_network_name = %[3]s.gcp_network_name
+  gcp_project_id   = %[3]s.gcp_project_id
+  depends_on       = [%[3]s]
 }
-`, realGCPAddr))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
-		CheckDestroy:             realCheckDestroy(srv, "vpcPeeringDeleteRequest"),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(realGCPAddr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realGCPAddr, "id", knownvalue.StringRegexp(realProGCPID)),
-					realExpect(realGCPAddr, "status", realStr("inactive")),
-					realExpect(realGCPAddr, "provider_name", realStr("GCP")),
-					realExpect(realGCPAddr, "gcp_project_id", realStr("my-app-project")),
-					realExpect(realGCPAddr, "gcp_network_name", realStr("my-app-network")),
-					realExpect(realGCPAddr, "gcp_redis_project_id", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "gcp_redis_network_name", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "gcp_peering_id", knownvalue.StringRegexp(realNonBlank)),
-					realExpect(realGCPAddr, "aws_peering_id", knownvalue.Null()),
-					realExpect(realGCPAddr, "vpc_cidrs", knownvalue.Null()),
+`, k.lookupType, k.gcpSub, addr)
+			lookupChecks = []statecheck.StateCheck{
+				realSame(lookup, tfjsonpath.New("id"), addr, "id"),
+				realSame(lookup, tfjsonpath.New("gcp_redis_network_name"), addr, "gcp_redis_network_name"),
+				acctest.Expect(lookup, "status", acctest.Str("inactive")),
+				acctest.Expect(lookup, "gcp_network_name", acctest.Str("my-app-network")),
+			}
+		}
+		config := acctest.Config(srv, k.gcpBlock("gcp", k.gcpRegions, "my-app-project", "my-app-network"), dataSources)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
+			CheckDestroy:             realCheckDestroy(srv, k.deleteTask),
+			Steps: []resource.TestStep{
+				{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: slices.Concat([]statecheck.StateCheck{
+						acctest.Expect(addr, "id", knownvalue.StringRegexp(idRe(k.gcpSub))),
+						acctest.Expect(addr, "status", acctest.Str("inactive")),
+						acctest.Expect(addr, "provider_name", acctest.Str("GCP")),
+						acctest.Expect(addr, "gcp_project_id", acctest.Str("my-app-project")),
+						acctest.Expect(addr, "gcp_network_name", acctest.Str("my-app-network")),
+						acctest.Expect(addr, "gcp_redis_project_id", knownvalue.StringRegexp(realNonBlank)),
+						acctest.Expect(addr, "gcp_redis_network_name", knownvalue.StringRegexp(realNonBlank)),
+						acctest.Expect(addr, "gcp_peering_id", knownvalue.StringRegexp(realNonBlank)),
+						acctest.Expect(addr, "aws_peering_id", knownvalue.Null()),
+						acctest.Expect(addr, "vpc_cidrs", knownvalue.Null()),
 
-					realExpect(list, "id", realStr("1002")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
-					realSame(list, realElem("peering_id"), realGCPAddr, "peering_id"),
-					realSame(list, realElem("gcp_redis_project_id"), realGCPAddr, "gcp_redis_project_id"),
-					realSame(list, realElem("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
-					realSame(list, realElem("gcp_peering_id"), realGCPAddr, "gcp_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("inactive")),
-					statecheck.ExpectKnownValue(list, realElem("provider_name"), realStr("GCP")),
-					statecheck.ExpectKnownValue(list, realElem("aws_peering_id"), knownvalue.Null()),
-
-					realSame(lookup, tfjsonpath.New("id"), realGCPAddr, "id"),
-					realSame(lookup, tfjsonpath.New("gcp_redis_network_name"), realGCPAddr, "gcp_redis_network_name"),
-					realExpect(lookup, "status", realStr("inactive")),
-					realExpect(lookup, "gcp_network_name", realStr("my-app-network")),
+						acctest.Expect(list, "id", acctest.Str(fmt.Sprint(k.gcpSub))),
+						acctest.Expect(list, "peerings", knownvalue.ListSizeExact(1)),
+						realSame(list, realElem("peering_id"), addr, "peering_id"),
+						realSame(list, realElem("gcp_redis_project_id"), addr, "gcp_redis_project_id"),
+						realSame(list, realElem("gcp_redis_network_name"), addr, "gcp_redis_network_name"),
+						realSame(list, realElem("gcp_peering_id"), addr, "gcp_peering_id"),
+						statecheck.ExpectKnownValue(list, realElem("status"), acctest.Str("inactive")),
+						statecheck.ExpectKnownValue(list, realElem("provider_name"), acctest.Str("GCP")),
+						statecheck.ExpectKnownValue(list, realElem("aws_peering_id"), knownvalue.Null()),
+					}, acctest.ExpectMap(addr, k.gcpRegions), lookupChecks),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						realMatchesAPI(srv, addr, func(p cloudsim.PeeringInfo, attrs map[string]string) error {
+							if p.Provider != cloudsim.ProviderGCP || p.GCPProjectID != "my-app-project" || p.GCPNetworkName != "my-app-network" {
+								return fmt.Errorf("the API holds %+v", p)
+							}
+							if attrs["gcp_redis_project_id"] != p.RedisProjectUID || attrs["gcp_redis_network_name"] != p.RedisNetworkName ||
+								attrs["gcp_peering_id"] != p.CloudPeeringID {
+								return fmt.Errorf("state %v does not match the API's %+v", attrs, p)
+							}
+							return nil
+						}),
+						realStats(srv, map[string]int{k.createTask: 1}),
+					),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					realMatchesAPI(srv, realGCPAddr, func(p cloudsim.PeeringInfo, attrs map[string]string) error {
-						if p.Provider != cloudsim.ProviderGCP || p.GCPProjectID != "my-app-project" || p.GCPNetworkName != "my-app-network" {
-							return fmt.Errorf("the API holds %+v", p)
-						}
-						if attrs["gcp_redis_project_id"] != p.RedisProjectUID || attrs["gcp_redis_network_name"] != p.RedisNetworkName ||
-							attrs["gcp_peering_id"] != p.CloudPeeringID {
-							return fmt.Errorf("state %v does not match the API's %+v", attrs, p)
-						}
-						return nil
-					}),
-					realStats(srv, map[string]int{"vpcPeeringCreateRequest": 1}),
-				),
+				acctest.ImportStep(addr),
+				realRefreshStep(t, srv, config, addr, "active"),
 			},
-			realImportStep(realGCPAddr),
-			realRefreshStep(t, srv, config, realGCPAddr, "active"),
-		},
-	})
-}
-
-// TestAccRealisticActiveActivePeering_aws: an Active-Active AWS peering,
-// and the Active-Active list data source reading it after an update of its
-// CIDRs.
-func TestAccRealisticActiveActivePeering_aws(t *testing.T) {
-	srv := realisticSim(t)
-	const list = "data.rediscloud_active_active_subscription_peerings.all"
-	updated := acctest.Config(srv, realAAAWS(`vpc_cidrs = ["172.40.0.0/16", "172.31.0.0/16"]`), fmt.Sprintf(`
-data "rediscloud_active_active_subscription_peerings" "all" {
-  subscription_id = "2001"
-  depends_on      = [%s]
-}
-`, realAAAddr))
-	samePeering := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ShippedProviderFactories(),
-		CheckDestroy:             realCheckDestroy(srv, "activeActiveVpcPeeringDeleteRequest"),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.Config(srv, realAAAWS(`vpc_cidr = "172.31.0.0/16"`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(realAAAddr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAAAddr, "id", knownvalue.StringRegexp(realAAAWSIDRe)),
-					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
-					realExpect(realAAAddr, "aws_peering_id", knownvalue.StringRegexp(realPcxRe)),
-					realExpect(realAAAddr, "source_region", realStr("us-east-1")),
-					realExpect(realAAAddr, "destination_region", realStr("us-east-1")),
-					realExpect(realAAAddr, "vpc_cidr", realStr("172.31.0.0/16")),
-					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16")),
-					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					realAWSMatches(srv, realAAAddr, "172.31.0.0/16"),
-					realStats(srv, map[string]int{"activeActiveVpcPeeringCreateRequest": 1}),
-				),
-			},
-			realImportStep(realAAAddr),
-			{
-				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(realAAAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(realAAAddr, tfjsonpath.New("vpc_cidr"), knownvalue.Null()),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					realExpect(realAAAddr, "vpc_cidrs", realStrSet("172.31.0.0/16", "172.40.0.0/16")),
-					realExpect(realAAAddr, "vpc_cidr", knownvalue.Null()),
-					realExpect(realAAAddr, "status", realStr("pending-acceptance")),
-					samePeering.AddStateValue(realAAAddr, tfjsonpath.New("peering_id")),
-
-					realExpect(list, "id", realStr("2001")),
-					realExpect(list, "peerings", knownvalue.ListSizeExact(1)),
-					realSame(list, realElem("peering_id"), realAAAddr, "peering_id"),
-					realSame(list, realElem("aws_peering_id"), realAAAddr, "aws_peering_id"),
-					statecheck.ExpectKnownValue(list, realElem("status"), realStr("pending-acceptance")),
-					statecheck.ExpectKnownValue(list, realElem("source_region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("destination_region"), realStr("us-east-1")),
-					statecheck.ExpectKnownValue(list, realElem("vpc_cidrs"), realStrList("172.31.0.0/16", "172.40.0.0/16")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					realAWSMatches(srv, realAAAddr, "172.31.0.0/16", "172.40.0.0/16"),
-					realStats(srv, map[string]int{"activeActiveVpcPeeringCreateRequest": 1, "activeActiveVpcPeeringUpdateRequest": 1}),
-				),
-			},
-			realRefreshStep(t, srv, updated, realAAAddr, "active"),
-		},
+		})
 	})
 }
 

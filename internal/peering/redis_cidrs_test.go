@@ -91,11 +91,11 @@ func routeFor(t *testing.T, srv *cloudsim.Server, name string, sub int, region s
 	return statecheck.ExpectKnownValue(fmt.Sprintf("terraform_data.%s[0]", name), tfjsonpath.New("output"), knownvalue.StringExact(cidr))
 }
 
-// TestAccRedisCIDRs: redis_cidrs of Pro AWS, Pro GCP, Active-Active AWS in
+// TestAccRedisCIDRs_knownAtPlanAndStable: redis_cidrs of Pro AWS, Pro GCP, Active-Active AWS in
 // each of two regions and Active-Active GCP equal the simulator's
 // deployment CIDRs, are known in the plan that creates the peerings (the
 // counted routes plan), and are never planned to change.
-func TestAccRedisCIDRs(t *testing.T) {
+func TestAccRedisCIDRs_knownAtPlanAndStable(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
 	config := acctest.Config(srv, redisCIDRsConfig)
 	resource.ParallelTest(t, resource.TestCase{

@@ -25,33 +25,21 @@ import (
 // run, name the URL that answered it, and leave the state alone.
 
 // urlEvidencePeering is the resource every step of these tests configures.
-var urlEvidencePeering = proAWS(`vpc_cidr = "172.31.0.0/16"`)
-
-// recordID stores the peering's ID in state into *id.
-func recordID(id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[proAddr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", proAddr)
-		}
-		*id = rs.Primary.ID
-		return nil
-	}
-}
+var urlEvidencePeering = pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`)
 
 // stillThere checks that state holds the peering under the ID recorded
 // when it was created, and that the simulator still holds that very
 // peering: nothing was removed from state, and nothing was deleted.
 func stillThere(t *testing.T, srv *cloudsim.Server, id *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[proAddr]
+		rs, ok := s.RootModule().Resources[pro.addr("test")]
 		if !ok {
-			return fmt.Errorf("%s was removed from state; it was %s", proAddr, *id)
+			return fmt.Errorf("%s was removed from state; it was %s", pro.addr("test"), *id)
 		}
 		if rs.Primary.ID != *id {
-			return fmt.Errorf("state holds %s as %s, want %s", proAddr, rs.Primary.ID, *id)
+			return fmt.Errorf("state holds %s as %s, want %s", pro.addr("test"), rs.Primary.ID, *id)
 		}
-		if got := fmt.Sprintf("1001/%d", onlyPeering(t, srv).ID); got != *id {
+		if got := fmt.Sprintf("1001/%d", acctest.OnlyPeering(t, srv).ID); got != *id {
 			return fmt.Errorf("the simulator holds peering %s, state %s", got, *id)
 		}
 		return nil
@@ -76,9 +64,9 @@ func TestAccURLEvidence_resourceKeptOnWrongURL(t *testing.T) {
 			{
 				Config: acctest.ConfigURL(srv.URL(), urlEvidencePeering),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(proAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(proIDRe)),
+					statecheck.ExpectKnownValue(pro.addr("test"), tfjsonpath.New("id"), knownvalue.StringRegexp(idRe(1001))),
 				},
-				Check: recordID(&id),
+				Check: acctest.RecordID(pro.addr("test"), &id),
 			},
 			// The url without /v1: the peering list answers 404, and so
 			// does the account's subscription list.
@@ -139,7 +127,7 @@ func TestAccURLEvidence_destroyThroughWrongURL(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.ConfigURL(srv.URL(), urlEvidencePeering),
-				Check:  recordID(&id),
+				Check:  acctest.RecordID(pro.addr("test"), &id),
 			},
 			{
 				Config:  acctest.ConfigURL(addr, urlEvidencePeering),
@@ -154,7 +142,7 @@ func TestAccURLEvidence_destroyThroughWrongURL(t *testing.T) {
 			{
 				Config: acctest.ConfigURL(srv.URL(), urlEvidencePeering),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(proAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(pro.addr("test"), plancheck.ResourceActionNoop),
 				}},
 				Check: stillThere(t, srv, &id),
 			},

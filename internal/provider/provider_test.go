@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/acctest"
@@ -34,24 +33,12 @@ resource "rediscloud_subscription_peering" "test" {
 }
 `
 
-var words = acctest.Wrapped
+// providerDir holds the provider binary TestMain builds when TF_ACC is set,
+// for the tests that run the Terraform CLI themselves.
+var providerDir string
 
-// providerConfig is the terraform block and a provider block holding the
-// given settings (raw HCL lines).
-func providerConfig(settings ...string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    rediscloud = {
-      source = %q
-    }
-  }
-}
-
-provider "rediscloud" {
-  %s
-}
-`, acctest.Namespace+"/rediscloud", strings.Join(settings, "\n  "))
+func TestMain(m *testing.M) {
+	os.Exit(cliharness.RunWithProvider(m, &providerDir, "0.0.0-test"))
 }
 
 // clearEnv empties the provider's environment variables for one test, so
@@ -76,74 +63,69 @@ func TestAccProvider_configures(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(peeringAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1002/[0-9]+$`))),
 			},
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Check: acctest.CheckOnePeering(srv),
 		}},
 	})
 }
 
-// The missing-key tests change the process environment, which the
-// in-process provider reads, so they do not run in parallel.
-
-func TestAccProvider_missingAPIKey(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-				PlanOnly:    true,
-				ExpectError: words(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+// TestAccProvider_missingKeys: a key missing from both the configuration
+// and the environment is reported, naming the setting and its variable,
+// before any request; both missing are reported at once, so that a user
+// fixes the configuration in one go. The cases change the process
+// environment, which the in-process provider reads, so they do not run in
+// parallel.
+func TestAccProvider_missingKeys(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		settings [][]string // provider settings of each step, besides the URL
+		want     []*regexp.Regexp
+	}{
+		{
+			name: "api_key",
+			settings: [][]string{
+				{fmt.Sprintf("secret_key = %q", acctest.SecretKey)},
+				// An empty string is no key either.
+				{`api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)},
 			},
-			// An empty string is no key either.
-			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = ""`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-				PlanOnly:    true,
-				ExpectError: words(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud API key`, `Set api_key in the provider configuration or the REDISCLOUD_ACCESS_KEY environment variable`),
+				acctest.Wrapped(`Missing Redis Cloud API key`, `api_key`, `REDISCLOUD_ACCESS_KEY`),
 			},
 		},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without an API key", n)
-	}
-}
-
-func TestAccProvider_missingSecretKey(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey)) + gcpPeering,
-			PlanOnly:    true,
-			ExpectError: words(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
-		}},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without a secret key", n)
-	}
-}
-
-// TestAccProvider_missingBothKeys reports both settings at once, so that a
-// user fixes the configuration in one go.
-func TestAccProvider_missingBothKeys(t *testing.T) {
-	srv := acctest.NewSim(t, cloudsim.Options{})
-	clearEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL())) + gcpPeering,
-			PlanOnly:    true,
-			ExpectError: words(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
-		}},
-	})
-	if n := srv.Stats().TotalRequests; n != 0 {
-		t.Errorf("%d API requests without keys", n)
+		{
+			name:     "secret_key",
+			settings: [][]string{{fmt.Sprintf("api_key = %q", acctest.APIKey)}},
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud secret key`, `Set secret_key in the provider configuration or the REDISCLOUD_SECRET_KEY environment variable`),
+			},
+		},
+		{
+			name:     "both keys",
+			settings: [][]string{nil},
+			want: []*regexp.Regexp{
+				acctest.Wrapped(`Missing Redis Cloud API key`, `REDISCLOUD_ACCESS_KEY`, `Missing Redis Cloud secret key`, `REDISCLOUD_SECRET_KEY`),
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := acctest.NewSim(t, cloudsim.Options{})
+			clearEnv(t)
+			var steps []resource.TestStep
+			for i, settings := range c.settings {
+				steps = append(steps, resource.TestStep{
+					Config:      acctest.ProviderBlocks(append([]string{fmt.Sprintf("url = %q", srv.URL())}, settings...)...) + gcpPeering,
+					PlanOnly:    true,
+					ExpectError: c.want[i],
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories(),
+				Steps:                    steps,
+			})
+			if n := srv.Stats().TotalRequests; n != 0 {
+				t.Errorf("%d API requests without %s", n, c.name)
+			}
+		})
 	}
 }
 
@@ -160,13 +142,8 @@ func TestAccProvider_keysFromEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
-			Config: providerConfig() + gcpPeering,
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Config: acctest.ProviderBlocks() + gcpPeering,
+			Check:  acctest.CheckOnePeering(srv),
 		}},
 	})
 }
@@ -185,18 +162,13 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		CheckDestroy:             acctest.CheckNoPeerings(srv),
 		Steps: []resource.TestStep{{
-			Config: providerConfig(
+			Config: acctest.ProviderBlocks(
 				fmt.Sprintf("url = %q", srv.URL()),
 				fmt.Sprintf("api_key = %q", acctest.APIKey),
 				fmt.Sprintf("secret_key = %q", acctest.SecretKey),
 				"requests_per_minute = 600",
 			) + gcpPeering,
-			Check: func(*terraform.State) error {
-				if n := len(srv.Peerings()); n != 1 {
-					return fmt.Errorf("the simulator holds %d peerings, want 1", n)
-				}
-				return nil
-			},
+			Check: acctest.CheckOnePeering(srv),
 		}},
 	})
 }
@@ -206,22 +178,22 @@ func TestAccProvider_configWinsOverEnv(t *testing.T) {
 // variable.
 func TestAccProvider_badEnvironment(t *testing.T) {
 	srv := acctest.NewSim(t, cloudsim.Options{})
-	base := providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering
+	base := acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering
 	for _, c := range []struct {
 		name, env, value string
 		config           string
 		want             *regexp.Regexp
 	}{
 		{"limit not a number", provider.EnvRequestsPerMinute, "lots", base,
-			words(`Invalid requests-per-minute limit`, `The REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "lots".`)},
+			acctest.Wrapped(`Invalid requests-per-minute limit`, `The REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "lots".`)},
 		{"negative limit", provider.EnvRequestsPerMinute, "-5", base,
-			words(`REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "-5"`)},
+			acctest.Wrapped(`REDISCLOUD_REQUESTS_PER_MINUTE environment variable must be a whole number of 0 or more, got "-5"`)},
 		{"plain http to a remote host", provider.EnvURL, "http://api.redislabs.com/v1",
-			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-			words(`REDISCLOUD_URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "api.redislabs.com": use https://`)},
+			acctest.ProviderBlocks(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			acctest.Wrapped(`REDISCLOUD_URL`, `plain http:// is accepted only for a loopback host (a local simulator), not "api.redislabs.com": use https://`)},
 		{"unsupported scheme", provider.EnvURL, "ftp://api.redislabs.com/v1",
-			providerConfig(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
-			words(`REDISCLOUD_URL`, `scheme "ftp" is not supported: use https://`)},
+			acctest.ProviderBlocks(fmt.Sprintf("api_key = %q", acctest.APIKey), fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+			acctest.Wrapped(`REDISCLOUD_URL`, `scheme "ftp" is not supported: use https://`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clearEnv(t)
@@ -253,9 +225,9 @@ func TestAccTransport_providerRefusesPlainHTTP(t *testing.T) {
 		"HTTP://api.redislabs.com/v1",
 	} {
 		steps = append(steps, resource.TestStep{
-			Config:      providerConfig(append([]string{fmt.Sprintf("url = %q", u)}, keys...)...) + gcpPeering,
+			Config:      acctest.ProviderBlocks(append([]string{fmt.Sprintf("url = %q", u)}, keys...)...) + gcpPeering,
 			PlanOnly:    true,
-			ExpectError: words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator)`, `use https://`),
+			ExpectError: acctest.Wrapped(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host (a local simulator)`, `use https://`),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -274,12 +246,11 @@ func TestAccProvider_validateWithoutKeys(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	if providerDir == "" {
+		t.Fatal("the provider was not built (TestMain builds it when TF_ACC is set)")
+	}
 	tf, err := cliharness.TerraformPath()
 	if err != nil {
-		t.Fatal(err)
-	}
-	binDir := t.TempDir()
-	if _, err := cliharness.BuildProvider(ctx, binDir, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -302,23 +273,16 @@ resource "rediscloud_subscription_peering" "aws" {
 		{"no keys", `provider "rediscloud" {}`, true, nil},
 		{"url only", `provider "rediscloud" { url = "https://api.redislabs.com/v1" }`, true, nil},
 		{"plain http to a remote host", `provider "rediscloud" { url = "http://api.redislabs.com/v1" }`, false,
-			words(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host`)},
+			acctest.Wrapped(`Invalid Redis Cloud API URL`, `plain http:// is accepted only for a loopback host`)},
 		{"bad limit", `provider "rediscloud" { requests_per_minute = -1 }`, false,
-			words(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
+			acctest.Wrapped(`Attribute requests_per_minute value must be between 0 and 100000, got: -1`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ws, err := cliharness.NewWorkspace(t.TempDir(), tf, binDir)
+			ws, err := cliharness.NewWorkspace(t.TempDir(), tf, providerDir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := fmt.Sprintf(`
-terraform {
-  required_providers {
-    rediscloud = { source = %q }
-  }
-}
-%s
-%s`, cliharness.ProviderSource, c.provider, resources)
+			cfg := acctest.TerraformBlock() + c.provider + "\n" + resources
 			if err := ws.WriteFile("main.tf", cfg); err != nil {
 				t.Fatal(err)
 			}
@@ -354,12 +318,12 @@ func TestAccProvider_keyWithControlCharacter(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), `api_key = "AKEYc0ffee\n"`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), `api_key = "AKEYc0ffee\n"`, fmt.Sprintf("secret_key = %q", acctest.SecretKey)) + gcpPeering,
 				PlanOnly:    true,
-				ExpectError: words(`Invalid Redis Cloud key`, `The api_key (from the configuration or the REDISCLOUD_ACCESS_KEY environment variable) contains a control character`, `The value is not shown.`),
+				ExpectError: acctest.Wrapped(`Invalid Redis Cloud key`, `The api_key (from the configuration or the REDISCLOUD_ACCESS_KEY environment variable) contains a control character`, `The value is not shown.`),
 			},
 			{
-				Config:      providerConfig(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), `secret_key = "SKEYc0ffee\t"`) + gcpPeering,
+				Config:      acctest.ProviderBlocks(fmt.Sprintf("url = %q", srv.URL()), fmt.Sprintf("api_key = %q", acctest.APIKey), `secret_key = "SKEYc0ffee\t"`) + gcpPeering,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)secret_key.*REDISCLOUD_SECRET_KEY.*control character`),
 			},

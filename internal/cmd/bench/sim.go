@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -76,38 +74,7 @@ func listTasks(st cloudsim.Stats) int {
 // the real API wants; imported, a thousand take seconds.
 func seedProPeerings(ctx context.Context, sim *cliharness.Simulator, n int, subs []string) (string, error) {
 	var b strings.Builder
-	client := &http.Client{Timeout: time.Minute}
-	defer client.CloseIdleConnections()
-	call := func(method, path string, body, out any) error {
-		var rd io.Reader
-		if body != nil {
-			data, err := json.Marshal(body)
-			if err != nil {
-				return err
-			}
-			rd = bytes.NewReader(data)
-		}
-		req, err := http.NewRequestWithContext(ctx, method, sim.URL+path, rd)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("x-api-key", sim.APIKey)
-		req.Header.Set("x-api-secret-key", sim.SecretKey)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = res.Body.Close() }()
-		data, err := io.ReadAll(res.Body)
-		if err != nil {
-			return err
-		}
-		if res.StatusCode > 299 {
-			return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
-		}
-		return json.Unmarshal(data, out)
-	}
+	call := func(method, path string, body, out any) error { return sim.Call(ctx, method, path, body, out) }
 	type task struct {
 		TaskID   string `json:"taskId"`
 		Status   string `json:"status"`
