@@ -3,6 +3,7 @@ package cloudsim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -97,6 +98,20 @@ func (s *Sim) SetPeeringStatus(id int, status string) error {
 	p.status = status
 	p.forced = true
 	s.logf("peering %d: status forced to %s", id, status)
+	return nil
+}
+
+// SetPeeringCIDRs replaces an AWS peering's consumer CIDRs at once, as a
+// change made in the Redis Cloud console does.
+func (s *Sim) SetPeeringCIDRs(id int, cidrs []string) error {
+	s.lock()
+	defer s.mu.Unlock()
+	p := s.peerings[id]
+	if p == nil {
+		return errNoPeering(id)
+	}
+	p.cidrs, p.pendingCIDRs = slices.Clone(cidrs), nil
+	s.logf("peering %d: CIDRs set out of band to %v", id, cidrs)
 	return nil
 }
 

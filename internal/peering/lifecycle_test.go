@@ -165,3 +165,60 @@ resource "rediscloud_subscription_peering" "gcp" {
 		}},
 	})
 }
+
+// CIDRs changed out of band (in the Redis Cloud console) are planned back
+// to the configuration as an update in place, never as a replacement.
+func TestAccPeeringLifecycle_consoleCIDRChangeUpdatedBack(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		srv := acctest.NewSim(t, cloudsim.Options{})
+		addr := k.addr("test")
+		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories(),
+			CheckDestroy:             acctest.CheckNoPeerings(srv),
+			Steps: []resource.TestStep{
+				{Config: cfg},
+				{
+					PreConfig: func() {
+						if err := srv.SetPeeringCIDRs(acctest.OnlyPeering(t, srv).ID, []string{"172.40.0.0/16"}); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					}},
+					Check: apiCIDRs(t, srv, "172.31.0.0/16"),
+				},
+			},
+		})
+	})
+}
+
+// A subscription deleted out of band takes its peerings with it: the
+// account's own subscription list proves it gone, so the refresh removes
+// the peering, and the plan to create it again fails at plan time, naming
+// the missing subscription.
+func TestAccPeeringLifecycle_subscriptionDeletedOutOfBand(t *testing.T) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		srv := acctest.NewSim(t, cloudsim.Options{})
+		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories(),
+			CheckDestroy:             acctest.CheckNoPeerings(srv),
+			Steps: []resource.TestStep{
+				{Config: cfg},
+				{
+					PreConfig: func() {
+						if err := srv.SetSubscriptionStatus(k.awsSub, "deleted"); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:      cfg,
+					PlanOnly:    true,
+					ExpectError: acctest.Wrapped(fmt.Sprintf("Planning %s peering on subscription %d failed", k.label, k.awsSub), fmt.Sprintf("Subscription %d does not exist in the account", k.awsSub)),
+				},
+			},
+		})
+	})
+}
