@@ -3,7 +3,10 @@
 #
 # `go install github.com/opentofu/opentofu/cmd/tofu@vX` is refused because
 # OpenTofu's go.mod carries a replace directive, so the module is downloaded,
-# copied out of the read-only module cache and built as a main module.
+# copied out of the read-only module cache and built as a main module,
+# without the remote-state backends that bring a cloud SDK
+# (tools/drop-backends.sh: local, remote, http, inmem and cloud stay, and the
+# tests use only local).
 # The binary is the cache: when it already reports the wanted version, nothing
 # is done. The build uses -trimpath, so Go's build cache is keyed by module
 # path instead of the temporary directory and stays warm across runs.
@@ -44,6 +47,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/opentofu-${version}.XXXXXX")"
 trap 'chmod -R u+w "${work}" 2>/dev/null || true; rm -rf "${work}"' EXIT
 cp -R "${src}/." "${work}/"
 chmod -R u+w "${work}"
+"${repo_root}/tools/drop-backends.sh" "${work}" "${module}"
 
 # version.dev=no drops the "-dev" suffix, as OpenTofu's release builds do.
 # Build to a temporary name first so an interrupted build never leaves a
