@@ -248,13 +248,13 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if isTimeout(err) {
 			err = &StalledError{Method: r.method, URL: full, Phase: "waiting for the answer's headers", Err: err}
 			if rc == c.unsafe {
-				return &ambiguousError{Err: err}
+				return &ambiguousError{wrapped{err}}
 			}
 			return err
 		}
 		err = fmt.Errorf("%s: %w", r.op, err)
 		if rc == c.unsafe && !neverSent(err) {
-			return &ambiguousError{Err: err}
+			return &ambiguousError{wrapped{err}}
 		}
 		return err
 	}
@@ -274,7 +274,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 		// A 5xx on POST or PUT may hide an applied request.
 		if rc == c.unsafe && resp.StatusCode >= 500 {
-			return &ambiguousError{Err: he}
+			return &ambiguousError{wrapped{he}}
 		}
 		return he
 	}
@@ -286,7 +286,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		}
 		err := fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr)
 		if rc == c.unsafe {
-			return &ambiguousError{Err: err}
+			return &ambiguousError{wrapped{err}}
 		}
 		return err
 	}

@@ -1,6 +1,7 @@
 package rediscloud
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +14,17 @@ import (
 // maxErrorBody bounds how much of an error body is kept, so that an HTML page
 // returned by a gateway does not flood a diagnostic.
 const maxErrorBody = 2048
+
+// wrapped is the cause an error wraps, and its Unwrap.
+type wrapped struct{ Err error }
+
+func (w wrapped) Unwrap() error { return w.Err }
+
+// isA reports whether err is, or wraps, an error of type T.
+func isA[T error](err error) bool {
+	var t T
+	return errors.As(err, &t)
+}
 
 // HTTPError is a non-2xx answer to a request. The body is kept as text: the API
 // answers errors with Spring-style JSON, an empty body or an HTML page.
@@ -82,15 +94,11 @@ func (e *TaskError) StatusCode() int {
 // blindly (POST or PUT): it may or may not have reached the API and taken
 // effect. Callers reconcile, for example by looking for what the request would
 // have created, before sending it again.
-type ambiguousError struct {
-	Err error
-}
+type ambiguousError struct{ wrapped }
 
 func (e *ambiguousError) Error() string {
 	return "the request may or may not have been applied: " + e.Err.Error()
 }
-
-func (e *ambiguousError) Unwrap() error { return e.Err }
 
 // taskWaitError is returned when waiting for a task stops before the task
 // reached a terminal state (timeout, cancellation, or a task the API no longer
@@ -98,7 +106,7 @@ func (e *ambiguousError) Unwrap() error { return e.Err }
 type taskWaitError struct {
 	TaskID     string
 	LastStatus string
-	Err        error
+	wrapped
 }
 
 func (e *taskWaitError) Error() string {
@@ -109,35 +117,29 @@ func (e *taskWaitError) Error() string {
 	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, status, e.Err)
 }
 
-func (e *taskWaitError) Unwrap() error { return e.Err }
-
 // TaskUnknownError says the task service never showed a task within the
 // window the client allows after the answer that named it.
 type TaskUnknownError struct {
 	Waited time.Duration
-	Err    error
+	wrapped
 }
 
 func (e *TaskUnknownError) Error() string {
 	return fmt.Sprintf("the API answered 404 for the task for %s after the answer that named it (%v)", e.Waited.Round(time.Millisecond), e.Err)
 }
 
-func (e *TaskUnknownError) Unwrap() error { return e.Err }
-
 // SubscriptionNotFoundError is positive evidence that a subscription does
 // not exist: the API's SUBSCRIPTION_NOT_FOUND, or a 404 for it while the
 // account's own subscription list, read with the same URL and keys, does
 // not hold it.
 type SubscriptionNotFoundError struct {
-	ID  int
-	Err error
+	ID int
+	wrapped
 }
 
 func (e *SubscriptionNotFoundError) Error() string {
 	return fmt.Sprintf("subscription %d does not exist in the account of these API keys (%v)", e.ID, e.Err)
 }
-
-func (e *SubscriptionNotFoundError) Unwrap() error { return e.Err }
 
 // UnexpectedNotFoundError is an HTTP 404 that nothing ties to the object
 // addressed: the subscription exists, or the API could not be reached at
@@ -173,7 +175,7 @@ func (e *PeeringFailedError) Error() string {
 // condition held.
 type statusWaitError struct {
 	LastStatus string
-	Err        error
+	wrapped
 }
 
 func (e *statusWaitError) Error() string {
@@ -183,8 +185,6 @@ func (e *statusWaitError) Error() string {
 	}
 	return fmt.Sprintf("the peering's last status was %q: %v", status, e.Err)
 }
-
-func (e *statusWaitError) Unwrap() error { return e.Err }
 
 // cidrsNotAppliedError says the API completed a CIDR update but its lists
 // kept showing the old CIDRs.
@@ -204,15 +204,7 @@ func (e *cidrsNotAppliedError) Error() string {
 // or a 404 for a subscription that the account's list confirms is absent.
 // A bare HTTP 404 is not: a wrong URL or a forgotten task answers 404 too.
 func IsNotFound(err error) bool {
-	var pe *peeringNotFoundError
-	if errors.As(err, &pe) {
-		return true
-	}
-	var se *SubscriptionNotFoundError
-	if errors.As(err, &se) {
-		return true
-	}
-	return HasErrorType(err, notFoundTypes...)
+	return isA[*peeringNotFoundError](err) || isA[*SubscriptionNotFoundError](err) || HasErrorType(err, notFoundTypes...)
 }
 
 // notFoundTypes are the task error types that prove a peering or its
@@ -223,16 +215,6 @@ var notFoundTypes = []string{
 	ErrActiveActivePeeringNotFound,
 	// Deleting an Active-Active peering of a subscription that has none.
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
-}
-
-// isPeeringNotFound reports whether err says that a peering does not exist
-// (as opposed to its subscription).
-func isPeeringNotFound(err error) bool {
-	var pe *peeringNotFoundError
-	if errors.As(err, &pe) {
-		return true
-	}
-	return HasErrorType(err, ErrPeeringNotFound, ErrActiveActivePeeringNotFound)
 }
 
 // IsAlreadyExists reports whether err is the API's duplicate-peering refusal.
@@ -259,10 +241,7 @@ func IsUnauthorized(err error) bool {
 }
 
 // isAmbiguous reports whether err leaves it unknown if a mutating request took effect.
-func isAmbiguous(err error) bool {
-	var ae *ambiguousError
-	return errors.As(err, &ae)
-}
+func isAmbiguous(err error) bool { return isA[*ambiguousError](err) }
 
 // errorType returns the API error type carried by err, or "".
 func errorType(err error) string {
@@ -289,15 +268,7 @@ func TaskID(err error) string {
 // HasErrorType reports whether err is a task error of one of the given types.
 func HasErrorType(err error, types ...string) bool {
 	t := errorType(err)
-	if t == "" {
-		return false
-	}
-	for _, want := range types {
-		if t == want {
-			return true
-		}
-	}
-	return false
+	return t != "" && slices.Contains(types, t)
 }
 
 // Error types of the API that callers branch on.
@@ -319,6 +290,7 @@ func IsWrongSubscriptionKind(err error) bool {
 }
 
 // DecodeError is a 2xx answer whose body could not be understood.
+// DecodeError and RateLimitedError keep a named Err, which other packages set.
 type DecodeError struct {
 	Op  string
 	Err error
@@ -401,7 +373,7 @@ type CreateIncompleteError struct {
 	PeeringID      int
 	// LookupErr is why the lookup itself failed, if it did.
 	LookupErr error
-	Err       error
+	wrapped
 }
 
 func (e *CreateIncompleteError) Error() string {
@@ -421,8 +393,6 @@ func (e *CreateIncompleteError) Error() string {
 	return msg
 }
 
-func (e *CreateIncompleteError) Unwrap() error { return e.Err }
-
 // SubscriptionStateError says a subscription is in a state that no wait will
 // change into active.
 type SubscriptionStateError struct {
@@ -437,7 +407,6 @@ func (e *SubscriptionStateError) Error() string {
 // noRedisCIDRsError says that the API published no deployment CIDR for a
 // peering's side of Redis Cloud.
 type noRedisCIDRsError struct {
-	Kind           Kind
 	SubscriptionID int
 	// Region is the Active-Active region asked for; empty for Pro.
 	Region string
@@ -473,8 +442,33 @@ func (e *ListShapeError) Error() string {
 	return fmt.Sprintf("%s lacks the documented %s: %s", firstNonEmpty(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// isListShape reports whether err is a list answer of an unknown form.
-func isListShape(err error) bool {
-	var le *ListShapeError
-	return errors.As(err, &le)
+// isTransient reports errors worth another attempt later: network failures,
+// 429 and 5xx answers.
+func isTransient(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.StatusCode == http.StatusTooManyRequests || (he.StatusCode >= 500 && he.StatusCode != http.StatusNotImplemented)
+	}
+	// What the API said, what a wait found, or a stall (retried once
+	// already; a wait must not go on meeting it) is no passing fault.
+	for _, final := range []func(error) bool{
+		isA[*TaskError], isA[*ambiguousError], isA[*DecodeError], isA[*TooLargeError], isA[*StalledError],
+		isA[*SubscriptionStateError], isA[*SubscriptionNotFoundError], isA[*UnexpectedNotFoundError],
+		isA[*peeringNotFoundError], isA[*PeeringFailedError], isA[*noRedisCIDRsError],
+		isA[*cidrsNotAppliedError], isA[*ListShapeError],
+	} {
+		if final(err) {
+			return false
+		}
+	}
+	// Anything else that is not a context end is a transport failure.
+	return !isContextErr(err)
+}
+
+// IsTransient reports whether err is a passing failure (network, 429, 5xx)
+// that a later attempt may not meet.
+func IsTransient(err error) bool { return isTransient(err) }
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -214,7 +214,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupTimeout)
 	defer cancel()
-	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, Err: cause}
+	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
 	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
 		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == TaskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid && t.Response.ResourceID.Value > 0 {

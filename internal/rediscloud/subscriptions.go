@@ -112,7 +112,7 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 		return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("the account's subscription list (GET %s/subscriptions) could not be read either: %v", c.base, lerr), Hint: c.urlHint()}
 	}
 	if !slices.Contains(subs, sub) {
-		return &SubscriptionNotFoundError{ID: sub, Err: err}
+		return &SubscriptionNotFoundError{ID: sub, wrapped: wrapped{err}}
 	}
 	if peering != 0 {
 		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {

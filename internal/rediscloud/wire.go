@@ -183,7 +183,7 @@ func (l *peeringList) clone() *peeringList {
 // told from a renamed one.
 func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
 	}
 	type group struct {
@@ -348,7 +348,7 @@ func cidrFields(cidrs []string) map[string]any {
 // booleans as written, anything else as its JSON.
 func looseString(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if isNull(raw) {
 		return ""
 	}
 	var s string
@@ -357,6 +357,9 @@ func looseString(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
+
+// isNull reports a JSON null or nothing at all, once trimmed.
+func isNull(b []byte) bool { return len(b) == 0 || bytes.Equal(b, []byte("null")) }
 
 // flexInt decodes an integer sent as a number or as a numeric string.
 type flexInt struct {
@@ -367,7 +370,7 @@ type flexInt struct {
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+	if isNull(b) {
 		*f = flexInt{}
 		return nil
 	}
@@ -484,4 +487,53 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 		out = append(out, reg)
 	}
 	return out
+}
+
+// taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
+// `_links`) are ignored: the task URL is built from its ID.
+type taskState struct {
+	ID          string        `json:"taskId"`
+	CommandType string        `json:"commandType"`
+	Status      string        `json:"status"`
+	Description string        `json:"description"`
+	Response    *taskResponse `json:"response"`
+}
+
+// taskResponse is the API's ProcessorResponse.
+type taskResponse struct {
+	ResourceID flexInt         `json:"resourceId"`
+	Resource   json.RawMessage `json:"resource"`
+	Error      *taskErrorBody  `json:"error"`
+}
+
+// taskErrorBody is `response.error`. The captured API answers carry an object
+// {type, status, description}; the specification declares a bare string,
+// which is taken as the type.
+type taskErrorBody struct {
+	Type        string
+	Status      string
+	Description string
+}
+
+// UnmarshalJSON accepts an object, a string or null.
+func (e *taskErrorBody) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if isNull(b) {
+		return nil
+	}
+	if b[0] == '"' {
+		return json.Unmarshal(b, &e.Type)
+	}
+	var obj struct {
+		Type        json.RawMessage `json:"type"`
+		Status      json.RawMessage `json:"status"`
+		Description json.RawMessage `json:"description"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	e.Type = looseString(obj.Type)
+	e.Status = looseString(obj.Status)
+	e.Description = looseString(obj.Description)
+	return nil
 }
