@@ -269,9 +269,6 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.Redact(string(raw)), maxErrorBody)}
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
-			he.RetryAfter = int(d / time.Second)
-		}
 		// A 5xx on POST or PUT may hide an applied request.
 		if rc == c.unsafe && resp.StatusCode >= 500 {
 			return &ambiguousError{wrapped{he}}

@@ -35,8 +35,6 @@ type HTTPError struct {
 	URL        string
 	StatusCode int
 	Body       string
-	// RetryAfter is the server's Retry-After hint in seconds, when one was sent.
-	RetryAfter int
 }
 
 func (e *HTTPError) Error() string {
@@ -52,7 +50,6 @@ func (e *HTTPError) Error() string {
 // text (for example "400 BAD_REQUEST").
 type TaskError struct {
 	TaskID      string
-	CommandType string
 	Type        string
 	Status      string
 	Description string
@@ -77,8 +74,8 @@ func (e *TaskError) Error() string {
 	return b.String()
 }
 
-// StatusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
-func (e *TaskError) StatusCode() int {
+// statusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
+func (e *TaskError) statusCode() int {
 	fields := strings.Fields(e.Status)
 	if len(fields) == 0 {
 		return 0
@@ -210,22 +207,22 @@ func IsNotFound(err error) bool {
 // notFoundTypes are the task error types that prove a peering or its
 // subscription absent.
 var notFoundTypes = []string{
-	ErrSubscriptionNotFound,
-	ErrPeeringNotFound,
-	ErrActiveActivePeeringNotFound,
+	errSubscriptionNotFound,
+	errPeeringNotFound,
+	errActiveActivePeeringNotFound,
 	// Deleting an Active-Active peering of a subscription that has none.
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
 // IsAlreadyExists reports whether err is the API's duplicate-peering refusal.
 func IsAlreadyExists(err error) bool {
-	return HasErrorType(err, ErrPeeringAlreadyExists)
+	return HasErrorType(err, errPeeringAlreadyExists)
 }
 
 // IsSubscriptionNotActive reports whether a task was refused because its
 // subscription was busy (not active).
 func IsSubscriptionNotActive(err error) bool {
-	return HasErrorType(err, ErrSubscriptionNotActive)
+	return HasErrorType(err, errSubscriptionNotActive)
 }
 
 // isTooManyRequests reports an HTTP 429 that outlived the client's retries.
@@ -273,11 +270,11 @@ func HasErrorType(err error, types ...string) bool {
 
 // Error types of the API that callers branch on.
 const (
-	ErrSubscriptionNotActive       = "SUBSCRIPTION_NOT_ACTIVE"
-	ErrSubscriptionNotFound        = "SUBSCRIPTION_NOT_FOUND"
-	ErrPeeringNotFound             = "VPC_PEERING_NOT_FOUND"
-	ErrPeeringAlreadyExists        = "VPC_PEERING_ALREADY_EXIST"
-	ErrActiveActivePeeringNotFound = "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"
+	errSubscriptionNotActive       = "SUBSCRIPTION_NOT_ACTIVE"
+	errSubscriptionNotFound        = "SUBSCRIPTION_NOT_FOUND"
+	errPeeringNotFound             = "VPC_PEERING_NOT_FOUND"
+	errPeeringAlreadyExists        = "VPC_PEERING_ALREADY_EXIST"
+	errActiveActivePeeringNotFound = "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"
 	ErrPeeringNotActive            = "VPC_PEERING_NOT_ACTIVE"
 )
 

@@ -271,7 +271,7 @@ func (c *Client) waitForTask(ctx context.Context, id, label string) (*taskState,
 // isPeeringNotFound reports whether err says that a peering does not exist
 // (as opposed to its subscription).
 func isPeeringNotFound(err error) bool {
-	return isA[*peeringNotFoundError](err) || HasErrorType(err, ErrPeeringNotFound, ErrActiveActivePeeringNotFound)
+	return isA[*peeringNotFoundError](err) || HasErrorType(err, errPeeringNotFound, errActiveActivePeeringNotFound)
 }
 
 // isListShape reports whether err is a list answer of an unknown form.

@@ -13,14 +13,14 @@ import (
 // Subscription statuses a wait tells apart; any other (deleting, error,
 // encryption_key_pending, ...) ends it.
 const (
-	SubscriptionActive  = "active"
-	SubscriptionPending = "pending"
+	subscriptionActive  = "active"
+	subscriptionPending = "pending"
 )
 
 // Deployment types.
 const (
-	DeploymentSingleRegion = "single-region"
-	DeploymentActiveActive = "active-active"
+	deploymentSingleRegion = "single-region"
+	deploymentActiveActive = "active-active"
 )
 
 // Subscription is what the provider needs of a subscription.
@@ -35,8 +35,7 @@ type Subscription struct {
 
 // SubscriptionRegion is a region of a subscription with its Redis-side network.
 type SubscriptionRegion struct {
-	Region   string
-	Provider string
+	Region string
 	// DeploymentCIDRs are the Redis side's CIDR blocks in this region,
 	// one for each networking entry, in the API's order.
 	DeploymentCIDRs []string
@@ -44,7 +43,7 @@ type SubscriptionRegion struct {
 
 // IsActiveActive reports an Active-Active subscription.
 func (s *Subscription) IsActiveActive() bool {
-	return strings.EqualFold(s.DeploymentType, DeploymentActiveActive)
+	return strings.EqualFold(s.DeploymentType, deploymentActiveActive)
 }
 
 // GetSubscription reads a subscription (a synchronous call). A 404 is
@@ -60,7 +59,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
 	// Pro peerings) for the client's life.
 	c.layouts.put(s.ID, s)
-	if strings.EqualFold(s.Status, SubscriptionActive) {
+	if strings.EqualFold(s.Status, subscriptionActive) {
 		// And a create right after (a plan's read, then the create of the
 		// same apply) need not read it again to know it active.
 		c.active.put(s.ID, s)
@@ -178,12 +177,12 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		status:  func(s *Subscription) string { return s.Status },
 		settle: func(s *Subscription) (bool, error) {
 			switch strings.ToLower(s.Status) {
-			case SubscriptionActive:
+			case subscriptionActive:
 				if waited := schedule.elapsed(); waited > c.pollMin {
 					c.latency.observe(waitSubscriptionActive, waited)
 				}
 				return true, nil
-			case SubscriptionPending:
+			case subscriptionPending:
 				return false, nil
 			}
 			// Only pending is known to end in active by itself; deleting,

@@ -14,18 +14,18 @@ import (
 
 // Task statuses.
 const (
-	TaskInitialized         = "initialized"
-	TaskReceived            = "received"
-	TaskProcessing          = "processing-in-progress"
-	TaskProcessingCompleted = "processing-completed"
-	TaskProcessingError     = "processing-error"
+	taskInitialized         = "initialized"
+	taskReceived            = "received"
+	taskProcessing          = "processing-in-progress"
+	taskProcessingCompleted = "processing-completed"
+	taskProcessingError     = "processing-error"
 )
 
 // isPending reports whether a task status keeps the wait going: the task
 // has not ended yet (an empty status counts as not ended).
 func isPending(status string) bool {
 	switch status {
-	case TaskInitialized, TaskReceived, TaskProcessing, "":
+	case taskInitialized, taskReceived, taskProcessing, "":
 		return true
 	}
 	return false
@@ -83,7 +83,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 	task, err := await(ctx, wait[*taskState]{
 		message: "waiting for task",
 		retry:   "polling task failed; will poll again",
-		fields:  map[string]any{"task_id": t.ID, "kind": label},
+		fields:  map[string]any{"task_id": t.ID, "operation": label},
 		look: func(ctx context.Context) (*taskState, error) {
 			if polls++; polls == 1 {
 				// The answer that named the task may already be terminal.
@@ -133,7 +133,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				}
 				c.latency.observe(waitTask, took)
 				tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
-					"task_id": cur.ID, "kind": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
+					"task_id": cur.ID, "operation": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
 				})
 			}
 			return true, nil
@@ -142,7 +142,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			var we *taskWaitError
 			return errors.Is(err, errNotYet) || (!errors.As(err, &we) && isTransient(err))
 		},
-		next: func(time.Time) time.Duration { return schedule.next() },
+		next:        func(time.Time) time.Duration { return schedule.next() },
 		interrupted: stopped,
 	})
 	if err != nil {
@@ -157,14 +157,14 @@ func finishTask(t *taskState) (*taskState, error) {
 	if t.Response != nil {
 		body = t.Response.Error
 	}
-	if t.Status == TaskProcessingCompleted && body == nil {
+	if t.Status == taskProcessingCompleted && body == nil {
 		return t, nil
 	}
-	te := &TaskError{TaskID: t.ID, CommandType: t.CommandType}
+	te := &TaskError{TaskID: t.ID}
 	switch {
 	case body != nil:
 		te.Type, te.Status, te.Description = body.Type, body.Status, body.Description
-	case t.Status == TaskProcessingError:
+	case t.Status == taskProcessingError:
 		te.Description = t.Description
 	default:
 		te.Type = "UNKNOWN_STATUS"

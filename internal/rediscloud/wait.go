@@ -33,10 +33,6 @@ const (
 	waitPeeringDeleted
 )
 
-var waitKindNames = [...]string{"task", "subscription-active", "peering-created", "peering-updated", "peering-deleted"}
-
-func (k waitKind) String() string { return waitKindNames[k] }
-
 // wait describes one wait for await. T is what a look reads.
 type wait[T any] struct {
 	// message is the debug line logged before each sleep, and retry the
@@ -151,18 +147,18 @@ func newLatencyEstimator() *latencyEstimator {
 	return &latencyEstimator{shortest: map[waitKind]time.Duration{}}
 }
 
-// get returns the estimate for kind, or 0.
-func (e *latencyEstimator) get(kind waitKind) time.Duration {
+// get returns the estimate for w, or 0.
+func (e *latencyEstimator) get(w waitKind) time.Duration {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.shortest[kind]
+	return e.shortest[w]
 }
 
-func (e *latencyEstimator) observe(kind waitKind, d time.Duration) {
+func (e *latencyEstimator) observe(w waitKind, d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if old, ok := e.shortest[kind]; !ok || d < old {
-		e.shortest[kind] = d
+	if old, ok := e.shortest[w]; !ok || d < old {
+		e.shortest[w] = d
 	}
 }
 
@@ -213,11 +209,11 @@ type statusSchedule struct {
 	now      func() time.Time
 }
 
-func (c *Client) newStatusSchedule(kind waitKind) *statusSchedule {
+func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
 	return &statusSchedule{
 		min:      2 * c.pollFirst,
 		max:      c.statusPollMax,
-		expected: c.latency.get(kind),
+		expected: c.latency.get(w),
 		start:    time.Now(),
 		now:      time.Now,
 	}

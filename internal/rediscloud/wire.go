@@ -433,7 +433,7 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 	for _, cd := range w.CloudDetails {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {
-			reg := SubscriptionRegion{Region: r.Region, Provider: strings.ToUpper(cd.Provider)}
+			reg := SubscriptionRegion{Region: r.Region}
 			for _, n := range r.Networking {
 				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
 			}
