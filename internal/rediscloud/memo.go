@@ -206,38 +206,26 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 			lc.mu.Unlock()
 			return res, nil
 		}
-		call := e.flight
-		if call != nil && (call.gen != e.gen || call.started.Before(since)) {
-			// The list in flight may miss what this caller must see. Wait
-			// for it, then share the next one: the API runs an account's
-			// tasks one at a time, so a list sent beside it would finish no
-			// sooner, and every caller arriving meanwhile joins that next
-			// list instead of sending one each.
+		if call := e.flight; call != nil {
+			// A list in flight that may miss what this caller must see is
+			// waited for, and the next one shared: the API runs an
+			// account's tasks one at a time, so a list sent beside it would
+			// finish no sooner, and every caller arriving meanwhile joins
+			// that next list instead of sending one each.
+			stale := call.gen != e.gen || call.started.Before(since)
 			lc.mu.Unlock()
 			select {
 			case <-call.done:
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
-			continue
-		}
-		if call != nil {
-			lc.mu.Unlock()
-			select {
-			case <-call.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			if call.err != nil && isContextErr(call.err) && ctx.Err() == nil {
-				// The caller that ran the list gave up; this one has not.
+			// Nor is a list whose caller gave up the answer for one that has not.
+			if stale || (call.err != nil && isContextErr(call.err) && ctx.Err() == nil) {
 				continue
 			}
-			if call.err != nil {
-				return nil, call.err
-			}
-			return call.res.clone(), nil
+			return call.result()
 		}
-		call = &listCall{gen: e.gen, started: now, done: make(chan struct{})}
+		call := &listCall{gen: e.gen, started: now, done: make(chan struct{})}
 		e.flight = call
 		lc.mu.Unlock()
 
@@ -253,11 +241,15 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		}
 		lc.mu.Unlock()
 		close(call.done)
-		if call.err != nil {
-			return nil, call.err
-		}
-		return call.res.clone(), nil
+		return call.result()
 	}
+}
+
+func (c *listCall) result() (*peeringList, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.res.clone(), nil
 }
 
 // ActiveSubscription is WaitForSubscriptionActive, answered from a recent

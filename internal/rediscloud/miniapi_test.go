@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// deploymentSingleRegion is the deployment type of Pro subscriptions.
+const deploymentSingleRegion = "single-region"
+
 // miniAPI is a small stateful stand-in for the Pro peering endpoints of one
 // subscription, written from the reference's wire shapes: every call answers
 // with a task, effects apply when the task is first polled, and lists carry a

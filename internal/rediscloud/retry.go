@@ -35,7 +35,6 @@ const maxRetryAfter = 5 * time.Minute
 func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
-		Logger:       nil,
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
@@ -45,7 +44,6 @@ func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *
 		Backoff:         backoff,
 		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
 		RequestLogHook:  logAttempt,
-		ResponseLogHook: nil,
 	}
 }
 

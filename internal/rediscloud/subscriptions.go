@@ -17,11 +17,8 @@ const (
 	subscriptionPending = "pending"
 )
 
-// Deployment types.
-const (
-	deploymentSingleRegion = "single-region"
-	deploymentActiveActive = "active-active"
-)
+// deploymentActiveActive is the deployment type of Active-Active subscriptions.
+const deploymentActiveActive = "active-active"
 
 // Subscription is what the provider needs of a subscription.
 type Subscription struct {
@@ -106,11 +103,12 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 	if errors.As(err, &we) || !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
 		return err
 	}
-	subs, lerr := c.accountSubscriptions(ctx)
+	// The list is memoised: however many 404s need it, it is read once.
+	subs, lerr := c.ListSubscriptions(ctx)
 	if lerr != nil {
 		return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("the account's subscription list (GET %s/subscriptions) could not be read either: %v", c.base, lerr), Hint: c.urlHint()}
 	}
-	if !slices.Contains(subs, sub) {
+	if !slices.ContainsFunc(subs, func(s Subscription) bool { return s.ID == sub }) {
 		return &SubscriptionNotFoundError{ID: sub, wrapped: wrapped{err}}
 	}
 	if peering != 0 {
@@ -139,20 +137,6 @@ func (c *Client) urlHint() string {
 	}
 }
 
-// accountSubscriptions returns the IDs in the account's subscription list,
-// read at most once per snapshot lifetime however many 404s need it.
-func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
-	subs, err := c.ListSubscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int, 0, len(subs))
-	for _, s := range subs {
-		ids = append(ids, s.ID)
-	}
-	return ids, nil
-}
-
 // listRegions reads the regions of an Active-Active subscription
 // (GET /subscriptions/{id}/regions, a synchronous call).
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
@@ -167,9 +151,7 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 // waitForSubscriptionActive returns once the subscription is active. It waits
 // while it is pending and fails at once in any other status.
 func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
-	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule(waitSubscriptionActive)
-	return await(ctx, wait[*Subscription]{
+	return awaitStatus(ctx, c, waitSubscriptionActive, wait[*Subscription]{
 		message: "waiting for subscription to be active",
 		retry:   "reading the subscription failed; will read it again",
 		fields:  map[string]any{"subscription_id": id},
@@ -178,9 +160,6 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		settle: func(s *Subscription) (bool, error) {
 			switch strings.ToLower(s.Status) {
 			case subscriptionActive:
-				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe(waitSubscriptionActive, waited)
-				}
 				return true, nil
 			case subscriptionPending:
 				return false, nil
@@ -190,8 +169,6 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			// not know would keep the wait going until the timeout.
 			return true, &SubscriptionStateError{ID: id, Status: s.Status}
 		},
-		passing: isTransient,
-		next:    schedule.after,
 		interrupted: func(last string, err error) error {
 			return fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, last, err)
 		},

@@ -3,6 +3,7 @@ package rediscloud
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -98,12 +99,8 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 // withFields is a copy of base with more added.
 func withFields(base, more map[string]any) map[string]any {
 	out := make(map[string]any, len(base)+len(more))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range more {
-		out[k] = v
-	}
+	maps.Copy(out, base)
+	maps.Copy(out, more)
 	return out
 }
 
@@ -233,7 +230,22 @@ func (p *statusSchedule) after(requested time.Time) time.Duration {
 	return max(requested.Add(interval).Sub(now), 0)
 }
 
-func (p *statusSchedule) elapsed() time.Duration { return p.now().Sub(p.start) }
+// awaitStatus runs a status wait: looks spaced by a statusSchedule,
+// passing faults waited out, and the duration of a wait that settled
+// without error kept as the estimate of the next wait of kind w.
+func awaitStatus[T any](ctx context.Context, c *Client, w waitKind, st wait[T]) (T, error) {
+	schedule := c.newStatusSchedule(w)
+	settle := st.settle
+	st.settle = func(v T) (bool, error) {
+		done, err := settle(v)
+		if d := schedule.now().Sub(schedule.start); done && err == nil && d > c.pollMin {
+			c.latency.observe(w, d)
+		}
+		return done, err
+	}
+	st.passing, st.next = isTransient, schedule.after
+	return await(c.logContext(ctx), st)
+}
 
 // sleep waits d or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) error {
@@ -333,12 +345,10 @@ func settled(p *Peering) bool {
 // reads was requested after the previous one, and lists requested by other
 // waits on the same subscription at the same time are shared.
 func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, cond func(p *Peering) (bool, error)) (*Peering, error) {
-	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule(waited)
 	// found wraps a look, so that a peering not listed is a value too.
 	type found struct{ p *Peering }
 	var failed *Peering
-	f, err := await(ctx, wait[found]{
+	f, err := awaitStatus(ctx, c, waited, wait[found]{
 		message: "waiting for peering",
 		retry:   "listing peerings failed; will try again",
 		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
@@ -365,15 +375,8 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 			if err != nil {
 				failed = f.p
 			}
-			if done && err == nil {
-				if d := schedule.elapsed(); d > c.pollMin {
-					c.latency.observe(waited, d)
-				}
-			}
 			return done, err
 		},
-		passing: isTransient,
-		next:    schedule.after,
 		interrupted: func(last string, err error) error {
 			return &statusWaitError{LastStatus: last, wrapped: wrapped{err}}
 		},
