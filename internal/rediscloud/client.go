@@ -262,8 +262,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	raw, readErr := c.readBody(resp, cancelReq)
 	logResponse(ctx, r, resp.StatusCode, time.Since(start))
 	if readErr != nil && ctx.Err() == nil {
-		var se *StalledError
-		if errors.As(readErr, &se) {
+		if se, ok := asA[*StalledError](readErr); ok {
 			se.Method, se.URL = r.method, full
 		}
 	}
@@ -276,8 +275,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return he
 	}
 	if readErr != nil {
-		var tl *TooLargeError
-		if errors.As(readErr, &tl) {
+		if tl, ok := asA[*TooLargeError](readErr); ok {
 			tl.Op = r.op
 			return tl
 		}

@@ -20,10 +20,25 @@ type wrapped struct{ Err error }
 
 func (w wrapped) Unwrap() error { return w.Err }
 
+// asA is errors.As for a type: the first error of type T in err's chain.
+func asA[T error](err error) (T, bool) {
+	var t T
+	ok := errors.As(err, &t)
+	return t, ok
+}
+
 // isA reports whether err is, or wraps, an error of type T.
 func isA[T error](err error) bool {
-	var t T
-	return errors.As(err, &t)
+	_, ok := asA[T](err)
+	return ok
+}
+
+// httpStatus is the status of the HTTP answer err carries, or 0.
+func httpStatus(err error) int {
+	if he, ok := asA[*HTTPError](err); ok {
+		return he.StatusCode
+	}
+	return 0
 }
 
 // HTTPError is a non-2xx answer to a request. The body is kept as text: the API
@@ -226,15 +241,12 @@ func IsSubscriptionNotActive(err error) bool {
 }
 
 // isTooManyRequests reports an HTTP 429 that outlived the client's retries.
-func isTooManyRequests(err error) bool {
-	var he *HTTPError
-	return errors.As(err, &he) && he.StatusCode == http.StatusTooManyRequests
-}
+func isTooManyRequests(err error) bool { return httpStatus(err) == http.StatusTooManyRequests }
 
 // IsUnauthorized reports an HTTP 401 or 403 on a synchronous call.
 func IsUnauthorized(err error) bool {
-	var he *HTTPError
-	return errors.As(err, &he) && (he.StatusCode == http.StatusUnauthorized || he.StatusCode == http.StatusForbidden)
+	s := httpStatus(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
 // isAmbiguous reports whether err leaves it unknown if a mutating request took effect.
@@ -242,21 +254,19 @@ func isAmbiguous(err error) bool { return isA[*ambiguousError](err) }
 
 // errorType returns the API error type carried by err, or "".
 func errorType(err error) string {
-	var te *TaskError
-	if errors.As(err, &te) {
-		return te.Type
+	te, _ := asA[*TaskError](err)
+	if te == nil {
+		return ""
 	}
-	return ""
+	return te.Type
 }
 
 // TaskID returns the ID of the task err is about, or "".
 func TaskID(err error) string {
-	var te *TaskError
-	if errors.As(err, &te) {
+	if te, ok := asA[*TaskError](err); ok {
 		return te.TaskID
 	}
-	var we *taskWaitError
-	if errors.As(err, &we) {
+	if we, ok := asA[*taskWaitError](err); ok {
 		return we.TaskID
 	}
 	return ""
@@ -442,9 +452,8 @@ func (e *ListShapeError) Error() string {
 // isTransient reports errors worth another attempt later: network failures,
 // 429 and 5xx answers.
 func isTransient(err error) bool {
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.StatusCode == http.StatusTooManyRequests || (he.StatusCode >= 500 && he.StatusCode != http.StatusNotImplemented)
+	if s := httpStatus(err); s != 0 {
+		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
 	}
 	// What the API said, what a wait found, or a stall (retried once
 	// already; a wait must not go on meeting it) is no passing fault.

@@ -36,8 +36,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 		resource = t.Response.Resource
 	}
 	list, err := decodePeeringList(kind, sub, resource)
-	var le *ListShapeError
-	if errors.As(err, &le) {
+	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
 		if t.CommandType != "" {
 			le.Source += ", " + t.CommandType
@@ -162,8 +161,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				}
 				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
 			}
-			var we *taskWaitError
-			if errors.As(err, &we) {
+			if isA[*taskWaitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
 		} else if isAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {

@@ -3,7 +3,6 @@ package rediscloud
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -78,8 +77,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 		return nil, err
 	}
 	list, err := decodeSubscriptionList(raw)
-	var le *ListShapeError
-	if errors.As(err, &le) {
+	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
 		return nil, le
 	}
@@ -98,9 +96,8 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 //
 // Any other error is returned as it is.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
-	var he *HTTPError
-	var we *taskWaitError
-	if errors.As(err, &we) || !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+	he, ok := asA[*HTTPError](err)
+	if isA[*taskWaitError](err) || !ok || he.StatusCode != http.StatusNotFound {
 		return err
 	}
 	// The list is memoised: however many 404s need it, it is read once.

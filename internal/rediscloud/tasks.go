@@ -91,7 +91,6 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			}
 			polled = time.Now()
 			cur, err := c.getTask(ctx, t.ID)
-			var he *HTTPError
 			switch {
 			case err == nil:
 				seen = true
@@ -101,7 +100,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				return cur, nil
 			case ctx.Err() != nil || isTransient(err):
 				return nil, err
-			case !errors.As(err, &he) || he.StatusCode != http.StatusNotFound:
+			case httpStatus(err) != http.StatusNotFound:
 				return nil, stopped(lastStatus, err)
 			case seen:
 				// A task the API showed and then forgot says nothing
@@ -139,8 +138,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			return true, nil
 		},
 		passing: func(err error) bool {
-			var we *taskWaitError
-			return errors.Is(err, errNotYet) || (!errors.As(err, &we) && isTransient(err))
+			return errors.Is(err, errNotYet) || (!isA[*taskWaitError](err) && isTransient(err))
 		},
 		next:        func(time.Time) time.Duration { return schedule.next() },
 		interrupted: stopped,

@@ -104,37 +104,26 @@ func withFields(base, more map[string]any) map[string]any {
 	return out
 }
 
-// Polling strategy.
+// Polling strategy. The API completes every peering call as a task, and a
+// peering changes status later still. Each Terraform command is a new
+// process that knows nothing of the API's pace, and an account's pipelines
+// share 400 requests a minute, so the schedules suit the documented API:
 //
-// The API answers every peering call with a task and completes it later; a
-// peering then changes status later still. Each Terraform command starts a
-// new provider process, so the first wait of a run knows nothing of the API's
-// pace, and every pipeline of an account draws on the same 400 requests a
-// minute. The schedules are built for the API as documented, not for an
-// instant one:
+//   - A task is first polled PollFirst (1 s) after the answer that named it
+//     (the task service may answer 404 before), then 2×PollFirst apart,
+//     then every elapsed/2 up to PollMax: a dozen polls a minute at most.
+//   - Once a task has been timed in this process, the next one, whatever
+//     it does, is first polled when the quickest was seen complete: that
+//     is the API's pace, and a list then costs one poll.
+//   - A status wait looks at once, then as long after the previous look as
+//     it has lasted, from 2×PollFirst to StatusPollMax (8 s) apart. Once a
+//     wait of the same waitKind has completed, the next skips to 90 % of it.
 //
-//   - A task is never polled sooner than PollFirst (1 s) after the answer
-//     that named it: the task service may not know it before, and answers
-//     404 meanwhile. Then polls come 2×PollFirst apart, and later every
-//     elapsed/2, bounded by PollMax: a task that takes long is not polled
-//     more than a dozen times a minute.
-//   - Once a task has been timed in this process, the next one is first
-//     polled when the quickest one was seen complete, whatever its kind:
-//     how soon a task can be seen is the API's pace, and a peering list
-//     then costs one poll on an API that answers at a steady pace.
-//   - A status wait reads the peering list right away, then sends the next
-//     list as long after the previous one as the wait has lasted, at least
-//     2×PollFirst and at most StatusPollMax apart: a change is seen at most
-//     StatusPollMax (8 s) plus one list late, with a handful of lists.
-//     Once a status wait of the same kind has completed in this process,
-//     the next one skips to 90 % of its duration.
-//
-// The estimate of each kind of wait is the shortest one seen in this
-// process: an account processes one task at a time, so a task that queued
-// behind others says nothing of the next one, while polling a little early
-// costs only one request.
+// Each estimate is the shortest seen: an account runs one task at a time,
+// so a task that queued says nothing of the next, and polling a little
+// early costs one request.
 
-// latencyEstimator remembers how long each kind of wait takes at least.
+// latencyEstimator remembers how long each waitKind takes at least.
 type latencyEstimator struct {
 	mu       sync.Mutex
 	shortest map[waitKind]time.Duration
