@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -372,7 +371,7 @@ func hiddenKeys(keys ...string) []string {
 // later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
-	cp.CIDRs = slices.Clone(p.CIDRs)
+	ownPeering(&cp)
 	if len(c.hidden) == 0 {
 		return &cp
 	}

@@ -87,32 +87,38 @@ func (m *memo[K, V]) load(ctx context.Context, k K, read func(context.Context) (
 	return m.clone(v), nil
 }
 
-// cloneSubscription is the one copy rule of a Subscription: every slice is
-// its own.
+// The one copy rule of what the client shares between callers (memos,
+// list snapshots, Shown): a copy owns every slice, down to its elements'.
+// cloneEach copies s, then has own give each element its own slices.
+func cloneEach[T any](s []T, own func(*T)) []T {
+	out := slices.Clone(s)
+	for i := range out {
+		own(&out[i])
+	}
+	return out
+}
+
+func ownSubscription(s *Subscription) {
+	s.Providers = slices.Clone(s.Providers)
+	s.Regions = cloneEach(s.Regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
+}
+
+func ownPeering(p *Peering) { p.CIDRs = slices.Clone(p.CIDRs) }
+
 func cloneSubscription(s *Subscription) *Subscription {
 	cp := *s
-	cp.Providers = slices.Clone(s.Providers)
-	cp.Regions = slices.Clone(s.Regions)
-	for i := range cp.Regions {
-		cp.Regions[i].DeploymentCIDRs = slices.Clone(s.Regions[i].DeploymentCIDRs)
-	}
+	ownSubscription(&cp)
 	return &cp
 }
 
-func cloneSubscriptions(list []Subscription) []Subscription {
-	out := make([]Subscription, len(list))
-	for i := range list {
-		out[i] = *cloneSubscription(&list[i])
-	}
-	return out
-}
+func cloneSubscriptions(list []Subscription) []Subscription { return cloneEach(list, ownSubscription) }
 
 func cloneNetworkRegions(regions []networkRegion) []networkRegion {
-	out := slices.Clone(regions)
-	for i := range out {
-		out[i].cidrs = slices.Clone(regions[i].cidrs)
-	}
-	return out
+	return cloneEach(regions, func(r *networkRegion) { r.cidrs = slices.Clone(r.cidrs) })
+}
+
+func (l *peeringList) clone() *peeringList {
+	return &peeringList{peerings: cloneEach(l.peerings, ownPeering), regions: l.regions}
 }
 
 type listKey struct {
@@ -137,12 +143,11 @@ type listCache struct {
 
 type listEntry struct {
 	gen uint64
-	// The last completed list of this generation.
+	// The last completed list of this generation, or nil.
 	snap    *peeringList
 	snapAt  time.Time // completion
 	snapReq time.Time // when its task was requested
 	lastUse time.Time // the last read it served
-	hasSnap bool
 	flight  *listCall
 }
 
@@ -156,7 +161,7 @@ const burstFactor = 24
 
 // fresh reports whether the snapshot may serve a read at now.
 func (e *listEntry) fresh(now time.Time, ttl time.Duration) bool {
-	if !e.hasSnap {
+	if e.snap == nil {
 		return false
 	}
 	age := now.Sub(e.snapAt)
@@ -189,7 +194,6 @@ func (lc *listCache) invalidate(k listKey) {
 	defer lc.mu.Unlock()
 	e := lc.entry(k)
 	e.gen++
-	e.hasSnap = false
 	e.snap = nil
 }
 
@@ -237,7 +241,7 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		}
 		if call.err == nil && call.gen == e.gen {
 			now := lc.now()
-			e.snap, e.snapAt, e.snapReq, e.lastUse, e.hasSnap = call.res, now, call.started, now, true
+			e.snap, e.snapAt, e.snapReq, e.lastUse = call.res, now, call.started, now
 		}
 		lc.mu.Unlock()
 		close(call.done)
@@ -252,26 +256,22 @@ func (c *listCall) result() (*peeringList, error) {
 	return c.res.clone(), nil
 }
 
-// ActiveSubscription is WaitForSubscriptionActive, answered from a recent
-// answer that showed the subscription active (c.active, kept for the
-// snapshot lifetime): a caller that vets the subscription before
-// CreatePeering costs no extra read, since CreatePeering asks the same, and
-// a burst of creates on one subscription reads it once. A create sent after
-// the subscription has left active fails with SUBSCRIPTION_NOT_ACTIVE,
-// which forgets the answer and waits for active again, so reusing it costs
-// no correctness.
+// ActiveSubscription is waitForSubscriptionActive answered from a recent
+// answer that showed the subscription active (kept for the snapshot
+// lifetime): vetting a subscription before CreatePeering, which asks the
+// same, costs no extra read, nor does a burst of creates. A create refused
+// with SUBSCRIPTION_NOT_ACTIVE forgets the answer and waits again, so the
+// reuse costs no correctness.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
 	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
 		return c.waitForSubscriptionActive(ctx, id)
 	})
 }
 
-// SubscriptionLayout returns what does not change in a subscription's life:
-// its kind, clouds, regions and their networking. It is read at most once
-// for the client's life, shared by concurrent callers and taken from any
-// earlier read (GetSubscription); the Status of the answer is the one that
-// read saw. A plan that checks every new peering against its subscription
-// thus reads each subscription once.
+// SubscriptionLayout returns what does not change in a subscription's life
+// (its kind, clouds, regions and networking), read at most once for the
+// client's life or taken from any earlier GetSubscription; its Status is
+// that read's. A plan checking every new peering reads each subscription once.
 func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
 	return c.layouts.load(c.logContext(ctx), id, func(ctx context.Context) (*Subscription, error) {
 		return c.GetSubscription(ctx, id)

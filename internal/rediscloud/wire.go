@@ -158,14 +158,6 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 	return nil, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 }
 
-func (l *peeringList) clone() *peeringList {
-	out := &peeringList{peerings: slices.Clone(l.peerings), regions: l.regions}
-	for i := range out.peerings {
-		out.peerings[i].CIDRs = slices.Clone(out.peerings[i].CIDRs)
-	}
-	return out
-}
-
 // decodePeeringList decodes the `response.resource` of a completed list
 // task. Its answer decides whether a peering still exists, so only the
 // documented form counts (reference §3.2 and §5.2):
