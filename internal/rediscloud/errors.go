@@ -1,6 +1,7 @@
 package rediscloud
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +54,7 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, firstNonEmpty(e.URL, e.Path), e.StatusCode, http.StatusText(e.StatusCode))
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, cmp.Or(e.URL, e.Path), e.StatusCode, http.StatusText(e.StatusCode))
 	if body := strings.TrimSpace(e.Body); body != "" {
 		msg += ": " + body
 	}
@@ -122,11 +123,7 @@ type taskWaitError struct {
 }
 
 func (e *taskWaitError) Error() string {
-	status := e.LastStatus
-	if status == "" {
-		status = "unknown"
-	}
-	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, status, e.Err)
+	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, cmp.Or(e.LastStatus, "unknown"), e.Err)
 }
 
 // TaskUnknownError says the task service never showed a task within the
@@ -165,7 +162,7 @@ type UnexpectedNotFoundError struct {
 }
 
 func (e *UnexpectedNotFoundError) Error() string {
-	msg := fmt.Sprintf("%s %s answered HTTP 404, which is not proof that anything was deleted: %s", e.HTTP.Method, firstNonEmpty(e.HTTP.URL, e.HTTP.Path), e.Reason)
+	msg := fmt.Sprintf("%s %s answered HTTP 404, which is not proof that anything was deleted: %s", e.HTTP.Method, cmp.Or(e.HTTP.URL, e.HTTP.Path), e.Reason)
 	if e.Hint != "" {
 		msg += ". " + e.Hint
 	}
@@ -191,11 +188,7 @@ type statusWaitError struct {
 }
 
 func (e *statusWaitError) Error() string {
-	status := e.LastStatus
-	if status == "" {
-		status = "not listed yet"
-	}
-	return fmt.Sprintf("the peering's last status was %q: %v", status, e.Err)
+	return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
 }
 
 // cidrsNotAppliedError says the API completed a CIDR update but its lists
@@ -446,7 +439,7 @@ type ListShapeError struct {
 }
 
 func (e *ListShapeError) Error() string {
-	return fmt.Sprintf("%s lacks the documented %s: %s", firstNonEmpty(e.Source, "the list"), e.Missing, e.Found)
+	return fmt.Sprintf("%s lacks the documented %s: %s", cmp.Or(e.Source, "the list"), e.Missing, e.Found)
 }
 
 // isTransient reports errors worth another attempt later: network failures,

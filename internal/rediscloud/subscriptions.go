@@ -171,12 +171,3 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		},
 	})
 }
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}

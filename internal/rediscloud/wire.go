@@ -2,6 +2,7 @@ package rediscloud
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -29,7 +30,7 @@ func (w *wireCIDR) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &obj); err != nil {
 		return err
 	}
-	w.CIDR = firstNonEmpty(looseString(obj.VPCCidr), looseString(obj.Cidr))
+	w.CIDR = cmp.Or(looseString(obj.VPCCidr), looseString(obj.Cidr))
 	return nil
 }
 
@@ -65,13 +66,13 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		SubscriptionID:      sub,
 		ID:                  w.VPCPeeringID.Value,
 		Status:              w.Status,
-		Region:              firstNonEmpty(w.RegionName, w.DestinationRegion),
+		Region:              cmp.Or(w.RegionName, w.DestinationRegion),
 		SourceRegion:        w.SourceRegion,
 		AWSAccountID:        looseString(w.AWSAccountID),
-		VPCID:               firstNonEmpty(w.VPCUID, w.VPCID),
+		VPCID:               cmp.Or(w.VPCUID, w.VPCID),
 		AWSPeeringID:        w.AWSPeeringUID,
-		GCPProjectID:        firstNonEmpty(w.ProjectUID, w.VPCProjectUID),
-		GCPNetworkName:      firstNonEmpty(w.NetworkName, w.VPCNetworkName),
+		GCPProjectID:        cmp.Or(w.ProjectUID, w.VPCProjectUID),
+		GCPNetworkName:      cmp.Or(w.NetworkName, w.VPCNetworkName),
 		GCPRedisProjectID:   w.RedisProjectUID,
 		GCPRedisNetworkName: w.RedisNetworkName,
 		GCPPeeringID:        w.CloudPeeringID,
@@ -203,7 +204,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 			if err := json.Unmarshal(el, &r); err != nil {
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
 			}
-			name := firstNonEmpty(r.Region, r.RegionName)
+			name := cmp.Or(r.Region, r.RegionName)
 			if name == "" {
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
 			}
@@ -427,7 +428,7 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 		for _, r := range cd.Regions {
 			reg := SubscriptionRegion{Region: r.Region}
 			for _, n := range r.Networking {
-				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
+				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, cmp.Or(n.DeploymentCIDR, n.DeploymentCidr))
 			}
 			s.Regions = append(s.Regions, reg)
 		}
@@ -473,7 +474,7 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 	out := make([]SubscriptionRegion, 0, len(w.Regions))
 	for _, r := range w.Regions {
 		reg := SubscriptionRegion{Region: r.Region}
-		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
+		if cidr := cmp.Or(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
 			reg.DeploymentCIDRs = []string{cidr}
 		}
 		out = append(out, reg)
@@ -509,11 +510,10 @@ type taskErrorBody struct {
 
 // UnmarshalJSON accepts an object, a string or null.
 func (e *taskErrorBody) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if isNull(b) {
+	switch b = bytes.TrimSpace(b); {
+	case isNull(b):
 		return nil
-	}
-	if b[0] == '"' {
+	case b[0] == '"':
 		return json.Unmarshal(b, &e.Type)
 	}
 	var obj struct {
