@@ -56,6 +56,7 @@ func dsAWSElem(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, statu
 		"gcp_network_name":       knownvalue.Null(),
 		"gcp_redis_project_id":   knownvalue.Null(),
 		"gcp_redis_network_name": knownvalue.Null(),
+		"gcp_redis_network_path": knownvalue.Null(),
 		"gcp_peering_id":         knownvalue.Null(),
 		"redis_cidrs":            dsRedisCIDRs(t, srv, p),
 	}
@@ -116,6 +117,7 @@ func dsGCPElem(t *testing.T, srv *cloudsim.Server, p cloudsim.PeeringInfo, statu
 		"gcp_network_name":       knownvalue.StringExact(p.GCPNetworkName),
 		"gcp_redis_project_id":   knownvalue.StringExact(p.RedisProjectUID),
 		"gcp_redis_network_name": knownvalue.StringExact(p.RedisNetworkName),
+		"gcp_redis_network_path": knownvalue.StringExact("projects/" + p.RedisProjectUID + "/global/networks/" + p.RedisNetworkName),
 		"gcp_peering_id":         knownvalue.StringExact(p.CloudPeeringID),
 		"redis_cidrs":            dsRedisCIDRs(t, srv, p),
 	}
