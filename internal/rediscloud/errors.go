@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -88,19 +87,6 @@ func (e *TaskError) Error() string {
 		b.WriteString(" [task " + e.TaskID + "]")
 	}
 	return b.String()
-}
-
-// statusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
-func (e *TaskError) statusCode() int {
-	fields := strings.Fields(e.Status)
-	if len(fields) == 0 {
-		return 0
-	}
-	n, err := strconv.Atoi(fields[0])
-	if err != nil {
-		return 0
-	}
-	return n
 }
 
 // ambiguousError wraps a failure of a request that is not safe to repeat
@@ -442,9 +428,9 @@ func (e *ListShapeError) Error() string {
 	return fmt.Sprintf("%s lacks the documented %s: %s", cmp.Or(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// isTransient reports errors worth another attempt later: network failures,
-// 429 and 5xx answers.
-func isTransient(err error) bool {
+// IsTransient reports errors worth another attempt later, which a later
+// attempt may not meet: network failures, 429 and 5xx answers.
+func IsTransient(err error) bool {
 	if s := httpStatus(err); s != 0 {
 		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
 	}
@@ -463,10 +449,6 @@ func isTransient(err error) bool {
 	// Anything else that is not a context end is a transport failure.
 	return !isContextErr(err)
 }
-
-// IsTransient reports whether err is a passing failure (network, 429, 5xx)
-// that a later attempt may not meet.
-func IsTransient(err error) bool { return isTransient(err) }
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)

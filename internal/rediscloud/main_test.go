@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -276,3 +278,24 @@ func isPeeringNotFound(err error) bool {
 
 // isListShape reports whether err is a list answer of an unknown form.
 func isListShape(err error) bool { return isA[*ListShapeError](err) }
+
+// statusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
+func (e *TaskError) statusCode() int {
+	fields := strings.Fields(e.Status)
+	if len(fields) == 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(fields[0])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// MarshalJSON writes the number, or null.
+func (f flexInt) MarshalJSON() ([]byte, error) {
+	if !f.Valid {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Itoa(f.Value)), nil
+}

@@ -98,7 +98,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 					cur.ID = t.ID
 				}
 				return cur, nil
-			case ctx.Err() != nil || isTransient(err):
+			case ctx.Err() != nil || IsTransient(err):
 				return nil, err
 			case httpStatus(err) != http.StatusNotFound:
 				return nil, stopped(lastStatus, err)
@@ -138,7 +138,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			return true, nil
 		},
 		passing: func(err error) bool {
-			return errors.Is(err, errNotYet) || (!isA[*taskWaitError](err) && isTransient(err))
+			return errors.Is(err, errNotYet) || (!isA[*taskWaitError](err) && IsTransient(err))
 		},
 		next:        func(time.Time) time.Duration { return schedule.next() },
 		interrupted: stopped,

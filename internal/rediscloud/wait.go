@@ -232,7 +232,7 @@ func awaitStatus[T any](ctx context.Context, c *Client, w waitKind, st wait[T]) 
 		}
 		return done, err
 	}
-	st.passing, st.next = isTransient, schedule.after
+	st.passing, st.next = IsTransient, schedule.after
 	return await(c.logContext(ctx), st)
 }
 

@@ -391,14 +391,6 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the number, or null.
-func (f flexInt) MarshalJSON() ([]byte, error) {
-	if !f.Valid {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.Itoa(f.Value)), nil
-}
-
 type wireNetworking struct {
 	DeploymentCIDR string `json:"deploymentCIDR"`
 	// Some documents spell it deploymentCidr.
