@@ -456,9 +456,8 @@ func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 // §5.5), which spells deploymentCidr unlike the subscription object.
 type wireRegions struct {
 	Regions []struct {
-		Region         string `json:"region"`
-		DeploymentCidr string `json:"deploymentCidr"`
-		DeploymentCIDR string `json:"deploymentCIDR"`
+		Region string `json:"region"`
+		wireNetworking
 	} `json:"regions"`
 }
 
