@@ -153,13 +153,14 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done()
 			c.invalidatePeerings(kind, sub)
 			if err == nil {
-				if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
+				id := t.createdID()
+				if id == 0 {
 					// The peering may exist all the same: look for it as
 					// after any create whose outcome is unknown.
 					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, Type: "MISSING_RESOURCE_ID",
 						Description: "the create task completed without a valid ID for the new peering (resourceId must be a positive number)"})
 				}
-				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
+				return CreateResult{ID: id, TaskID: t.ID}, nil
 			}
 			if isA[*taskWaitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
@@ -215,8 +216,8 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
 	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
-		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == taskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid && t.Response.ResourceID.Value > 0 {
-			ie.PeeringID = t.Response.ResourceID.Value
+		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == taskProcessingCompleted && t.createdID() != 0 && t.Response.Error == nil {
+			ie.PeeringID = t.createdID()
 		}
 	}
 	if ie.PeeringID == 0 {

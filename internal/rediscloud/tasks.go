@@ -149,6 +149,14 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 	return finishTask(task)
 }
 
+// createdID is the positive resourceId a task's response names, or 0.
+func (t *taskState) createdID() int {
+	if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
+		return 0
+	}
+	return t.Response.ResourceID.Value
+}
+
 // finishTask turns a terminal task into a result or a TaskError.
 func finishTask(t *taskState) (*taskState, error) {
 	var body *taskErrorBody

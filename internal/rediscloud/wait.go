@@ -392,10 +392,10 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 	})
 }
 
-// cidrGrace is how long, and in how many lists, the CIDRs of a completed
-// update may keep their old value before the wait gives up: the list is
-// eventually consistent, but an update the API dropped must not spin until
-// the operation's timeout.
+// The CIDRs of a completed update may keep their old value for
+// defaultCIDRGrace (the client's cidrGrace) and cidrGraceLists lists before
+// the wait gives up: the list is eventually consistent, but an update the
+// API dropped must not spin until the operation's timeout.
 const (
 	defaultCIDRGrace = 30 * time.Second
 	cidrGraceLists   = 3
