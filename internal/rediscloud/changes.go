@@ -9,28 +9,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// One change of a subscription at a time.
+// One change of a subscription at a time. The API refuses a change
+// (create, update or delete of a peering) sent while another of its
+// subscription runs, with a 429 or a task failing SUBSCRIPTION_NOT_ACTIVE.
+// "Runs" is undocumented: the change's task at least, and on a strict API
+// until the change is carried out (as Redis's own provider assumes). A
+// refused change is sent again, but each refusal costs requests.
 //
-// The API runs one change (create, update or delete of a peering) of a
-// subscription at a time, and refuses one sent while another runs: with a
-// 429, or with a task that fails with SUBSCRIPTION_NOT_ACTIVE while the
-// subscription shows pending. What "runs" means is not documented: the
-// change's task at least, and on a strict API until the change is carried
-// out (a created peering has left initiating-request, updated CIDRs show in
-// the list, a deleted peering has left it), as Redis's own provider
-// assumes. A refused change is sent again (CreatePeering and mutate do), but
-// each refusal costs requests (the 429 and its retries, or a task, its
-// polls and the subscription's reads).
-//
-// So the changes of one subscription made through this client take turns,
-// in the order they came; changes of other subscriptions do not wait. A
-// turn is held from before the change's request until its task has
-// completed (Turn.Sent), while this client has seen no change refused;
-// from the first refused change on, every turn is held until the change is
-// carried out (Turn.Release). An API that lets changes of one subscription
-// overlap with each other's provisioning thus costs no waiting, and a strict
-// one at most the first refusal. Changes made by other clients (another
-// pipeline) are still met by the refusals' handling.
+// So this client's changes of one subscription take turns, in order; other
+// subscriptions' do not wait. A turn lasts until the change's task has
+// completed (Turn.Sent) until a change is first refused, and from then on
+// until the change is carried out (Turn.Release): an overlapping API costs
+// no waiting, a strict one one refusal. Other clients' changes are still
+// met by the refusals' handling.
 
 // subscriptionChanges holds each subscription's turn. The zero value is
 // ready.

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -195,19 +194,15 @@ type request struct {
 // do performs r and decodes a 2xx JSON answer into out (when out is not nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	ctx = c.logContext(ctx)
-	var payload []byte
+	var body any // a nil []byte would still be a body
 	if r.body != nil {
-		var err error
-		payload, err = json.Marshal(r.body)
+		payload, err := json.Marshal(r.body)
 		if err != nil {
 			return fmt.Errorf("encoding %s request: %w", r.op, err)
 		}
-	}
-	full := c.base.String() + r.path
-	var body any
-	if payload != nil {
 		body = payload
 	}
+	full := c.base.String() + r.path
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, full, body)
 	if err != nil {
 		return fmt.Errorf("building %s request: %w", r.op, err)
@@ -219,9 +214,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
-	rc := c.safe
+	rc, ambiguous := c.safe, func(err error) error { return err }
 	if r.method == http.MethodPost || r.method == http.MethodPut {
-		rc = c.unsafe
+		// A failure of POST or PUT may hide an applied request.
+		rc, ambiguous = c.unsafe, func(err error) error { return &ambiguousError{wrapped{err}} }
 	}
 	// The body is read under an idle deadline of its own: the request's
 	// context ends when no byte arrives for readIdle.
@@ -246,49 +242,35 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return fmt.Errorf("%s: %w", r.op, ctxErr)
 		}
 		if isTimeout(err) {
-			err = &StalledError{Method: r.method, URL: full, Phase: "waiting for the answer's headers", Err: err}
-			if rc == c.unsafe {
-				return &ambiguousError{Err: err}
-			}
-			return err
+			return ambiguous(&StalledError{Method: r.method, URL: full, Phase: "waiting for the answer's headers", Err: err})
 		}
 		err = fmt.Errorf("%s: %w", r.op, err)
-		if rc == c.unsafe && !neverSent(err) {
-			return &ambiguousError{Err: err}
+		if neverSent(err) {
+			return err
 		}
-		return err
+		return ambiguous(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := c.readBody(resp, cancelReq)
 	logResponse(ctx, r, resp.StatusCode, time.Since(start))
 	if readErr != nil && ctx.Err() == nil {
-		var se *StalledError
-		if errors.As(readErr, &se) {
+		if se, ok := asA[*StalledError](readErr); ok {
 			se.Method, se.URL = r.method, full
 		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.Redact(string(raw)), maxErrorBody)}
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
-			he.RetryAfter = int(d / time.Second)
-		}
-		// A 5xx on POST or PUT may hide an applied request.
-		if rc == c.unsafe && resp.StatusCode >= 500 {
-			return &ambiguousError{Err: he}
+		if resp.StatusCode >= 500 {
+			return ambiguous(he)
 		}
 		return he
 	}
 	if readErr != nil {
-		var tl *TooLargeError
-		if errors.As(readErr, &tl) {
+		if tl, ok := asA[*TooLargeError](readErr); ok {
 			tl.Op = r.op
 			return tl
 		}
-		err := fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr)
-		if rc == c.unsafe {
-			return &ambiguousError{Err: err}
-		}
-		return err
+		return ambiguous(fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr))
 	}
 	if out == nil {
 		return nil
@@ -377,7 +359,7 @@ func hiddenKeys(keys ...string) []string {
 // later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
-	cp.CIDRs = slices.Clone(p.CIDRs)
+	ownPeering(&cp)
 	if len(c.hidden) == 0 {
 		return &cp
 	}

@@ -1,11 +1,12 @@
 package rediscloud
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -13,6 +14,32 @@ import (
 // maxErrorBody bounds how much of an error body is kept, so that an HTML page
 // returned by a gateway does not flood a diagnostic.
 const maxErrorBody = 2048
+
+// wrapped is the cause an error wraps, and its Unwrap.
+type wrapped struct{ Err error }
+
+func (w wrapped) Unwrap() error { return w.Err }
+
+// asA is errors.As for a type: the first error of type T in err's chain.
+func asA[T error](err error) (T, bool) {
+	var t T
+	ok := errors.As(err, &t)
+	return t, ok
+}
+
+// isA reports whether err is, or wraps, an error of type T.
+func isA[T error](err error) bool {
+	_, ok := asA[T](err)
+	return ok
+}
+
+// httpStatus is the status of the HTTP answer err carries, or 0.
+func httpStatus(err error) int {
+	if he, ok := asA[*HTTPError](err); ok {
+		return he.StatusCode
+	}
+	return 0
+}
 
 // HTTPError is a non-2xx answer to a request. The body is kept as text: the API
 // answers errors with Spring-style JSON, an empty body or an HTML page.
@@ -23,12 +50,10 @@ type HTTPError struct {
 	URL        string
 	StatusCode int
 	Body       string
-	// RetryAfter is the server's Retry-After hint in seconds, when one was sent.
-	RetryAfter int
 }
 
 func (e *HTTPError) Error() string {
-	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, firstNonEmpty(e.URL, e.Path), e.StatusCode, http.StatusText(e.StatusCode))
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, cmp.Or(e.URL, e.Path), e.StatusCode, http.StatusText(e.StatusCode))
 	if body := strings.TrimSpace(e.Body); body != "" {
 		msg += ": " + body
 	}
@@ -40,7 +65,6 @@ func (e *HTTPError) Error() string {
 // text (for example "400 BAD_REQUEST").
 type TaskError struct {
 	TaskID      string
-	CommandType string
 	Type        string
 	Status      string
 	Description string
@@ -65,32 +89,15 @@ func (e *TaskError) Error() string {
 	return b.String()
 }
 
-// StatusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
-func (e *TaskError) StatusCode() int {
-	fields := strings.Fields(e.Status)
-	if len(fields) == 0 {
-		return 0
-	}
-	n, err := strconv.Atoi(fields[0])
-	if err != nil {
-		return 0
-	}
-	return n
-}
-
 // ambiguousError wraps a failure of a request that is not safe to repeat
 // blindly (POST or PUT): it may or may not have reached the API and taken
 // effect. Callers reconcile, for example by looking for what the request would
 // have created, before sending it again.
-type ambiguousError struct {
-	Err error
-}
+type ambiguousError struct{ wrapped }
 
 func (e *ambiguousError) Error() string {
 	return "the request may or may not have been applied: " + e.Err.Error()
 }
-
-func (e *ambiguousError) Unwrap() error { return e.Err }
 
 // taskWaitError is returned when waiting for a task stops before the task
 // reached a terminal state (timeout, cancellation, or a task the API no longer
@@ -98,46 +105,36 @@ func (e *ambiguousError) Unwrap() error { return e.Err }
 type taskWaitError struct {
 	TaskID     string
 	LastStatus string
-	Err        error
+	wrapped
 }
 
 func (e *taskWaitError) Error() string {
-	status := e.LastStatus
-	if status == "" {
-		status = "unknown"
-	}
-	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, status, e.Err)
+	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, cmp.Or(e.LastStatus, "unknown"), e.Err)
 }
-
-func (e *taskWaitError) Unwrap() error { return e.Err }
 
 // TaskUnknownError says the task service never showed a task within the
 // window the client allows after the answer that named it.
 type TaskUnknownError struct {
 	Waited time.Duration
-	Err    error
+	wrapped
 }
 
 func (e *TaskUnknownError) Error() string {
 	return fmt.Sprintf("the API answered 404 for the task for %s after the answer that named it (%v)", e.Waited.Round(time.Millisecond), e.Err)
 }
 
-func (e *TaskUnknownError) Unwrap() error { return e.Err }
-
 // SubscriptionNotFoundError is positive evidence that a subscription does
 // not exist: the API's SUBSCRIPTION_NOT_FOUND, or a 404 for it while the
 // account's own subscription list, read with the same URL and keys, does
 // not hold it.
 type SubscriptionNotFoundError struct {
-	ID  int
-	Err error
+	ID int
+	wrapped
 }
 
 func (e *SubscriptionNotFoundError) Error() string {
 	return fmt.Sprintf("subscription %d does not exist in the account of these API keys (%v)", e.ID, e.Err)
 }
-
-func (e *SubscriptionNotFoundError) Unwrap() error { return e.Err }
 
 // UnexpectedNotFoundError is an HTTP 404 that nothing ties to the object
 // addressed: the subscription exists, or the API could not be reached at
@@ -151,7 +148,7 @@ type UnexpectedNotFoundError struct {
 }
 
 func (e *UnexpectedNotFoundError) Error() string {
-	msg := fmt.Sprintf("%s %s answered HTTP 404, which is not proof that anything was deleted: %s", e.HTTP.Method, firstNonEmpty(e.HTTP.URL, e.HTTP.Path), e.Reason)
+	msg := fmt.Sprintf("%s %s answered HTTP 404, which is not proof that anything was deleted: %s", e.HTTP.Method, cmp.Or(e.HTTP.URL, e.HTTP.Path), e.Reason)
 	if e.Hint != "" {
 		msg += ". " + e.Hint
 	}
@@ -173,18 +170,12 @@ func (e *PeeringFailedError) Error() string {
 // condition held.
 type statusWaitError struct {
 	LastStatus string
-	Err        error
+	wrapped
 }
 
 func (e *statusWaitError) Error() string {
-	status := e.LastStatus
-	if status == "" {
-		status = "not listed yet"
-	}
-	return fmt.Sprintf("the peering's last status was %q: %v", status, e.Err)
+	return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
 }
-
-func (e *statusWaitError) Unwrap() error { return e.Err }
 
 // cidrsNotAppliedError says the API completed a CIDR update but its lists
 // kept showing the old CIDRs.
@@ -204,83 +195,57 @@ func (e *cidrsNotAppliedError) Error() string {
 // or a 404 for a subscription that the account's list confirms is absent.
 // A bare HTTP 404 is not: a wrong URL or a forgotten task answers 404 too.
 func IsNotFound(err error) bool {
-	var pe *peeringNotFoundError
-	if errors.As(err, &pe) {
-		return true
-	}
-	var se *SubscriptionNotFoundError
-	if errors.As(err, &se) {
-		return true
-	}
-	return HasErrorType(err, notFoundTypes...)
+	return isA[*peeringNotFoundError](err) || isA[*SubscriptionNotFoundError](err) || HasErrorType(err, notFoundTypes...)
 }
 
 // notFoundTypes are the task error types that prove a peering or its
 // subscription absent.
 var notFoundTypes = []string{
-	ErrSubscriptionNotFound,
-	ErrPeeringNotFound,
-	ErrActiveActivePeeringNotFound,
+	errSubscriptionNotFound,
+	errPeeringNotFound,
+	errActiveActivePeeringNotFound,
 	// Deleting an Active-Active peering of a subscription that has none.
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
-// isPeeringNotFound reports whether err says that a peering does not exist
-// (as opposed to its subscription).
-func isPeeringNotFound(err error) bool {
-	var pe *peeringNotFoundError
-	if errors.As(err, &pe) {
-		return true
-	}
-	return HasErrorType(err, ErrPeeringNotFound, ErrActiveActivePeeringNotFound)
-}
-
 // IsAlreadyExists reports whether err is the API's duplicate-peering refusal.
 func IsAlreadyExists(err error) bool {
-	return HasErrorType(err, ErrPeeringAlreadyExists)
+	return HasErrorType(err, errPeeringAlreadyExists)
 }
 
 // IsSubscriptionNotActive reports whether a task was refused because its
 // subscription was busy (not active).
 func IsSubscriptionNotActive(err error) bool {
-	return HasErrorType(err, ErrSubscriptionNotActive)
+	return HasErrorType(err, errSubscriptionNotActive)
 }
 
 // isTooManyRequests reports an HTTP 429 that outlived the client's retries.
-func isTooManyRequests(err error) bool {
-	var he *HTTPError
-	return errors.As(err, &he) && he.StatusCode == http.StatusTooManyRequests
-}
+func isTooManyRequests(err error) bool { return httpStatus(err) == http.StatusTooManyRequests }
 
 // IsUnauthorized reports an HTTP 401 or 403 on a synchronous call.
 func IsUnauthorized(err error) bool {
-	var he *HTTPError
-	return errors.As(err, &he) && (he.StatusCode == http.StatusUnauthorized || he.StatusCode == http.StatusForbidden)
+	s := httpStatus(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
 // isAmbiguous reports whether err leaves it unknown if a mutating request took effect.
-func isAmbiguous(err error) bool {
-	var ae *ambiguousError
-	return errors.As(err, &ae)
-}
+func isAmbiguous(err error) bool { return isA[*ambiguousError](err) }
 
 // errorType returns the API error type carried by err, or "".
 func errorType(err error) string {
-	var te *TaskError
-	if errors.As(err, &te) {
-		return te.Type
+	te, _ := asA[*TaskError](err)
+	if te == nil {
+		return ""
 	}
-	return ""
+	return te.Type
 }
 
 // TaskID returns the ID of the task err is about, or "".
 func TaskID(err error) string {
-	var te *TaskError
-	if errors.As(err, &te) {
+	if te, ok := asA[*TaskError](err); ok {
 		return te.TaskID
 	}
-	var we *taskWaitError
-	if errors.As(err, &we) {
+	if we, ok := asA[*taskWaitError](err); ok {
 		return we.TaskID
 	}
 	return ""
@@ -289,24 +254,16 @@ func TaskID(err error) string {
 // HasErrorType reports whether err is a task error of one of the given types.
 func HasErrorType(err error, types ...string) bool {
 	t := errorType(err)
-	if t == "" {
-		return false
-	}
-	for _, want := range types {
-		if t == want {
-			return true
-		}
-	}
-	return false
+	return t != "" && slices.Contains(types, t)
 }
 
 // Error types of the API that callers branch on.
 const (
-	ErrSubscriptionNotActive       = "SUBSCRIPTION_NOT_ACTIVE"
-	ErrSubscriptionNotFound        = "SUBSCRIPTION_NOT_FOUND"
-	ErrPeeringNotFound             = "VPC_PEERING_NOT_FOUND"
-	ErrPeeringAlreadyExists        = "VPC_PEERING_ALREADY_EXIST"
-	ErrActiveActivePeeringNotFound = "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"
+	errSubscriptionNotActive       = "SUBSCRIPTION_NOT_ACTIVE"
+	errSubscriptionNotFound        = "SUBSCRIPTION_NOT_FOUND"
+	errPeeringNotFound             = "VPC_PEERING_NOT_FOUND"
+	errPeeringAlreadyExists        = "VPC_PEERING_ALREADY_EXIST"
+	errActiveActivePeeringNotFound = "ACTIVE_ACTIVE_VPC_PEERING_NOT_FOUND"
 	ErrPeeringNotActive            = "VPC_PEERING_NOT_ACTIVE"
 )
 
@@ -319,6 +276,7 @@ func IsWrongSubscriptionKind(err error) bool {
 }
 
 // DecodeError is a 2xx answer whose body could not be understood.
+// DecodeError and RateLimitedError keep a named Err, which other packages set.
 type DecodeError struct {
 	Op  string
 	Err error
@@ -401,7 +359,7 @@ type CreateIncompleteError struct {
 	PeeringID      int
 	// LookupErr is why the lookup itself failed, if it did.
 	LookupErr error
-	Err       error
+	wrapped
 }
 
 func (e *CreateIncompleteError) Error() string {
@@ -421,8 +379,6 @@ func (e *CreateIncompleteError) Error() string {
 	return msg
 }
 
-func (e *CreateIncompleteError) Unwrap() error { return e.Err }
-
 // SubscriptionStateError says a subscription is in a state that no wait will
 // change into active.
 type SubscriptionStateError struct {
@@ -437,7 +393,6 @@ func (e *SubscriptionStateError) Error() string {
 // noRedisCIDRsError says that the API published no deployment CIDR for a
 // peering's side of Redis Cloud.
 type noRedisCIDRsError struct {
-	Kind           Kind
 	SubscriptionID int
 	// Region is the Active-Active region asked for; empty for Pro.
 	Region string
@@ -470,11 +425,31 @@ type ListShapeError struct {
 }
 
 func (e *ListShapeError) Error() string {
-	return fmt.Sprintf("%s lacks the documented %s: %s", firstNonEmpty(e.Source, "the list"), e.Missing, e.Found)
+	return fmt.Sprintf("%s lacks the documented %s: %s", cmp.Or(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// isListShape reports whether err is a list answer of an unknown form.
-func isListShape(err error) bool {
-	var le *ListShapeError
-	return errors.As(err, &le)
+// IsTransient reports errors worth another attempt later, which a later
+// attempt may not meet: network failures, 429 and 5xx answers.
+func IsTransient(err error) bool {
+	if s := httpStatus(err); s != 0 {
+		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
+	}
+	// What the API said, what a wait found, or a stall (retried once
+	// already; a wait must not go on meeting it) is no passing fault.
+	for _, final := range []func(error) bool{
+		isA[*TaskError], isA[*ambiguousError], isA[*DecodeError], isA[*TooLargeError], isA[*StalledError],
+		isA[*SubscriptionStateError], isA[*SubscriptionNotFoundError], isA[*UnexpectedNotFoundError],
+		isA[*peeringNotFoundError], isA[*PeeringFailedError], isA[*noRedisCIDRsError],
+		isA[*cidrsNotAppliedError], isA[*ListShapeError],
+	} {
+		if final(err) {
+			return false
+		}
+	}
+	// Anything else that is not a context end is a transport failure.
+	return !isContextErr(err)
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -49,7 +49,7 @@ func FuzzDecodeTask(f *testing.F) {
 			t.Fatal("finishTask did not return its task")
 		}
 		if ferr == nil {
-			if task.Status != TaskProcessingCompleted || body != nil {
+			if task.Status != taskProcessingCompleted || body != nil {
 				t.Fatalf("status %q with error %+v accepted", task.Status, body)
 			}
 			return
@@ -62,7 +62,7 @@ func FuzzDecodeTask(f *testing.F) {
 			t.Fatalf("type %q lost (%q)", body.Type, te.Type)
 		}
 		_ = ferr.Error()
-		_ = te.StatusCode()
+		_ = te.statusCode()
 		_ = IsNotFound(ferr)
 		_ = IsTransient(ferr)
 	})
@@ -139,7 +139,7 @@ func FuzzTaskErrorBody(f *testing.F) {
 		_ = json.Unmarshal(append(append([]byte(`{"error":`), b...), '}'), &wrapper)
 		te := &TaskError{Type: e.Type, Status: e.Status, Description: e.Description}
 		_ = te.Error()
-		_ = te.StatusCode()
+		_ = te.statusCode()
 	})
 }
 

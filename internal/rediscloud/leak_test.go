@@ -24,7 +24,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 			name: "task wait between polls",
 			handler: func(t *testing.T) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					writeJSON(w, http.StatusOK, taskDoc(TaskProcessing, `{}`))
+					writeJSON(w, http.StatusOK, taskDoc(taskProcessing, `{}`))
 				})
 			},
 			call: func(ctx context.Context, c *Client) error {
@@ -71,7 +71,7 @@ func TestNoGoroutineOutlivesCancellation(t *testing.T) {
 			name: "create waiting for a pending subscription",
 			handler: func(t *testing.T) http.Handler {
 				m := newMiniAPI(t)
-				m.subStatuses = []string{SubscriptionPending}
+				m.subStatuses = []string{subscriptionPending}
 				m.srv.Close() // only its handler is used
 				return m.srv.Config.Handler
 			},

@@ -1,12 +1,16 @@
 package rediscloud
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -247,4 +251,51 @@ const (
 func completedTask(id, response string) string {
 	return `{"taskId":"` + id + `","commandType":"vpcPeeringGetRequest","status":"processing-completed",` +
 		`"timestamp":"2024-04-15T10:19:07.331898Z","response":` + response + `}`
+}
+
+// Helpers over production code that only tests need.
+
+// decodeTask decodes a task document leniently.
+func decodeTask(b []byte) (*taskState, error) {
+	var t taskState
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("decoding task: %w", err)
+	}
+	return &t, nil
+}
+
+// waitForTask polls a task until it completes, fails or ctx ends; label
+// names the operation in log lines.
+func (c *Client) waitForTask(ctx context.Context, id, label string) (*taskState, error) {
+	return c.waitTask(ctx, &taskState{ID: id}, label, time.Now())
+}
+
+// isPeeringNotFound reports whether err says that a peering does not exist
+// (as opposed to its subscription).
+func isPeeringNotFound(err error) bool {
+	return isA[*peeringNotFoundError](err) || HasErrorType(err, errPeeringNotFound, errActiveActivePeeringNotFound)
+}
+
+// isListShape reports whether err is a list answer of an unknown form.
+func isListShape(err error) bool { return isA[*ListShapeError](err) }
+
+// statusCode is the leading number of Status ("404 NOT_FOUND" gives 404), or 0.
+func (e *TaskError) statusCode() int {
+	fields := strings.Fields(e.Status)
+	if len(fields) == 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(fields[0])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// MarshalJSON writes the number, or null.
+func (f flexInt) MarshalJSON() ([]byte, error) {
+	if !f.Valid {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Itoa(f.Value)), nil
 }

@@ -87,30 +87,193 @@ func (m *memo[K, V]) load(ctx context.Context, k K, read func(context.Context) (
 	return m.clone(v), nil
 }
 
-// cloneSubscription is the one copy rule of a Subscription: every slice is
-// its own.
+// The one copy rule of what the client shares between callers (memos,
+// list snapshots, Shown): a copy owns every slice, down to its elements'.
+// cloneEach copies s, then has own give each element its own slices.
+func cloneEach[T any](s []T, own func(*T)) []T {
+	out := slices.Clone(s)
+	for i := range out {
+		own(&out[i])
+	}
+	return out
+}
+
+func ownSubscription(s *Subscription) {
+	s.Providers = slices.Clone(s.Providers)
+	s.Regions = cloneEach(s.Regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
+}
+
+func ownPeering(p *Peering) { p.CIDRs = slices.Clone(p.CIDRs) }
+
 func cloneSubscription(s *Subscription) *Subscription {
 	cp := *s
-	cp.Providers = slices.Clone(s.Providers)
-	cp.Regions = slices.Clone(s.Regions)
-	for i := range cp.Regions {
-		cp.Regions[i].DeploymentCIDRs = slices.Clone(s.Regions[i].DeploymentCIDRs)
-	}
+	ownSubscription(&cp)
 	return &cp
 }
 
-func cloneSubscriptions(list []Subscription) []Subscription {
-	out := make([]Subscription, len(list))
-	for i := range list {
-		out[i] = *cloneSubscription(&list[i])
-	}
-	return out
-}
+func cloneSubscriptions(list []Subscription) []Subscription { return cloneEach(list, ownSubscription) }
 
 func cloneNetworkRegions(regions []networkRegion) []networkRegion {
-	out := slices.Clone(regions)
-	for i := range out {
-		out[i].cidrs = slices.Clone(regions[i].cidrs)
+	return cloneEach(regions, func(r *networkRegion) { r.cidrs = slices.Clone(r.cidrs) })
+}
+
+func (l *peeringList) clone() *peeringList {
+	return &peeringList{peerings: cloneEach(l.peerings, ownPeering), regions: l.regions}
+}
+
+type listKey struct {
+	kind Kind
+	sub  int
+}
+
+// listCache coalesces peering lists per subscription. A list is an
+// asynchronous task of its own, so a plan that refreshes many peerings of one
+// subscription would otherwise send one list task per peering.
+//
+// Each subscription has a generation, bumped by every mutation through this
+// client: a list started before a mutation completed never serves a caller
+// after it.
+type listCache struct {
+	ttl     time.Duration
+	mu      sync.Mutex
+	entries map[listKey]*listEntry
+	// now is the clock (time.Now; a test may set another).
+	now func() time.Time
+}
+
+type listEntry struct {
+	gen uint64
+	// The last completed list of this generation, or nil.
+	snap    *peeringList
+	snapAt  time.Time // completion
+	snapReq time.Time // when its task was requested
+	lastUse time.Time // the last read it served
+	flight  *listCall
+}
+
+// burstFactor bounds how long a burst of reads keeps one list: a list
+// serves reads for ttl after it completed, and beyond that for as long as
+// reads keep coming less than ttl apart, up to burstFactor × ttl (two
+// minutes with the default 5 s). A refresh of a thousand peerings is one
+// burst, so it reads one list per subscription however long Terraform
+// takes over it; a read after a quiet spell gets a list of its own.
+const burstFactor = 24
+
+// fresh reports whether the snapshot may serve a read at now.
+func (e *listEntry) fresh(now time.Time, ttl time.Duration) bool {
+	if e.snap == nil {
+		return false
 	}
-	return out
+	age := now.Sub(e.snapAt)
+	return age < ttl || (now.Sub(e.lastUse) < ttl && age < burstFactor*ttl)
+}
+
+type listCall struct {
+	gen     uint64
+	started time.Time
+	done    chan struct{}
+	res     *peeringList
+	err     error
+}
+
+func newListCache(ttl time.Duration) *listCache {
+	return &listCache{ttl: ttl, entries: map[listKey]*listEntry{}, now: time.Now}
+}
+
+func (lc *listCache) entry(k listKey) *listEntry {
+	e, ok := lc.entries[k]
+	if !ok {
+		e = &listEntry{}
+		lc.entries[k] = e
+	}
+	return e
+}
+
+func (lc *listCache) invalidate(k listKey) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	e := lc.entry(k)
+	e.gen++
+	e.snap = nil
+}
+
+// get returns a list for k that was requested no earlier than since, sharing
+// a list in flight or a fresh snapshot when there is one.
+func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) (*peeringList, error)) (*peeringList, error) {
+	for {
+		lc.mu.Lock()
+		e := lc.entry(k)
+		now := lc.now()
+		if e.fresh(now, lc.ttl) && !e.snapReq.Before(since) {
+			e.lastUse = now
+			res := e.snap.clone()
+			lc.mu.Unlock()
+			return res, nil
+		}
+		if call := e.flight; call != nil {
+			// A list in flight that may miss what this caller must see is
+			// waited for, and the next one shared: the API runs an
+			// account's tasks one at a time, so a list sent beside it would
+			// finish no sooner, and every caller arriving meanwhile joins
+			// that next list instead of sending one each.
+			stale := call.gen != e.gen || call.started.Before(since)
+			lc.mu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			// Nor is a list whose caller gave up the answer for one that has not.
+			if stale || (call.err != nil && isContextErr(call.err) && ctx.Err() == nil) {
+				continue
+			}
+			return call.result()
+		}
+		call := &listCall{gen: e.gen, started: now, done: make(chan struct{})}
+		e.flight = call
+		lc.mu.Unlock()
+
+		call.res, call.err = fetch(ctx)
+
+		lc.mu.Lock()
+		if e.flight == call {
+			e.flight = nil
+		}
+		if call.err == nil && call.gen == e.gen {
+			now := lc.now()
+			e.snap, e.snapAt, e.snapReq, e.lastUse = call.res, now, call.started, now
+		}
+		lc.mu.Unlock()
+		close(call.done)
+		return call.result()
+	}
+}
+
+func (c *listCall) result() (*peeringList, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.res.clone(), nil
+}
+
+// ActiveSubscription is waitForSubscriptionActive answered from a recent
+// answer that showed the subscription active (kept for the snapshot
+// lifetime): vetting a subscription before CreatePeering, which asks the
+// same, costs no extra read, nor does a burst of creates. A create refused
+// with SUBSCRIPTION_NOT_ACTIVE forgets the answer and waits again, so the
+// reuse costs no correctness.
+func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
+	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
+		return c.waitForSubscriptionActive(ctx, id)
+	})
+}
+
+// SubscriptionLayout returns what does not change in a subscription's life
+// (its kind, clouds, regions and networking), read at most once for the
+// client's life or taken from any earlier GetSubscription; its Status is
+// that read's. A plan checking every new peering reads each subscription once.
+func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
+	return c.layouts.load(c.logContext(ctx), id, func(ctx context.Context) (*Subscription, error) {
+		return c.GetSubscription(ctx, id)
+	})
 }

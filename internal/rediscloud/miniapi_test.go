@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// deploymentSingleRegion is the deployment type of Pro subscriptions.
+const deploymentSingleRegion = "single-region"
+
 // miniAPI is a small stateful stand-in for the Pro peering endpoints of one
 // subscription, written from the reference's wire shapes: every call answers
 // with a task, effects apply when the task is first polled, and lists carry a
@@ -52,7 +55,7 @@ func newMiniAPI(t *testing.T) *miniAPI {
 	m := &miniAPI{
 		t:           t,
 		counts:      map[string]int{},
-		subStatuses: []string{SubscriptionActive},
+		subStatuses: []string{subscriptionActive},
 		peerings:    map[int]map[string]any{},
 		nextID:      100,
 		tasks:       map[string]*miniTask{},
@@ -166,7 +169,7 @@ func (m *miniAPI) getSubscription(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mu.Unlock()
 	id, _ := strconv.Atoi(r.PathValue("sub"))
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": "sub", "status": status, "deploymentType": DeploymentSingleRegion})
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": "sub", "status": status, "deploymentType": deploymentSingleRegion})
 }
 
 // startTask registers a task and answers with the initial reply.
@@ -177,7 +180,7 @@ func (m *miniAPI) startTaskLocked(w http.ResponseWriter, cmd string, gate chan s
 	writeJSON(w, http.StatusAccepted, map[string]any{
 		"taskId":      id,
 		"commandType": cmd,
-		"status":      TaskReceived,
+		"status":      taskReceived,
 		"description": "Task request received and is being queued for processing.",
 		"timestamp":   time.Now().UTC().Format(time.RFC3339Nano),
 		"links":       []any{map[string]any{"href": m.srv.URL + "/v1/tasks/" + id, "type": "GET", "rel": "task"}},
@@ -230,7 +233,7 @@ func (m *miniAPI) create(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, p := range m.peerings {
 			if p["vpcUid"] == body["vpcId"] {
-				return nil, ErrPeeringAlreadyExists
+				return nil, errPeeringAlreadyExists
 			}
 		}
 		return map[string]any{"resourceId": m.addLocked(body)}, ""
@@ -262,7 +265,7 @@ func (m *miniAPI) update(w http.ResponseWriter, r *http.Request) {
 	m.startTaskLocked(w, "vpcPeeringUpdateRequest", nil, func() (map[string]any, string) {
 		p, ok := m.peerings[id]
 		if !ok {
-			return nil, ErrPeeringNotFound
+			return nil, errPeeringNotFound
 		}
 		setCIDRs(p, body)
 		return map[string]any{"resourceId": id}, ""
@@ -276,7 +279,7 @@ func (m *miniAPI) delete(w http.ResponseWriter, r *http.Request) {
 	m.note("delete")
 	m.startTaskLocked(w, "vpcPeeringDeleteRequest", nil, func() (map[string]any, string) {
 		if _, ok := m.peerings[id]; !ok {
-			return nil, ErrPeeringNotFound
+			return nil, errPeeringNotFound
 		}
 		delete(m.peerings, id)
 		return map[string]any{}, ""
@@ -310,7 +313,7 @@ func (m *miniAPI) getTask(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-task.gate:
 			default:
-				writeJSON(w, http.StatusOK, map[string]any{"taskId": id, "commandType": task.cmd, "status": TaskProcessing, "response": map[string]any{}})
+				writeJSON(w, http.StatusOK, map[string]any{"taskId": id, "commandType": task.cmd, "status": taskProcessing, "response": map[string]any{}})
 				return
 			}
 		}
@@ -318,13 +321,13 @@ func (m *miniAPI) getTask(w http.ResponseWriter, r *http.Request) {
 		doc := map[string]any{
 			"taskId":      id,
 			"commandType": task.cmd,
-			"status":      TaskProcessingCompleted,
+			"status":      taskProcessingCompleted,
 			"description": "Request processing completed successfully and its resources are now being provisioned / de-provisioned.",
 			"timestamp":   time.Now().UTC().Format(time.RFC3339Nano),
 			"links":       []any{map[string]any{"href": m.srv.URL + "/v1/tasks/" + id, "type": "GET", "rel": "self"}},
 		}
 		if errType != "" {
-			doc["status"] = TaskProcessingError
+			doc["status"] = taskProcessingError
 			doc["description"] = "Task request failed during processing. See error information for failure details."
 			resp = map[string]any{"error": map[string]any{"type": errType, "status": errorStatus(errType), "description": "refused: " + errType}}
 		}

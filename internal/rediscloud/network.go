@@ -60,7 +60,7 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 		}
 	}
 	if len(out) == 0 {
-		e := &noRedisCIDRsError{Kind: kind, SubscriptionID: sub, Regions: names}
+		e := &noRedisCIDRsError{SubscriptionID: sub, Regions: names}
 		if kind.api().regional {
 			e.Region = region
 		}

@@ -118,7 +118,7 @@ func TestRedisCIDRsShared(t *testing.T) {
 	}
 	wg.Wait()
 	// A create's check that the subscription is active uses that read too.
-	if s, err := c.ActiveSubscription(ctx, 7); err != nil || s.Status != SubscriptionActive {
+	if s, err := c.ActiveSubscription(ctx, 7); err != nil || s.Status != subscriptionActive {
 		t.Fatalf("activeSubscription = %+v, %v", s, err)
 	}
 	if n := reads.Load(); n != 1 {
@@ -152,7 +152,7 @@ func TestSubscriptionLayoutReadOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			s, err := c.SubscriptionLayout(context.Background(), 7)
-			if err != nil || s.DeploymentType != DeploymentSingleRegion || len(s.Regions) != 2 {
+			if err != nil || s.DeploymentType != deploymentSingleRegion || len(s.Regions) != 2 {
 				t.Errorf("SubscriptionLayout = %+v, %v", s, err)
 			}
 		}()

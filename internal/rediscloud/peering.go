@@ -1,6 +1,7 @@
 package rediscloud
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"strings"
@@ -166,22 +167,23 @@ var cloudAPIs = [...]*cloudAPI{
 
 // cloudNamed is the cloud of a provider name, in any case; the first
 // (AWS, the API's default) when it names none.
-func cloudNamed(name string) *cloudAPI {
+func cloudNamed(name string) *cloudAPI { return cmp.Or(cloudByName(name), cloudAPIs[0]) }
+
+// cloudByName is the cloud of a provider name, in any case, or nil.
+func cloudByName(name string) *cloudAPI {
 	for _, c := range cloudAPIs {
 		if strings.EqualFold(c.name, name) {
 			return c
 		}
 	}
-	return cloudAPIs[0]
+	return nil
 }
 
 // cloudOfListed is the cloud of a listed peering: the one it names, else
 // the one whose keys it has, else the API's default.
 func cloudOfListed(provider string, p *Peering) *cloudAPI {
-	for _, c := range cloudAPIs {
-		if strings.EqualFold(c.name, provider) {
-			return c
-		}
+	if c := cloudByName(provider); c != nil {
+		return c
 	}
 	for _, c := range cloudAPIs {
 		if c.owns(p) {

@@ -36,8 +36,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 		resource = t.Response.Resource
 	}
 	list, err := decodePeeringList(kind, sub, resource)
-	var le *ListShapeError
-	if errors.As(err, &le) {
+	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
 		if t.CommandType != "" {
 			le.Source += ", " + t.CommandType
@@ -154,16 +153,16 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done()
 			c.invalidatePeerings(kind, sub)
 			if err == nil {
-				if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
+				id := t.createdID()
+				if id == 0 {
 					// The peering may exist all the same: look for it as
 					// after any create whose outcome is unknown.
-					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, CommandType: t.CommandType, Type: "MISSING_RESOURCE_ID",
+					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, Type: "MISSING_RESOURCE_ID",
 						Description: "the create task completed without a valid ID for the new peering (resourceId must be a positive number)"})
 				}
-				return CreateResult{ID: t.Response.ResourceID.Value, TaskID: t.ID}, nil
+				return CreateResult{ID: id, TaskID: t.ID}, nil
 			}
-			var we *taskWaitError
-			if errors.As(err, &we) {
+			if isA[*taskWaitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
 		} else if isAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
@@ -214,11 +213,11 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupTimeout)
 	defer cancel()
-	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, Err: cause}
+	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
 	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
-		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == TaskProcessingCompleted && t.Response != nil && t.Response.Error == nil && t.Response.ResourceID.Valid && t.Response.ResourceID.Value > 0 {
-			ie.PeeringID = t.Response.ResourceID.Value
+		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == taskProcessingCompleted && t.createdID() != 0 && t.Response.Error == nil {
+			ie.PeeringID = t.createdID()
 		}
 	}
 	if ie.PeeringID == 0 {
@@ -262,12 +261,12 @@ func (c *Client) DeletePeering(ctx context.Context, kind Kind, sub, id int) erro
 // mutate runs an update or delete task, sending it again after a refusal for
 // a busy subscription, a lingering 429, or (when applied can tell) a lost
 // answer.
-func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, taskKind string, applied func(context.Context) (bool, error)) error {
+func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, label string, applied func(context.Context) (bool, error)) error {
 	ctx = c.logContext(ctx)
 	req.busy = func() { c.changeRefused(ctx, sub) }
 	for attempt := 0; ; attempt++ {
 		done := c.mutations.start()
-		_, err := c.runTask(ctx, req, taskKind)
+		_, err := c.runTask(ctx, req, label)
 		done()
 		c.invalidatePeerings(kind, sub)
 		if err == nil || ctx.Err() != nil {

@@ -110,7 +110,7 @@ func TestCreatePeering(t *testing.T) {
 		{
 			name: "pending subscription is waited for before the POST",
 			setup: func(m *miniAPI) {
-				m.subStatuses = []string{SubscriptionPending, SubscriptionPending, SubscriptionActive}
+				m.subStatuses = []string{subscriptionPending, subscriptionPending, subscriptionActive}
 			},
 			check: func(t *testing.T, m *miniAPI, res CreateResult, err error, tasks []string) {
 				if err != nil {
@@ -125,8 +125,8 @@ func TestCreatePeering(t *testing.T) {
 		{
 			name: "SUBSCRIPTION_NOT_ACTIVE: wait for active, send again",
 			setup: func(m *miniAPI) {
-				m.createErrors = []string{ErrSubscriptionNotActive}
-				m.subStatuses = []string{SubscriptionActive, SubscriptionPending, SubscriptionPending, SubscriptionActive}
+				m.createErrors = []string{errSubscriptionNotActive}
+				m.subStatuses = []string{subscriptionActive, subscriptionPending, subscriptionPending, subscriptionActive}
 			},
 			check: func(t *testing.T, m *miniAPI, res CreateResult, err error, tasks []string) {
 				if err != nil {
@@ -244,10 +244,10 @@ func TestDeleteAndUpdateUnknownPeering(t *testing.T) {
 		t.Errorf("sent %d deletes, %d updates", m.count("delete"), m.count("update"))
 	}
 	// The subscription's own 404 is not a peering's.
-	if isPeeringNotFound(&TaskError{Type: ErrSubscriptionNotFound, Status: "404 NOT_FOUND"}) {
+	if isPeeringNotFound(&TaskError{Type: errSubscriptionNotFound, Status: "404 NOT_FOUND"}) {
 		t.Error("SUBSCRIPTION_NOT_FOUND taken for a missing peering")
 	}
-	if !IsNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) || !isPeeringNotFound(&TaskError{Type: ErrActiveActivePeeringNotFound}) {
+	if !IsNotFound(&TaskError{Type: errActiveActivePeeringNotFound}) || !isPeeringNotFound(&TaskError{Type: errActiveActivePeeringNotFound}) {
 		t.Error("Active-Active not-found not recognised")
 	}
 }

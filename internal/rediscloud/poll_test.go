@@ -106,7 +106,7 @@ func TestStatusSchedule(t *testing.T) {
 }
 
 func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
-	srv, _ := taskServer(t, []step{{status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessing, `{}`)}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}})
+	srv, _ := taskServer(t, []step{{status: 200, body: taskDoc(taskProcessing, `{}`)}, {status: 200, body: taskDoc(taskProcessing, `{}`)}, {status: 200, body: taskDoc(taskProcessingCompleted, `{}`)}})
 	c := newTestClient(t, srv, nil)
 	if c.newTaskSchedule(time.Now()).expected != 0 {
 		t.Fatal("history before any wait")

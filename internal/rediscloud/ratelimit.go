@@ -38,12 +38,8 @@ func (l *windowLimiter) Wait(ctx context.Context) error {
 		if d <= 0 {
 			return nil
 		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 }

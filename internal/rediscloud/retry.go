@@ -35,17 +35,15 @@ const maxRetryAfter = 5 * time.Minute
 func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
-		Logger:       nil,
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			return checkRetry(ctx, class, resp, err)
 		},
-		Backoff:         backoff,
-		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
-		RequestLogHook:  logAttempt,
-		ResponseLogHook: nil,
+		Backoff:        backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: logAttempt,
 	}
 }
 
@@ -131,20 +129,13 @@ func neverSent(err error) bool {
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return true
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	opErr, ok := asA[*net.OpError](err)
+	return isA[*net.DNSError](err) || (ok && opErr.Op == "dial")
 }
 
 // isPermanentTransportError reports failures that no retry can cure.
 func isPermanentTransportError(err error) bool {
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	if errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
+	if isA[x509.UnknownAuthorityError](err) || isA[x509.HostnameError](err) || isA[x509.CertificateInvalidError](err) {
 		return true
 	}
 	msg := err.Error()

@@ -3,7 +3,6 @@ package rediscloud
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,15 +12,12 @@ import (
 // Subscription statuses a wait tells apart; any other (deleting, error,
 // encryption_key_pending, ...) ends it.
 const (
-	SubscriptionActive  = "active"
-	SubscriptionPending = "pending"
+	subscriptionActive  = "active"
+	subscriptionPending = "pending"
 )
 
-// Deployment types.
-const (
-	DeploymentSingleRegion = "single-region"
-	DeploymentActiveActive = "active-active"
-)
+// deploymentActiveActive is the deployment type of Active-Active subscriptions.
+const deploymentActiveActive = "active-active"
 
 // Subscription is what the provider needs of a subscription.
 type Subscription struct {
@@ -35,8 +31,7 @@ type Subscription struct {
 
 // SubscriptionRegion is a region of a subscription with its Redis-side network.
 type SubscriptionRegion struct {
-	Region   string
-	Provider string
+	Region string
 	// DeploymentCIDRs are the Redis side's CIDR blocks in this region,
 	// one for each networking entry, in the API's order.
 	DeploymentCIDRs []string
@@ -44,7 +39,7 @@ type SubscriptionRegion struct {
 
 // IsActiveActive reports an Active-Active subscription.
 func (s *Subscription) IsActiveActive() bool {
-	return strings.EqualFold(s.DeploymentType, DeploymentActiveActive)
+	return strings.EqualFold(s.DeploymentType, deploymentActiveActive)
 }
 
 // GetSubscription reads a subscription (a synchronous call). A 404 is
@@ -60,7 +55,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
 	// Pro peerings) for the client's life.
 	c.layouts.put(s.ID, s)
-	if strings.EqualFold(s.Status, SubscriptionActive) {
+	if strings.EqualFold(s.Status, subscriptionActive) {
 		// And a create right after (a plan's read, then the create of the
 		// same apply) need not read it again to know it active.
 		c.active.put(s.ID, s)
@@ -82,8 +77,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 		return nil, err
 	}
 	list, err := decodeSubscriptionList(raw)
-	var le *ListShapeError
-	if errors.As(err, &le) {
+	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
 		return nil, le
 	}
@@ -102,17 +96,17 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 //
 // Any other error is returned as it is.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
-	var he *HTTPError
-	var we *taskWaitError
-	if errors.As(err, &we) || !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+	he, ok := asA[*HTTPError](err)
+	if isA[*taskWaitError](err) || !ok || he.StatusCode != http.StatusNotFound {
 		return err
 	}
-	subs, lerr := c.accountSubscriptions(ctx)
+	// The list is memoised: however many 404s need it, it is read once.
+	subs, lerr := c.ListSubscriptions(ctx)
 	if lerr != nil {
 		return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("the account's subscription list (GET %s/subscriptions) could not be read either: %v", c.base, lerr), Hint: c.urlHint()}
 	}
-	if !slices.Contains(subs, sub) {
-		return &SubscriptionNotFoundError{ID: sub, Err: err}
+	if !slices.ContainsFunc(subs, func(s Subscription) bool { return s.ID == sub }) {
+		return &SubscriptionNotFoundError{ID: sub, wrapped: wrapped{err}}
 	}
 	if peering != 0 {
 		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {
@@ -140,20 +134,6 @@ func (c *Client) urlHint() string {
 	}
 }
 
-// accountSubscriptions returns the IDs in the account's subscription list,
-// read at most once per snapshot lifetime however many 404s need it.
-func (c *Client) accountSubscriptions(ctx context.Context) ([]int, error) {
-	subs, err := c.ListSubscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int, 0, len(subs))
-	for _, s := range subs {
-		ids = append(ids, s.ID)
-	}
-	return ids, nil
-}
-
 // listRegions reads the regions of an Active-Active subscription
 // (GET /subscriptions/{id}/regions, a synchronous call).
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
@@ -168,9 +148,7 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 // waitForSubscriptionActive returns once the subscription is active. It waits
 // while it is pending and fails at once in any other status.
 func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
-	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule(waitSubscriptionActive)
-	return await(ctx, wait[*Subscription]{
+	return awaitStatus(ctx, c, waitSubscriptionActive, wait[*Subscription]{
 		message: "waiting for subscription to be active",
 		retry:   "reading the subscription failed; will read it again",
 		fields:  map[string]any{"subscription_id": id},
@@ -178,12 +156,9 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 		status:  func(s *Subscription) string { return s.Status },
 		settle: func(s *Subscription) (bool, error) {
 			switch strings.ToLower(s.Status) {
-			case SubscriptionActive:
-				if waited := schedule.elapsed(); waited > c.pollMin {
-					c.latency.observe(waitSubscriptionActive, waited)
-				}
+			case subscriptionActive:
 				return true, nil
-			case SubscriptionPending:
+			case subscriptionPending:
 				return false, nil
 			}
 			// Only pending is known to end in active by itself; deleting,
@@ -191,19 +166,8 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			// not know would keep the wait going until the timeout.
 			return true, &SubscriptionStateError{ID: id, Status: s.Status}
 		},
-		passing: isTransient,
-		next:    schedule.after,
 		interrupted: func(last string, err error) error {
 			return fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, last, err)
 		},
 	})
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

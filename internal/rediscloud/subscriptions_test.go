@@ -29,7 +29,7 @@ func TestSubscriptionReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Subscription{ID: 1, Status: "active", Providers: []string{"AWS"},
-		Regions: []SubscriptionRegion{{Region: "eu-west-1", Provider: "AWS", DeploymentCIDRs: []string{"10.0.0.0/24"}}}}
+		Regions: []SubscriptionRegion{{Region: "eu-west-1", DeploymentCIDRs: []string{"10.0.0.0/24"}}}}
 	if !reflect.DeepEqual(sub, want) {
 		t.Errorf("subscription %+v", sub)
 	}

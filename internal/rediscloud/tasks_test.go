@@ -51,8 +51,8 @@ func taskServer(t *testing.T, steps []step) (*httptest.Server, *counter) {
 }
 
 func TestWaitForTask(t *testing.T) {
-	running := step{status: 200, body: taskDoc(TaskProcessing, `{}`)}
-	received := step{status: 200, body: taskDoc(TaskReceived, "")}
+	running := step{status: 200, body: taskDoc(taskProcessing, `{}`)}
+	received := step{status: 200, body: taskDoc(taskReceived, "")}
 	notFound := step{status: 404}
 	unavailable := step{status: 503, body: "<html>Service Unavailable</html>"}
 	taskErr := func(typ, status, desc string) func(*testing.T, *taskState, error) {
@@ -97,7 +97,7 @@ func TestWaitForTask(t *testing.T) {
 	}{
 		{
 			name:     "success with resourceId",
-			steps:    []step{received, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":1235}`)}},
+			steps:    []step{received, running, {status: 200, body: taskDoc(taskProcessingCompleted, `{"resourceId":1235}`)}},
 			wantPoll: 3,
 			check: func(t *testing.T, task *taskState, err error) {
 				if err != nil {
@@ -124,17 +124,17 @@ func TestWaitForTask(t *testing.T) {
 					t.Error("wrong classification")
 				}
 				var te *TaskError
-				if errors.As(err, &te) && te.StatusCode() != 403 {
-					t.Errorf("StatusCode = %d", te.StatusCode())
+				if errors.As(err, &te) && te.statusCode() != 403 {
+					t.Errorf("StatusCode = %d", te.statusCode())
 				}
-				if task == nil || task.Status != TaskProcessingError {
+				if task == nil || task.Status != taskProcessingError {
 					t.Errorf("the failed task is not returned: %+v", task)
 				}
 			},
 		},
 		{
 			name:  "not-found task error",
-			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"VPC_PEERING_NOT_FOUND","status":"404 NOT_FOUND","description":"Peering 9 not found"}}`)}},
+			steps: []step{{status: 200, body: taskDoc(taskProcessingError, `{"error":{"type":"VPC_PEERING_NOT_FOUND","status":"404 NOT_FOUND","description":"Peering 9 not found"}}`)}},
 			check: func(t *testing.T, task *taskState, err error) {
 				taskErr("VPC_PEERING_NOT_FOUND", "404 NOT_FOUND", "Peering 9 not found")(t, task, err)
 				if !IsNotFound(err) || !isPeeringNotFound(err) {
@@ -147,7 +147,7 @@ func TestWaitForTask(t *testing.T) {
 		},
 		{
 			name:  "a 404 status of another type is no evidence of absence",
-			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":{"type":"ENTITY_GONE","status":"404 NOT_FOUND"}}`)}},
+			steps: []step{{status: 200, body: taskDoc(taskProcessingError, `{"error":{"type":"ENTITY_GONE","status":"404 NOT_FOUND"}}`)}},
 			check: func(t *testing.T, _ *taskState, err error) {
 				if IsNotFound(err) {
 					t.Error("IsNotFound true for a task error that names neither the peering nor the subscription")
@@ -156,17 +156,17 @@ func TestWaitForTask(t *testing.T) {
 		},
 		{
 			name:  "error as a bare string",
-			steps: []step{{status: 200, body: taskDoc(TaskProcessingError, `{"error":"VPC_PEERING_CIDR_OVERLAP"}`)}},
+			steps: []step{{status: 200, body: taskDoc(taskProcessingError, `{"error":"VPC_PEERING_CIDR_OVERLAP"}`)}},
 			check: taskErr("VPC_PEERING_CIDR_OVERLAP", "", ""),
 		},
 		{
 			name:  "completed status with an error is a failure",
-			steps: []step{{status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":5,"error":{"type":"GENERAL_ERROR","status":"500 INTERNAL_SERVER_ERROR","description":"boom"}}`)}},
+			steps: []step{{status: 200, body: taskDoc(taskProcessingCompleted, `{"resourceId":5,"error":{"type":"GENERAL_ERROR","status":"500 INTERNAL_SERVER_ERROR","description":"boom"}}`)}},
 			check: taskErr("GENERAL_ERROR", "500 INTERNAL_SERVER_ERROR", "boom"),
 		},
 		{
 			name:     "pending status with an error is a failure",
-			steps:    []step{{status: 200, body: taskDoc(TaskProcessing, `{"error":{"type":"GENERAL_ERROR"}}`)}},
+			steps:    []step{{status: 200, body: taskDoc(taskProcessing, `{"error":{"type":"GENERAL_ERROR"}}`)}},
 			wantPoll: 1,
 			check:    taskErr("GENERAL_ERROR", "", ""),
 		},
@@ -184,7 +184,7 @@ func TestWaitForTask(t *testing.T) {
 		},
 		{
 			name:     "404 then found is tolerated",
-			steps:    []step{notFound, notFound, notFound, running, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":"77"}`)}},
+			steps:    []step{notFound, notFound, notFound, running, {status: 200, body: taskDoc(taskProcessingCompleted, `{"resourceId":"77"}`)}},
 			wantPoll: 5,
 			check: func(t *testing.T, task *taskState, err error) {
 				if err != nil {
@@ -227,7 +227,7 @@ func TestWaitForTask(t *testing.T) {
 		},
 		{
 			name:  "transient 5xx outlasting the transport's retries does not fail the wait",
-			steps: []step{running, unavailable, unavailable, unavailable, unavailable, unavailable, {status: 200, body: taskDoc(TaskProcessingCompleted, `{"resourceId":3}`)}},
+			steps: []step{running, unavailable, unavailable, unavailable, unavailable, unavailable, {status: 200, body: taskDoc(taskProcessingCompleted, `{"resourceId":3}`)}},
 			mod:   func(c *Config) { c.MaxRetries = 1 },
 			// 1 + 5 failures + 1.
 			wantPoll: 7,
@@ -239,7 +239,7 @@ func TestWaitForTask(t *testing.T) {
 		},
 		{
 			name:     "dropped connections and 429s while polling",
-			steps:    []step{{drop: true}, {drop: true}, {status: 429}, {status: 429}, {status: 200, body: taskDoc(TaskProcessingCompleted, `{}`)}},
+			steps:    []step{{drop: true}, {drop: true}, {status: 429}, {status: 429}, {status: 200, body: taskDoc(taskProcessingCompleted, `{}`)}},
 			mod:      func(c *Config) { c.MaxRetries = 1 },
 			wantPoll: 5,
 			check: func(t *testing.T, _ *taskState, err error) {
@@ -306,7 +306,7 @@ func TestWaitForTaskCancellation(t *testing.T) {
 					<-r.Context().Done()
 					return
 				}
-				writeJSON(w, http.StatusOK, taskDoc(TaskProcessing, `{}`))
+				writeJSON(w, http.StatusOK, taskDoc(taskProcessing, `{}`))
 			}))
 			c := newTestClient(t, srv, func(cfg *Config) { cfg.PollMax = 50 * time.Millisecond })
 			var ctx context.Context
@@ -338,7 +338,7 @@ func TestWaitForTaskCancellation(t *testing.T) {
 			if !errors.Is(err, want) {
 				t.Errorf("error %v does not wrap %v", err, want)
 			}
-			if we.LastStatus != TaskProcessing {
+			if we.LastStatus != taskProcessing {
 				t.Errorf("last status %q", we.LastStatus)
 			}
 			if elapsed < 100*time.Millisecond || elapsed > 400*time.Millisecond {
@@ -409,32 +409,32 @@ func TestDecodeTaskLenient(t *testing.T) {
 		wantFail   bool // finishTask reports a failure
 	}{
 		{name: "current links array", doc: refInitialReply, wantID: "7ba51acc-cd1d-44c7-8453-281730d214ce",
-			wantStatus: TaskReceived},
+			wantStatus: taskReceived},
 		{name: "legacy _links object", doc: refCreateCompleted, wantID: "task-id",
-			wantStatus: TaskProcessingCompleted, resourceID: ptr(1235)},
-		{name: "list task with _links", doc: refGCPListTask, wantID: "task", wantStatus: TaskProcessingCompleted,
+			wantStatus: taskProcessingCompleted, resourceID: ptr(1235)},
+		{name: "list task with _links", doc: refGCPListTask, wantID: "task", wantStatus: taskProcessingCompleted,
 			resourceID: ptr(12356)},
 		{name: "error object", doc: refTaskError, wantID: "1dfd6084-21df-40c6-829c-e9b4790e207e",
-			wantStatus: TaskProcessingError,
+			wantStatus: taskProcessingError,
 			errType:    "SUBSCRIPTION_NOT_ACTIVE", errStatus: "403 FORBIDDEN", errDesc: "Cannot preform any actions for subscription that is not in an active state", wantFail: true},
 		{name: "resourceId as string", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":"1235"}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(1235)},
+			wantID: "a", wantStatus: taskProcessingCompleted, resourceID: ptr(1235)},
 		{name: "resourceId as float-shaped integer", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":1235.0}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(1235)},
+			wantID: "a", wantStatus: taskProcessingCompleted, resourceID: ptr(1235)},
 		{name: "resourceId null", doc: `{"taskId":"a","status":"processing-completed","response":{"resourceId":null}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted},
+			wantID: "a", wantStatus: taskProcessingCompleted},
 		{name: "empty response while running", doc: `{"taskId":"a","status":"processing-in-progress","response":{}}`,
-			wantID: "a", wantStatus: TaskProcessing},
+			wantID: "a", wantStatus: taskProcessing},
 		{name: "error as a bare string", doc: `{"taskId":"a","status":"processing-error","response":{"error":"VPC_PEERING_INVALID_CIDR"}}`,
-			wantID: "a", wantStatus: TaskProcessingError, errType: "VPC_PEERING_INVALID_CIDR", wantFail: true},
+			wantID: "a", wantStatus: taskProcessingError, errType: "VPC_PEERING_INVALID_CIDR", wantFail: true},
 		{name: "error null", doc: `{"taskId":"a","status":"processing-completed","response":{"error":null,"resourceId":4}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted, resourceID: ptr(4)},
+			wantID: "a", wantStatus: taskProcessingCompleted, resourceID: ptr(4)},
 		{name: "error with a numeric status", doc: `{"taskId":"a","status":"processing-error","response":{"error":{"type":"X_NOT_FOUND","status":404,"description":"gone"}}}`,
-			wantID: "a", wantStatus: TaskProcessingError, errType: "X_NOT_FOUND", errStatus: "404", errDesc: "gone", wantFail: true},
+			wantID: "a", wantStatus: taskProcessingError, errType: "X_NOT_FOUND", errStatus: "404", errDesc: "gone", wantFail: true},
 		{name: "completed with error", doc: `{"taskId":"a","status":"processing-completed","response":{"error":{"type":"GENERAL_ERROR"}}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted, errType: "GENERAL_ERROR", wantFail: true},
+			wantID: "a", wantStatus: taskProcessingCompleted, errType: "GENERAL_ERROR", wantFail: true},
 		{name: "unknown fields are ignored", doc: `{"taskId":"a","status":"processing-completed","extra":{"x":[1,2]},"response":{"additionalResourceId":"9","additionalInfo":"i"}}`,
-			wantID: "a", wantStatus: TaskProcessingCompleted},
+			wantID: "a", wantStatus: taskProcessingCompleted},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,9 +2,320 @@ package rediscloud
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+// Every wait of this package (a task to end, a subscription to be active, a
+// peering to reach a status) is data over one loop, await: what to look at,
+// how long to wait between looks, what ends the wait, and which failures are
+// waited out.
+
+// errNotYet is a look that found nothing to judge yet (a task the task
+// service does not show yet): waited out without a warning.
+var errNotYet = errors.New("not shown yet")
+
+// waitKind names a kind of wait: it keys the estimates of how long waits
+// take (latencyEstimator) and so their schedules.
+type waitKind int
+
+const (
+	// waitTask is every task: how soon a task can be seen complete is the
+	// API's pace, whatever the task does.
+	waitTask waitKind = iota
+	waitSubscriptionActive
+	waitPeeringCreated
+	waitPeeringUpdated
+	waitPeeringDeleted
+)
+
+// wait describes one wait for await. T is what a look reads.
+type wait[T any] struct {
+	// message is the debug line logged before each sleep, and retry the
+	// warning logged when a look failed with a passing fault.
+	message, retry string
+	// fields identify the awaited object in both.
+	fields map[string]any
+	// look reads the object once.
+	look func(ctx context.Context) (T, error)
+	// status is what the log and the interrupted error show of a look.
+	status func(v T) string
+	// settle says whether v ends the wait, and with which error.
+	settle func(v T) (done bool, err error)
+	// passing reports whether a failed look is waited out. The look's own
+	// retries have been spent by then: a fault that outlasts them must not
+	// fail a long wait; ctx bounds it.
+	passing func(err error) bool
+	// next is how long to sleep before the next look, given when the last
+	// one was requested.
+	next func(requested time.Time) time.Duration
+	// interrupted is the error of a wait that ctx ended, given the last
+	// status seen.
+	interrupted func(last string, err error) error
+}
+
+// await runs w until a look settles it, a look fails with a fault that is
+// not passing, or ctx ends. It returns the value that settled it, or with
+// the error of an interrupted wait the last value read.
+func await[T any](ctx context.Context, w wait[T]) (T, error) {
+	var last T
+	status := ""
+	start := time.Now()
+	for {
+		requested := time.Now()
+		v, err := w.look(ctx)
+		switch {
+		case err == nil:
+			last, status = v, w.status(v)
+			if done, serr := w.settle(v); done || serr != nil {
+				return v, serr
+			}
+		case ctx.Err() != nil:
+			return last, w.interrupted(status, ctx.Err())
+		case !w.passing(err):
+			var zero T
+			return zero, err
+		case errors.Is(err, errNotYet):
+		default:
+			tflog.SubsystemWarn(ctx, logSubsystem, w.retry, withFields(w.fields, map[string]any{"error": err.Error()}))
+		}
+		d := w.next(requested)
+		tflog.SubsystemDebug(ctx, logSubsystem, w.message, withFields(w.fields, map[string]any{
+			"status":     status,
+			"elapsed_ms": time.Since(start).Milliseconds(),
+			"next_poll":  d.String(),
+		}))
+		if err := sleep(ctx, d); err != nil {
+			return last, w.interrupted(status, err)
+		}
+	}
+}
+
+// withFields is a copy of base with more added.
+func withFields(base, more map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(more))
+	maps.Copy(out, base)
+	maps.Copy(out, more)
+	return out
+}
+
+// Polling strategy. The API completes every peering call as a task, and a
+// peering changes status later still. Each Terraform command is a new
+// process that knows nothing of the API's pace, and an account's pipelines
+// share 400 requests a minute, so the schedules suit the documented API:
+//
+//   - A task is first polled PollFirst (1 s) after the answer that named it
+//     (the task service may answer 404 before), then 2×PollFirst apart,
+//     then every elapsed/2 up to PollMax: a dozen polls a minute at most.
+//   - Once a task has been timed in this process, the next one, whatever
+//     it does, is first polled when the quickest was seen complete: that
+//     is the API's pace, and a list then costs one poll.
+//   - A status wait looks at once, then as long after the previous look as
+//     it has lasted, from 2×PollFirst to StatusPollMax (8 s) apart. Once a
+//     wait of the same waitKind has completed, the next skips to 90 % of it.
+//
+// Each estimate is the shortest seen: an account runs one task at a time,
+// so a task that queued says nothing of the next, and polling a little
+// early costs one request.
+
+// latencyEstimator remembers how long each waitKind takes at least.
+type latencyEstimator struct {
+	mu       sync.Mutex
+	shortest map[waitKind]time.Duration
+}
+
+func newLatencyEstimator() *latencyEstimator {
+	return &latencyEstimator{shortest: map[waitKind]time.Duration{}}
+}
+
+// get returns the estimate for w, or 0.
+func (e *latencyEstimator) get(w waitKind) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.shortest[w]
+}
+
+func (e *latencyEstimator) observe(w waitKind, d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if old, ok := e.shortest[w]; !ok || d < old {
+		e.shortest[w] = d
+	}
+}
+
+// taskSchedule yields the delays between the polls of one task.
+type taskSchedule struct {
+	first, min, max time.Duration
+	// expected is when the task is likely to be seen complete, or 0.
+	expected time.Duration
+	start    time.Time
+	polls    int
+	now      func() time.Time
+}
+
+func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
+	return &taskSchedule{
+		first:    c.pollFirst,
+		min:      c.pollMin,
+		max:      c.pollMax,
+		expected: c.latency.get(waitTask),
+		start:    start,
+		now:      time.Now,
+	}
+}
+
+// next returns how long to sleep before the next poll.
+func (p *taskSchedule) next() time.Duration {
+	elapsed := p.now().Sub(p.start)
+	p.polls++
+	if p.polls == 1 {
+		at := p.first
+		if p.expected > 0 {
+			// One slow task (a busy account's queue) must not make the
+			// next wait oversleep by much.
+			at = min(p.expected, 2*p.max)
+		}
+		return max(at-elapsed, p.min)
+	}
+	d := max(elapsed/2, 2*p.first)
+	return min(max(d, p.min), p.max)
+}
+
+// statusSchedule spaces the peering lists (or subscription reads) of one
+// status wait.
+type statusSchedule struct {
+	min, max time.Duration
+	expected time.Duration
+	start    time.Time
+	now      func() time.Time
+}
+
+func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
+	return &statusSchedule{
+		min:      2 * c.pollFirst,
+		max:      c.statusPollMax,
+		expected: c.latency.get(w),
+		start:    time.Now(),
+		now:      time.Now,
+	}
+}
+
+// after returns how long to sleep before the next look, given when the
+// previous one was requested: a look is a task of its own, and when it
+// took longer than the interval the next one is sent at once.
+func (p *statusSchedule) after(requested time.Time) time.Duration {
+	now := p.now()
+	if p.expected > 0 {
+		if skip := p.start.Add(p.expected * 9 / 10); now.Before(skip) {
+			return skip.Sub(now)
+		}
+	}
+	interval := min(max(requested.Sub(p.start), p.min), p.max)
+	return max(requested.Add(interval).Sub(now), 0)
+}
+
+// awaitStatus runs a status wait: looks spaced by a statusSchedule,
+// passing faults waited out, and the duration of a wait that settled
+// without error kept as the estimate of the next wait of kind w.
+func awaitStatus[T any](ctx context.Context, c *Client, w waitKind, st wait[T]) (T, error) {
+	schedule := c.newStatusSchedule(w)
+	settle := st.settle
+	st.settle = func(v T) (bool, error) {
+		done, err := settle(v)
+		if d := schedule.now().Sub(schedule.start); done && err == nil && d > c.pollMin {
+			c.latency.observe(w, d)
+		}
+		return done, err
+	}
+	st.passing, st.next = IsTransient, schedule.after
+	return await(c.logContext(ctx), st)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// mutations tracks the create, update and delete tasks this client is
+// waiting for. The API processes an account's tasks one at a time, so a
+// peering list sent while they are queued completes only after them: a
+// status wait holds its next list until the changes that were pending when
+// it looked are done (for a bounded time), which shows the same answer at
+// the same moment for fewer polls. Changes started later do not hold it, so
+// a steady stream of them cannot starve a wait.
+type mutations struct {
+	mu      sync.Mutex
+	seq     uint64
+	active  map[uint64]struct{}
+	changed chan struct{} // closed and replaced when one ends
+}
+
+func newMutations() *mutations {
+	return &mutations{active: map[uint64]struct{}{}, changed: make(chan struct{})}
+}
+
+// start records a pending change; call the function it returns when done.
+func (m *mutations) start() func() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq++
+	id := m.seq
+	m.active[id] = struct{}{}
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		delete(m.active, id)
+		close(m.changed)
+		m.changed = make(chan struct{})
+	}
+}
+
+// waitPrior returns once every change pending now has ended, after at most
+// limit, or when ctx ends.
+func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
+	m.mu.Lock()
+	last := m.seq
+	m.mu.Unlock()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		m.mu.Lock()
+		pending := false
+		for id := range m.active {
+			if id <= last {
+				pending = true
+				break
+			}
+		}
+		changed := m.changed
+		m.mu.Unlock()
+		if !pending {
+			return
+		}
+		select {
+		case <-changed:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
 
 // settled reports whether a new peering has left its set-up phase. For AWS
 // the pcx ID must be known too, since accepting it is the user's next step.
@@ -23,12 +334,10 @@ func settled(p *Peering) bool {
 // reads was requested after the previous one, and lists requested by other
 // waits on the same subscription at the same time are shared.
 func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, cond func(p *Peering) (bool, error)) (*Peering, error) {
-	ctx = c.logContext(ctx)
-	schedule := c.newStatusSchedule(waited)
 	// found wraps a look, so that a peering not listed is a value too.
 	type found struct{ p *Peering }
 	var failed *Peering
-	f, err := await(ctx, wait[found]{
+	f, err := awaitStatus(ctx, c, waited, wait[found]{
 		message: "waiting for peering",
 		retry:   "listing peerings failed; will try again",
 		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
@@ -55,17 +364,10 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 			if err != nil {
 				failed = f.p
 			}
-			if done && err == nil {
-				if d := schedule.elapsed(); d > c.pollMin {
-					c.latency.observe(waited, d)
-				}
-			}
 			return done, err
 		},
-		passing: isTransient,
-		next:    schedule.after,
 		interrupted: func(last string, err error) error {
-			return &statusWaitError{LastStatus: last, Err: err}
+			return &statusWaitError{LastStatus: last, wrapped: wrapped{err}}
 		},
 	})
 	if err != nil {
@@ -90,10 +392,10 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 	})
 }
 
-// cidrGrace is how long, and in how many lists, the CIDRs of a completed
-// update may keep their old value before the wait gives up: the list is
-// eventually consistent, but an update the API dropped must not spin until
-// the operation's timeout.
+// The CIDRs of a completed update may keep their old value for
+// defaultCIDRGrace (the client's cidrGrace) and cidrGraceLists lists before
+// the wait gives up: the list is eventually consistent, but an update the
+// API dropped must not spin until the operation's timeout.
 const (
 	defaultCIDRGrace = 30 * time.Second
 	cidrGraceLists   = 3

@@ -2,6 +2,7 @@ package rediscloud
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -29,7 +30,7 @@ func (w *wireCIDR) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &obj); err != nil {
 		return err
 	}
-	w.CIDR = firstNonEmpty(looseString(obj.VPCCidr), looseString(obj.Cidr))
+	w.CIDR = cmp.Or(looseString(obj.VPCCidr), looseString(obj.Cidr))
 	return nil
 }
 
@@ -65,13 +66,13 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		SubscriptionID:      sub,
 		ID:                  w.VPCPeeringID.Value,
 		Status:              w.Status,
-		Region:              firstNonEmpty(w.RegionName, w.DestinationRegion),
+		Region:              cmp.Or(w.RegionName, w.DestinationRegion),
 		SourceRegion:        w.SourceRegion,
 		AWSAccountID:        looseString(w.AWSAccountID),
-		VPCID:               firstNonEmpty(w.VPCUID, w.VPCID),
+		VPCID:               cmp.Or(w.VPCUID, w.VPCID),
 		AWSPeeringID:        w.AWSPeeringUID,
-		GCPProjectID:        firstNonEmpty(w.ProjectUID, w.VPCProjectUID),
-		GCPNetworkName:      firstNonEmpty(w.NetworkName, w.VPCNetworkName),
+		GCPProjectID:        cmp.Or(w.ProjectUID, w.VPCProjectUID),
+		GCPNetworkName:      cmp.Or(w.NetworkName, w.VPCNetworkName),
 		GCPRedisProjectID:   w.RedisProjectUID,
 		GCPRedisNetworkName: w.RedisNetworkName,
 		GCPPeeringID:        w.CloudPeeringID,
@@ -158,14 +159,6 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 	return nil, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 }
 
-func (l *peeringList) clone() *peeringList {
-	out := &peeringList{peerings: slices.Clone(l.peerings), regions: l.regions}
-	for i := range out.peerings {
-		out.peerings[i].CIDRs = slices.Clone(out.peerings[i].CIDRs)
-	}
-	return out
-}
-
 // decodePeeringList decodes the `response.resource` of a completed list
 // task. Its answer decides whether a peering still exists, so only the
 // documented form counts (reference §3.2 and §5.2):
@@ -183,7 +176,7 @@ func (l *peeringList) clone() *peeringList {
 // told from a renamed one.
 func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
 	}
 	type group struct {
@@ -211,7 +204,7 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 			if err := json.Unmarshal(el, &r); err != nil {
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
 			}
-			name := firstNonEmpty(r.Region, r.RegionName)
+			name := cmp.Or(r.Region, r.RegionName)
 			if name == "" {
 				return nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
 			}
@@ -348,7 +341,7 @@ func cidrFields(cidrs []string) map[string]any {
 // booleans as written, anything else as its JSON.
 func looseString(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if isNull(raw) {
 		return ""
 	}
 	var s string
@@ -357,6 +350,9 @@ func looseString(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
+
+// isNull reports a JSON null or nothing at all, once trimmed.
+func isNull(b []byte) bool { return len(b) == 0 || bytes.Equal(b, []byte("null")) }
 
 // flexInt decodes an integer sent as a number or as a numeric string.
 type flexInt struct {
@@ -367,7 +363,7 @@ type flexInt struct {
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+	if isNull(b) {
 		*f = flexInt{}
 		return nil
 	}
@@ -393,14 +389,6 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	*f = flexInt{Value: int(n), Valid: true}
 	return nil
-}
-
-// MarshalJSON writes the number, or null.
-func (f flexInt) MarshalJSON() ([]byte, error) {
-	if !f.Valid {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.Itoa(f.Value)), nil
 }
 
 type wireNetworking struct {
@@ -430,9 +418,9 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 	for _, cd := range w.CloudDetails {
 		s.Providers = append(s.Providers, strings.ToUpper(cd.Provider))
 		for _, r := range cd.Regions {
-			reg := SubscriptionRegion{Region: r.Region, Provider: strings.ToUpper(cd.Provider)}
+			reg := SubscriptionRegion{Region: r.Region}
 			for _, n := range r.Networking {
-				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, firstNonEmpty(n.DeploymentCIDR, n.DeploymentCidr))
+				reg.DeploymentCIDRs = append(reg.DeploymentCIDRs, cmp.Or(n.DeploymentCIDR, n.DeploymentCidr))
 			}
 			s.Regions = append(s.Regions, reg)
 		}
@@ -468,9 +456,8 @@ func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 // §5.5), which spells deploymentCidr unlike the subscription object.
 type wireRegions struct {
 	Regions []struct {
-		Region         string `json:"region"`
-		DeploymentCidr string `json:"deploymentCidr"`
-		DeploymentCIDR string `json:"deploymentCIDR"`
+		Region string `json:"region"`
+		wireNetworking
 	} `json:"regions"`
 }
 
@@ -478,10 +465,58 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 	out := make([]SubscriptionRegion, 0, len(w.Regions))
 	for _, r := range w.Regions {
 		reg := SubscriptionRegion{Region: r.Region}
-		if cidr := firstNonEmpty(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
+		if cidr := cmp.Or(r.DeploymentCidr, r.DeploymentCIDR); cidr != "" {
 			reg.DeploymentCIDRs = []string{cidr}
 		}
 		out = append(out, reg)
 	}
 	return out
+}
+
+// taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
+// `_links`) are ignored: the task URL is built from its ID.
+type taskState struct {
+	ID          string        `json:"taskId"`
+	CommandType string        `json:"commandType"`
+	Status      string        `json:"status"`
+	Description string        `json:"description"`
+	Response    *taskResponse `json:"response"`
+}
+
+// taskResponse is the API's ProcessorResponse.
+type taskResponse struct {
+	ResourceID flexInt         `json:"resourceId"`
+	Resource   json.RawMessage `json:"resource"`
+	Error      *taskErrorBody  `json:"error"`
+}
+
+// taskErrorBody is `response.error`. The captured API answers carry an object
+// {type, status, description}; the specification declares a bare string,
+// which is taken as the type.
+type taskErrorBody struct {
+	Type        string
+	Status      string
+	Description string
+}
+
+// UnmarshalJSON accepts an object, a string or null.
+func (e *taskErrorBody) UnmarshalJSON(b []byte) error {
+	switch b = bytes.TrimSpace(b); {
+	case isNull(b):
+		return nil
+	case b[0] == '"':
+		return json.Unmarshal(b, &e.Type)
+	}
+	var obj struct {
+		Type        json.RawMessage `json:"type"`
+		Status      json.RawMessage `json:"status"`
+		Description json.RawMessage `json:"description"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	e.Type = looseString(obj.Type)
+	e.Status = looseString(obj.Status)
+	e.Description = looseString(obj.Description)
+	return nil
 }
