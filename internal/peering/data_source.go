@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -77,6 +78,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
 	q := m.query()
+	started := time.Now()
 	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
 	if !ok {
 		return
@@ -92,6 +94,15 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if ce != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
 		return
+	}
+	if status := m.WaitForStatus.ValueString(); status != "" {
+		// The list that found the peering may be older than this read;
+		// only lists requested since it began may end the wait.
+		op.peering = p.ID
+		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, sub, p.ID, started, status); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
+			return
+		}
 	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	setElement(&m, d.client.Shown(p), redis.value(ctx, p.SourceRegion))

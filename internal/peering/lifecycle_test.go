@@ -3,6 +3,7 @@ package peering_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -220,5 +221,62 @@ func TestAccPeeringLifecycle_subscriptionDeletedOutOfBand(t *testing.T) {
 				},
 			},
 		})
+	})
+}
+
+// A pipeline that reads a peering another pipeline accepts waits for it
+// with wait_for_status, and fails, naming why, when the peering fails or
+// time runs out.
+func TestAccPeeringLifecycle_dataSourceWaitsForStatus(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	add := func(vpc string) int {
+		id, err := srv.Sim().AddPeering(cloudsim.PeeringInfo{SubscriptionID: 1001, VPCID: vpc, AWSAccountID: "123456789012",
+			Region: "us-east-1", CIDRs: []string{"172.31.0.0/16"}, Status: "pending-acceptance"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	accepted, failing, waiting := add(testVPC), add(otherVPC), add(thirdVPC)
+	after := func(d time.Duration, do func() error) func() {
+		return func() {
+			go func() {
+				time.Sleep(d)
+				if err := do(); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	lookup := func(id int, timeout string) string {
+		return fmt.Sprintf(`
+data "rediscloud_subscription_peering" "other_pipeline" {
+  subscription_id = "1001"
+  peering_id      = %d
+  wait_for_status = "active"
+  timeouts {
+    read = %q
+  }
+}
+`, id, timeout)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: after(2*time.Second, func() error { return srv.AcceptPeering(accepted) }),
+				Config:    acctest.Config(srv, lookup(accepted, "2m")),
+				Check:     resource.TestCheckResourceAttr("data.rediscloud_subscription_peering.other_pipeline", "status", "active"),
+			},
+			{
+				PreConfig:   after(2*time.Second, func() error { return srv.SetPeeringStatus(failing, "failed") }),
+				Config:      acctest.Config(srv, lookup(failing, "2m")),
+				ExpectError: acctest.Wrapped(`Redis Cloud reports the peering as "failed"`),
+			},
+			{
+				Config:      acctest.Config(srv, lookup(waiting, "3s")),
+				ExpectError: acctest.Wrapped(`did not finish within 3s (timeouts.read)`, `last status was "pending-acceptance"`),
+			},
+		},
 	})
 }

@@ -80,6 +80,7 @@ type peeringLookupModel struct {
 	proPeeringElement
 	ID             types.String     `tfsdk:"id"`
 	SubscriptionID types.String     `tfsdk:"subscription_id"`
+	WaitForStatus  types.String     `tfsdk:"wait_for_status"`
 	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 

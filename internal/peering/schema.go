@@ -199,6 +199,13 @@ func (s *kindSpec) lookupSchema(ctx context.Context) dsschema.Schema {
 		MarkdownDescription: "The peering's numeric ID in Redis Cloud. " + lookupBy,
 		Optional:            true, Computed: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
 	}
+	attrs["wait_for_status"] = dsschema.StringAttribute{
+		MarkdownDescription: "Waits, within `timeouts.read`, until the peering has this status: `pending-acceptance`, `active` or `inactive`. " +
+			"For a pipeline that reads a peering which another pipeline creates or accepts: every look reads a peering list requested " +
+			"after the read began, and the read fails if the peering becomes `failed`, or when time runs out, naming the status it was in.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.OneOf(rediscloud.StatusPendingAcceptance, rediscloud.StatusActive, rediscloud.StatusInactive)},
+	}
 	optional := func(doc string, validators ...validator.String) dsschema.StringAttribute {
 		return dsschema.StringAttribute{MarkdownDescription: doc, Optional: true, Computed: true, Validators: validators}
 	}

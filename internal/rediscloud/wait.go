@@ -32,6 +32,10 @@ const (
 	waitPeeringCreated
 	waitPeeringUpdated
 	waitPeeringDeleted
+	// waitPeeringStatus is a status another party brings about, such as
+	// an acceptance in another pipeline: its own estimate, so that it
+	// never stretches a create's.
+	waitPeeringStatus
 )
 
 // wait describes one wait for await. T is what a look reads.
@@ -426,4 +430,21 @@ func (c *Client) WaitPeeringDeleted(ctx context.Context, kind Kind, sub, id int,
 		return p == nil, nil
 	})
 	return err
+}
+
+// WaitPeeringStatus waits until a peering is listed with status, in a list
+// sent at or after since: a list taken before then never decides it. A
+// peering that fails (PeeringFailedError) or leaves the list ends the wait.
+func (c *Client) WaitPeeringStatus(ctx context.Context, kind Kind, sub, id int, since time.Time, status string) (*Peering, error) {
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringStatus, func(p *Peering) (bool, error) {
+		switch {
+		case p == nil:
+			return false, &peeringNotFoundError{SubscriptionID: sub, ID: id}
+		case p.Status == status:
+			return true, nil
+		case p.Status == StatusFailed:
+			return false, &PeeringFailedError{Peering: *p}
+		}
+		return false, nil
+	})
 }
