@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +127,51 @@ func TestAccExamplesAWSHandshakeRoutesRedisCIDRs(t *testing.T) {
 			}
 			if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false", subVar); err != nil || code != 0 {
 				t.Fatalf("the plan after apply is not empty (exit code %d, %v):\n%s", code, err, out)
+			}
+
+			// Every peering fails (its request rejected or expired): the
+			// next apply replaces each, and each accepter accepts its new
+			// peering's aws_peering_id in that same apply.
+			failed := map[int]bool{}
+			for _, p := range srv.Peerings() {
+				failed[p.ID] = true
+				if err := srv.SetPeeringStatus(p.ID, "failed"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustRun(ctx, t, ws, "apply", "-auto-approve", "-no-color", "-input=false", subVar)
+			if ps := srv.Peerings(); len(ps) != len(failed) {
+				t.Errorf("%d peerings after the replacement, want %d: %+v", len(ps), len(failed), ps)
+			}
+			var pcxs, accepted []string
+			for _, r := range shownResources(ctx, t, ws) {
+				switch {
+				case r.Type == tc.peering:
+					var id int
+					var pcx string
+					_ = json.Unmarshal(r.Values["peering_id"], &id)
+					_ = json.Unmarshal(r.Values["aws_peering_id"], &pcx)
+					if failed[id] {
+						t.Errorf("%s is still the failed peering %d", r.Address, id)
+					}
+					pcxs = append(pcxs, pcx)
+				case r.Type == "terraform_data" && strings.HasPrefix(r.Name, "resource_aws_vpc_peering_connection_accepter_"):
+					var input struct {
+						PCX string `json:"vpc_peering_connection_id"`
+					}
+					if err := json.Unmarshal(r.Values["input"], &input); err != nil {
+						t.Fatalf("%s.input: %v", r.Address, err)
+					}
+					accepted = append(accepted, input.PCX)
+				}
+			}
+			sort.Strings(pcxs)
+			sort.Strings(accepted)
+			if len(pcxs) == 0 || !slices.Equal(pcxs, accepted) {
+				t.Errorf("the accepters accept %v, want the new peerings' %v", accepted, pcxs)
+			}
+			if out, code, err := runCode(ctx, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false", subVar); err != nil || code != 0 {
+				t.Fatalf("the plan after the replacement is not empty (exit code %d, %v):\n%s", code, err, out)
 			}
 			mustRun(ctx, t, ws, "destroy", "-auto-approve", "-no-color", "-input=false", subVar)
 			if ps := srv.Peerings(); len(ps) != 0 {
