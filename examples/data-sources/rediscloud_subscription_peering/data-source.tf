@@ -2,7 +2,7 @@
 # console, to accept it without importing it: feed aws_peering_id to
 # aws_vpc_peering_connection_accepter.
 data "rediscloud_subscription_peering" "app_vpc" {
-  subscription_id = "1234"
+  subscription_id = "1001"
   vpc_id          = "vpc-0a1b2c3d4e5f67890"
 }
 
@@ -14,7 +14,7 @@ output "aws_peering_id" {
 # lookup with gcp_project_id, then peer back to the Redis Cloud network with
 # google_compute_network_peering.
 data "rediscloud_subscription_peering" "gcp_default" {
-  subscription_id  = "5678"
+  subscription_id  = "1002"
   gcp_network_name = "default"
   gcp_project_id   = "my-gcp-project"
 }
@@ -25,6 +25,6 @@ output "gcp_peer_network" {
 
 # Or look a peering up by its ID.
 data "rediscloud_subscription_peering" "by_id" {
-  subscription_id = "1234"
+  subscription_id = "1001"
   peering_id      = 501
 }

@@ -1,11 +1,11 @@
 # Every peering of a Pro subscription, AWS or GCP, ordered by peering ID.
 data "rediscloud_subscription_peerings" "all" {
-  subscription_id = "1234"
+  subscription_id = "1001"
 }
 
 # Only the peerings still waiting to be accepted on the AWS side.
 data "rediscloud_subscription_peerings" "pending" {
-  subscription_id = "1234"
+  subscription_id = "1001"
   status          = "pending-acceptance"
 }
 
