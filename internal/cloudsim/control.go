@@ -52,6 +52,18 @@ func (s *Sim) controlMux() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
+	mux.HandleFunc("POST /__sim/peerings", func(w http.ResponseWriter, r *http.Request) {
+		var in PeeringInfo
+		if !readControlJSON(w, r, &in) {
+			return
+		}
+		id, err := s.AddPeering(in)
+		if err != nil {
+			writeControlError(w, errorCode(err), err)
+			return
+		}
+		s.answerPeering(w, id, nil)
+	})
 	mux.HandleFunc("GET /__sim/peerings", func(w http.ResponseWriter, _ *http.Request) {
 		writeControlJSON(w, http.StatusOK, s.Peerings())
 	})

@@ -374,3 +374,28 @@ func TestAddPeering(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// POST /__sim/peerings adds a peering that exists already, as one made in
+// the console, for practising an import; its input is checked, strictly.
+func TestControlAddPeering(t *testing.T) {
+	h := newHarness(t, Options{})
+	r := h.control("POST", "/__sim/peerings", `{"subscriptionId":1001,"vpcId":"vpc-0a1b2c3d4e5f67890","awsAccountId":"123456789012","region":"us-east-1","cidrs":["172.31.0.0/16"]}`)
+	var p refSimPeering
+	strictDecode(t, r.body, &p)
+	if r.code != 200 || p.ID == 0 || p.SubscriptionID != 1001 || p.Status != "pending-acceptance" || !pcxRE.MatchString(p.AWSPeeringUID) {
+		t.Fatalf("add: %d %+v", r.code, p)
+	}
+	var list []refSimPeering
+	strictDecode(t, h.control("GET", "/__sim/peerings", "").body, &list)
+	if len(list) != 1 || list[0].ID != p.ID {
+		t.Errorf("peerings after the add: %+v", list)
+	}
+	for body, code := range map[string]int{
+		`{"subscriptionId":9999,"vpcId":"vpc-1"}`: 404,
+		`{"subscriptionId":1001,"vpcID":"vpc-1"}`: 400,
+	} {
+		if r := h.control("POST", "/__sim/peerings", body); r.code != code {
+			t.Errorf("add %s: %d, want %d: %s", body, r.code, code, r.body)
+		}
+	}
+}

@@ -211,6 +211,8 @@
 //
 // Outside /v1, without auth, answering loopback clients only:
 //
+//	POST   /__sim/peerings                   add a peering that already exists, as one made in the
+//	                                         console is (a PeeringInfo; see AddPeering for defaults)
 //	POST   /__sim/peerings/{id}/accept       accept (AWS pcx accepter / GCP reciprocal peering)
 //	PUT    /__sim/peerings/{id}              {"status":"failed"} forces any status
 //	DELETE /__sim/peerings/{id}              delete out of band, at once
