@@ -85,7 +85,9 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	defer cancel()
 
-	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
+	// A read may follow a change made elsewhere in this run: only a list
+	// requested since it began answers it.
+	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
 		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
 		return
@@ -120,6 +122,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	b := fields["id"].(*types.String)
 	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
 	f := filterOf(d.spec, fields)
+	started := time.Now()
 	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
 	if !ok {
 		return
@@ -127,7 +130,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	defer cancel()
 	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
 
-	all, err := d.client.ListPeerings(ctx, d.spec.kind, sub)
+	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
 		addListError(&resp.Diagnostics, op, summary, d.spec.listTypeName(), err)
 		return

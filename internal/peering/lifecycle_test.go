@@ -2,6 +2,11 @@ package peering_test
 
 import (
 	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,5 +283,56 @@ data "rediscloud_subscription_peering" "other_pipeline" {
 				ExpectError: acctest.Wrapped(`did not finish within 3s (timeouts.read)`, `last status was "pending-acceptance"`),
 			},
 		},
+	})
+}
+
+// A data source that Terraform reads after a change made elsewhere in the
+// same run (here the peering's acceptance, which a front makes right after
+// the create's wait saw the peering pending) reads a list requested after
+// the change, not the one the create's wait fetched a moment before.
+func TestAccPeeringLifecycle_dataSourceReadsAfterChangesOfTheRun(t *testing.T) {
+	srv := acctest.NewSim(t, cloudsim.Options{})
+	var accepted sync.Once
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		acctest.ProxyTo(t, srv.Addr(), rec, r)
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		if strings.HasPrefix(r.URL.Path, "/v1/tasks/") && strings.Contains(rec.Body.String(), `"pending-acceptance"`) {
+			// The create has seen its peering pending; another pipeline
+			// accepts it now.
+			accepted.Do(func() {
+				for _, p := range srv.Peerings() {
+					if err := srv.AcceptPeering(p.ID); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+	}))
+	t.Cleanup(front.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories(),
+		CheckDestroy:             acctest.CheckNoPeerings(srv),
+		Steps: []resource.TestStep{{
+			Config: acctest.ConfigURL(front.URL+"/v1", pro.awsPeering(`vpc_cidr = "172.31.0.0/16"`), `
+data "rediscloud_subscription_peering" "after" {
+  subscription_id = "1001"
+  peering_id      = rediscloud_subscription_peering.test.peering_id
+  depends_on      = [rediscloud_subscription_peering.test]
+}
+
+data "rediscloud_subscription_peerings" "after" {
+  subscription_id = "1001"
+  depends_on      = [rediscloud_subscription_peering.test]
+}
+`),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("rediscloud_subscription_peering.test", "status", "pending-acceptance"),
+				resource.TestCheckResourceAttr("data.rediscloud_subscription_peering.after", "status", "active"),
+				resource.TestCheckResourceAttr("data.rediscloud_subscription_peerings.after", "peerings.0.status", "active"),
+			),
+		}},
 	})
 }

@@ -55,7 +55,15 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 // snapshot lifetime serves later callers, unless a mutation of that
 // subscription through this client has completed since.
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
-	list, err := c.listPeeringsSince(ctx, kind, sub, time.Time{})
+	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
+}
+
+// ListPeeringsSince is ListPeerings answered only by a list whose task was
+// sent at or after since. A read that Terraform may order after a change
+// made elsewhere in the same run (an acceptance, say) passes its own start,
+// so that a list taken before that change never answers it.
+func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) ([]Peering, error) {
+	list, err := c.listPeeringsSince(ctx, kind, sub, since)
 	if err != nil {
 		return nil, err
 	}
