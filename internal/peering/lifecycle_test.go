@@ -21,86 +21,80 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/cloudsim"
 )
 
+// outOfBand runs, for each kind, a test that creates an AWS peering, then
+// makes change to it behind Terraform's back before the steps then returns
+// (a step without a configuration, a refresh aside, gets the creating one).
+func outOfBand(t *testing.T, change func(srv *cloudsim.Server, k peeringKind, p cloudsim.PeeringInfo) error,
+	then func(srv *cloudsim.Server, k peeringKind, addr string) []resource.TestStep) {
+	forEachKind(t, func(t *testing.T, k peeringKind) {
+		srv := acctest.NewSim(t, cloudsim.Options{})
+		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
+		steps := then(srv, k, k.addr("test"))
+		steps[0].PreConfig = func() {
+			if err := change(srv, k, acctest.OnlyPeering(t, srv)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range steps {
+			if steps[i].Config == "" && !steps[i].RefreshState {
+				steps[i].Config = cfg
+			}
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories(),
+			CheckDestroy:             acctest.CheckNoPeerings(srv),
+			Steps:                    append([]resource.TestStep{{Config: cfg}}, steps...),
+		})
+	})
+}
+
 // A failed peering stays in state through a refresh, and the next plan
 // replaces it: the apply deletes it and creates a new one, with a new
 // aws_peering_id for the accepter to accept.
 func TestAccPeeringLifecycle_failedIsReplaced(t *testing.T) {
-	forEachKind(t, func(t *testing.T, k peeringKind) {
-		srv := acctest.NewSim(t, cloudsim.Options{})
-		addr := k.addr("test")
-		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
-		var first cloudsim.PeeringInfo
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories(),
-			CheckDestroy:             acctest.CheckNoPeerings(srv),
-			Steps: []resource.TestStep{
-				{Config: cfg},
-				{
-					// The refresh keeps it, with its status.
-					PreConfig: func() {
-						first = acctest.OnlyPeering(t, srv)
-						if err := srv.SetPeeringStatus(first.ID, "failed"); err != nil {
-							t.Fatal(err)
-						}
-					},
-					RefreshState:       true,
-					Check:              resource.TestCheckResourceAttr(addr, "status", "failed"),
-					ExpectNonEmptyPlan: true,
+	var first cloudsim.PeeringInfo
+	outOfBand(t, func(srv *cloudsim.Server, _ peeringKind, p cloudsim.PeeringInfo) error {
+		first = p
+		return srv.SetPeeringStatus(p.ID, "failed")
+	}, func(srv *cloudsim.Server, _ peeringKind, addr string) []resource.TestStep {
+		return []resource.TestStep{
+			{
+				// The refresh keeps it, with its status.
+				RefreshState:       true,
+				Check:              resource.TestCheckResourceAttr(addr, "status", "failed"),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("aws_peering_id")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("pending-acceptance")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("aws_peering_id"), knownvalue.StringRegexp(pcxRe)),
 				},
-				{
-					Config: cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-							plancheck.ExpectUnknownValue(addr, tfjsonpath.New("aws_peering_id")),
-							plancheck.ExpectUnknownValue(addr, tfjsonpath.New("id")),
-						},
-					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("pending-acceptance")),
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("aws_peering_id"), knownvalue.StringRegexp(pcxRe)),
-					},
-					Check: func(*terraform.State) error {
-						p := acctest.OnlyPeering(t, srv)
-						if p.ID == first.ID || p.AWSPeeringUID == first.AWSPeeringUID {
-							return fmt.Errorf("the failed peering %d (%s) is still there: %+v", first.ID, first.AWSPeeringUID, p)
-						}
-						return nil
-					},
+				Check: func(*terraform.State) error {
+					if p := acctest.OnlyPeering(t, srv); p.ID == first.ID || p.AWSPeeringUID == first.AWSPeeringUID {
+						return fmt.Errorf("the failed peering %d (%s) is still there: %+v", first.ID, first.AWSPeeringUID, p)
+					}
+					return nil
 				},
 			},
-		})
+		}
 	})
 }
 
 // An AWS peering that turns inactive (its connection deleted on the AWS
 // side) is not replaced by itself: the plan is empty, and says what to do.
 func TestAccPeeringLifecycle_inactiveIsKept(t *testing.T) {
-	forEachKind(t, func(t *testing.T, k peeringKind) {
-		srv := acctest.NewSim(t, cloudsim.Options{})
-		addr := k.addr("test")
-		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories(),
-			CheckDestroy:             acctest.CheckNoPeerings(srv),
-			Steps: []resource.TestStep{
-				{Config: cfg},
-				{
-					PreConfig: func() {
-						if err := srv.SetPeeringStatus(acctest.OnlyPeering(t, srv).ID, "inactive"); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config: cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
-					},
-				},
-			},
-		})
+	outOfBand(t, func(srv *cloudsim.Server, _ peeringKind, p cloudsim.PeeringInfo) error {
+		return srv.SetPeeringStatus(p.ID, "inactive")
+	}, func(_ *cloudsim.Server, _ peeringKind, addr string) []resource.TestStep {
+		return []resource.TestStep{{
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive"))},
+		}}
 	})
 }
 
@@ -175,29 +169,15 @@ resource "rediscloud_subscription_peering" "gcp" {
 // CIDRs changed out of band (in the Redis Cloud console) are planned back
 // to the configuration as an update in place, never as a replacement.
 func TestAccPeeringLifecycle_consoleCIDRChangeUpdatedBack(t *testing.T) {
-	forEachKind(t, func(t *testing.T, k peeringKind) {
-		srv := acctest.NewSim(t, cloudsim.Options{})
-		addr := k.addr("test")
-		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories(),
-			CheckDestroy:             acctest.CheckNoPeerings(srv),
-			Steps: []resource.TestStep{
-				{Config: cfg},
-				{
-					PreConfig: func() {
-						if err := srv.SetPeeringCIDRs(acctest.OnlyPeering(t, srv).ID, []string{"172.40.0.0/16"}); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config: cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					}},
-					Check: apiCIDRs(t, srv, "172.31.0.0/16"),
-				},
-			},
-		})
+	outOfBand(t, func(srv *cloudsim.Server, _ peeringKind, p cloudsim.PeeringInfo) error {
+		return srv.SetPeeringCIDRs(p.ID, []string{"172.40.0.0/16"})
+	}, func(srv *cloudsim.Server, _ peeringKind, addr string) []resource.TestStep {
+		return []resource.TestStep{{
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			}},
+			Check: apiCIDRs(t, srv, "172.31.0.0/16"),
+		}}
 	})
 }
 
@@ -206,26 +186,14 @@ func TestAccPeeringLifecycle_consoleCIDRChangeUpdatedBack(t *testing.T) {
 // the peering, and the plan to create it again fails at plan time, naming
 // the missing subscription.
 func TestAccPeeringLifecycle_subscriptionDeletedOutOfBand(t *testing.T) {
-	forEachKind(t, func(t *testing.T, k peeringKind) {
-		srv := acctest.NewSim(t, cloudsim.Options{})
-		cfg := acctest.Config(srv, k.awsPeering(`vpc_cidr = "172.31.0.0/16"`))
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories(),
-			CheckDestroy:             acctest.CheckNoPeerings(srv),
-			Steps: []resource.TestStep{
-				{Config: cfg},
-				{
-					PreConfig: func() {
-						if err := srv.SetSubscriptionStatus(k.awsSub, "deleted"); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config:      cfg,
-					PlanOnly:    true,
-					ExpectError: acctest.Wrapped(fmt.Sprintf("Planning %s peering on subscription %d failed", k.label, k.awsSub), fmt.Sprintf("Subscription %d does not exist in the account", k.awsSub)),
-				},
-			},
-		})
+	outOfBand(t, func(srv *cloudsim.Server, k peeringKind, _ cloudsim.PeeringInfo) error {
+		return srv.SetSubscriptionStatus(k.awsSub, "deleted")
+	}, func(_ *cloudsim.Server, k peeringKind, _ string) []resource.TestStep {
+		return []resource.TestStep{{
+			PlanOnly: true,
+			ExpectError: acctest.Wrapped(fmt.Sprintf("Planning %s peering on subscription %d failed", k.label, k.awsSub),
+				fmt.Sprintf("Subscription %d does not exist in the account", k.awsSub)),
+		}}
 	})
 }
 
