@@ -10,11 +10,15 @@ import (
 	"time"
 )
 
-// DefaultBaseURL is the Redis Cloud API endpoint.
-const DefaultBaseURL = "https://api.redislabs.com/v1"
-
-// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
-const DefaultRequestsPerMinute = 400
+const (
+	// DefaultBaseURL is the Redis Cloud API endpoint.
+	DefaultBaseURL = "https://api.redislabs.com/v1"
+	// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
+	DefaultRequestsPerMinute = 400
+	// DefaultMaxRetries is how many times a request that failed transiently
+	// is repeated by default.
+	DefaultMaxRetries = 10
+)
 
 // Config configures a Client. Start from DefaultConfig, which holds every
 // default. A zero RequestsPerMinute means no limit and a zero MaxRetries
@@ -74,10 +78,6 @@ type Config struct {
 	// HTTPClient replaces the underlying HTTP client (tests).
 	HTTPClient *http.Client
 }
-
-// DefaultMaxRetries is how many times a request that failed transiently is
-// repeated by default.
-const DefaultMaxRetries = 10
 
 // DefaultConfig returns a Config holding every default, without the URL's
 // default (DefaultBaseURL, taken when BaseURL is empty) and without keys.

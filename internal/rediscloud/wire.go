@@ -233,9 +233,8 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 				return nil, fmt.Errorf("decoding a listed peering: %w", err)
 			}
 			p := w.toPeering(kind, sub)
-			if kind.api().regional {
-				p.SourceRegion = g.region
-			}
+			// A regional list's group names the peering's source region.
+			p.SourceRegion = cmp.Or(g.region, p.SourceRegion)
 			list.peerings = append(list.peerings, p)
 		}
 	}
