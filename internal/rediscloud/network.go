@@ -24,33 +24,16 @@ import (
 // *noRedisCIDRsError.
 func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
 	ctx = c.logContext(ctx)
-	var regions []networkRegion
-	if kind.api().regional {
-		var err error
-		regions, err = c.networks.load(ctx, sub, func(ctx context.Context) ([]networkRegion, error) {
-			regions, err := c.listRegions(ctx, sub)
-			if err != nil {
-				return nil, err
-			}
-			return networkRegions(regions), nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		s, err := c.SubscriptionLayout(ctx, sub)
-		if err != nil {
-			return nil, err
-		}
-		if !s.IsActiveActive() {
-			regions = networkRegions(s.Regions)
-		}
+	regions, err := kind.api().networks(c, ctx, sub)
+	if err != nil {
+		return nil, err
 	}
+	own := kind.api().ownRegion(region)
 	var out []string
 	var names []string
 	for _, r := range regions {
 		names = append(names, r.region)
-		if kind.api().regional && !strings.EqualFold(r.region, region) {
+		if own != "" && !strings.EqualFold(r.region, own) {
 			continue
 		}
 		for _, cidr := range r.cidrs {
@@ -60,13 +43,30 @@ func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region stri
 		}
 	}
 	if len(out) == 0 {
-		e := &noRedisCIDRsError{SubscriptionID: sub, Regions: names}
-		if kind.api().regional {
-			e.Region = region
-		}
-		return nil, e
+		return nil, &noRedisCIDRsError{SubscriptionID: sub, Region: own, Regions: names}
 	}
 	return out, nil
+}
+
+// subscriptionNetworks reads a Pro subscription's networking from the
+// subscription itself (the read SubscriptionLayout shares).
+func (c *Client) subscriptionNetworks(ctx context.Context, sub int) ([]networkRegion, error) {
+	s, err := c.SubscriptionLayout(ctx, sub)
+	if err != nil || s.IsActiveActive() {
+		return nil, err
+	}
+	return networkRegions(s.Regions), nil
+}
+
+// regionNetworks reads an Active-Active subscription's regions, once.
+func (c *Client) regionNetworks(ctx context.Context, sub int) ([]networkRegion, error) {
+	return c.networks.load(ctx, sub, func(ctx context.Context) ([]networkRegion, error) {
+		regions, err := c.listRegions(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		return networkRegions(regions), nil
+	})
 }
 
 // networkRegion is a region's valid deployment CIDRs.

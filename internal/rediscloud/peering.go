@@ -2,6 +2,8 @@ package rediscloud
 
 import (
 	"cmp"
+	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"strings"
@@ -25,13 +27,19 @@ type kindAPI struct {
 	name string
 	// path is the peerings' collection under /subscriptions/{id}.
 	path string
-	// regional: a peering belongs to one region of the subscription. Its
-	// requests name that region (sourceRegion) and the peered VPC's
-	// (destinationRegion, for a Pro peering region); the list groups the
-	// peerings by region, so a list proves a peering absent only when it
-	// shows the peering's region; the Redis-side CIDRs are that region's
-	// (GET /subscriptions/{id}/regions).
-	regional bool
+	// A regional kind's peering belongs to one region of the subscription:
+	// its requests name that region under sourceRegionKey ("" for a kind
+	// whose subscriptions have one region), its list groups the peerings
+	// by region (listGroups), so a list proves a peering absent only when
+	// it shows the peering's region, and its Redis-side CIDRs are that
+	// region's (networks and ownRegion).
+	sourceRegionKey string
+	listGroups      func(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error)
+	// networks reads the subscription's regions and their deployment
+	// CIDRs; ownRegion is the region whose CIDRs a peering of region
+	// reaches, "" for all of them.
+	networks  func(c *Client, ctx context.Context, sub int) ([]networkRegion, error)
+	ownRegion func(region string) string
 	// vpcRegionKey is the request key of the peered VPC's region.
 	vpcRegionKey string
 	// listKey is the array of a completed list's resource.
@@ -39,8 +47,18 @@ type kindAPI struct {
 }
 
 var kindAPIs = [...]kindAPI{
-	Pro:          {name: "Pro", path: "peerings", vpcRegionKey: "region", listKey: "peerings"},
-	ActiveActive: {name: "Active-Active", path: "regions/peerings", regional: true, vpcRegionKey: "destinationRegion", listKey: "regions"},
+	Pro: {name: "Pro", path: "peerings", vpcRegionKey: "region", listKey: "peerings",
+		listGroups: proListGroups, ownRegion: func(string) string { return "" }},
+	ActiveActive: {name: "Active-Active", path: "regions/peerings", vpcRegionKey: "destinationRegion", listKey: "regions",
+		sourceRegionKey: "sourceRegion", listGroups: regionalListGroups,
+		ownRegion: func(region string) string { return region }},
+}
+
+// The readers of networks reach the API through code that asks the kinds
+// again, so they are set once the table exists.
+func init() {
+	kindAPIs[Pro].networks = (*Client).subscriptionNetworks
+	kindAPIs[ActiveActive].networks = (*Client).regionNetworks
 }
 
 func (k Kind) api() *kindAPI { return &kindAPIs[k] }

@@ -179,45 +179,11 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 	if isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
 	}
-	type group struct {
-		region      string
-		vpcPeerings []json.RawMessage
+	groups, regions, err := kind.api().listGroups(raw, kind.api().listKey)
+	if err != nil {
+		return nil, err
 	}
-	var groups []group
-	list := &peeringList{}
-	if kind.api().regional {
-		regions, err := shapeArray(raw, kind.api().listKey, "resource")
-		if err != nil {
-			return nil, err
-		}
-		list.regions = make(map[string]bool, len(regions))
-		for i, el := range regions {
-			where := fmt.Sprintf("resource.regions[%d]", i)
-			peerings, err := shapeArray(el, "vpcPeerings", where)
-			if err != nil {
-				return nil, err
-			}
-			var r struct {
-				Region     string `json:"region"`
-				RegionName string `json:"regionName"`
-			}
-			if err := json.Unmarshal(el, &r); err != nil {
-				return nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
-			}
-			name := cmp.Or(r.Region, r.RegionName)
-			if name == "" {
-				return nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
-			}
-			list.regions[strings.ToLower(name)] = true
-			groups = append(groups, group{region: name, vpcPeerings: peerings})
-		}
-	} else {
-		peerings, err := shapeArray(raw, kind.api().listKey, "resource")
-		if err != nil {
-			return nil, err
-		}
-		groups = []group{{vpcPeerings: peerings}}
-	}
+	list := &peeringList{regions: regions}
 	total := 0
 	for _, g := range groups {
 		total += len(g.vpcPeerings)
@@ -240,6 +206,55 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 	}
 	sort.Slice(list.peerings, func(i, j int) bool { return list.peerings[i].ID < list.peerings[j].ID })
 	return list, nil
+}
+
+// listGroup is the peerings of one group of a list: the whole list (Pro),
+// or one region's (Active-Active), which names the peerings' source region.
+type listGroup struct {
+	region      string
+	vpcPeerings []json.RawMessage
+}
+
+// proListGroups reads a Pro list: resource[key] is the array of peerings.
+func proListGroups(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error) {
+	peerings, err := shapeArray(raw, key, "resource")
+	if err != nil {
+		return nil, nil, err
+	}
+	return []listGroup{{vpcPeerings: peerings}}, nil, nil
+}
+
+// regionalListGroups reads an Active-Active list: resource[key] is an
+// array of regions, each naming itself and holding its vpcPeerings; the
+// regions it shows are those whose absence of a peering it proves.
+func regionalListGroups(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error) {
+	regions, err := shapeArray(raw, key, "resource")
+	if err != nil {
+		return nil, nil, err
+	}
+	shown := make(map[string]bool, len(regions))
+	groups := make([]listGroup, 0, len(regions))
+	for i, el := range regions {
+		where := fmt.Sprintf("resource.%s[%d]", key, i)
+		peerings, err := shapeArray(el, "vpcPeerings", where)
+		if err != nil {
+			return nil, nil, err
+		}
+		var r struct {
+			Region     string `json:"region"`
+			RegionName string `json:"regionName"`
+		}
+		if err := json.Unmarshal(el, &r); err != nil {
+			return nil, nil, &ListShapeError{Missing: where + ".region name", Found: "a value that is not a region: " + err.Error()}
+		}
+		name := cmp.Or(r.Region, r.RegionName)
+		if name == "" {
+			return nil, nil, &ListShapeError{Missing: where + ".region name", Found: "no region name"}
+		}
+		shown[strings.ToLower(name)] = true
+		groups = append(groups, listGroup{region: name, vpcPeerings: peerings})
+	}
+	return groups, shown, nil
 }
 
 // shapeArray returns the elements of obj[key], which must be a JSON array;
@@ -314,12 +329,12 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// body builds the wire body of a create: the cloud's fields, and for a
-// regional kind the subscription's region.
+// body builds the wire body of a create: the cloud's fields, and the
+// subscription's region under the kind's key, if it has one.
 func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
 	b := cloudNamed(r.Provider).body(kind, r)
-	if kind.api().regional {
-		b["sourceRegion"] = r.SourceRegion
+	if key := kind.api().sourceRegionKey; key != "" {
+		b[key] = r.SourceRegion
 	}
 	return b
 }
