@@ -74,29 +74,17 @@ func pointAtSim(t *testing.T, f *folder, ws *workspace, srv *cloudsim.Server) {
 	}
 }
 
-// fixtureSeed is the simulator's default account plus the subscriptions the
-// data source examples name, as a reader's account would hold them.
-func fixtureSeed() *cloudsim.Seed {
-	s := cloudsim.DefaultSeed()
-	s.Subscriptions = append(s.Subscriptions,
-		cloudsim.SeedSubscription{ID: 1234, Name: "docs-pro-aws", Provider: cloudsim.ProviderAWS, DeploymentType: cloudsim.DeploymentSingleRegion,
-			Regions: []cloudsim.SeedRegion{{Region: "us-east-1", DeploymentCIDR: "10.2.0.0/24"}}},
-		cloudsim.SeedSubscription{ID: 5678, Name: "docs-pro-gcp", Provider: cloudsim.ProviderGCP, DeploymentType: cloudsim.DeploymentSingleRegion,
-			Regions: []cloudsim.SeedRegion{{Region: "us-central1", DeploymentCIDR: "10.3.0.0/24"}}},
-	)
-	return s
-}
-
-// fixturePeerings exist before an example runs: the peerings the data
-// source examples look up (by ID, VPC and GCP network), and some of every
-// kind and status so that their outputs are not empty.
+// fixturePeerings exist before an example runs, on the simulator's own
+// subscriptions, which the examples name: the peerings the data source
+// examples look up (by ID, VPC and GCP network), and some of every kind and
+// status so that their outputs are not empty.
 var fixturePeerings = []cloudsim.PeeringInfo{
-	{ID: 501, SubscriptionID: 1234, Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890",
+	{ID: 501, SubscriptionID: 1001, Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67892",
 		CIDRs: []string{"172.31.0.0/16"}, Status: "pending-acceptance"},
-	{SubscriptionID: 1234, Region: "us-west-2", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67891",
+	{SubscriptionID: 1001, Region: "us-west-2", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67891",
 		CIDRs: []string{"172.32.0.0/16", "172.33.0.0/16"}, Status: "active"},
-	{SubscriptionID: 5678, GCPProjectID: "my-gcp-project", GCPNetworkName: "default", Status: "inactive"},
-	{SubscriptionID: 5678, GCPProjectID: "other-project", GCPNetworkName: "default", Status: "active"},
+	{SubscriptionID: 1002, GCPProjectID: "my-gcp-project", GCPNetworkName: "default", Status: "inactive"},
+	{SubscriptionID: 1002, GCPProjectID: "other-project", GCPNetworkName: "default", Status: "active"},
 	{SubscriptionID: 2001, SourceRegion: "us-east-1", DestinationRegion: "us-east-1", AWSAccountID: "123456789012",
 		VPCID: "vpc-0b1c2d3e4f5a67890", CIDRs: []string{"172.40.0.0/16"}, Status: "active"},
 	{SubscriptionID: 2001, SourceRegion: "eu-west-1", DestinationRegion: "eu-west-1", AWSAccountID: "123456789012",
@@ -108,7 +96,7 @@ var fixturePeerings = []cloudsim.PeeringInfo{
 // the fixture's peerings.
 func fixtureSim(t *testing.T) (*cloudsim.Server, map[int]bool) {
 	t.Helper()
-	srv := acctest.NewSim(t, cloudsim.Options{Seed: fixtureSeed()})
+	srv := acctest.NewSim(t, cloudsim.Options{})
 	ids := map[int]bool{}
 	for _, p := range fixturePeerings {
 		id, err := srv.AddPeering(p)

@@ -3,7 +3,7 @@
 # aws_vpc_peering_connection_accepter.
 data "rediscloud_subscription_peering" "app_vpc" {
   subscription_id = "1001"
-  vpc_id          = "vpc-0a1b2c3d4e5f67890"
+  vpc_id          = "vpc-0a1b2c3d4e5f67892"
 }
 
 output "aws_peering_id" {
