@@ -313,9 +313,6 @@ func TestAccFaults_fleetSurvivesFaults(t *testing.T) {
 			t.Errorf("no %s fault was injected: the suite proves nothing about it", kind)
 		}
 	}
-	if elapsed := time.Since(start); elapsed > 3*time.Minute {
-		t.Errorf("the suite took %s, more than its 3-minute bound", elapsed.Round(time.Second))
-	}
 }
 
 // reportFleet logs the fault suite's figures.

@@ -58,10 +58,7 @@ func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.Confi
 	}
 }
 
-// startRead begins a data source's read of subscription sub (and peering,
-// when the lookup names it): it bounds ctx by the timeouts block's read
-// value, and names the operation for diagnostics. When ok is false, diags
-// say why; otherwise the caller defers cancel.
+// startRead is peeringResource.start for a data source's read.
 func startRead(ctx context.Context, client *rediscloud.Client, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	timeout, d := t.Read(ctx, defaultReadTimeout)
 	if diags.Append(d...); d.HasError() {
@@ -85,8 +82,8 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	defer cancel()
 
-	// A read may follow a change made elsewhere in this run: only a list
-	// requested since it began answers it.
+	// Only a list requested since the read began answers it: the read may
+	// follow a change made elsewhere in this run.
 	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
 		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
@@ -98,8 +95,6 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if status := m.WaitForStatus.ValueString(); status != "" {
-		// The list that found the peering may be older than this read;
-		// only lists requested since it began may end the wait.
 		op.peering = p.ID
 		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, sub, p.ID, started, status); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
@@ -156,17 +151,15 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
 }
 
-// setElement fills a data source's element e from p; redis is the
-// peering's redis_cidrs.
+// setElement fills a data source's element e from p and its redis_cidrs.
 func setElement(e any, p *rediscloud.Peering, redis types.List) {
 	setPeering(e, p, false)
 	*fieldsOf(e)["redis_cidrs"].(*types.List) = redis
 }
 
-// setElements sets the peerings attribute, a slice of a kind's element
-// struct that slice points to, ordered by peering ID so that outputs built
-// from it do not churn; redis gives each peering's redis_cidrs. No peerings
-// make an empty list, not a null one.
+// setElements sets the peerings attribute (slice points to a slice of a
+// kind's elements), ordered by peering ID so that outputs do not churn, and
+// empty rather than null when there are none.
 func setElements(slice any, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) {
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
@@ -177,9 +170,8 @@ func setElements(slice any, peerings []rediscloud.Peering, redis func(*redisclou
 	}
 }
 
-// addListError reports a failed list in the operation wording, with what to
-// do about an unknown subscription or one of the other kind; typeName is the
-// data source that failed.
+// addListError reports a failed list of data source typeName, with what to
+// do about an unknown subscription or one of the other kind.
 func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
 	switch {
 	case rediscloud.IsNotFound(err):
@@ -193,8 +185,7 @@ func addListError(diags *diag.Diagnostics, op operation, summary, typeName strin
 	}
 }
 
-// peeringFilter is the optional filters of the list data sources and the
-// list resources.
+// peeringFilter is the list data sources' and list resources' filters.
 type peeringFilter struct {
 	status       string
 	sourceRegion string // the kind's peeredRegion attribute
@@ -221,8 +212,8 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 	return out
 }
 
-// peeringQuery is what the single lookup looks for: exactly one of the
-// first three, optionally narrowed by the account or project.
+// peeringQuery is what the lookup looks for: one of the first three,
+// optionally narrowed by the account or project.
 type peeringQuery struct {
 	peeringID      int
 	vpcID          string
@@ -281,9 +272,8 @@ func (q peeringQuery) matches(p *rediscloud.Peering) bool {
 // maxDescribedPeerings bounds how many peerings an error message lists.
 const maxDescribedPeerings = 20
 
-// findPeering returns the one peering of the subscription that q matches,
-// or a *configError on the lookup attribute that says why there is none:
-// nothing matches (listing what the subscription has), or several do.
+// findPeering is the one peering q matches, or a *configError saying that
+// none does (listing the subscription's) or several do.
 func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*rediscloud.Peering, *configError) {
 	var found, all []*rediscloud.Peering
 	for i := range peerings {
@@ -315,8 +305,7 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		len(found), sub, q, describePeerings(found), strings.Join(ids, ", "), hint)}
 }
 
-// describePeerings lists peerings in an error message, each with what tells
-// it apart, at most maxDescribedPeerings of them.
+// describePeerings lists at most maxDescribedPeerings peerings in a message.
 func describePeerings(peerings []*rediscloud.Peering) string {
 	parts := make([]string, 0, min(len(peerings), maxDescribedPeerings)+1)
 	for i, p := range peerings {

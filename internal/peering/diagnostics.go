@@ -16,25 +16,21 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// operation names what failed, for the one wording every diagnostic uses:
-// a summary naming the operation and the object, and a detail giving the
+// operation names what failed, for the one wording of every diagnostic: a
+// summary naming the operation and the object, and a detail giving the
 // API's error type and description, the task ID and what to do next.
 type operation struct {
-	verb    string // a phase's ("Creating", "Planning" …), or "Listing" for a query
-	spec    *kindSpec
-	sub     int
-	peering int // 0 when not known yet
-	timeout time.Duration
-	// timeoutName is the timeouts block attribute that bounds the operation.
-	timeoutName string
-	// dataSource is set for the data sources, which have no state to keep.
-	dataSource bool
-	// redact hides the API keys in text the API sent (Client.Redact); nil
-	// leaves text as it is.
-	redact func(string) string
+	verb        string // a phase's ("Creating", "Planning" …), or "Listing" for a query
+	spec        *kindSpec
+	sub         int
+	peering     int // 0 when not known yet
+	timeout     time.Duration
+	timeoutName string              // the timeouts block attribute that bounds it
+	dataSource  bool                // no state to keep
+	redact      func(string) string // hides the API keys (Client.Redact); nil keeps text
 }
 
-// hide is o.redact, for the texts of a diagnostic.
+// hide hides the API keys in a diagnostic's text.
 func (o operation) hide(s string) string {
 	if o.redact == nil {
 		return s
@@ -50,8 +46,8 @@ func (o operation) summary() string {
 	return fmt.Sprintf("%s %s on subscription %d failed", o.verb, what, o.sub)
 }
 
-// describe turns an error into a diagnostic detail. The error's values are
-// the API's as received; the text is where the keys are hidden.
+// describe turns an error into a diagnostic detail: the error's values are
+// as received, and only the text has the keys hidden.
 func (o operation) describe(err error, next string) string {
 	return o.hide(o.explain(err, next))
 }
@@ -165,8 +161,7 @@ func (o operation) defaultAdvice(err error) string {
 	return ""
 }
 
-// incompleteAdvice says what to do after a create whose outcome is not
-// known and whose peering was not found.
+// incompleteAdvice says what to do after a create whose outcome is unknown.
 func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError, op operation) string {
 	var b strings.Builder
 	if ie.LookupErr != nil {
@@ -188,8 +183,7 @@ func (r *peeringResource) incompleteAdvice(ie *rediscloud.CreateIncompleteError,
 	return b.String()
 }
 
-// duplicateAdvice finds the peering that already exists and says how to
-// bring it under management.
+// duplicateAdvice finds the peering that exists and says how to import it.
 func (r *peeringResource) duplicateAdvice(ctx context.Context, sub int, creq *rediscloud.CreatePeeringRequest) string {
 	p, err := r.client.FindPeering(ctx, r.spec.kind, sub, creq)
 	if err != nil || p == nil {
@@ -217,8 +211,7 @@ func errorIs[T error](err error) bool {
 	return errors.As(err, &target)
 }
 
-// redisCIDRsList is the redis_cidrs value of cidrs; null when there are
-// none.
+// redisCIDRsList is the redis_cidrs value of cidrs, null when none.
 func redisCIDRsList(cidrs []string) types.List {
 	if len(cidrs) == 0 {
 		return types.ListNull(types.StringType)
@@ -226,10 +219,9 @@ func redisCIDRsList(cidrs []string) types.List {
 	return types.ListValueMust(types.StringType, stringValues(cidrs))
 }
 
-// redisCIDRsLookup reads redis_cidrs for the peerings of one operation and
-// gathers what could not be read into one warning. The API publishes them
-// on the subscription (Pro) or its regions (Active-Active), not on the
-// peering; rediscloud.Client.RedisCIDRs reads them once per subscription.
+// redisCIDRsLookup reads redis_cidrs for the peerings of one operation
+// (once per subscription: the API publishes them on the subscription or its
+// regions), and gathers what could not be read into one warning.
 type redisCIDRsLookup struct {
 	client *rediscloud.Client
 	kind   rediscloud.Kind
@@ -237,8 +229,8 @@ type redisCIDRsLookup struct {
 	failed []string
 }
 
-// value returns redis_cidrs of a peering of region (its source region,
-// Active-Active), or a null list when it cannot be read.
+// value is redis_cidrs of a peering of region (Active-Active: its source
+// region), null when it cannot be read.
 func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List {
 	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
 	if err != nil {
@@ -251,8 +243,7 @@ func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List 
 	return redisCIDRsList(cidrs)
 }
 
-// warn adds the warning of what could not be read, if anything; what
-// names the peering or peerings.
+// warn adds the warning, if anything could not be read, about what.
 func (l *redisCIDRsLookup) warn(diags *diag.Diagnostics, what string) {
 	if len(l.failed) > 0 {
 		diags.AddWarning("redis_cidrs not known",

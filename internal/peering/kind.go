@@ -40,7 +40,16 @@ type kindSpec struct {
 	newListModel func() any   // list data source state
 }
 
-const needAWSRegion = "the AWS region of the VPC to peer with, such as us-east-1"
+const (
+	needAWSRegion = "the AWS region of the VPC to peer with, such as us-east-1"
+	// The shared part of both kinds' descriptions.
+	createWaits = "Creating it waits until Redis Cloud has set the peering up, so that `aws_peering_id` (AWS) or " +
+		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply"
+	replaces = "CIDR changes are applied in place; any other change creates a new peering."
+	listUse  = "Use it to wire routes, security groups and peering accepters to peerings managed elsewhere, or to audit them. " +
+		"Peerings are ordered by `peering_id`, so outputs built from them do not change unless the peerings do. " +
+		"Every CIDR of a peering is in `vpc_cidrs`. "
+)
 
 var proSpec = &kindSpec{
 	kind:     rediscloud.Pro,
@@ -51,16 +60,11 @@ var proSpec = &kindSpec{
 	article:             "A",
 	subscriptionPhrase:  "a Pro (single-region)",
 	exampleSubscription: "1234",
-	resourceDescription: "Peers the VPC of a Redis Cloud **Pro** subscription with a VPC of yours on AWS or GCP.\n\n" +
-		"Creating it waits until Redis Cloud has set the peering up, so that `aws_peering_id` (AWS) or " +
-		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply to complete the handshake " +
-		"on your side with `aws_vpc_peering_connection_accepter` or `google_compute_network_peering`. " +
-		"CIDR changes are applied in place; any other change creates a new peering.",
+	resourceDescription: "Peers the VPC of a Redis Cloud **Pro** subscription with a VPC of yours on AWS or GCP.\n\n" + createWaits +
+		" to complete the handshake on your side with `aws_vpc_peering_connection_accepter` or `google_compute_network_peering`. " + replaces,
 	listDescription: "Lists the VPC peerings of a Redis Cloud **Pro** subscription, AWS or GCP, whoever created them: " +
-		"this configuration, another workspace or the Redis Cloud console.\n\n" +
-		"Use it to wire routes, security groups and peering accepters to peerings managed elsewhere, or to audit them. " +
-		"Peerings are ordered by `peering_id`, so outputs built from them do not change unless the peerings do. " +
-		"Every CIDR of a peering is in `vpc_cidrs`. To find one peering by its VPC or network, use the `rediscloud_subscription_peering` data source; " +
+		"this configuration, another workspace or the Redis Cloud console.\n\n" + listUse +
+		"To find one peering by its VPC or network, use the `rediscloud_subscription_peering` data source; " +
 		"for an **Active-Active** subscription use `rediscloud_active_active_subscription_peerings`.",
 	listIDDescription: "The subscription and the filter: `<subscription_id>`, or `<subscription_id>/<status>` when `status` is set.",
 	redisCIDRsSource:  "the subscription's deployment CIDRs (every networking entry of its region)",
@@ -87,15 +91,10 @@ var activeActiveSpec = &kindSpec{
 	subscriptionPhrase:  "an Active-Active",
 	exampleSubscription: "2001",
 	resourceDescription: "Peers the VPC of one region of a Redis Cloud **Active-Active** subscription with a VPC of yours on AWS or GCP.\n\n" +
-		"An Active-Active subscription runs one VPC per region; `source_region` picks the region to peer. " +
-		"Creating it waits until Redis Cloud has set the peering up, so that `aws_peering_id` (AWS) or " +
-		"`gcp_redis_project_id` and `gcp_redis_network_name` (GCP) are known in the same apply. " +
-		"CIDR changes are applied in place; any other change creates a new peering.",
+		"An Active-Active subscription runs one VPC per region; `source_region` picks the region to peer. " + createWaits + ". " + replaces,
 	listDescription: "Lists the VPC peerings of a Redis Cloud **Active-Active** subscription, AWS or GCP, in every region of the subscription " +
 		"or in one (`source_region`), whoever created them: this configuration, another workspace or the Redis Cloud console.\n\n" +
-		"Use it to wire routes, security groups and peering accepters to peerings managed elsewhere, or to audit them. " +
-		"Peerings are ordered by `peering_id`, so outputs built from them do not change unless the peerings do. " +
-		"Every CIDR of a peering is in `vpc_cidrs`. For a **Pro** subscription use `rediscloud_subscription_peerings`.",
+		listUse + "For a **Pro** subscription use `rediscloud_subscription_peerings`.",
 	listIDDescription: "The subscription and the filters: `<subscription_id>`, `<subscription_id>/<source_region>`, " +
 		"`<subscription_id>/<source_region>/<status>`, or `<subscription_id>/*/<status>` when only `status` is set.",
 	redisCIDRsSource: "the deployment CIDR of the subscription's `source_region`",

@@ -21,9 +21,8 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// accountListParallelism bounds how many subscriptions' peering lists run
-// at once when a query lists a whole account: the API processes an
-// account's tasks one at a time anyway, so more would only queue.
+// accountListParallelism bounds the subscriptions listed at once for a whole
+// account: the API runs an account's tasks one at a time, so more would queue.
 const accountListParallelism = 4
 
 var (
@@ -31,14 +30,12 @@ var (
 	_ list.ListResourceWithConfigure = (*peeringListResource)(nil)
 )
 
-// peeringListResource finds existing peerings of one kind for `terraform
-// query` (Terraform 1.14 and later), with their identity and, when asked,
-// the full resource, so that `-generate-config-out` writes resource and
-// import blocks for them. Each peering resource has one, under its name.
+// peeringListResource finds a kind's peerings for `terraform query`
+// (Terraform 1.14 and later), with their identity and, when asked, the
+// resource, for `-generate-config-out`.
 type peeringListResource struct{ peeringType }
 
-// config reads the list block's configuration: the subscription, and the
-// filter.
+// config reads the list block's subscription and filter.
 func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (sub types.String, f peeringFilter, diags diag.Diagnostics) {
 	fields := map[string]any{"subscription_id": &sub, "status": new(types.String)}
 	if l.spec.peeredRegion != "" {
@@ -95,10 +92,9 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 	}
 }
 
-// find lists the peerings of the configured subscription, or of every
-// subscription of this kind in the account, ordered by subscription and
-// peering ID. Any subscription that cannot be listed fails the whole
-// query, named: a partial answer would look complete.
+// find lists the peerings of subscription v, or of every subscription of the
+// kind, ordered by subscription. A subscription that cannot be listed fails
+// the query, named: a partial answer would look complete.
 func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
 	op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
 	failed := func(summary string, err error) diag.Diagnostic {
@@ -139,8 +135,8 @@ func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.
 	return slices.Concat(results...), nil
 }
 
-// result is one query result: the identity, a name a person can read and,
-// when asked, the resource in the form its configuration would take.
+// result is one query result: the identity, a readable name and, when
+// asked, the resource as its configuration would be.
 func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, p *rediscloud.Peering) list.ListResult {
 	r := req.NewListResult(ctx)
 	// "Pro peering 1001/500 (AWS, vpc-… of account … in us-east-1, active)"
@@ -152,12 +148,10 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 		})}
 		m.base().VPCCidrs = types.SetNull(types.StringType)
-		// A computed attribute read from the subscription, not from the
-		// peering: not part of a configuration, and not worth a read here.
+		// Read from the subscription, and in no configuration: not worth a read.
 		m.base().RedisCIDRs = types.ListNull(types.StringType)
 		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
-		// One CIDR is configured as vpc_cidr, several as vpc_cidrs: the
-		// two are exclusive in a configuration.
+		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
 		if b := m.base(); !b.VPCCidr.IsNull() {
 			b.VPCCidrs = types.SetNull(types.StringType)
 		}

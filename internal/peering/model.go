@@ -21,12 +21,10 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// Every type's state is a typed struct: a kind's model (kind.go) embeds
-// the part shared by both kinds. The conversions between a listed peering
-// and these structs go by the attributes' tfsdk names, so that one
-// function in each direction serves every resource, data source and list
-// resource, and each rule (which attributes a cloud leaves null, which
-// inputs keep their configured value, how CIDRs read) is written once.
+// Every type's state is a typed struct; a kind's (kind.go) embeds the part
+// both kinds share. The conversions between a listed peering and these
+// structs go by tfsdk name, so one function in each direction serves every
+// type, and each rule is written once.
 
 // peeringAttrs are the attributes every type shows of a peering.
 type peeringAttrs struct {
@@ -55,17 +53,16 @@ type baseModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// peeringElement is a peering in the data sources: a list element, or the
-// root attributes of the single lookup. vpc_cidrs is an empty list rather
-// than null for a cloud without CIDRs, so that expressions such as
-// flatten(peerings[*].vpc_cidrs) need no null checks.
+// peeringElement is a peering in the data sources. vpc_cidrs is an empty
+// list rather than null for a cloud without CIDRs, so that expressions such
+// as flatten(peerings[*].vpc_cidrs) need no null checks.
 type peeringElement struct {
 	peeringAttrs
 	VPCCidrs types.List `tfsdk:"vpc_cidrs"`
 }
 
-// peeringListModel is what both list data sources' state holds besides
-// their peerings (and, Active-Active, the source_region filter).
+// peeringListModel is the list data sources' state but for their peerings
+// and region filter.
 type peeringListModel struct {
 	ID             types.String     `tfsdk:"id"`
 	SubscriptionID types.String     `tfsdk:"subscription_id"`
@@ -73,9 +70,8 @@ type peeringListModel struct {
 	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 
-// peeringLookupModel is the state of the single lookup data source: the
-// peering's attributes at the root, the lookup's inputs among them. Only Pro
-// subscriptions have a lookup data source, so its element is Pro's.
+// peeringLookupModel is the state of the single lookup data source (Pro
+// only): the peering's attributes at the root, its inputs among them.
 type peeringLookupModel struct {
 	proPeeringElement
 	ID             types.String     `tfsdk:"id"`
@@ -89,9 +85,8 @@ type model interface{ base() *baseModel }
 
 func (b *baseModel) base() *baseModel { return b }
 
-// converted are the string attributes a peering's state takes from the
-// API: every kind's regions and every cloud's attributes. A struct lacking
-// one skips it.
+// converted are the string attributes any type takes from the API; a
+// struct lacking one skips it.
 var converted = func() []attribute {
 	out := []attribute{{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"}}
 	for _, s := range kindSpecs {
@@ -100,12 +95,10 @@ var converted = func() []attribute {
 	return append(out, cloudStrings...)
 }()
 
-// setPeering is the conversion of a listed peering into dst, a resource's
-// model or a data source's element: another cloud's attributes are null,
-// and with keep (a resource's state) an input the API did not echo keeps
-// its value, so that it does not turn into a planned replacement. The
-// CIDRs of a data source read as they are listed; setFromPeering adds a
-// resource's rules.
+// setPeering converts a listed peering into dst, any type's model or
+// element: another cloud's attributes are null, and with keep (a resource)
+// an input the API did not echo keeps its value rather than plan a
+// replacement. CIDRs read as listed; setFromPeering adds a resource's rules.
 func setPeering(dst any, p *rediscloud.Peering, keep bool) {
 	own := cloudOf(p.Provider)
 	fields := fieldsOf(dst)
@@ -165,8 +158,7 @@ func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Di
 	return diags
 }
 
-// createRequest is the other direction: a resource's plan as the API's
-// create request.
+// createRequest is the other direction: a plan as the create request.
 func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
 	b := m.base()
 	cloud := b.cloud()
@@ -188,8 +180,7 @@ func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.Cre
 // cloud is the spec of the model's provider_name.
 func (b *baseModel) cloud() *cloudSpec { return cloudOf(b.ProviderName.ValueString()) }
 
-// wantedCIDRs returns the consumer CIDRs the configuration asks for,
-// normalised as the API lists them.
+// wantedCIDRs are the CIDRs the configuration asks for, as the API lists them.
 func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics) {
 	var out []string
 	var diags diag.Diagnostics
@@ -202,9 +193,8 @@ func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics
 	return rediscloud.NormalizeCIDRs(out), diags
 }
 
-// peeredRegion is the value of the kind's peeredRegion attribute in m:
-// which region's Redis-side CIDRs the peering reaches, "" for a
-// subscription with one.
+// peeredRegion is the value of the kind's peeredRegion attribute in m, ""
+// for a subscription with one region.
 func peeredRegion(spec *kindSpec, m model) types.String {
 	if spec.peeredRegion == "" {
 		return types.StringValue("")
@@ -212,9 +202,8 @@ func peeredRegion(spec *kindSpec, m model) types.String {
 	return *fieldsOf(m)[spec.peeredRegion].(*types.String)
 }
 
-// legacyCIDR is vpc_cidr as Redis's own provider stored it: one of several
-// CIDRs. It is kept while the CIDRs are the ones it was stored with, in
-// state and in the plan, so that a migrated state plans no change.
+// legacyCIDR is vpc_cidr as Redis's own provider stored it, one of several
+// CIDRs: kept while the CIDRs are unchanged, so a migrated state plans none.
 func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool) {
 	if prior.IsNull() || prior.IsUnknown() || len(set.Elements()) < 2 || !set.Equal(priorSet) {
 		return types.String{}, false
@@ -222,9 +211,8 @@ func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool
 	return prior, slices.Contains(set.Elements(), attr.Value(prior))
 }
 
-// singleCIDR is the one rule of vpc_cidr, in state, in a data source and
-// in the plan: the CIDR when there is exactly one, null when there are
-// several (read them from vpc_cidrs) or none.
+// singleCIDR is vpc_cidr everywhere: the CIDR when there is exactly one,
+// null when there are several (see vpc_cidrs) or none.
 func singleCIDR(elems []attr.Value) types.String {
 	if len(elems) == 1 {
 		if s, ok := elems[0].(types.String); ok {
@@ -250,8 +238,8 @@ func optionalString(v string) types.String {
 	return types.StringValue(v)
 }
 
-// nullUnknowns replaces unknown values with null, for the partial state
-// saved when a create fails after the peering exists.
+// nullUnknowns nulls unknown values, for the state saved when a create
+// fails after the peering exists.
 func nullUnknowns(m any) {
 	for _, f := range fieldsOf(m) {
 		switch f := f.(type) {
@@ -275,8 +263,8 @@ func nullUnknowns(m any) {
 	}
 }
 
-// fieldsOf maps the tfsdk names of the fields of the struct v points to,
-// those of embedded structs included, to the fields' addresses.
+// fieldsOf maps the tfsdk names of the struct v points to, embedded ones
+// included, to the fields' addresses.
 func fieldsOf(v any) map[string]any {
 	out := map[string]any{}
 	var walk func(rv reflect.Value)
@@ -307,15 +295,14 @@ func parseID(id string) (sub, peering int, err error) {
 	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example \"1234/567\"; got %q", id)
 }
 
-// identityModel is the resource identity of both peering resources
-// (Terraform 1.12 and later): what names a peering in Redis Cloud.
+// identityModel is both resources' identity (Terraform 1.12 and later).
 type identityModel struct {
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	PeeringID      types.Int64  `tfsdk:"peering_id"`
 }
 
-// setIdentity records the identity of peering sub/id. Engines without
-// resource identity (Terraform before 1.12, OpenTofu) pass no identity.
+// setIdentity records the identity of peering sub/id, where the engine has
+// identities (not Terraform before 1.12, nor OpenTofu).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id int) diag.Diagnostics {
 	if identity == nil {
 		return nil
@@ -323,9 +310,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id 
 	return identity.Set(ctx, identityModel{SubscriptionID: types.StringValue(strconv.Itoa(sub)), PeeringID: types.Int64Value(int64(id))})
 }
 
-// importTarget returns the peering an import names: its ID
-// ("<subscription_id>/<peering_id>") or, with Terraform 1.12 and later, its
-// identity.
+// importTarget is the peering an import names by ID or by identity.
 func importTarget(ctx context.Context, req resource.ImportStateRequest) (sub, id int, diags diag.Diagnostics) {
 	if req.ID != "" || req.Identity == nil {
 		s, p, err := parseID(req.ID)

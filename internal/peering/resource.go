@@ -29,12 +29,10 @@ import (
 const defaultReadTimeout = 10 * time.Minute
 
 // phase is one of the resource's operations: its verb in diagnostics, and
-// the timeouts block attribute that bounds it, with its default. The
-// timeouts block bounds each operation as a whole; within it, only two
-// waits have limits of their own, both in the client: the lookup of an
-// interrupted create's peering (CreateLookupTimeout, on a context of its
-// own, so that it outlives the operation's end) and the time an update's
-// CIDRs may take to show (cidrGrace).
+// the timeouts block attribute that bounds it as a whole, with its default.
+// Only two waits within have limits of their own, in the client: the lookup
+// of an interrupted create's peering, which outlives the operation, and the
+// time an update's CIDRs may take to show.
 type phase struct {
 	verb        string
 	timeoutName string
@@ -128,29 +126,22 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
-	// Vet the subscription before anything is sent: its kind, cloud and
-	// regions. CreatePeering reuses this read. Then wait for this
-	// subscription's turn (see rediscloud.Turn): the create holds it at
-	// most until its peering settled.
+	// Vet the subscription (its kind, cloud and regions; CreatePeering
+	// reuses the read) before anything is sent, then hold the
+	// subscription's turn (rediscloud.Turn) until the peering settled.
 	var res rediscloud.CreateResult
 	s, err := r.client.ActiveSubscription(ctx, sub)
 	if err == nil {
 		err = r.spec.checkSubscription(s, &creq)
 	}
-	var turn *rediscloud.Turn
 	if err == nil {
-		turn, err = r.client.HoldSubscription(ctx, sub)
-		if err == nil {
+		var turn *rediscloud.Turn
+		if turn, err = r.client.HoldSubscription(ctx, sub); err == nil {
 			defer turn.Release()
+			onTask := func(id string) { tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id}) }
+			res, err = r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{OnTask: onTask})
+			turn.Sent()
 		}
-	}
-	if err == nil {
-		res, err = r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{
-			OnTask: func(id string) {
-				tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id})
-			},
-		})
-		turn.Sent()
 	}
 	if err != nil && res.ID == 0 {
 		var ce *configError
@@ -170,9 +161,8 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	createdAt := time.Now()
 	op.peering = res.ID
 	if res.Adopted {
-		// The answer to a POST was lost, and sending it again met a peering
-		// of this network: most likely the one the lost request created,
-		// but a peering another configuration created looks the same.
+		// Most likely the lost request's peering, but another
+		// configuration's looks the same.
 		resp.Diagnostics.AddWarning("Existing peering adopted",
 			fmt.Sprintf("The answer to the create request was lost, and sending it again found peering %s of this network already there. "+
 				"It was taken as the one the lost request created, and is now in this state. "+
@@ -192,9 +182,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	tainted := fmt.Sprintf("The peering exists as %s and is saved in state, marked tainted: the next apply replaces it, "+
 		"or run `terraform untaint` on it to keep it.", formatID(sub, res.ID))
-	if err != nil {
-		// The create was interrupted, and the lookup that followed found
-		// the peering: it is in state, and the run still fails.
+	if err != nil { // interrupted, but the lookup that followed found the peering
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
 	}
@@ -239,8 +227,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	case rediscloud.IsNotFound(err):
 		tflog.Warn(ctx, "peering no longer exists; removing it from state", map[string]any{"id": formatID(sub, id), "reason": err.Error()})
 		resp.State.RemoveResource(ctx)
-		// The framework wants an identity after every read that does not
-		// fail, a removal included.
+		// The framework wants an identity after every read that does not fail.
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 		return
 	default:
@@ -271,8 +258,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	var p *rediscloud.Peering
 	var err error
 	if plan.base().cloud().routed && !slices.Equal(want, have) {
-		// The update takes its turn at the subscription (see
-		// rediscloud.Turn), at most until its CIDRs are listed.
+		// The update holds the subscription's turn until its CIDRs are listed.
 		turn, herr := r.client.HoldSubscription(ctx, sub)
 		if herr != nil {
 			op.addError(&resp.Diagnostics, herr, "")
@@ -303,8 +289,7 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	defer cancel()
-	// The delete takes its turn at the subscription (see rediscloud.Turn),
-	// at most until the peering left the list.
+	// The delete holds the subscription's turn until the peering left the list.
 	turn, err := r.client.HoldSubscription(ctx, op.sub)
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
@@ -317,8 +302,7 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
-	// The task has completed; make sure the peering is really gone so that
-	// a re-create right after does not meet it.
+	// Wait until the list shows it gone, so that a re-create does not meet it.
 	if err := r.client.WaitPeeringDeleted(ctx, r.spec.kind, op.sub, op.peering, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
@@ -341,21 +325,16 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 }
 
 // ModifyPlan makes redis_cidrs known in the plan of a new peering, so that
-// the apply that creates the peering can route it with for_each (one
-// aws_route per block): Terraform needs for_each keys at plan time. It
-// costs one read per subscription per plan, shared by every new peering of
-// the subscription. Where the read is the subscription itself (Pro), the
-// checks a create makes before its POST (the subscription's kind and cloud)
-// are made at plan time too, and a subscription missing from the account is
+// the apply that creates it can route it with for_each (one aws_route per
+// block), with one read per subscription per plan. Where that read is the
+// subscription itself (Pro), the create's checks of its kind and cloud are
+// made at plan time too; a subscription missing from the account is
 // reported at plan time for both kinds.
 //
-// The read is bounded by the read timeout, as a refresh is, or by the
-// create timeout when that is shorter. Terraform plans again as it applies,
-// and a value known in the plan must then be known again: so the read is
-// given the time the create itself would have, not a shorter limit of its
-// own. When it fails, redis_cidrs stays unknown with a warning, and the
-// create fills it in (in an apply whose plan knew it, Terraform then stops
-// before the create, saying the final plan changed; nothing is created).
+// The read has the read timeout, or the create timeout when shorter: the
+// apply plans again, and a value known in the plan must be known again. When
+// it fails, redis_cidrs stays unknown with a warning and the create fills it
+// in.
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -409,11 +388,10 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 // planExisting plans a change to a peering in state. A failed peering is
-// replaced: it carries no traffic and Redis Cloud never revives it. One
-// whose status says it broke after it was set up is reported, and left to
-// the user to replace. New CIDRs are checked against the Redis side's. A
-// plan of many peerings runs this for each: it reads the few attributes it
-// needs, and the whole plan only to change it.
+// replaced: Redis Cloud never revives it. One that broke after it was set up
+// is reported, and left to the user to replace. New CIDRs are checked against
+// the Redis side's. It reads the few attributes it needs raw, and the whole
+// plan only to change it: a plan of many peerings runs it for each.
 func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	state, planned := rawOf(req.State.Raw), rawOf(req.Plan.Raw)
 	id, status, cloud := state.str("id"), state.str("status"), cloudOf(state.str("provider_name"))
@@ -422,9 +400,8 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
 			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
 			r.spec.subscriptionNoun, id, status, cloud.failed))
-		// Everything Redis Cloud answers about the new peering is unknown
-		// until it exists; an unknown status makes Terraform honour the
-		// replacement.
+		// What Redis Cloud answers about the new peering is unknown; an
+		// unknown status makes Terraform honour the replacement.
 		plan := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
 		fields := fieldsOf(plan)
 		for _, a := range r.spec.strings() {
@@ -449,20 +426,15 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 }
 
 // rawObject is the attributes of a configuration, a plan or a state as
-// Terraform sent them. Reading a few attributes from it skips the
-// framework's walk of the schema for each, which a plan of many peerings
-// pays for every one of them.
+// Terraform sent them (none when null or unknown): reading a few of them
+// skips the framework's walk of the schema for each.
 type rawObject map[string]tftypes.Value
 
-// rawOf reads an object; a null or unknown one has no attributes.
 func rawOf(v tftypes.Value) rawObject {
 	m := rawObject{}
 	_ = v.As((*map[string]tftypes.Value)(&m))
 	return m
 }
-
-// null reports an attribute that is null or absent.
-func (o rawObject) null(name string) bool { return o[name].IsNull() }
 
 // str is a string attribute's value, "" when null or unknown.
 func (o rawObject) str(name string) string {
@@ -489,9 +461,9 @@ func (o rawObject) strings(name string) []string {
 	return out
 }
 
-// checkOverlap reports, on the configured CIDR attribute, each of the
-// peering's CIDRs that overlaps one of redis, the Redis side's: Redis
-// Cloud refuses such a peering, but only after a task.
+// checkOverlap reports, on the configured CIDR attribute, each CIDR that
+// overlaps one of redis, the Redis side's, which Redis Cloud refuses only
+// after a task.
 func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag.Diagnostics) {
 	want, d := b.wantedCIDRs(ctx)
 	if d.HasError() {
@@ -512,8 +484,8 @@ func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag
 	}
 }
 
-// overlap reports whether two CIDR blocks share an address; false when
-// either is not one (their validators say so).
+// overlap reports whether two CIDR blocks share an address (false for
+// invalid ones: their validators report them).
 func overlap(a, b string) bool {
 	pa, errA := netip.ParsePrefix(a)
 	pb, errB := netip.ParsePrefix(b)
@@ -521,9 +493,8 @@ func overlap(a, b string) bool {
 }
 
 // planLookupFailed reports a failed plan-time read: an error when the
-// subscription is not in the account, a warning otherwise. (A source_region
-// the subscription lacks is only warned about here: the create's checks
-// report it in their order, the subscription's kind and cloud first.)
+// subscription is not in the account, a warning otherwise (a missing
+// source_region too: the create reports it after the kind and cloud).
 func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.ModifyPlanResponse, op operation, err error) {
 	if errorIs[*rediscloud.SubscriptionNotFoundError](err) {
 		resp.Diagnostics.AddAttributeError(path.Root("subscription_id"), op.summary(), op.describe(err, ""))
@@ -536,9 +507,8 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 			r.spec.subscriptionNoun, op.sub, op.hide(err.Error())))
 }
 
-// ValidateConfig checks at plan time (and in `terraform validate`) which
-// attributes each cloud needs and which it must not have, so that an invalid
-// configuration never reaches the API.
+// ValidateConfig checks which attributes each cloud needs and which it must
+// not have, in `terraform validate` and every plan.
 func (r *peeringResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	cfg := rawOf(req.Config.Raw)
 	name := cfg.str("provider_name")
@@ -551,7 +521,7 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
 	}
 	forbid := func(name string) {
-		if !cfg.null(name) {
+		if !cfg[name].IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
 				fmt.Sprintf("%s is not used by %s peerings (provider_name = %q); remove it.", name, cloud.name, cloud.name))
 		}
@@ -561,7 +531,7 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 		case !a.input || a.cloud == nil:
 		case a.cloud != cloud:
 			forbid(a.name)
-		case cfg.null(a.name):
+		case cfg[a.name].IsNull():
 			missing(a.name, a.need)
 		}
 	}
@@ -577,7 +547,7 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 	if !cloud.routed {
 		forbid("vpc_cidr")
 		forbid("vpc_cidrs")
-	} else if cfg.null("vpc_cidr") && cfg.null("vpc_cidrs") {
+	} else if cfg["vpc_cidr"].IsNull() && cfg["vpc_cidrs"].IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("vpc_cidr"), "Missing required attribute",
 			fmt.Sprintf("%s peering with provider_name = %q needs the VPC's CIDR: set vpc_cidr (one block) or vpc_cidrs (1 to %d blocks).", r.spec.aNoun(), cloud.name, maxCIDRsPerVPC))
 	}
@@ -592,9 +562,8 @@ type configError struct {
 
 func (e *configError) Error() string { return e.msg }
 
-// checkSubscription vets the subscription before a peering is requested: the
-// right resource type for its kind, a cloud it runs on, and a peered region
-// it has.
+// checkSubscription vets the subscription before a peering is requested:
+// its kind, its clouds and its regions.
 func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscloud.CreatePeeringRequest) error {
 	if sub.DeploymentType != "" && !s.owns(sub) {
 		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
@@ -628,10 +597,9 @@ func missingRegion(sub *rediscloud.Subscription, region string) string {
 }
 
 // cidrModifier derives the one of vpc_cidr and vpc_cidrs that is not
-// configured from the other (both are optional and computed: the layout
-// Redis's own provider keeps in state). Deriving it in the plan, instead of
-// leaving it unknown, keeps plans free of "(known after apply)" noise and
-// makes a CIDR change an honest in-place update.
+// configured from the other (both optional and computed, as Redis's own
+// provider keeps them), so that a plan shows it instead of "(known after
+// apply)".
 type cidrModifier struct{}
 
 func (cidrModifier) Description(context.Context) string {

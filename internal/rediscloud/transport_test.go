@@ -148,9 +148,7 @@ func TestTransport_tlsVerificationOn(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	start := time.Now()
 	_, err = c.GetSubscription(ctx, 1001)
-	elapsed := time.Since(start)
 	if err == nil {
 		t.Fatal("the client accepted a self-signed certificate")
 	}
@@ -163,9 +161,6 @@ func TestTransport_tlsVerificationOn(t *testing.T) {
 	}
 	if n := srv.conns.Load(); n != 1 {
 		t.Errorf("%d connections to the untrusted server, want 1 (no retry)", n)
-	}
-	if elapsed > 2*time.Second {
-		t.Errorf("refusing the certificate took %s; it must not be retried", elapsed)
 	}
 
 	// Control: the same server through a client that trusts its
