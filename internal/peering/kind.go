@@ -5,8 +5,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -38,6 +41,11 @@ type kindSpec struct {
 
 	newModel     func() model // resource state
 	newListModel func() any   // list data source state
+
+	// The resource schema's types, for load and raw.
+	typesOnce  sync.Once
+	attrTypes  map[string]attr.Type
+	objectType tftypes.Type
 }
 
 const (

@@ -155,7 +155,7 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 		if b := m.base(); !b.VPCCidr.IsNull() {
 			b.VPCCidrs = types.SetNull(types.StringType)
 		}
-		r.Diagnostics.Append(r.Resource.Set(ctx, m)...)
+		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.raw(ctx, m))...)
 	}
 	return r
 }

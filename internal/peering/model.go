@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -175,6 +176,53 @@ func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.Cre
 	cidrs, diags := b.wantedCIDRs(ctx)
 	r.CIDRs = cidrs
 	return r, diags
+}
+
+// The framework's Get and Set reflect over a model anew on every call (and
+// compile a pattern for every field name), which a refresh of many
+// peerings pays for each of them: load and raw convert a resource's model
+// by the schema's types instead.
+
+func (s *kindSpec) types() (map[string]attr.Type, tftypes.Type) {
+	s.typesOnce.Do(func() {
+		t := s.resourceSchema(context.Background()).Type()
+		s.attrTypes, s.objectType = t.(types.ObjectType).AttrTypes, t.TerraformType(context.Background())
+	})
+	return s.attrTypes, s.objectType
+}
+
+// load reads the kind's model from a plan's or a state's value.
+func (s *kindSpec) load(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) model {
+	m, obj := s.newModel(), rawOf(v)
+	attrTypes, _ := s.types()
+	for name, f := range fieldsOf(m) {
+		av, err := attrTypes[name].ValueFromTerraform(ctx, obj[name])
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Unreadable value", err.Error())
+			continue
+		}
+		reflect.ValueOf(f).Elem().Set(reflect.ValueOf(av))
+	}
+	return m
+}
+
+// raw is m as Terraform's value, for a plan's or a state's Set; or m
+// itself, for the framework to convert and report on, when it does not
+// convert here.
+func (s *kindSpec) raw(ctx context.Context, m model) any {
+	_, objectType := s.types()
+	obj := map[string]tftypes.Value{}
+	for name, f := range fieldsOf(m) {
+		v, err := reflect.ValueOf(f).Elem().Interface().(attr.Value).ToTerraformValue(ctx)
+		if err != nil {
+			return m
+		}
+		obj[name] = v
+	}
+	if tftypes.ValidateValue(objectType, obj) != nil {
+		return m
+	}
+	return tftypes.NewValue(objectType, obj)
 }
 
 // cloud is the spec of the model's provider_name.

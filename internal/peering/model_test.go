@@ -7,7 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -132,5 +136,72 @@ func TestAttributeFieldsExist(t *testing.T) {
 	}
 	if r.VPCID != "vpc-1" || r.SourceRegion != "us-east-1" {
 		t.Errorf("inputs copied through get and set: %+v", r)
+	}
+}
+
+// TestLoadAndRawMatchTheFramework: a model converted by load and raw reads
+// and writes the same values as the framework's Get and Set, for each kind,
+// with null, unknown and known values of every attribute type.
+func TestLoadAndRawMatchTheFramework(t *testing.T) {
+	ctx := context.Background()
+	for _, spec := range kindSpecs {
+		t.Run(spec.typeName, func(t *testing.T) {
+			schema := spec.resourceSchema(ctx)
+			for name, fill := range map[string]func(model){
+				"null": func(model) {},
+				"unknown": func(m model) {
+					nullUnknowns(m) // typed nulls first, then every value unknown
+					for _, f := range fieldsOf(m) {
+						switch f := f.(type) {
+						case *types.String:
+							*f = types.StringUnknown()
+						case *types.Set:
+							*f = types.SetUnknown(types.StringType)
+						case *types.List:
+							*f = types.ListUnknown(types.StringType)
+						case *types.Int64:
+							*f = types.Int64Unknown()
+						}
+					}
+				},
+				"known": func(m model) {
+					setFromPeering(ctx, m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: "AWS", Status: "active",
+						Region: "us-east-1", SourceRegion: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d",
+						CIDRs: []string{"10.0.0.0/16", "10.1.0.0/16"}, AWSPeeringID: "pcx-1"})
+					m.base().RedisCIDRs = redisCIDRsList([]string{"10.10.0.0/24"})
+				},
+			} {
+				t.Run(name, func(t *testing.T) {
+					m := spec.newModel()
+					b := m.base()
+					b.VPCCidrs, b.RedisCIDRs = types.SetNull(types.StringType), types.ListNull(types.StringType)
+					b.Timeouts.Object = types.ObjectNull(map[string]attr.Type{
+						"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType})
+					fill(m)
+
+					want := tfsdk.State{Schema: schema}
+					if diags := want.Set(ctx, m); diags.HasError() {
+						t.Fatalf("the framework's Set: %v", diags)
+					}
+					got, ok := spec.raw(ctx, m).(tftypes.Value)
+					if !ok {
+						t.Fatal("raw left the conversion to the framework")
+					}
+					if !got.Equal(want.Raw) {
+						t.Errorf("raw = %s\nwant  %s", got, want.Raw)
+					}
+
+					var diags diag.Diagnostics
+					loaded, framework := spec.load(ctx, want.Raw, &diags), spec.newModel()
+					diags.Append(want.Get(ctx, framework)...)
+					if diags.HasError() {
+						t.Fatal(diags)
+					}
+					if !reflect.DeepEqual(loaded, framework) {
+						t.Errorf("load = %+v\nwant %+v", loaded, framework)
+					}
+				})
+			}
+		})
 	}
 }

@@ -75,13 +75,6 @@ func (r *peeringResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// load reads the kind's model with get, a plan's or a state's Get.
-func (r *peeringResource) load(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) model {
-	m := r.spec.newModel()
-	diags.Append(get(ctx, m)...)
-	return m
-}
-
 // start begins ph on subscription sub and peering (0 while a create has
 // none yet): it bounds ctx by ph's timeout from the timeouts block t, and
 // names the operation for diagnostics. When ok is false, diags say why and
@@ -110,7 +103,7 @@ func (r *peeringResource) startOn(ctx context.Context, ph phase, m model, diags 
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
+	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	b := m.base()
 	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString()) // validated
 	ctx, cancel, op, ok := r.start(ctx, creating, b.Timeouts, sub, 0, &resp.Diagnostics)
@@ -175,7 +168,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	b.ID = types.StringValue(formatID(sub, res.ID))
 	b.PeeringID = types.Int64Value(int64(res.ID))
 	nullUnknowns(m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -191,7 +184,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	if err != nil {
 		if p != nil {
 			resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
@@ -208,12 +201,12 @@ func (r *peeringResource) save(ctx context.Context, m model, p *rediscloud.Peeri
 		b.RedisCIDRs = l.value(ctx, peeredRegion(r.spec, m).ValueString())
 		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
 	}
-	diags.Append(state.Set(ctx, m)...)
+	diags.Append(state.Set(ctx, r.spec.raw(ctx, m))...)
 	diags.Append(setIdentity(ctx, identity, p.SubscriptionID, p.ID)...)
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m := r.load(ctx, req.State.Get, &resp.Diagnostics)
+	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, reading, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -239,7 +232,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := r.load(ctx, req.Plan.Get, &resp.Diagnostics), r.load(ctx, req.State.Get, &resp.Diagnostics)
+	plan, state := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
 	state.base().Timeouts = plan.base().Timeouts // the update is bounded as planned
 	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
 	if !ok {
@@ -283,7 +276,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	m := r.load(ctx, req.State.Get, &resp.Diagnostics)
+	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, deleting, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -343,7 +336,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planExisting(ctx, req, resp)
 		return
 	}
-	m := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
+	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	b := m.base()
 	region := peeredRegion(r.spec, m)
 	if r.client == nil || !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
@@ -402,7 +395,7 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 			r.spec.subscriptionNoun, id, status, cloud.failed))
 		// What Redis Cloud answers about the new peering is unknown; an
 		// unknown status makes Terraform honour the replacement.
-		plan := r.load(ctx, req.Plan.Get, &resp.Diagnostics)
+		plan := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
 		fields := fieldsOf(plan)
 		for _, a := range r.spec.strings() {
 			if !a.input && a.cloud == cloud {
@@ -412,7 +405,7 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		b := plan.base()
 		b.ID, b.PeeringID, b.Status = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.raw(ctx, plan))...)
 	case rediscloud.StatusInactive:
 		if cloud.broken != "" {
 			resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
@@ -421,7 +414,7 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		}
 	}
 	if !planned["vpc_cidrs"].Equal(state["vpc_cidrs"]) && state["redis_cidrs"].IsFullyKnown() {
-		checkOverlap(ctx, r.load(ctx, req.Plan.Get, &resp.Diagnostics).base(), state.strings("redis_cidrs"), &resp.Diagnostics)
+		checkOverlap(ctx, r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics).base(), state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
 }
 
