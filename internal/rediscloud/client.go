@@ -20,18 +20,18 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Client talks to the Redis Cloud API. It is safe for concurrent use, and one
 // Client should serve every resource of a provider instance so that they share
 // the rate limiter and the peering-list snapshots.
 type Client struct {
-	base      *url.URL
-	apiKey    string
-	secretKey string
+	// cfg is the checked Config, its defaults applied.
+	cfg  Config
+	base *url.URL
 	// hidden are the keys Redact hides (see hiddenKeys).
-	hidden    []string
-	userAgent string
+	hidden []string
 
 	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
 	// only what cannot have reached the API.
@@ -42,17 +42,8 @@ type Client struct {
 
 	pollFirst, pollMin, pollMax time.Duration
 	statusPollMax               time.Duration
-	taskNotFoundWindow          time.Duration
 	// cidrGrace is how long listed CIDRs may lag a completed update.
 	cidrGrace time.Duration
-	// lookupTimeout bounds the lookup after an interrupted create.
-	lookupTimeout time.Duration
-	// readIdle bounds the time without a byte while a body is read.
-	readIdle time.Duration
-
-	// resubmitMin and resubmitMax bound the wait before a refused task is
-	// sent again.
-	resubmitMin, resubmitMax time.Duration
 
 	latency   *latencyEstimator
 	lists     *listCache
@@ -112,23 +103,16 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:               base,
-		apiKey:             cfg.APIKey,
-		secretKey:          cfg.SecretKey,
-		hidden:             hiddenKeys(cfg.APIKey, cfg.SecretKey),
-		userAgent:          cfg.UserAgent,
-		pollFirst:          cfg.PollFirst,
-		pollMin:            cfg.PollMin,
-		pollMax:            cfg.PollMax,
-		statusPollMax:      cfg.StatusPollMax,
-		taskNotFoundWindow: cfg.TaskNotFoundWindow,
-		resubmitMin:        4 * cfg.RetryWaitMin,
-		resubmitMax:        cfg.RetryWaitMax,
-		latency:            newLatencyEstimator(),
-		mutations:          newMutations(),
-		cidrGrace:          defaultCIDRGrace,
-		lookupTimeout:      cfg.CreateLookupTimeout,
-		readIdle:           cfg.ReadIdleTimeout,
+		cfg:           cfg,
+		base:          base,
+		hidden:        hiddenKeys(cfg.APIKey, cfg.SecretKey),
+		pollFirst:     cfg.PollFirst,
+		pollMin:       cfg.PollMin,
+		pollMax:       cfg.PollMax,
+		statusPollMax: cfg.StatusPollMax,
+		latency:       newLatencyEstimator(),
+		mutations:     newMutations(),
+		cidrGrace:     defaultCIDRGrace,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
@@ -207,12 +191,12 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if err != nil {
 		return fmt.Errorf("building %s request: %w", r.op, err)
 	}
-	req.Header.Set("x-api-key", c.apiKey)
-	req.Header.Set("x-api-secret-key", c.secretKey)
+	req.Header.Set("x-api-key", c.cfg.APIKey)
+	req.Header.Set("x-api-secret-key", c.cfg.SecretKey)
 	req.Header.Set("Accept", "application/json")
 	// The API expects a JSON content type on every request, bodiless ones included.
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
 
 	rc, ambiguous := c.safe, func(err error) error { return err }
 	if r.method == http.MethodPost || r.method == http.MethodPut {
@@ -223,10 +207,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	// context ends when no byte arrives for readIdle.
 	reqCtx, cancelReq := context.WithCancel(ctx)
 	defer cancelReq()
-	req = req.WithContext(withAttempts(reqCtx))
-	start := time.Now()
+	a := &attempts{start: time.Now()}
+	req = req.WithContext(context.WithValue(reqCtx, attemptsKey{}, a))
 	resp, err := rc.Do(req)
-	if a := attemptsOf(req.Context()); a != nil && a.busy.Load() > 0 && r.busy != nil {
+	if a.busy.Load() > 0 && r.busy != nil {
 		r.busy()
 	}
 	if err != nil {
@@ -236,8 +220,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			_ = resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			if n, waited := rateLimitedAttempts(req.Context()); n > 0 {
-				return &RateLimitedError{Op: r.op, Refusals: n, Waited: waited, Err: ctxErr}
+			if n := a.refused.Load(); n > 0 {
+				return &RateLimitedError{Op: r.op, Refusals: int(n), Waited: time.Since(a.start), Err: ctxErr}
 			}
 			return fmt.Errorf("%s: %w", r.op, ctxErr)
 		}
@@ -252,7 +236,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := c.readBody(resp, cancelReq)
-	logResponse(ctx, r, resp.StatusCode, time.Since(start))
+	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
+		"operation": r.op, "method": r.method, "path": r.path,
+		"status_code": resp.StatusCode, "elapsed_ms": time.Since(a.start).Milliseconds(),
+	})
 	if readErr != nil && ctx.Err() == nil {
 		if se, ok := asA[*StalledError](readErr); ok {
 			se.Method, se.URL = r.method, full
@@ -294,7 +281,7 @@ const maxBody = 32 << 20
 // request (cancel) when no byte arrives for the idle timeout.
 func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
 	var stalled atomic.Bool
-	timer := time.AfterFunc(c.readIdle, func() {
+	timer := time.AfterFunc(c.cfg.ReadIdleTimeout, func() {
 		stalled.Store(true)
 		cancel()
 	})
@@ -304,7 +291,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 	for {
 		n, err := resp.Body.Read(chunk)
 		if n > 0 {
-			timer.Reset(c.readIdle)
+			timer.Reset(c.cfg.ReadIdleTimeout)
 			if buf.Len()+n > maxBody {
 				size := int64(-1)
 				if resp.ContentLength > 0 {
@@ -319,7 +306,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 		}
 		if err != nil {
 			if stalled.Load() {
-				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.readIdle, Err: err}
+				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
 			}
 			return nil, err
 		}

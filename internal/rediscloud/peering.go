@@ -34,7 +34,7 @@ type kindAPI struct {
 	// it shows the peering's region, and its Redis-side CIDRs are that
 	// region's (networks and ownRegion).
 	sourceRegionKey string
-	listGroups      func(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error)
+	listGroups      func(raw json.RawMessage) ([]listGroup, map[string]bool, error)
 	// networks reads the subscription's regions and their deployment
 	// CIDRs; ownRegion is the region whose CIDRs a peering of region
 	// reaches, "" for all of them.
@@ -42,14 +42,12 @@ type kindAPI struct {
 	ownRegion func(region string) string
 	// vpcRegionKey is the request key of the peered VPC's region.
 	vpcRegionKey string
-	// listKey is the array of a completed list's resource.
-	listKey string
 }
 
 var kindAPIs = [...]kindAPI{
-	Pro: {name: "Pro", path: "peerings", vpcRegionKey: "region", listKey: "peerings",
+	Pro: {name: "Pro", path: "peerings", vpcRegionKey: "region",
 		listGroups: proListGroups, ownRegion: func(string) string { return "" }},
-	ActiveActive: {name: "Active-Active", path: "regions/peerings", vpcRegionKey: "destinationRegion", listKey: "regions",
+	ActiveActive: {name: "Active-Active", path: "regions/peerings", vpcRegionKey: "destinationRegion",
 		sourceRegionKey: "sourceRegion", listGroups: regionalListGroups,
 		ownRegion: func(region string) string { return region }},
 }

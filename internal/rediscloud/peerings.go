@@ -12,9 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// listPeeringsUncached runs one list task.
-// A list refused because the subscription is busy is sent again once it is
-// active: reading peerings must not fail while another change is applied.
+// listPeeringsUncached runs one list task. A list refused because the
+// subscription is busy is sent again once it is active: reading peerings
+// must not fail while another change is applied.
 func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
 	var t *taskState
@@ -91,21 +91,6 @@ func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int, sourceR
 	return list.lookup(sub, id, sourceRegion)
 }
 
-// getPeeringFresh looks a peering up in a list requested now, and returns
-// nil when that list proves it absent.
-func (c *Client) getPeeringFresh(ctx context.Context, kind Kind, sub, id int) (*Peering, error) {
-	list, err := c.listPeeringsSince(ctx, kind, sub, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return list.find(id), nil
-}
-
-// invalidatePeerings drops any snapshot of a subscription's peerings.
-func (c *Client) invalidatePeerings(kind Kind, sub int) {
-	c.lists.invalidate(listKey{kind, sub})
-}
-
 // FindPeering returns the peering r describes, or nil.
 func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest) (*Peering, error) {
 	list, err := c.listPeeringsSince(ctx, kind, sub, time.Now())
@@ -159,7 +144,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done := c.mutations.start()
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			done()
-			c.invalidatePeerings(kind, sub)
+			c.lists.invalidate(listKey{kind, sub})
 			if err == nil {
 				id := t.createdID()
 				if id == 0 {
@@ -173,7 +158,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			if isA[*taskWaitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
-		} else if isAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
+		} else if isA[*ambiguousError](err) || (ctx.Err() != nil && !neverSent(err)) {
 			sent = true
 		}
 		if ctx.Err() != nil {
@@ -190,7 +175,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				return CreateResult{ID: p.ID, TaskID: TaskID(err), Adopted: true}, nil
 			}
 			return CreateResult{}, err
-		case isAmbiguous(err):
+		case isA[*ambiguousError](err):
 			ambiguous = true
 		case IsSubscriptionNotActive(err):
 			c.changeRefused(ctx, sub)
@@ -203,7 +188,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			return CreateResult{}, c.explainNotFound(ctx, kind, sub, 0, err)
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "sending the create request again", map[string]any{"subscription_id": sub, "attempt": attempt + 1, "reason": err.Error()})
-		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, c.resubmitWait(attempt)); serr != nil {
 			if sent {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
@@ -219,7 +204,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 // error is always a CreateIncompleteError; the result carries the ID when
 // the peering was found.
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupTimeout)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.CreateLookupTimeout)
 	defer cancel()
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
 	res := CreateResult{TaskID: taskID}
@@ -229,7 +214,7 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 		}
 	}
 	if ie.PeeringID == 0 {
-		c.invalidatePeerings(kind, sub)
+		c.lists.invalidate(listKey{kind, sub})
 		p, err := c.FindPeering(lctx, kind, sub, r)
 		switch {
 		case err != nil:
@@ -276,7 +261,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, label)
 		done()
-		c.invalidatePeerings(kind, sub)
+		c.lists.invalidate(listKey{kind, sub})
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -287,14 +272,14 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 				return werr
 			}
 		case isTooManyRequests(err):
-		case isAmbiguous(err) && applied != nil:
+		case isA[*ambiguousError](err) && applied != nil:
 			if ok, aerr := applied(ctx); aerr == nil && ok {
 				return nil
 			}
 		default:
 			return c.explainNotFound(ctx, kind, sub, id, err)
 		}
-		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, c.resubmitWait(attempt)); serr != nil {
 			return err
 		}
 	}

@@ -100,22 +100,9 @@ type attempts struct {
 
 type attemptsKey struct{}
 
-func withAttempts(ctx context.Context) context.Context {
-	return context.WithValue(ctx, attemptsKey{}, &attempts{start: time.Now()})
-}
-
 func attemptsOf(ctx context.Context) *attempts {
 	a, _ := ctx.Value(attemptsKey{}).(*attempts)
 	return a
-}
-
-// rateLimitedAttempts returns how many 429s the request met, and since when.
-func rateLimitedAttempts(ctx context.Context) (int, time.Duration) {
-	a := attemptsOf(ctx)
-	if a == nil {
-		return 0, 0
-	}
-	return int(a.refused.Load()), time.Since(a.start)
 }
 
 // isTimeout reports a network timeout, such as headers that never came.
@@ -163,6 +150,12 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	// Half fixed, half random: never hammer, never synchronise.
 	half := ceiling / 2
 	return time.Duration(half + rand.Float64()*half)
+}
+
+// resubmitWait is the back-off before a task the API refused (a busy
+// subscription, a lingering 429, a lost answer) is sent again.
+func (c *Client) resubmitWait(attempt int) time.Duration {
+	return backoff(4*c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)
 }
 
 // parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.

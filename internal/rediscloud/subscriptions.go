@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Subscription statuses a wait tells apart; any other (deleting, error,
@@ -109,9 +110,11 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 		return &SubscriptionNotFoundError{ID: sub, wrapped: wrapped{err}}
 	}
 	if peering != 0 {
-		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {
-			return gerr
-		} else if p == nil {
+		list, lerr := c.listPeeringsSince(ctx, kind, sub, time.Now())
+		if lerr != nil {
+			return lerr
+		}
+		if list.find(peering) == nil {
 			return &peeringNotFoundError{SubscriptionID: sub, ID: peering}
 		}
 	}

@@ -106,7 +106,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				// A task the API showed and then forgot says nothing
 				// about the peering: it is an error, never "deleted".
 				return nil, stopped(lastStatus, fmt.Errorf("the API no longer knows the task it reported before: %w", err))
-			case polled.Sub(submitted) < c.taskNotFoundWindow:
+			case polled.Sub(submitted) < c.cfg.TaskNotFoundWindow:
 				return nil, errNotYet
 			default:
 				return nil, stopped(lastStatus, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}})
