@@ -53,7 +53,7 @@ type Client struct {
 	// read, for the client's life (SubscriptionLayout); networks the
 	// regions' networking of Active-Active subscriptions (RedisCIDRs).
 	active, layouts *memo[int, *Subscription]
-	networks        *memo[int, []networkRegion]
+	networks        *memo[int, []SubscriptionRegion]
 	// account is the account's subscription list, read to tell a deleted
 	// subscription from a wrong URL and to list a whole account's
 	// peerings, for the snapshot lifetime.
@@ -123,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
 	c.active = newMemo[int](cfg.SnapshotTTL, cloneSubscription)
-	c.networks = newMemo[int](0, cloneNetworkRegions)
+	c.networks = newMemo[int](0, cloneRegions)
 	c.layouts = newMemo[int](0, cloneSubscription)
 	c.account = newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions)
 

@@ -91,15 +91,18 @@ func (e *ambiguousError) Error() string {
 	return "the request may or may not have been applied: " + e.Err.Error()
 }
 
-// taskWaitError is a wait for a task that stopped before the task ended; the
-// task may still complete.
-type taskWaitError struct {
+// waitError is a wait that stopped before its condition held: for a task
+// (TaskID set), which may still complete, or for a peering's status.
+type waitError struct {
 	TaskID     string
 	LastStatus string
 	wrapped
 }
 
-func (e *taskWaitError) Error() string {
+func (e *waitError) Error() string {
+	if e.TaskID == "" {
+		return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
+	}
 	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, cmp.Or(e.LastStatus, "unknown"), e.Err)
 }
 
@@ -155,17 +158,6 @@ type PeeringFailedError struct {
 
 func (e *PeeringFailedError) Error() string {
 	return fmt.Sprintf("peering %d is %q in Redis Cloud", e.Peering.ID, e.Peering.Status)
-}
-
-// statusWaitError says a wait on a peering's status ended before its
-// condition held.
-type statusWaitError struct {
-	LastStatus string
-	wrapped
-}
-
-func (e *statusWaitError) Error() string {
-	return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
 }
 
 // cidrsNotAppliedError says the API completed a CIDR update but its lists
@@ -233,7 +225,7 @@ func TaskID(err error) string {
 	if te, ok := asA[*TaskError](err); ok {
 		return te.TaskID
 	}
-	if we, ok := asA[*taskWaitError](err); ok {
+	if we, ok := asA[*waitError](err); ok {
 		return we.TaskID
 	}
 	return ""

@@ -100,7 +100,11 @@ func cloneEach[T any](s []T, own func(*T)) []T {
 
 func ownSubscription(s *Subscription) {
 	s.Providers = slices.Clone(s.Providers)
-	s.Regions = cloneEach(s.Regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
+	s.Regions = cloneRegions(s.Regions)
+}
+
+func cloneRegions(regions []SubscriptionRegion) []SubscriptionRegion {
+	return cloneEach(regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
 }
 
 func ownPeering(p *Peering) { p.CIDRs = slices.Clone(p.CIDRs) }
@@ -112,10 +116,6 @@ func cloneSubscription(s *Subscription) *Subscription {
 }
 
 func cloneSubscriptions(list []Subscription) []Subscription { return cloneEach(list, ownSubscription) }
-
-func cloneNetworkRegions(regions []networkRegion) []networkRegion {
-	return cloneEach(regions, func(r *networkRegion) { r.cidrs = slices.Clone(r.cidrs) })
-}
 
 func (l *peeringList) clone() *peeringList {
 	return &peeringList{peerings: cloneEach(l.peerings, ownPeering), regions: l.regions}

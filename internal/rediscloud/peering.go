@@ -38,7 +38,7 @@ type kindAPI struct {
 	// networks reads the subscription's regions and their deployment
 	// CIDRs; ownRegion is the region whose CIDRs a peering of region
 	// reaches, "" for all of them.
-	networks  func(c *Client, ctx context.Context, sub int) ([]networkRegion, error)
+	networks  func(c *Client, ctx context.Context, sub int) ([]SubscriptionRegion, error)
 	ownRegion func(region string) string
 	// vpcRegionKey is the request key of the peered VPC's region.
 	vpcRegionKey string
@@ -56,7 +56,7 @@ var kindAPIs = [...]kindAPI{
 // again, so they are set once the table exists.
 func init() {
 	kindAPIs[Pro].networks = (*Client).subscriptionNetworks
-	kindAPIs[ActiveActive].networks = (*Client).regionNetworks
+	kindAPIs[ActiveActive].networks = (*Client).listRegions
 }
 
 func (k Kind) api() *kindAPI { return &kindAPIs[k] }

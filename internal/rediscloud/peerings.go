@@ -117,8 +117,8 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 //     existing, the peering that the lost attempt created is adopted;
 //   - when the wait for an accepted create's task fails (ctx ended, the
 //     task service never showed the task, polling failed), a lookup of at
-//     most CreateLookupTimeout (15 s), on a context of its own, looks for
-//     the peering: see CreateIncompleteError.
+//     most CreateLookupTimeout, on a context of its own, looks for the
+//     peering: see CreateIncompleteError.
 //
 // ctx bounds it all but that last lookup.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
@@ -155,7 +155,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				}
 				return CreateResult{ID: id, TaskID: t.ID}, nil
 			}
-			if isA[*taskWaitError](err) {
+			if isA[*waitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
 		} else if isA[*ambiguousError](err) || (ctx.Err() != nil && !neverSent(err)) {
@@ -198,7 +198,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 }
 
 // recoverCreate looks for the peering of a create whose outcome is unknown,
-// within the client's lookup timeout and even when ctx has ended (an interrupted run
+// within CreateLookupTimeout and even when ctx has ended (an interrupted run
 // must still record what it created). The task may have completed since;
 // otherwise the peering list is searched for the requested network. The
 // error is always a CreateIncompleteError; the result carries the ID when
@@ -207,7 +207,6 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.CreateLookupTimeout)
 	defer cancel()
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
-	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
 		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == taskProcessingCompleted && t.createdID() != 0 && t.Response.Error == nil {
 			ie.PeeringID = t.createdID()
@@ -223,11 +222,10 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 			ie.PeeringID = p.ID
 		}
 	}
-	res.ID = ie.PeeringID
 	tflog.SubsystemWarn(ctx, logSubsystem, "create interrupted; looked for its peering", map[string]any{
 		"subscription_id": sub, "task_id": taskID, "found_peering_id": ie.PeeringID, "cause": cause.Error(),
 	})
-	return res, ie
+	return CreateResult{ID: ie.PeeringID, TaskID: taskID}, ie
 }
 
 // UpdatePeeringCIDRs replaces the consumer CIDRs of an AWS peering.

@@ -98,7 +98,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 // Any other error is returned as it is.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
 	he, ok := asA[*HTTPError](err)
-	if isA[*taskWaitError](err) || !ok || he.StatusCode != http.StatusNotFound {
+	if isA[*waitError](err) || !ok || he.StatusCode != http.StatusNotFound {
 		return err
 	}
 	// The list is memoised: however many 404s need it, it is read once.
@@ -138,14 +138,17 @@ func (c *Client) urlHint() string {
 }
 
 // listRegions reads the regions of an Active-Active subscription
-// (GET /subscriptions/{id}/regions, a synchronous call).
+// (GET /subscriptions/{id}/regions, a synchronous call), once for the
+// client's life.
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
-	var w wireRegions
-	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
-	if err != nil {
-		return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
-	}
-	return w.toRegions(), nil
+	return c.networks.load(ctx, id, func(ctx context.Context) ([]SubscriptionRegion, error) {
+		var w wireRegions
+		err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
+		if err != nil {
+			return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
+		}
+		return w.toRegions(), nil
+	})
 }
 
 // waitForSubscriptionActive returns once the subscription is active. It waits

@@ -78,7 +78,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 	// found the task still running (zero while none has).
 	var polled, lastKnown time.Time
 	stopped := func(last string, err error) error {
-		return &taskWaitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
+		return &waitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
 	}
 	task, err := await(ctx, wait[*taskState]{
 		message: "waiting for task",
@@ -138,7 +138,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			return true, nil
 		},
 		passing: func(err error) bool {
-			return errors.Is(err, errNotYet) || (!isA[*taskWaitError](err) && IsTransient(err))
+			return errors.Is(err, errNotYet) || (!isA[*waitError](err) && IsTransient(err))
 		},
 		next:        func(time.Time) time.Duration { return schedule.next() },
 		interrupted: stopped,

@@ -76,9 +76,9 @@ func TestWaitForTask(t *testing.T) {
 	}
 	waitErr := func(fragment string) func(*testing.T, *taskState, error) {
 		return func(t *testing.T, _ *taskState, err error) {
-			var we *taskWaitError
+			var we *waitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *waitError", err, err)
 			}
 			if we.TaskID != testTaskID || TaskID(err) != testTaskID {
 				t.Errorf("task ID %q / %q", we.TaskID, TaskID(err))
@@ -324,9 +324,9 @@ func TestWaitForTaskCancellation(t *testing.T) {
 			if task != nil {
 				t.Errorf("task %+v returned", task)
 			}
-			var we *taskWaitError
+			var we *waitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *waitError", err, err)
 			}
 			if we.TaskID != testTaskID {
 				t.Errorf("task ID %q", we.TaskID)

@@ -361,7 +361,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 			return done, err
 		},
 		interrupted: func(last string, err error) error {
-			return &statusWaitError{LastStatus: last, wrapped: wrapped{err}}
+			return &waitError{LastStatus: last, wrapped: wrapped{err}}
 		},
 	})
 	if err != nil {
