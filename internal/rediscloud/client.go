@@ -147,8 +147,8 @@ func New(cfg Config) (*Client, error) {
 		return nil
 	}
 
-	c.safe = c.newRetryClient(&wrapped, cfg, retrySafe)
-	c.unsafe = c.newRetryClient(&wrapped, cfg, retryUnsafe)
+	c.safe = c.newRetryClient(&wrapped, retrySafe)
+	c.unsafe = c.newRetryClient(&wrapped, retryUnsafe)
 	return c, nil
 }
 

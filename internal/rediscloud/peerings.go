@@ -2,7 +2,6 @@ package rediscloud
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,11 +30,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 			return nil, werr
 		}
 	}
-	var resource json.RawMessage
-	if t.Response != nil {
-		resource = t.Response.Resource
-	}
-	list, err := decodePeeringList(kind, sub, resource)
+	list, err := decodePeeringList(kind, sub, t.Response.Resource)
 	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
 		if t.CommandType != "" {

@@ -10,15 +10,13 @@ import (
 	"time"
 )
 
-// Subscription statuses a wait tells apart; any other (deleting, error,
-// encryption_key_pending, ...) ends it.
+// The subscription statuses a wait tells apart (any other, such as deleting,
+// error or encryption_key_pending, ends it) and the Active-Active deployment type.
 const (
-	subscriptionActive  = "active"
-	subscriptionPending = "pending"
+	subscriptionActive     = "active"
+	subscriptionPending    = "pending"
+	deploymentActiveActive = "active-active"
 )
-
-// deploymentActiveActive is the deployment type of Active-Active subscriptions.
-const deploymentActiveActive = "active-active"
 
 // Subscription is what the provider needs of a subscription.
 type Subscription struct {
@@ -66,23 +64,19 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 
 // ListSubscriptions returns the account's Pro and Active-Active
 // subscriptions (GET /subscriptions, a synchronous call). Concurrent callers
-// share one read, and a read serves later callers for the snapshot lifetime
-// (5 s).
+// share one read, which serves later callers for the snapshot lifetime.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	return c.account.load(ctx, struct{}{}, c.readSubscriptions)
-}
-
-func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) {
-	var raw json.RawMessage
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
-		return nil, err
-	}
-	list, err := decodeSubscriptionList(raw)
-	if le, ok := asA[*ListShapeError](err); ok {
-		le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
-		return nil, le
-	}
-	return list, err
+	return c.account.load(ctx, struct{}{}, func(ctx context.Context) ([]Subscription, error) {
+		var raw json.RawMessage
+		if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
+			return nil, err
+		}
+		list, err := decodeSubscriptionList(raw)
+		if le, ok := asA[*ListShapeError](err); ok {
+			le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
+		}
+		return list, err
+	})
 }
 
 // explainNotFound turns a synchronous HTTP 404 about subscription sub (and

@@ -115,7 +115,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 		status: func(t *taskState) string { return t.Status },
 		settle: func(cur *taskState) (bool, error) {
 			lastStatus = cur.Status
-			if isPending(cur.Status) && (cur.Response == nil || cur.Response.Error == nil) {
+			if isPending(cur.Status) && cur.Response.Error == nil {
 				if polls > 1 {
 					lastKnown = polled
 				}
@@ -150,19 +150,11 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 }
 
 // createdID is the positive resourceId a task's response names, or 0.
-func (t *taskState) createdID() int {
-	if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
-		return 0
-	}
-	return t.Response.ResourceID.Value
-}
+func (t *taskState) createdID() int { return max(t.Response.ResourceID.Value, 0) }
 
 // finishTask turns a terminal task into a result or a TaskError.
 func finishTask(t *taskState) (*taskState, error) {
-	var body *taskErrorBody
-	if t.Response != nil {
-		body = t.Response.Error
-	}
+	body := t.Response.Error
 	if t.Status == taskProcessingCompleted && body == nil {
 		return t, nil
 	}

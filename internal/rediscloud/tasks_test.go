@@ -446,16 +446,13 @@ func TestDecodeTaskLenient(t *testing.T) {
 				t.Errorf("ID %q status %q", task.ID, task.Status)
 			}
 			if tc.resourceID != nil {
-				if task.Response == nil || !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != *tc.resourceID {
+				if !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != *tc.resourceID {
 					t.Errorf("resourceId %+v, want %d", task.Response, *tc.resourceID)
 				}
-			} else if task.Response != nil && task.Response.ResourceID.Valid {
+			} else if task.Response.ResourceID.Valid {
 				t.Errorf("unexpected resourceId %+v", task.Response.ResourceID)
 			}
-			var body *taskErrorBody
-			if task.Response != nil {
-				body = task.Response.Error
-			}
+			body := task.Response.Error
 			if tc.errType == "" && body != nil {
 				t.Errorf("unexpected error body %+v", body)
 			}

@@ -458,11 +458,11 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 // taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
 // `_links`) are ignored: the task URL is built from its ID.
 type taskState struct {
-	ID          string        `json:"taskId"`
-	CommandType string        `json:"commandType"`
-	Status      string        `json:"status"`
-	Description string        `json:"description"`
-	Response    *taskResponse `json:"response"`
+	ID          string       `json:"taskId"`
+	CommandType string       `json:"commandType"`
+	Status      string       `json:"status"`
+	Description string       `json:"description"`
+	Response    taskResponse `json:"response"`
 }
 
 // taskResponse is the API's ProcessorResponse.
