@@ -23,9 +23,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Client talks to the Redis Cloud API. It is safe for concurrent use, and one
-// Client should serve every resource of a provider instance so that they share
-// the rate limiter and the peering-list snapshots.
+// Client talks to the Redis Cloud API. It is safe for concurrent use; one
+// Client serves every resource of a provider instance, so that they share
+// the rate limiter, the memos and the peering-list snapshots.
 type Client struct {
 	// cfg is the checked Config, its defaults applied.
 	cfg  Config
@@ -48,16 +48,13 @@ type Client struct {
 	latency   *latencyEstimator
 	lists     *listCache
 	mutations *mutations
-	// active holds the answers that showed a subscription active, for the
-	// snapshot lifetime (ActiveSubscription); layouts every subscription
-	// read, for the client's life (SubscriptionLayout); networks the
-	// regions' networking of Active-Active subscriptions (RedisCIDRs).
+	// active holds the answers that showed a subscription active
+	// (ActiveSubscription), layouts every subscription read
+	// (SubscriptionLayout), networks Active-Active regions (RedisCIDRs),
+	// account the account's subscription list (ListSubscriptions).
 	active, layouts *memo[int, *Subscription]
 	networks        *memo[int, []SubscriptionRegion]
-	// account is the account's subscription list, read to tell a deleted
-	// subscription from a wrong URL and to list a whole account's
-	// peerings, for the snapshot lifetime.
-	account *memo[struct{}, []Subscription]
+	account         *memo[struct{}, []Subscription]
 	// changes gives each subscription's changes their turns (HoldSubscription).
 	changes subscriptionChanges
 }
@@ -116,9 +113,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
-		// sends it; a slightly longer window absorbs the difference, so a
-		// request sent as a slot frees here does not arrive just before the
-		// API's own slot frees.
+		// sends it: a slightly longer window absorbs the difference.
 		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
@@ -152,9 +147,9 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// newTransport is a pooled transport with sane timeouts; TLS verification is
-// always on. The API answers every call at once (long work happens in
-// tasks), so headers that take longer than headerTimeout mean a stall.
+// newTransport is a pooled transport that verifies TLS. The API answers
+// every call at once (long work happens in tasks), so headers that take
+// longer than headerTimeout mean a stall.
 func newTransport(headerTimeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
@@ -167,11 +162,9 @@ type request struct {
 	method string
 	path   string // relative to the base URL, starting with "/"
 	body   any
-	// op names the call in logs ("list peerings").
-	op string
-	// busy, when set, is called when an attempt was refused with a 429
-	// that was not the account's request limit (the request may have been
-	// served on a later attempt).
+	op     string // names the call in logs and errors ("list peerings")
+	// busy, when set, is called when an attempt was refused with a 429 that
+	// was not the account's request limit, even if a later one was served.
 	busy func()
 }
 
@@ -324,11 +317,9 @@ func (c *Client) Redact(s string) string {
 	return s
 }
 
-// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's
-// keys are long random strings; a key shorter than this cannot be one, and
-// hiding every occurrence of it would rewrite ordinary words ("s" in
-// "us-east-1") in what is stored, so that a refresh would plan changes
-// that depend on the key's text.
+// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's keys
+// are long random strings; hiding a shorter one would rewrite ordinary words
+// ("s" in "us-east-1") in what is stored, and plan changes that depend on it.
 const minHiddenKey = 8
 
 func hiddenKeys(keys ...string) []string {
@@ -341,9 +332,8 @@ func hiddenKeys(keys ...string) []string {
 	return out
 }
 
-// Shown returns a copy of p with the keys hidden in every text, for what is
-// shown or stored. Every string field is covered, so that a field added
-// later cannot slip through.
+// Shown returns a copy of p with the keys hidden in every string field, for
+// what is shown or stored: a field added later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
 	ownPeering(&cp)

@@ -404,8 +404,8 @@ func (e *ListShapeError) Error() string {
 	return fmt.Sprintf("%s lacks the documented %s: %s", cmp.Or(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// IsTransient reports errors worth another attempt later, which a later
-// attempt may not meet: network failures, 429 and 5xx answers.
+// IsTransient reports errors a later attempt may not meet: network
+// failures, 429 and 5xx answers.
 func IsTransient(err error) bool {
 	if s := httpStatus(err); s != 0 {
 		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
@@ -422,7 +422,7 @@ func IsTransient(err error) bool {
 			return false
 		}
 	}
-	// Anything else that is not a context end is a transport failure.
+	// Anything else but a context end is a transport failure.
 	return !isContextErr(err)
 }
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Task statuses.
 const (
 	taskInitialized         = "initialized"
 	taskReceived            = "received"
@@ -24,18 +24,13 @@ const (
 // isPending reports whether a task status keeps the wait going: the task
 // has not ended yet (an empty status counts as not ended).
 func isPending(status string) bool {
-	switch status {
-	case taskInitialized, taskReceived, taskProcessing, "":
-		return true
-	}
-	return false
+	return slices.Contains([]string{taskInitialized, taskReceived, taskProcessing, ""}, status)
 }
 
 // getTask reads a task once.
 func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
 	var t taskState
-	err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t)
-	if err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
