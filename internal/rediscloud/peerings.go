@@ -45,10 +45,9 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	return list, nil
 }
 
-// ListPeerings returns the peerings of a subscription. Concurrent callers for
-// the same subscription share one list task, and a list completed within the
-// snapshot lifetime serves later callers, unless a mutation of that
-// subscription through this client has completed since.
+// ListPeerings returns the peerings of a subscription. Concurrent callers
+// share one list task, which serves later callers for the snapshot lifetime
+// unless a mutation of the subscription through this client completed since.
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
 	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
 }
@@ -65,8 +64,6 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 	return list.peerings, nil
 }
 
-// listPeeringsSince is ListPeerings restricted to lists whose task was sent
-// at or after since: waits use it to see every change after their last look.
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
 	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
 		return c.listPeeringsUncached(ctx, kind, sub)

@@ -370,10 +370,9 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 	return p, nil
 }
 
-// WaitPeeringSettled waits until a new peering has left initiating-request
-// (see settled). A peering the API reports as failed ends the wait with a
-// PeeringFailedError. A peering not listed yet is waited for: lists are
-// eventually consistent after a create.
+// WaitPeeringSettled waits until a new peering has settled. A failed one
+// ends the wait (PeeringFailedError); one not listed yet is waited for, as
+// lists are eventually consistent after a create.
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
 	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, func(p *Peering) (bool, error) {
 		if p == nil {
