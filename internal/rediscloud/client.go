@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -323,13 +324,7 @@ func (c *Client) Redact(s string) string {
 const minHiddenKey = 8
 
 func hiddenKeys(keys ...string) []string {
-	var out []string
-	for _, k := range keys {
-		if len(k) >= minHiddenKey {
-			out = append(out, k)
-		}
-	}
-	return out
+	return slices.DeleteFunc(keys, func(k string) bool { return len(k) < minHiddenKey })
 }
 
 // Shown returns a copy of p with the keys hidden in every string field, for
