@@ -205,7 +205,7 @@ func TestMutationsInvalidateSnapshot(t *testing.T) {
 			func(list []Peering) bool { return slices.Equal(list[0].CIDRs, []string{"10.6.0.0/24", "10.7.0.0/24"}) }},
 		{"invalidate after an outside change", func() error {
 			m.addPeering("vpc-outside", "10.8.0.0/24")
-			c.invalidatePeerings(Pro, 1)
+			c.lists.invalidate(listKey{Pro, 1})
 			return nil
 		}, func(list []Peering) bool { return len(list) == 3 }},
 	}
@@ -291,7 +291,7 @@ func TestListLeaderCancelled(t *testing.T) {
 	m.mu.Lock()
 	m.listGate = make(chan struct{})
 	m.mu.Unlock()
-	c.invalidatePeerings(Pro, 1)
+	c.lists.invalidate(listKey{Pro, 1})
 	lctx, lcancel := context.WithCancel(context.Background())
 	leaderDone := make(chan error, 1)
 	before := clock.count()

@@ -9,21 +9,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// One change of a subscription at a time. The API refuses a change
-// (create, update or delete of a peering) sent while another of its
-// subscription runs, with a 429 or a task failing SUBSCRIPTION_NOT_ACTIVE.
-// "Runs" is undocumented: the change's task at least, and on a strict API
-// until the change is carried out (as Redis's own provider assumes). A
-// refused change is sent again, but each refusal costs requests.
-//
-// So this client's changes of one subscription take turns, in order; other
-// subscriptions' do not wait. A turn lasts until the change's task has
-// completed (Turn.Sent) until a change is first refused, and from then on
-// until the change is carried out (Turn.Release): an overlapping API costs
-// no waiting, a strict one one refusal. Other clients' changes are still
-// met by the refusals' handling.
-
-// subscriptionChanges holds each subscription's turn. The zero value is
+// subscriptionChanges makes this client's changes (create, update or delete
+// of a peering) of one subscription take turns, in order. The API refuses a
+// change sent while another of its subscription runs (a 429, or a task
+// failing SUBSCRIPTION_NOT_ACTIVE), and each refusal costs requests. "Runs"
+// is undocumented: the task at least, on a strict API until the change is
+// carried out (as Redis's own provider assumes). So a turn lasts until the
+// change's task completed (Turn.Sent) until a change is first refused, and
+// from then on until the change is carried out (Turn.Release). Other
+// clients' changes are met by the refusals' handling. The zero value is
 // ready.
 type subscriptionChanges struct {
 	mu    sync.Mutex
@@ -34,8 +28,8 @@ type subscriptionChanges struct {
 }
 
 // changeTurn admits one change at a time: the holder has put the token in
-// slot. waiting counts the changes holding or waiting for it, for logs and
-// errors; the turn is dropped when it reaches 0.
+// slot. waiting counts the changes holding or waiting for it; the turn is
+// dropped when it reaches 0.
 type changeTurn struct {
 	slot    chan struct{}
 	waiting int
@@ -64,7 +58,7 @@ func (s *subscriptionChanges) leave(sub int, t *changeTurn) {
 	}
 }
 
-// refused records that the API refused a change because another ran.
+// changeRefused records that the API refused a change because another ran.
 func (c *Client) changeRefused(ctx context.Context, sub int) {
 	if !c.changes.strict.Swap(true) {
 		tflog.SubsystemInfo(ctx, logSubsystem, "a change was refused while another ran: from now on each change of a subscription waits until the one before is carried out",

@@ -14,24 +14,25 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Client talks to the Redis Cloud API. It is safe for concurrent use, and one
-// Client should serve every resource of a provider instance so that they share
-// the rate limiter and the peering-list snapshots.
+// Client talks to the Redis Cloud API. It is safe for concurrent use; one
+// Client serves every resource of a provider instance, so that they share
+// the rate limiter, the memos and the peering-list snapshots.
 type Client struct {
-	base      *url.URL
-	apiKey    string
-	secretKey string
+	// cfg is the checked Config, its defaults applied.
+	cfg  Config
+	base *url.URL
 	// hidden are the keys Redact hides (see hiddenKeys).
-	hidden    []string
-	userAgent string
+	hidden []string
 
 	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
 	// only what cannot have reached the API.
@@ -42,31 +43,19 @@ type Client struct {
 
 	pollFirst, pollMin, pollMax time.Duration
 	statusPollMax               time.Duration
-	taskNotFoundWindow          time.Duration
 	// cidrGrace is how long listed CIDRs may lag a completed update.
 	cidrGrace time.Duration
-	// lookupTimeout bounds the lookup after an interrupted create.
-	lookupTimeout time.Duration
-	// readIdle bounds the time without a byte while a body is read.
-	readIdle time.Duration
-
-	// resubmitMin and resubmitMax bound the wait before a refused task is
-	// sent again.
-	resubmitMin, resubmitMax time.Duration
 
 	latency   *latencyEstimator
 	lists     *listCache
 	mutations *mutations
-	// active holds the answers that showed a subscription active, for the
-	// snapshot lifetime (ActiveSubscription); layouts every subscription
-	// read, for the client's life (SubscriptionLayout); networks the
-	// regions' networking of Active-Active subscriptions (RedisCIDRs).
+	// active holds the answers that showed a subscription active
+	// (ActiveSubscription), layouts every subscription read
+	// (SubscriptionLayout), networks Active-Active regions (RedisCIDRs),
+	// account the account's subscription list (ListSubscriptions).
 	active, layouts *memo[int, *Subscription]
-	networks        *memo[int, []networkRegion]
-	// account is the account's subscription list, read to tell a deleted
-	// subscription from a wrong URL and to list a whole account's
-	// peerings, for the snapshot lifetime.
-	account *memo[struct{}, []Subscription]
+	networks        *memo[int, []SubscriptionRegion]
+	account         *memo[struct{}, []Subscription]
 	// changes gives each subscription's changes their turns (HoldSubscription).
 	changes subscriptionChanges
 }
@@ -112,34 +101,25 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:               base,
-		apiKey:             cfg.APIKey,
-		secretKey:          cfg.SecretKey,
-		hidden:             hiddenKeys(cfg.APIKey, cfg.SecretKey),
-		userAgent:          cfg.UserAgent,
-		pollFirst:          cfg.PollFirst,
-		pollMin:            cfg.PollMin,
-		pollMax:            cfg.PollMax,
-		statusPollMax:      cfg.StatusPollMax,
-		taskNotFoundWindow: cfg.TaskNotFoundWindow,
-		resubmitMin:        4 * cfg.RetryWaitMin,
-		resubmitMax:        cfg.RetryWaitMax,
-		latency:            newLatencyEstimator(),
-		mutations:          newMutations(),
-		cidrGrace:          defaultCIDRGrace,
-		lookupTimeout:      cfg.CreateLookupTimeout,
-		readIdle:           cfg.ReadIdleTimeout,
+		cfg:           cfg,
+		base:          base,
+		hidden:        hiddenKeys(cfg.APIKey, cfg.SecretKey),
+		pollFirst:     cfg.PollFirst,
+		pollMin:       cfg.PollMin,
+		pollMax:       cfg.PollMax,
+		statusPollMax: cfg.StatusPollMax,
+		latency:       newLatencyEstimator(),
+		mutations:     newMutations(),
+		cidrGrace:     defaultCIDRGrace,
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
-		// sends it; a slightly longer window absorbs the difference, so a
-		// request sent as a slot frees here does not arrive just before the
-		// API's own slot frees.
+		// sends it: a slightly longer window absorbs the difference.
 		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
 	c.lists = newListCache(cfg.SnapshotTTL)
 	c.active = newMemo[int](cfg.SnapshotTTL, cloneSubscription)
-	c.networks = newMemo[int](0, cloneNetworkRegions)
+	c.networks = newMemo[int](0, cloneRegions)
 	c.layouts = newMemo[int](0, cloneSubscription)
 	c.account = newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions)
 
@@ -163,14 +143,14 @@ func New(cfg Config) (*Client, error) {
 		return nil
 	}
 
-	c.safe = c.newRetryClient(&wrapped, cfg, retrySafe)
-	c.unsafe = c.newRetryClient(&wrapped, cfg, retryUnsafe)
+	c.safe = c.newRetryClient(&wrapped, retrySafe)
+	c.unsafe = c.newRetryClient(&wrapped, retryUnsafe)
 	return c, nil
 }
 
-// newTransport is a pooled transport with sane timeouts; TLS verification is
-// always on. The API answers every call at once (long work happens in
-// tasks), so headers that take longer than headerTimeout mean a stall.
+// newTransport is a pooled transport that verifies TLS. The API answers
+// every call at once (long work happens in tasks), so headers that take
+// longer than headerTimeout mean a stall.
 func newTransport(headerTimeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
@@ -183,11 +163,9 @@ type request struct {
 	method string
 	path   string // relative to the base URL, starting with "/"
 	body   any
-	// op names the call in logs ("list peerings").
-	op string
-	// busy, when set, is called when an attempt was refused with a 429
-	// that was not the account's request limit (the request may have been
-	// served on a later attempt).
+	op     string // names the call in logs and errors ("list peerings")
+	// busy, when set, is called when an attempt was refused with a 429 that
+	// was not the account's request limit, even if a later one was served.
 	busy func()
 }
 
@@ -207,12 +185,12 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if err != nil {
 		return fmt.Errorf("building %s request: %w", r.op, err)
 	}
-	req.Header.Set("x-api-key", c.apiKey)
-	req.Header.Set("x-api-secret-key", c.secretKey)
+	req.Header.Set("x-api-key", c.cfg.APIKey)
+	req.Header.Set("x-api-secret-key", c.cfg.SecretKey)
 	req.Header.Set("Accept", "application/json")
 	// The API expects a JSON content type on every request, bodiless ones included.
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
 
 	rc, ambiguous := c.safe, func(err error) error { return err }
 	if r.method == http.MethodPost || r.method == http.MethodPut {
@@ -223,10 +201,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	// context ends when no byte arrives for readIdle.
 	reqCtx, cancelReq := context.WithCancel(ctx)
 	defer cancelReq()
-	req = req.WithContext(withAttempts(reqCtx))
-	start := time.Now()
+	a := &attempts{start: time.Now()}
+	req = req.WithContext(context.WithValue(reqCtx, attemptsKey{}, a))
 	resp, err := rc.Do(req)
-	if a := attemptsOf(req.Context()); a != nil && a.busy.Load() > 0 && r.busy != nil {
+	if a.busy.Load() > 0 && r.busy != nil {
 		r.busy()
 	}
 	if err != nil {
@@ -236,8 +214,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			_ = resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			if n, waited := rateLimitedAttempts(req.Context()); n > 0 {
-				return &RateLimitedError{Op: r.op, Refusals: n, Waited: waited, Err: ctxErr}
+			if n := a.refused.Load(); n > 0 {
+				return &RateLimitedError{Op: r.op, Refusals: int(n), Waited: time.Since(a.start), Err: ctxErr}
 			}
 			return fmt.Errorf("%s: %w", r.op, ctxErr)
 		}
@@ -252,7 +230,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := c.readBody(resp, cancelReq)
-	logResponse(ctx, r, resp.StatusCode, time.Since(start))
+	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
+		"operation": r.op, "method": r.method, "path": r.path,
+		"status_code": resp.StatusCode, "elapsed_ms": time.Since(a.start).Milliseconds(),
+	})
 	if readErr != nil && ctx.Err() == nil {
 		if se, ok := asA[*StalledError](readErr); ok {
 			se.Method, se.URL = r.method, full
@@ -294,7 +275,7 @@ const maxBody = 32 << 20
 // request (cancel) when no byte arrives for the idle timeout.
 func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
 	var stalled atomic.Bool
-	timer := time.AfterFunc(c.readIdle, func() {
+	timer := time.AfterFunc(c.cfg.ReadIdleTimeout, func() {
 		stalled.Store(true)
 		cancel()
 	})
@@ -304,7 +285,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 	for {
 		n, err := resp.Body.Read(chunk)
 		if n > 0 {
-			timer.Reset(c.readIdle)
+			timer.Reset(c.cfg.ReadIdleTimeout)
 			if buf.Len()+n > maxBody {
 				size := int64(-1)
 				if resp.ContentLength > 0 {
@@ -319,7 +300,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 		}
 		if err != nil {
 			if stalled.Load() {
-				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.readIdle, Err: err}
+				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
 			}
 			return nil, err
 		}
@@ -337,26 +318,17 @@ func (c *Client) Redact(s string) string {
 	return s
 }
 
-// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's
-// keys are long random strings; a key shorter than this cannot be one, and
-// hiding every occurrence of it would rewrite ordinary words ("s" in
-// "us-east-1") in what is stored, so that a refresh would plan changes
-// that depend on the key's text.
+// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's keys
+// are long random strings; hiding a shorter one would rewrite ordinary words
+// ("s" in "us-east-1") in what is stored, and plan changes that depend on it.
 const minHiddenKey = 8
 
 func hiddenKeys(keys ...string) []string {
-	var out []string
-	for _, k := range keys {
-		if len(k) >= minHiddenKey {
-			out = append(out, k)
-		}
-	}
-	return out
+	return slices.DeleteFunc(keys, func(k string) bool { return len(k) < minHiddenKey })
 }
 
-// Shown returns a copy of p with the keys hidden in every text, for what is
-// shown or stored. Every string field is covered, so that a field added
-// later cannot slip through.
+// Shown returns a copy of p with the keys hidden in every string field, for
+// what is shown or stored: a field added later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
 	ownPeering(&cp)

@@ -15,72 +15,64 @@ const (
 	DefaultBaseURL = "https://api.redislabs.com/v1"
 	// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
 	DefaultRequestsPerMinute = 400
-	// DefaultMaxRetries is how many times a request that failed transiently
-	// is repeated by default.
+	// DefaultMaxRetries is the default of Config.MaxRetries.
 	DefaultMaxRetries = 10
 )
 
-// Config configures a Client. Start from DefaultConfig, which holds every
-// default. A zero RequestsPerMinute means no limit and a zero MaxRetries
-// means a failed request is never repeated; a zero duration, which no caller
-// can mean, takes its default.
+// Config configures a Client. DefaultConfig holds every default. A zero
+// RequestsPerMinute means no limit and a zero MaxRetries that a failed
+// request is never repeated; a zero duration, which no caller can mean,
+// takes its default.
 type Config struct {
-	// BaseURL is the API root including /v1. Plain http:// is accepted only
-	// for loopback hosts.
+	// BaseURL is the API root including /v1 (DefaultBaseURL when empty).
+	// Plain http:// is accepted only for loopback hosts.
 	BaseURL   string
 	APIKey    string
 	SecretKey string
-	// UserAgent is sent on every request.
 	UserAgent string
-	// RequestsPerMinute caps requests from this client in any 60 s window
-	// (default DefaultRequestsPerMinute); 0 disables the cap.
+	// RequestsPerMinute caps requests from this client in any 60 s window.
 	RequestsPerMinute int
 	// MaxRetries is how many times a request that failed transiently is
-	// repeated (default DefaultMaxRetries); 0 means never.
+	// repeated.
 	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the back-off between retries
-	// (defaults 250 ms and 30 s). A Retry-After header wins within 5 minutes.
-	// A task refused by the API (busy subscription, lingering 429, lost
-	// answer) is sent again after a back-off from 4×RetryWaitMin (1 s by
-	// default) bounded by RetryWaitMax.
+	// RetryWaitMin and RetryWaitMax bound the back-off between retries; a
+	// Retry-After header wins within 5 minutes. A task the API refused is
+	// sent again after a back-off from 4×RetryWaitMin to RetryWaitMax.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// PollFirst is the earliest a task is polled after the answer that
-	// named it, when no task has been timed yet in this process (default
-	// 1 s): the API's task service may not know a task before that.
+	// named it, while no task has been timed in this process: the API's
+	// task service may not know a task before that.
 	PollFirst time.Duration
-	// PollMin and PollMax bound the delay between two polls of a task
-	// (defaults 250 ms and 5 s).
+	// PollMin and PollMax bound the delay between two polls of a task.
 	PollMin time.Duration
 	PollMax time.Duration
 	// StatusPollMax bounds the time between two peering lists of a status
-	// wait (default 8 s).
+	// wait.
 	StatusPollMax time.Duration
 	// CreateLookupTimeout bounds the lookup of the peering of a create whose
-	// task wait failed (default 15 s); it runs even when the create's
-	// context has ended.
+	// task wait failed; it runs even when the create's context has ended.
 	CreateLookupTimeout time.Duration
 	// TaskNotFoundWindow is how long after the answer that named it a task
 	// may be unknown to the task service (answer 404) before the client
-	// gives up on it (default 60 s). Redis's own client allows about 31 s.
+	// gives up on it. Redis's own client allows about 31 s.
 	TaskNotFoundWindow time.Duration
 	// SnapshotTTL is how long a peering list may serve further reads of the
-	// same subscription (default 5 s), and how far apart the reads of a
-	// burst may come for it to keep serving them, up to 24 times as long.
-	// Mutations through the client invalidate it at once.
+	// same subscription, and how far apart the reads of a burst may come
+	// for it to keep serving them, up to 24 times as long. Mutations through
+	// the client invalidate it at once.
 	SnapshotTTL time.Duration
-	// ResponseHeaderTimeout bounds the wait for an answer's headers (default
-	// 30 s), and ReadIdleTimeout the time without any byte while its body
-	// is read (default 30 s): a server or middlebox that stalls ends the
-	// request with an error saying the API stopped answering.
+	// ResponseHeaderTimeout bounds the wait for an answer's headers, and
+	// ReadIdleTimeout the time without any byte while its body is read: a
+	// server or middlebox that stalls ends the request with a StalledError.
 	ResponseHeaderTimeout time.Duration
 	ReadIdleTimeout       time.Duration
 	// HTTPClient replaces the underlying HTTP client (tests).
 	HTTPClient *http.Client
 }
 
-// DefaultConfig returns a Config holding every default, without the URL's
-// default (DefaultBaseURL, taken when BaseURL is empty) and without keys.
+// DefaultConfig returns a Config holding every default but BaseURL's and
+// the keys.
 func DefaultConfig() Config {
 	return Config{
 		UserAgent:             "terraform-provider-rediscloud",

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// maxErrorBody bounds how much of an error body is kept, so that an HTML page
-// returned by a gateway does not flood a diagnostic.
+// maxErrorBody bounds the error body kept, so that a gateway's HTML page
+// does not flood a diagnostic.
 const maxErrorBody = 2048
 
 // wrapped is the cause an error wraps, and its Unwrap.
@@ -27,7 +27,6 @@ func asA[T error](err error) (T, bool) {
 	return t, ok
 }
 
-// isA reports whether err is, or wraps, an error of type T.
 func isA[T error](err error) bool {
 	_, ok := asA[T](err)
 	return ok
@@ -71,49 +70,44 @@ type TaskError struct {
 }
 
 func (e *TaskError) Error() string {
-	var b strings.Builder
-	if e.Type != "" {
-		b.WriteString(e.Type)
-	} else {
-		b.WriteString("task failed")
-	}
+	msg := cmp.Or(e.Type, "task failed")
 	if e.Status != "" {
-		b.WriteString(" (" + e.Status + ")")
+		msg += " (" + e.Status + ")"
 	}
 	if e.Description != "" {
-		b.WriteString(": " + e.Description)
+		msg += ": " + e.Description
 	}
 	if e.TaskID != "" {
-		b.WriteString(" [task " + e.TaskID + "]")
+		msg += " [task " + e.TaskID + "]"
 	}
-	return b.String()
+	return msg
 }
 
-// ambiguousError wraps a failure of a request that is not safe to repeat
-// blindly (POST or PUT): it may or may not have reached the API and taken
-// effect. Callers reconcile, for example by looking for what the request would
-// have created, before sending it again.
+// ambiguousError is a failed POST or PUT that may have taken effect: callers
+// reconcile (look for what it would have created) before sending it again.
 type ambiguousError struct{ wrapped }
 
 func (e *ambiguousError) Error() string {
 	return "the request may or may not have been applied: " + e.Err.Error()
 }
 
-// taskWaitError is returned when waiting for a task stops before the task
-// reached a terminal state (timeout, cancellation, or a task the API no longer
-// knows). The task may still complete on the API's side.
-type taskWaitError struct {
+// waitError is a wait that stopped before its condition held: for a task
+// (TaskID set), which may still complete, or for a peering's status.
+type waitError struct {
 	TaskID     string
 	LastStatus string
 	wrapped
 }
 
-func (e *taskWaitError) Error() string {
+func (e *waitError) Error() string {
+	if e.TaskID == "" {
+		return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
+	}
 	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, cmp.Or(e.LastStatus, "unknown"), e.Err)
 }
 
-// TaskUnknownError says the task service never showed a task within the
-// window the client allows after the answer that named it.
+// TaskUnknownError says the task service never showed a task within
+// TaskNotFoundWindow of the answer that named it.
 type TaskUnknownError struct {
 	Waited time.Duration
 	wrapped
@@ -164,17 +158,6 @@ type PeeringFailedError struct {
 
 func (e *PeeringFailedError) Error() string {
 	return fmt.Sprintf("peering %d is %q in Redis Cloud", e.Peering.ID, e.Peering.Status)
-}
-
-// statusWaitError says a wait on a peering's status ended before its
-// condition held.
-type statusWaitError struct {
-	LastStatus string
-	wrapped
-}
-
-func (e *statusWaitError) Error() string {
-	return fmt.Sprintf("the peering's last status was %q: %v", cmp.Or(e.LastStatus, "not listed yet"), e.Err)
 }
 
 // cidrsNotAppliedError says the API completed a CIDR update but its lists
@@ -228,9 +211,6 @@ func IsUnauthorized(err error) bool {
 	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
-// isAmbiguous reports whether err leaves it unknown if a mutating request took effect.
-func isAmbiguous(err error) bool { return isA[*ambiguousError](err) }
-
 // errorType returns the API error type carried by err, or "".
 func errorType(err error) string {
 	te, _ := asA[*TaskError](err)
@@ -245,7 +225,7 @@ func TaskID(err error) string {
 	if te, ok := asA[*TaskError](err); ok {
 		return te.TaskID
 	}
-	if we, ok := asA[*taskWaitError](err); ok {
+	if we, ok := asA[*waitError](err); ok {
 		return we.TaskID
 	}
 	return ""
@@ -289,7 +269,9 @@ func (e *DecodeError) Error() string {
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // StalledError says the API stopped answering: no headers within the
-// transport's timeout, or no byte of the body for the idle timeout.
+// transport's timeout, or no byte of the body for the idle timeout. It does
+// not unwrap: the transport reports a stall as a timeout or a cancellation,
+// which would read as the operation's own timeout or an interrupt.
 type StalledError struct {
 	Method, URL string
 	// Phase says where it stalled.
@@ -305,10 +287,6 @@ func (e *StalledError) Error() string {
 	}
 	return msg
 }
-
-// StalledError does not unwrap: the transport reports a stall as a timeout
-// or a cancellation, which would read as the operation's own timeout or an
-// interrupt.
 
 // TooLargeError says an answer was larger than the client reads.
 type TooLargeError struct {
@@ -410,17 +388,15 @@ func (e *noRedisCIDRsError) Error() string {
 	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
 }
 
-// ListShapeError is a list (of peerings, or of the account's
-// subscriptions) whose answer lacks the documented form. It proves nothing
-// about what it should list: a caller must fail rather than take it for an
-// empty list.
+// ListShapeError is a list (of peerings or subscriptions) whose answer lacks
+// the documented form. It proves nothing: a caller must fail rather than take
+// it for an empty list.
 type ListShapeError struct {
-	// Source names the answer: the list task and the request that ran it,
-	// or the request.
+	// Source names the answer (the list task and its request, or the request).
 	Source string
-	// Missing is the path of what the documented form has and this answer
-	// lacks ("resource.peerings array"); Found says what stood there
-	// instead, by type and key names, never by value.
+	// Missing is the path the documented form has and this answer lacks
+	// ("resource.peerings array"); Found says what stood there instead, by
+	// type and key names, never by value.
 	Missing, Found string
 }
 
@@ -428,8 +404,8 @@ func (e *ListShapeError) Error() string {
 	return fmt.Sprintf("%s lacks the documented %s: %s", cmp.Or(e.Source, "the list"), e.Missing, e.Found)
 }
 
-// IsTransient reports errors worth another attempt later, which a later
-// attempt may not meet: network failures, 429 and 5xx answers.
+// IsTransient reports errors a later attempt may not meet: network
+// failures, 429 and 5xx answers.
 func IsTransient(err error) bool {
 	if s := httpStatus(err); s != 0 {
 		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
@@ -446,7 +422,7 @@ func IsTransient(err error) bool {
 			return false
 		}
 	}
-	// Anything else that is not a context end is a transport failure.
+	// Anything else but a context end is a transport failure.
 	return !isContextErr(err)
 }
 

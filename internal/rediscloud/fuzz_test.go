@@ -34,12 +34,9 @@ func FuzzDecodeTask(f *testing.F) {
 			}
 			return
 		}
-		var body *taskErrorBody
-		if task.Response != nil {
-			body = task.Response.Error
-			for _, k := range []Kind{Pro, ActiveActive} {
-				_, _ = decodePeeringList(k, 1, task.Response.Resource)
-			}
+		body := task.Response.Error
+		for _, k := range []Kind{Pro, ActiveActive} {
+			_, _ = decodePeeringList(k, 1, task.Response.Resource)
 		}
 		if isPending(task.Status) && body == nil {
 			return

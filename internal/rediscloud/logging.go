@@ -3,7 +3,6 @@ package rediscloud
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -40,14 +39,4 @@ func logAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
 	}
 	fields["retry"] = retry
 	tflog.SubsystemDebug(req.Context(), logSubsystem, "retrying request", fields)
-}
-
-func logResponse(ctx context.Context, r request, status int, elapsed time.Duration) {
-	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
-		"operation":   r.op,
-		"method":      r.method,
-		"path":        r.path,
-		"status_code": status,
-		"elapsed_ms":  elapsed.Milliseconds(),
-	})
 }

@@ -12,11 +12,8 @@ import (
 // parallel creates on one subscription, or a plan checking many new
 // peerings, then read it once. ttl bounds how long a value serves (0: the
 // client's life). Values go in and out through clone, so that no caller can
-// change another's copy. A failed read is not remembered.
-//
-// The client's subscription answers (an active one, a layout, the account's
-// list) and Active-Active networking are memos; the peering lists, which
-// mutations invalidate and waits ask for by age, are a listCache.
+// change another's copy. A failed read is not remembered. (Peering lists,
+// which mutations invalidate and waits ask for by age, are a listCache.)
 type memo[K comparable, V any] struct {
 	ttl   time.Duration
 	clone func(V) V
@@ -89,7 +86,6 @@ func (m *memo[K, V]) load(ctx context.Context, k K, read func(context.Context) (
 
 // The one copy rule of what the client shares between callers (memos,
 // list snapshots, Shown): a copy owns every slice, down to its elements'.
-// cloneEach copies s, then has own give each element its own slices.
 func cloneEach[T any](s []T, own func(*T)) []T {
 	out := slices.Clone(s)
 	for i := range out {
@@ -100,7 +96,11 @@ func cloneEach[T any](s []T, own func(*T)) []T {
 
 func ownSubscription(s *Subscription) {
 	s.Providers = slices.Clone(s.Providers)
-	s.Regions = cloneEach(s.Regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
+	s.Regions = cloneRegions(s.Regions)
+}
+
+func cloneRegions(regions []SubscriptionRegion) []SubscriptionRegion {
+	return cloneEach(regions, func(r *SubscriptionRegion) { r.DeploymentCIDRs = slices.Clone(r.DeploymentCIDRs) })
 }
 
 func ownPeering(p *Peering) { p.CIDRs = slices.Clone(p.CIDRs) }
@@ -113,10 +113,6 @@ func cloneSubscription(s *Subscription) *Subscription {
 
 func cloneSubscriptions(list []Subscription) []Subscription { return cloneEach(list, ownSubscription) }
 
-func cloneNetworkRegions(regions []networkRegion) []networkRegion {
-	return cloneEach(regions, func(r *networkRegion) { r.cidrs = slices.Clone(r.cidrs) })
-}
-
 func (l *peeringList) clone() *peeringList {
 	return &peeringList{peerings: cloneEach(l.peerings, ownPeering), regions: l.regions}
 }
@@ -126,13 +122,10 @@ type listKey struct {
 	sub  int
 }
 
-// listCache coalesces peering lists per subscription. A list is an
-// asynchronous task of its own, so a plan that refreshes many peerings of one
-// subscription would otherwise send one list task per peering.
-//
-// Each subscription has a generation, bumped by every mutation through this
-// client: a list started before a mutation completed never serves a caller
-// after it.
+// listCache coalesces peering lists per subscription: a plan that refreshes
+// many peerings of one subscription sends one list task, not one each. Each
+// subscription has a generation, bumped by every mutation through this
+// client: a list started before a mutation completed never serves after it.
 type listCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
@@ -142,21 +135,19 @@ type listCache struct {
 }
 
 type listEntry struct {
-	gen uint64
-	// The last completed list of this generation, or nil.
-	snap    *peeringList
-	snapAt  time.Time // completion
-	snapReq time.Time // when its task was requested
-	lastUse time.Time // the last read it served
+	gen     uint64
+	snap    *peeringList // the last completed list of this generation, or nil
+	snapAt  time.Time    // completion
+	snapReq time.Time    // when its task was requested
+	lastUse time.Time    // the last read it served
 	flight  *listCall
 }
 
 // burstFactor bounds how long a burst of reads keeps one list: a list
-// serves reads for ttl after it completed, and beyond that for as long as
-// reads keep coming less than ttl apart, up to burstFactor × ttl (two
-// minutes with the default 5 s). A refresh of a thousand peerings is one
-// burst, so it reads one list per subscription however long Terraform
-// takes over it; a read after a quiet spell gets a list of its own.
+// serves reads for ttl after it completed, and beyond that while reads keep
+// coming less than ttl apart, up to burstFactor × ttl. A refresh of a
+// thousand peerings is one burst, one list per subscription however long
+// Terraform takes over it; a read after a quiet spell gets a list of its own.
 const burstFactor = 24
 
 // fresh reports whether the snapshot may serve a read at now.
@@ -256,12 +247,11 @@ func (c *listCall) result() (*peeringList, error) {
 	return c.res.clone(), nil
 }
 
-// ActiveSubscription is waitForSubscriptionActive answered from a recent
-// answer that showed the subscription active (kept for the snapshot
-// lifetime): vetting a subscription before CreatePeering, which asks the
-// same, costs no extra read, nor does a burst of creates. A create refused
-// with SUBSCRIPTION_NOT_ACTIVE forgets the answer and waits again, so the
-// reuse costs no correctness.
+// ActiveSubscription is waitForSubscriptionActive answered from an answer
+// that showed the subscription active within the snapshot lifetime: vetting
+// a subscription before CreatePeering, which asks the same, costs no extra
+// read, nor does a burst of creates. A create refused with
+// SUBSCRIPTION_NOT_ACTIVE forgets the answer and waits again.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
 	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
 		return c.waitForSubscriptionActive(ctx, id)

@@ -13,11 +13,9 @@ import (
 type Kind int
 
 const (
-	// Pro is a peering of a single-region (Pro) subscription:
-	// /subscriptions/{id}/peerings.
+	// Pro is a peering of a single-region (Pro) subscription.
 	Pro Kind = iota
-	// ActiveActive is a peering of one region of an Active-Active
-	// subscription: /subscriptions/{id}/regions/peerings.
+	// ActiveActive is a peering of one region of an Active-Active subscription.
 	ActiveActive
 )
 
@@ -29,27 +27,23 @@ type kindAPI struct {
 	path string
 	// A regional kind's peering belongs to one region of the subscription:
 	// its requests name that region under sourceRegionKey ("" for a kind
-	// whose subscriptions have one region), its list groups the peerings
-	// by region (listGroups), so a list proves a peering absent only when
-	// it shows the peering's region, and its Redis-side CIDRs are that
-	// region's (networks and ownRegion).
+	// whose subscriptions have one region), its list groups the peerings by
+	// region (listGroups), so a list proves a peering absent only when it
+	// shows the peering's region, and its Redis-side CIDRs are that region's:
+	// networks reads the subscription's regions, ownRegion is the region
+	// whose CIDRs a peering of region reaches ("" for all of them).
 	sourceRegionKey string
-	listGroups      func(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error)
-	// networks reads the subscription's regions and their deployment
-	// CIDRs; ownRegion is the region whose CIDRs a peering of region
-	// reaches, "" for all of them.
-	networks  func(c *Client, ctx context.Context, sub int) ([]networkRegion, error)
-	ownRegion func(region string) string
+	listGroups      func(raw json.RawMessage) ([]listGroup, map[string]bool, error)
+	networks        func(c *Client, ctx context.Context, sub int) ([]SubscriptionRegion, error)
+	ownRegion       func(region string) string
 	// vpcRegionKey is the request key of the peered VPC's region.
 	vpcRegionKey string
-	// listKey is the array of a completed list's resource.
-	listKey string
 }
 
 var kindAPIs = [...]kindAPI{
-	Pro: {name: "Pro", path: "peerings", vpcRegionKey: "region", listKey: "peerings",
+	Pro: {name: "Pro", path: "peerings", vpcRegionKey: "region",
 		listGroups: proListGroups, ownRegion: func(string) string { return "" }},
-	ActiveActive: {name: "Active-Active", path: "regions/peerings", vpcRegionKey: "destinationRegion", listKey: "regions",
+	ActiveActive: {name: "Active-Active", path: "regions/peerings", vpcRegionKey: "destinationRegion",
 		sourceRegionKey: "sourceRegion", listGroups: regionalListGroups,
 		ownRegion: func(region string) string { return region }},
 }
@@ -58,7 +52,7 @@ var kindAPIs = [...]kindAPI{
 // again, so they are set once the table exists.
 func init() {
 	kindAPIs[Pro].networks = (*Client).subscriptionNetworks
-	kindAPIs[ActiveActive].networks = (*Client).regionNetworks
+	kindAPIs[ActiveActive].networks = (*Client).listRegions
 }
 
 func (k Kind) api() *kindAPI { return &kindAPIs[k] }
@@ -69,7 +63,6 @@ func (k Kind) collection(sub int) string {
 	return fmt.Sprintf("/subscriptions/%d/%s", sub, k.api().path)
 }
 
-// Peering statuses.
 const (
 	StatusInitiatingRequest = "initiating-request"
 	StatusPendingAcceptance = "pending-acceptance"
@@ -78,7 +71,6 @@ const (
 	StatusFailed            = "failed"
 )
 
-// Cloud providers.
 const (
 	ProviderAWS = "AWS"
 	ProviderGCP = "GCP"
@@ -133,10 +125,8 @@ func (r *CreatePeeringRequest) describes(p *Peering) bool {
 	return p.Provider == c.name && c.matches(r, p)
 }
 
-// cloudAPI is what differs between the clouds in the API: a create
-// request's fields, how a listed peering is recognised and matched, and
-// when a new peering is set up. Shared code asks it (cloudNamed) and never
-// compares cloud names.
+// cloudAPI is what differs between the clouds in the API. Shared code asks
+// it (cloudNamed) and never compares cloud names.
 type cloudAPI struct {
 	name string
 	// body is the cloud's fields of a create request of kind k.

@@ -2,7 +2,6 @@ package rediscloud
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,9 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// listPeeringsUncached runs one list task.
-// A list refused because the subscription is busy is sent again once it is
-// active: reading peerings must not fail while another change is applied.
+// listPeeringsUncached runs one list task. A list refused because the
+// subscription is busy is sent again once it is active: reading peerings
+// must not fail while another change is applied.
 func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
 	var t *taskState
@@ -31,11 +30,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 			return nil, werr
 		}
 	}
-	var resource json.RawMessage
-	if t.Response != nil {
-		resource = t.Response.Resource
-	}
-	list, err := decodePeeringList(kind, sub, resource)
+	list, err := decodePeeringList(kind, sub, t.Response.Resource)
 	if le, ok := asA[*ListShapeError](err); ok {
 		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
 		if t.CommandType != "" {
@@ -50,10 +45,9 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	return list, nil
 }
 
-// ListPeerings returns the peerings of a subscription. Concurrent callers for
-// the same subscription share one list task, and a list completed within the
-// snapshot lifetime serves later callers, unless a mutation of that
-// subscription through this client has completed since.
+// ListPeerings returns the peerings of a subscription. Concurrent callers
+// share one list task, which serves later callers for the snapshot lifetime
+// unless a mutation of the subscription through this client completed since.
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
 	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
 }
@@ -70,8 +64,6 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 	return list.peerings, nil
 }
 
-// listPeeringsSince is ListPeerings restricted to lists whose task was sent
-// at or after since: waits use it to see every change after their last look.
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
 	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
 		return c.listPeeringsUncached(ctx, kind, sub)
@@ -89,21 +81,6 @@ func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int, sourceR
 		return nil, err
 	}
 	return list.lookup(sub, id, sourceRegion)
-}
-
-// getPeeringFresh looks a peering up in a list requested now, and returns
-// nil when that list proves it absent.
-func (c *Client) getPeeringFresh(ctx context.Context, kind Kind, sub, id int) (*Peering, error) {
-	list, err := c.listPeeringsSince(ctx, kind, sub, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return list.find(id), nil
-}
-
-// invalidatePeerings drops any snapshot of a subscription's peerings.
-func (c *Client) invalidatePeerings(kind Kind, sub int) {
-	c.lists.invalidate(listKey{kind, sub})
 }
 
 // FindPeering returns the peering r describes, or nil.
@@ -132,8 +109,8 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 //     existing, the peering that the lost attempt created is adopted;
 //   - when the wait for an accepted create's task fails (ctx ended, the
 //     task service never showed the task, polling failed), a lookup of at
-//     most CreateLookupTimeout (15 s), on a context of its own, looks for
-//     the peering: see CreateIncompleteError.
+//     most CreateLookupTimeout, on a context of its own, looks for the
+//     peering: see CreateIncompleteError.
 //
 // ctx bounds it all but that last lookup.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
@@ -159,7 +136,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done := c.mutations.start()
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			done()
-			c.invalidatePeerings(kind, sub)
+			c.lists.invalidate(listKey{kind, sub})
 			if err == nil {
 				id := t.createdID()
 				if id == 0 {
@@ -170,10 +147,10 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				}
 				return CreateResult{ID: id, TaskID: t.ID}, nil
 			}
-			if isA[*taskWaitError](err) {
+			if isA[*waitError](err) {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
-		} else if isAmbiguous(err) || (ctx.Err() != nil && !neverSent(err)) {
+		} else if isA[*ambiguousError](err) || (ctx.Err() != nil && !neverSent(err)) {
 			sent = true
 		}
 		if ctx.Err() != nil {
@@ -190,7 +167,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				return CreateResult{ID: p.ID, TaskID: TaskID(err), Adopted: true}, nil
 			}
 			return CreateResult{}, err
-		case isAmbiguous(err):
+		case isA[*ambiguousError](err):
 			ambiguous = true
 		case IsSubscriptionNotActive(err):
 			c.changeRefused(ctx, sub)
@@ -203,7 +180,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			return CreateResult{}, c.explainNotFound(ctx, kind, sub, 0, err)
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "sending the create request again", map[string]any{"subscription_id": sub, "attempt": attempt + 1, "reason": err.Error()})
-		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, c.resubmitWait(attempt)); serr != nil {
 			if sent {
 				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
 			}
@@ -213,23 +190,22 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 }
 
 // recoverCreate looks for the peering of a create whose outcome is unknown,
-// within the client's lookup timeout and even when ctx has ended (an interrupted run
+// within CreateLookupTimeout and even when ctx has ended (an interrupted run
 // must still record what it created). The task may have completed since;
 // otherwise the peering list is searched for the requested network. The
 // error is always a CreateIncompleteError; the result carries the ID when
 // the peering was found.
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupTimeout)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.CreateLookupTimeout)
 	defer cancel()
 	ie := &CreateIncompleteError{SubscriptionID: sub, TaskID: taskID, wrapped: wrapped{cause}}
-	res := CreateResult{TaskID: taskID}
 	if taskID != "" {
 		if t, err := c.getTask(lctx, taskID); err == nil && t.Status == taskProcessingCompleted && t.createdID() != 0 && t.Response.Error == nil {
 			ie.PeeringID = t.createdID()
 		}
 	}
 	if ie.PeeringID == 0 {
-		c.invalidatePeerings(kind, sub)
+		c.lists.invalidate(listKey{kind, sub})
 		p, err := c.FindPeering(lctx, kind, sub, r)
 		switch {
 		case err != nil:
@@ -238,11 +214,10 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 			ie.PeeringID = p.ID
 		}
 	}
-	res.ID = ie.PeeringID
 	tflog.SubsystemWarn(ctx, logSubsystem, "create interrupted; looked for its peering", map[string]any{
 		"subscription_id": sub, "task_id": taskID, "found_peering_id": ie.PeeringID, "cause": cause.Error(),
 	})
-	return res, ie
+	return CreateResult{ID: ie.PeeringID, TaskID: taskID}, ie
 }
 
 // UpdatePeeringCIDRs replaces the consumer CIDRs of an AWS peering.
@@ -276,7 +251,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, label)
 		done()
-		c.invalidatePeerings(kind, sub)
+		c.lists.invalidate(listKey{kind, sub})
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -287,14 +262,14 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 				return werr
 			}
 		case isTooManyRequests(err):
-		case isAmbiguous(err) && applied != nil:
+		case isA[*ambiguousError](err) && applied != nil:
 			if ok, aerr := applied(ctx); aerr == nil && ok {
 				return nil
 			}
 		default:
 			return c.explainNotFound(ctx, kind, sub, id, err)
 		}
-		if serr := sleep(ctx, backoff(c.resubmitMin, c.resubmitMax, attempt, nil)); serr != nil {
+		if serr := sleep(ctx, c.resubmitWait(attempt)); serr != nil {
 			return err
 		}
 	}

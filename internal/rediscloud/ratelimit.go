@@ -9,9 +9,9 @@ import (
 )
 
 // windowLimiter admits at most n requests in any sliding window of the given
-// length. Redis Cloud documents its limit as "400 requests per minute"; a
-// sliding window keeps this client under it whatever window the server counts
-// in, while still allowing a burst of up to n requests.
+// length: Redis Cloud documents "400 requests per minute", and a sliding
+// window keeps under it whatever window the server counts in, while still
+// allowing a burst of n.
 type windowLimiter struct {
 	mu     sync.Mutex
 	n      int

@@ -143,8 +143,8 @@ func TestShippedTaskDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.taskNotFoundWindow < 31*time.Second {
-		t.Errorf("task 404 window %v, want at least 31s", c.taskNotFoundWindow)
+	if c.cfg.TaskNotFoundWindow < 31*time.Second {
+		t.Errorf("task 404 window %v, want at least 31s", c.cfg.TaskNotFoundWindow)
 	}
 	if first := c.newTaskSchedule(time.Now()).next(); first < 900*time.Millisecond {
 		t.Errorf("first task poll after %v, want about 1s", first)
@@ -234,7 +234,7 @@ func TestCreateRecoversAfterFailedTaskWait(t *testing.T) {
 			if a.count("GET /v1/subscriptions/1/peerings") == 0 && tc.wantID != 0 && a.count("GET task") == 0 {
 				t.Error("no lookup was made")
 			}
-			if took := time.Since(start); took > c.lookupTimeout+5*time.Second {
+			if took := time.Since(start); took > c.cfg.CreateLookupTimeout+5*time.Second {
 				t.Errorf("the create took %v, beyond the lookup's bound", took)
 			}
 		})

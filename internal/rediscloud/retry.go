@@ -20,9 +20,9 @@ import (
 type retryClass int
 
 const (
-	// retrySafe: GET and DELETE (and task polls) may be repeated after any
-	// transient failure: a repeated DELETE of a deleted peering ends as
-	// "not found", which callers treat as success.
+	// retrySafe: GET and DELETE may be repeated after any transient
+	// failure: a repeated DELETE of a deleted peering ends as "not found",
+	// which callers treat as success.
 	retrySafe retryClass = iota
 	// retryUnsafe: POST and PUT are repeated only when the API cannot have
 	// acted on them: a 429 refusal, or a connection that never opened.
@@ -32,12 +32,12 @@ const (
 // maxRetryAfter caps how long a Retry-After header can make the client sleep.
 const maxRetryAfter = 5 * time.Minute
 
-func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *retryablehttp.Client {
+func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		RetryMax:     cfg.MaxRetries,
+		RetryWaitMin: c.cfg.RetryWaitMin,
+		RetryWaitMax: c.cfg.RetryWaitMax,
+		RetryMax:     c.cfg.MaxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			return checkRetry(ctx, class, resp, err)
 		},
@@ -47,9 +47,9 @@ func (c *Client) newRetryClient(hc *http.Client, cfg Config, class retryClass) *
 	}
 }
 
-// checkRetry decides whether an attempt is repeated. It never returns an
-// error of its own for an HTTP answer, so that the last response reaches the
-// caller, which turns it into an HTTPError with the body kept.
+// checkRetry decides whether an attempt is repeated. It returns no error of
+// its own for an HTTP answer, so that the last response reaches the caller
+// as an HTTPError with the body kept.
 func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
 	a := attemptsOf(ctx)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
@@ -87,7 +87,6 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 	return false, nil
 }
 
-// maxTimeoutRetries is how often a request that timed out is tried again.
 const maxTimeoutRetries = 1
 
 // attempts counts, for one request, what its attempts met.
@@ -100,22 +99,9 @@ type attempts struct {
 
 type attemptsKey struct{}
 
-func withAttempts(ctx context.Context) context.Context {
-	return context.WithValue(ctx, attemptsKey{}, &attempts{start: time.Now()})
-}
-
 func attemptsOf(ctx context.Context) *attempts {
 	a, _ := ctx.Value(attemptsKey{}).(*attempts)
 	return a
-}
-
-// rateLimitedAttempts returns how many 429s the request met, and since when.
-func rateLimitedAttempts(ctx context.Context) (int, time.Duration) {
-	a := attemptsOf(ctx)
-	if a == nil {
-		return 0, 0
-	}
-	return int(a.refused.Load()), time.Since(a.start)
 }
 
 // isTimeout reports a network timeout, such as headers that never came.
@@ -143,9 +129,8 @@ func isPermanentTransportError(err error) bool {
 }
 
 // backoff waits as the server asks (Retry-After), otherwise exponentially
-// from min with full jitter, bounded by max. When the server says no request
-// remains in its window (X-Rate-Limit-Remaining: 0) and gives no hint, the
-// wait starts at one second.
+// from minWait, bounded by maxWait, half of it jittered. A 429 without a
+// Retry-After waits at least one second.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
@@ -165,28 +150,21 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	return time.Duration(half + rand.Float64()*half)
 }
 
+// resubmitWait is the back-off before a task the API refused (a busy
+// subscription, a lingering 429, a lost answer) is sent again.
+func (c *Client) resubmitWait(attempt int) time.Duration {
+	return backoff(4*c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)
+}
+
 // parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
 func parseRetryAfter(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		// Compare in seconds: a huge value would overflow a Duration.
-		if secs >= int(maxRetryAfter/time.Second) {
-			return maxRetryAfter, true
-		}
-		return time.Duration(secs) * time.Second, true
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		// Bound it in seconds: a huge value would overflow a Duration.
+		return time.Duration(min(secs, int(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
-		d := time.Until(at)
-		if d < 0 {
-			d = 0
-		}
-		return min(d, maxRetryAfter), true
+		return min(max(time.Until(at), 0), maxRetryAfter), true
 	}
 	return 0, false
 }

@@ -72,8 +72,8 @@ func TestRetries(t *testing.T) {
 			if he.StatusCode != status || he.Body != body {
 				t.Errorf("HTTPError status %d body %q, want %d %q", he.StatusCode, he.Body, status, body)
 			}
-			if isAmbiguous(err) != ambiguous {
-				t.Errorf("IsAmbiguous = %v, want %v", isAmbiguous(err), ambiguous)
+			if isA[*ambiguousError](err) != ambiguous {
+				t.Errorf("IsAmbiguous = %v, want %v", isA[*ambiguousError](err), ambiguous)
 			}
 			if !strings.Contains(err.Error(), fmt.Sprint(status)) {
 				t.Errorf("message %q does not name the status", err)
@@ -81,7 +81,7 @@ func TestRetries(t *testing.T) {
 		}
 	}
 	ambiguousTransport := func(t *testing.T, err error) {
-		if !isAmbiguous(err) {
+		if !isA[*ambiguousError](err) {
 			t.Fatalf("error %v is not ambiguous", err)
 		}
 		var he *HTTPError
@@ -153,7 +153,7 @@ func TestRetries(t *testing.T) {
 			}},
 		{name: "exhausted dropped connections on GET", method: "GET", maxRetries: 2, steps: []step{{drop: true}}, wantHits: 3,
 			check: func(t *testing.T, err error) {
-				if isAmbiguous(err) {
+				if isA[*ambiguousError](err) {
 					t.Error("a GET is never ambiguous")
 				}
 				if !IsTransient(err) {
@@ -317,7 +317,7 @@ func TestRefusedPOSTIsNotAmbiguous(t *testing.T) {
 	if !neverSent(err) {
 		t.Error("neverSent is false for a refused connection")
 	}
-	if isAmbiguous(err) {
+	if isA[*ambiguousError](err) {
 		t.Error("a refused POST is reported as ambiguous")
 	}
 }

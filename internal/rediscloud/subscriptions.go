@@ -7,17 +7,16 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
-// Subscription statuses a wait tells apart; any other (deleting, error,
-// encryption_key_pending, ...) ends it.
+// The subscription statuses a wait tells apart (any other, such as deleting,
+// error or encryption_key_pending, ends it) and the Active-Active deployment type.
 const (
-	subscriptionActive  = "active"
-	subscriptionPending = "pending"
+	subscriptionActive     = "active"
+	subscriptionPending    = "pending"
+	deploymentActiveActive = "active-active"
 )
-
-// deploymentActiveActive is the deployment type of Active-Active subscriptions.
-const deploymentActiveActive = "active-active"
 
 // Subscription is what the provider needs of a subscription.
 type Subscription struct {
@@ -65,23 +64,19 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 
 // ListSubscriptions returns the account's Pro and Active-Active
 // subscriptions (GET /subscriptions, a synchronous call). Concurrent callers
-// share one read, and a read serves later callers for the snapshot lifetime
-// (5 s).
+// share one read, which serves later callers for the snapshot lifetime.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	return c.account.load(ctx, struct{}{}, c.readSubscriptions)
-}
-
-func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) {
-	var raw json.RawMessage
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
-		return nil, err
-	}
-	list, err := decodeSubscriptionList(raw)
-	if le, ok := asA[*ListShapeError](err); ok {
-		le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
-		return nil, le
-	}
-	return list, err
+	return c.account.load(ctx, struct{}{}, func(ctx context.Context) ([]Subscription, error) {
+		var raw json.RawMessage
+		if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
+			return nil, err
+		}
+		list, err := decodeSubscriptionList(raw)
+		if le, ok := asA[*ListShapeError](err); ok {
+			le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
+		}
+		return list, err
+	})
 }
 
 // explainNotFound turns a synchronous HTTP 404 about subscription sub (and
@@ -97,7 +92,7 @@ func (c *Client) readSubscriptions(ctx context.Context) ([]Subscription, error) 
 // Any other error is returned as it is.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
 	he, ok := asA[*HTTPError](err)
-	if isA[*taskWaitError](err) || !ok || he.StatusCode != http.StatusNotFound {
+	if isA[*waitError](err) || !ok || he.StatusCode != http.StatusNotFound {
 		return err
 	}
 	// The list is memoised: however many 404s need it, it is read once.
@@ -109,9 +104,11 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 		return &SubscriptionNotFoundError{ID: sub, wrapped: wrapped{err}}
 	}
 	if peering != 0 {
-		if p, gerr := c.getPeeringFresh(ctx, kind, sub, peering); gerr != nil {
-			return gerr
-		} else if p == nil {
+		list, lerr := c.listPeeringsSince(ctx, kind, sub, time.Now())
+		if lerr != nil {
+			return lerr
+		}
+		if list.find(peering) == nil {
 			return &peeringNotFoundError{SubscriptionID: sub, ID: peering}
 		}
 	}
@@ -135,14 +132,17 @@ func (c *Client) urlHint() string {
 }
 
 // listRegions reads the regions of an Active-Active subscription
-// (GET /subscriptions/{id}/regions, a synchronous call).
+// (GET /subscriptions/{id}/regions, a synchronous call), once for the
+// client's life.
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
-	var w wireRegions
-	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
-	if err != nil {
-		return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
-	}
-	return w.toRegions(), nil
+	return c.networks.load(ctx, id, func(ctx context.Context) ([]SubscriptionRegion, error) {
+		var w wireRegions
+		err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
+		if err != nil {
+			return nil, c.explainNotFound(ctx, ActiveActive, id, 0, err)
+		}
+		return w.toRegions(), nil
+	})
 }
 
 // waitForSubscriptionActive returns once the subscription is active. It waits

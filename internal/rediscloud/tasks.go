@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Task statuses.
 const (
 	taskInitialized         = "initialized"
 	taskReceived            = "received"
@@ -24,18 +24,13 @@ const (
 // isPending reports whether a task status keeps the wait going: the task
 // has not ended yet (an empty status counts as not ended).
 func isPending(status string) bool {
-	switch status {
-	case taskInitialized, taskReceived, taskProcessing, "":
-		return true
-	}
-	return false
+	return slices.Contains([]string{taskInitialized, taskReceived, taskProcessing, ""}, status)
 }
 
 // getTask reads a task once.
 func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
 	var t taskState
-	err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t)
-	if err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -78,7 +73,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 	// found the task still running (zero while none has).
 	var polled, lastKnown time.Time
 	stopped := func(last string, err error) error {
-		return &taskWaitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
+		return &waitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
 	}
 	task, err := await(ctx, wait[*taskState]{
 		message: "waiting for task",
@@ -106,7 +101,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				// A task the API showed and then forgot says nothing
 				// about the peering: it is an error, never "deleted".
 				return nil, stopped(lastStatus, fmt.Errorf("the API no longer knows the task it reported before: %w", err))
-			case polled.Sub(submitted) < c.taskNotFoundWindow:
+			case polled.Sub(submitted) < c.cfg.TaskNotFoundWindow:
 				return nil, errNotYet
 			default:
 				return nil, stopped(lastStatus, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}})
@@ -115,7 +110,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 		status: func(t *taskState) string { return t.Status },
 		settle: func(cur *taskState) (bool, error) {
 			lastStatus = cur.Status
-			if isPending(cur.Status) && (cur.Response == nil || cur.Response.Error == nil) {
+			if isPending(cur.Status) && cur.Response.Error == nil {
 				if polls > 1 {
 					lastKnown = polled
 				}
@@ -138,7 +133,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			return true, nil
 		},
 		passing: func(err error) bool {
-			return errors.Is(err, errNotYet) || (!isA[*taskWaitError](err) && IsTransient(err))
+			return errors.Is(err, errNotYet) || (!isA[*waitError](err) && IsTransient(err))
 		},
 		next:        func(time.Time) time.Duration { return schedule.next() },
 		interrupted: stopped,
@@ -150,19 +145,11 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 }
 
 // createdID is the positive resourceId a task's response names, or 0.
-func (t *taskState) createdID() int {
-	if t.Response == nil || !t.Response.ResourceID.Valid || t.Response.ResourceID.Value <= 0 {
-		return 0
-	}
-	return t.Response.ResourceID.Value
-}
+func (t *taskState) createdID() int { return max(t.Response.ResourceID.Value, 0) }
 
 // finishTask turns a terminal task into a result or a TaskError.
 func finishTask(t *taskState) (*taskState, error) {
-	var body *taskErrorBody
-	if t.Response != nil {
-		body = t.Response.Error
-	}
+	body := t.Response.Error
 	if t.Status == taskProcessingCompleted && body == nil {
 		return t, nil
 	}

@@ -76,9 +76,9 @@ func TestWaitForTask(t *testing.T) {
 	}
 	waitErr := func(fragment string) func(*testing.T, *taskState, error) {
 		return func(t *testing.T, _ *taskState, err error) {
-			var we *taskWaitError
+			var we *waitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *waitError", err, err)
 			}
 			if we.TaskID != testTaskID || TaskID(err) != testTaskID {
 				t.Errorf("task ID %q / %q", we.TaskID, TaskID(err))
@@ -324,9 +324,9 @@ func TestWaitForTaskCancellation(t *testing.T) {
 			if task != nil {
 				t.Errorf("task %+v returned", task)
 			}
-			var we *taskWaitError
+			var we *waitError
 			if !errors.As(err, &we) {
-				t.Fatalf("error %v (%T) is not a *taskWaitError", err, err)
+				t.Fatalf("error %v (%T) is not a *waitError", err, err)
 			}
 			if we.TaskID != testTaskID {
 				t.Errorf("task ID %q", we.TaskID)
@@ -449,16 +449,13 @@ func TestDecodeTaskLenient(t *testing.T) {
 				t.Errorf("ID %q status %q", task.ID, task.Status)
 			}
 			if tc.resourceID != nil {
-				if task.Response == nil || !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != *tc.resourceID {
+				if !task.Response.ResourceID.Valid || task.Response.ResourceID.Value != *tc.resourceID {
 					t.Errorf("resourceId %+v, want %d", task.Response, *tc.resourceID)
 				}
-			} else if task.Response != nil && task.Response.ResourceID.Valid {
+			} else if task.Response.ResourceID.Valid {
 				t.Errorf("unexpected resourceId %+v", task.Response.ResourceID)
 			}
-			var body *taskErrorBody
-			if task.Response != nil {
-				body = task.Response.Error
-			}
+			body := task.Response.Error
 			if tc.errType == "" && body != nil {
 				t.Errorf("unexpected error body %+v", body)
 			}

@@ -11,11 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Every wait of this package (a task to end, a subscription to be active, a
-// peering to reach a status) is data over one loop, await: what to look at,
-// how long to wait between looks, what ends the wait, and which failures are
-// waited out.
-
 // errNotYet is a look that found nothing to judge yet (a task the task
 // service does not show yet): waited out without a warning.
 var errNotYet = errors.New("not shown yet")
@@ -38,22 +33,21 @@ const (
 	waitPeeringStatus
 )
 
-// wait describes one wait for await. T is what a look reads.
+// wait is one wait (a task to end, a subscription to be active, a peering to
+// reach a status) as data for the one loop, await. T is what a look reads.
 type wait[T any] struct {
-	// message is the debug line logged before each sleep, and retry the
-	// warning logged when a look failed with a passing fault.
+	// message is the debug line logged before each sleep, retry the warning
+	// logged when a look failed with a passing fault; fields identify the
+	// awaited object in both.
 	message, retry string
-	// fields identify the awaited object in both.
-	fields map[string]any
-	// look reads the object once.
-	look func(ctx context.Context) (T, error)
+	fields         map[string]any
+	look           func(ctx context.Context) (T, error)
 	// status is what the log and the interrupted error show of a look.
 	status func(v T) string
-	// settle says whether v ends the wait, and with which error.
 	settle func(v T) (done bool, err error)
-	// passing reports whether a failed look is waited out. The look's own
-	// retries have been spent by then: a fault that outlasts them must not
-	// fail a long wait; ctx bounds it.
+	// passing reports whether a failed look is waited out: the look's own
+	// retries are spent by then, and a fault that outlasts them must not
+	// fail a long wait (ctx bounds it).
 	passing func(err error) bool
 	// next is how long to sleep before the next look, given when the last
 	// one was requested.
@@ -255,13 +249,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// mutations tracks the create, update and delete tasks this client is
-// waiting for. The API processes an account's tasks one at a time, so a
-// peering list sent while they are queued completes only after them: a
-// status wait holds its next list until the changes that were pending when
-// it looked are done (for a bounded time), which shows the same answer at
-// the same moment for fewer polls. Changes started later do not hold it, so
-// a steady stream of them cannot starve a wait.
+// mutations tracks the create, update and delete tasks this client waits
+// for. The API runs an account's tasks one at a time, so a list sent while
+// they are queued completes only after them: a status wait holds its next
+// list until the changes pending when it looked are done (for a bounded
+// time), which shows the same answer for fewer polls. Changes started later
+// do not hold it, so a stream of them cannot starve a wait.
 type mutations struct {
 	mu      sync.Mutex
 	seq     uint64
@@ -334,56 +327,52 @@ func settled(p *Peering) bool {
 }
 
 // waitPeering polls the subscription's peering list until cond holds for
-// the peering (p is nil when the list does not hold it). Every list it
-// reads was requested after the previous one, and lists requested by other
-// waits on the same subscription at the same time are shared.
+// the peering (nil when not listed). Each list it reads was requested after
+// the previous one; other waits on the subscription share them.
 func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, cond func(p *Peering) (bool, error)) (*Peering, error) {
-	// found wraps a look, so that a peering not listed is a value too.
-	type found struct{ p *Peering }
 	var failed *Peering
-	f, err := awaitStatus(ctx, c, waited, wait[found]{
+	p, err := awaitStatus(ctx, c, waited, wait[*Peering]{
 		message: "waiting for peering",
 		retry:   "listing peerings failed; will try again",
 		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
-		look: func(ctx context.Context) (found, error) {
+		look: func(ctx context.Context) (*Peering, error) {
 			// A list sent behind this client's own queued changes would
 			// only complete after them.
 			c.mutations.waitPrior(ctx, 2*c.statusPollMax)
 			list, err := c.listPeeringsSince(ctx, kind, sub, since)
 			if err != nil {
-				return found{}, err
+				return nil, err
 			}
 			// The next look must be a list sent after this one was.
 			since = time.Now()
-			return found{list.find(id)}, nil
+			return list.find(id), nil
 		},
-		status: func(f found) string {
-			if f.p == nil {
+		status: func(p *Peering) string {
+			if p == nil {
 				return ""
 			}
-			return f.p.Status
+			return p.Status
 		},
-		settle: func(f found) (bool, error) {
-			done, err := cond(f.p)
+		settle: func(p *Peering) (bool, error) {
+			done, err := cond(p)
 			if err != nil {
-				failed = f.p
+				failed = p
 			}
 			return done, err
 		},
 		interrupted: func(last string, err error) error {
-			return &statusWaitError{LastStatus: last, wrapped: wrapped{err}}
+			return &waitError{LastStatus: last, wrapped: wrapped{err}}
 		},
 	})
 	if err != nil {
 		return failed, err
 	}
-	return f.p, nil
+	return p, nil
 }
 
-// WaitPeeringSettled waits until a new peering has left initiating-request
-// (see settled). A peering the API reports as failed ends the wait with a
-// PeeringFailedError. A peering not listed yet is waited for: lists are
-// eventually consistent after a create.
+// WaitPeeringSettled waits until a new peering has settled. A failed one
+// ends the wait (PeeringFailedError); one not listed yet is waited for, as
+// lists are eventually consistent after a create.
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
 	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, func(p *Peering) (bool, error) {
 		if p == nil {
@@ -396,10 +385,9 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 	})
 }
 
-// The CIDRs of a completed update may keep their old value for
-// defaultCIDRGrace (the client's cidrGrace) and cidrGraceLists lists before
-// the wait gives up: the list is eventually consistent, but an update the
-// API dropped must not spin until the operation's timeout.
+// The listed CIDRs of a completed update may lag for defaultCIDRGrace and
+// cidrGraceLists lists before the wait gives up: an update the API dropped
+// must not spin until the operation's timeout.
 const (
 	defaultCIDRGrace = 30 * time.Second
 	cidrGraceLists   = 3

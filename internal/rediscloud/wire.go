@@ -93,10 +93,10 @@ func effectiveCIDRs(single string, several []wireCIDR) []string {
 	for _, c := range several {
 		out = append(out, c.CIDR)
 	}
-	if len(NormalizeCIDRs(out)) == 0 {
-		out = []string{single}
+	if out = NormalizeCIDRs(out); out == nil {
+		out = NormalizeCIDRs([]string{single})
 	}
-	return NormalizeCIDRs(out)
+	return out
 }
 
 // NormalizeCIDRs is the one form of a set of CIDR blocks, so that a set
@@ -136,21 +136,16 @@ func (l *peeringList) find(id int) *Peering {
 	return nil
 }
 
-// proves reports whether the list's lacking a peering proves it absent. A
-// Pro list always does. An Active-Active list does when the peering's
-// source region is among its regions, or when that region is not known (an
-// import by ID): then every region the subscription showed was searched.
-func (l *peeringList) proves(sourceRegion string) bool {
-	return l.regions == nil || sourceRegion == "" || l.regions[strings.ToLower(sourceRegion)]
-}
-
-// lookup returns the peering with this ID, a PeeringNotFoundError when the
-// list proves it absent, or a ListShapeError when it does not.
+// lookup returns the peering with this ID, a peeringNotFoundError when the
+// list proves it absent, or a ListShapeError when it does not. A Pro list
+// always proves it. An Active-Active list does when the peering's source
+// region is among its regions, or when that region is not known (an import
+// by ID): then every region the subscription showed was searched.
 func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error) {
 	if p := l.find(id); p != nil {
 		return p, nil
 	}
-	if !l.proves(sourceRegion) {
+	if l.regions != nil && sourceRegion != "" && !l.regions[strings.ToLower(sourceRegion)] {
 		return nil, &ListShapeError{
 			Missing: fmt.Sprintf("entry for region %q, where peering %d/%d is, in resource.regions", sourceRegion, sub, id),
 			Found:   fmt.Sprintf("the list shows regions %s", strings.Join(quoteAll(slices.Sorted(maps.Keys(l.regions))), ", ")),
@@ -161,25 +156,20 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 
 // decodePeeringList decodes the `response.resource` of a completed list
 // task. Its answer decides whether a peering still exists, so only the
-// documented form counts (reference §3.2 and §5.2):
+// documented form counts (reference §3.2 and §5.2): Pro, an object whose
+// "peerings" is an array; Active-Active, an object whose "regions" is an
+// array of objects, each naming its (source) region in "region" and
+// carrying a "vpcPeerings" array.
 //
-//   - Pro: an object whose "peerings" is an array;
-//   - Active-Active: an object whose "regions" is an array of objects, each
-//     naming its (source) region in "region" and carrying a "vpcPeerings"
-//     array.
-//
-// A missing, null or renamed key, or a value of another type, is a
-// ListShapeError, never an empty list: an API that changed its form must
-// fail a refresh, not empty the state. An empty list is sent as an empty
-// array ("a subscription with no peerings returns {"peerings": []}"); the
-// key is not taken as optional even then, because a missing key cannot be
-// told from a renamed one.
+// Any other form is a ListShapeError, never an empty list: an API that
+// changed its form must fail a refresh, not empty the state. The API sends
+// no peerings as an empty array, and a missing key cannot be told from a
+// renamed one, so the key is required even then.
 func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
-	raw = bytes.TrimSpace(raw)
-	if isNull(raw) {
+	if raw = bytes.TrimSpace(raw); isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
 	}
-	groups, regions, err := kind.api().listGroups(raw, kind.api().listKey)
+	groups, regions, err := kind.api().listGroups(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -215,27 +205,27 @@ type listGroup struct {
 	vpcPeerings []json.RawMessage
 }
 
-// proListGroups reads a Pro list: resource[key] is the array of peerings.
-func proListGroups(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error) {
-	peerings, err := shapeArray(raw, key, "resource")
+// proListGroups reads a Pro list: resource.peerings is the array of peerings.
+func proListGroups(raw json.RawMessage) ([]listGroup, map[string]bool, error) {
+	peerings, err := shapeArray(raw, "peerings", "resource")
 	if err != nil {
 		return nil, nil, err
 	}
 	return []listGroup{{vpcPeerings: peerings}}, nil, nil
 }
 
-// regionalListGroups reads an Active-Active list: resource[key] is an
+// regionalListGroups reads an Active-Active list: resource.regions is an
 // array of regions, each naming itself and holding its vpcPeerings; the
 // regions it shows are those whose absence of a peering it proves.
-func regionalListGroups(raw json.RawMessage, key string) ([]listGroup, map[string]bool, error) {
-	regions, err := shapeArray(raw, key, "resource")
+func regionalListGroups(raw json.RawMessage) ([]listGroup, map[string]bool, error) {
+	regions, err := shapeArray(raw, "regions", "resource")
 	if err != nil {
 		return nil, nil, err
 	}
 	shown := make(map[string]bool, len(regions))
 	groups := make([]listGroup, 0, len(regions))
 	for i, el := range regions {
-		where := fmt.Sprintf("resource.%s[%d]", key, i)
+		where := fmt.Sprintf("resource.regions[%d]", i)
 		peerings, err := shapeArray(el, "vpcPeerings", where)
 		if err != nil {
 			return nil, nil, err
@@ -284,26 +274,15 @@ func shapeArray(obj json.RawMessage, key, where string) ([]json.RawMessage, erro
 	return elems, nil
 }
 
+// jsonTypes names a JSON value's type by its first byte; any other is a number.
+var jsonTypes = map[byte]string{'{': "an object", '[': "an array", '"': "a string", 'n': "null", 't': "a boolean", 'f': "a boolean"}
+
 // describeJSON names the type of a JSON value, never its content.
 func describeJSON(v json.RawMessage) string {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
+	if v = bytes.TrimSpace(v); len(v) == 0 {
 		return "is empty"
 	}
-	switch v[0] {
-	case '{':
-		return "is an object"
-	case '[':
-		return "is an array"
-	case '"':
-		return "is a string"
-	case 'n':
-		return "is null"
-	case 't', 'f':
-		return "is a boolean"
-	default:
-		return "is a number"
-	}
+	return "is " + cmp.Or(jsonTypes[v[0]], "a number")
 }
 
 // keysOf says which keys an object has, sorted: the names, not the values.
@@ -376,21 +355,10 @@ type flexInt struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if isNull(b) {
-		*f = flexInt{}
+	*f = flexInt{}
+	s := strings.TrimSpace(looseString(b))
+	if s == "" {
 		return nil
-	}
-	s := string(b)
-	if b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			*f = flexInt{}
-			return nil
-		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
@@ -490,11 +458,11 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 // taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
 // `_links`) are ignored: the task URL is built from its ID.
 type taskState struct {
-	ID          string        `json:"taskId"`
-	CommandType string        `json:"commandType"`
-	Status      string        `json:"status"`
-	Description string        `json:"description"`
-	Response    *taskResponse `json:"response"`
+	ID          string       `json:"taskId"`
+	CommandType string       `json:"commandType"`
+	Status      string       `json:"status"`
+	Description string       `json:"description"`
+	Response    taskResponse `json:"response"`
 }
 
 // taskResponse is the API's ProcessorResponse.
