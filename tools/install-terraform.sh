@@ -23,7 +23,9 @@
 #     (`go mod edit`); the backends among them are the ones dropped next;
 #   - tools/drop-backends.sh takes the remote-state backends out of
 #     internal/backend/init/init.go; local, remote, http, inmem and cloud
-#     stay, and the tests use only local.
+#     stay, and the tests use only local;
+#   - tools/drop-cloud-clients.sh takes out go-getter's s3 and gcs module
+#     sources, the last users of the AWS and Google Cloud SDKs.
 # Then it is built as a main module. Nothing is downloaded but the module and
 # its dependencies, from the Go module proxy.
 #
@@ -97,6 +99,7 @@ if grep -nE '^[^/]*=>[[:space:]]+\.\.?/' go.mod; then
 fi
 
 "${repo_root}/tools/drop-backends.sh" . "${module}"
+"${repo_root}/tools/drop-cloud-clients.sh" . "${module}" .
 
 # No Go file that is built may import a nested module any more (the backends
 # are gone; internal/legacy is imported by tests only).

@@ -6,7 +6,9 @@
 # copied out of the read-only module cache and built as a main module,
 # without the remote-state backends that bring a cloud SDK
 # (tools/drop-backends.sh: local, remote, http, inmem and cloud stay, and the
-# tests use only local).
+# tests use only local), and without go-getter's s3 and gcs module sources
+# and the aws_kms and gcp_kms state-encryption key providers, the last users
+# of the AWS and Google Cloud SDKs (tools/drop-cloud-clients.sh).
 # The binary is the cache: when it already reports the wanted version, nothing
 # is done. The build uses -trimpath, so Go's build cache is keyed by module
 # path instead of the temporary directory and stays warm across runs.
@@ -48,6 +50,7 @@ trap 'chmod -R u+w "${work}" 2>/dev/null || true; rm -rf "${work}"' EXIT
 cp -R "${src}/." "${work}/"
 chmod -R u+w "${work}"
 "${repo_root}/tools/drop-backends.sh" "${work}" "${module}"
+"${repo_root}/tools/drop-cloud-clients.sh" "${work}" "${module}" ./cmd/tofu
 
 # version.dev=no drops the "-dev" suffix, as OpenTofu's release builds do.
 # Build to a temporary name first so an interrupted build never leaves a
