@@ -23,6 +23,7 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback -listen address (the control endpoints still answer loopback clients only)")
 	profile := fs.String("profile", ProfileInstant, "set of defaults for the eight flags below: "+strings.Join(Profiles(), " or ")+"; those flags, when given, override it")
 	taskLatency := fs.Duration("task-latency", 0, "time each task spends in processing-in-progress; tasks run one at a time (realistic: 2s)")
+	parallelTasks := fs.Bool("parallel-tasks", false, "run every task from the answer that named it, beside the others, rather than one at a time per account (both profiles: false)")
 	transitionLatency := fs.Duration("transition-latency", 0, "time a new peering stays initiating-request (realistic: 20s)")
 	taskNotFoundFor := fs.Duration("task-not-found-for", 0, "time a new task answers 404 and is missing from GET /tasks after the answer that named it (realistic: 3s)")
 	cidrApplyLatency := fs.Duration("cidr-apply-latency", 0, "time after its update task completes before a peering's new CIDRs show in lists (realistic: 10s)")
@@ -54,6 +55,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		switch f.Name {
 		case "task-latency":
 			patch.TaskLatency = ptrTo(Duration(*taskLatency))
+		case "parallel-tasks":
+			patch.ParallelTasks = parallelTasks
 		case "transition-latency":
 			patch.TransitionLatency = ptrTo(Duration(*transitionLatency))
 		case "task-not-found-for":
@@ -119,9 +122,9 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	logger.Printf("serving the API at %s, control endpoints at %s/__sim", srv.URL(), srv.Addr())
-	logger.Printf("profile %s: task latency %s, transition latency %s, tasks unknown for %s, CIDRs in effect after %s, "+
+	logger.Printf("profile %s: task latency %s (parallel: %v), transition latency %s, tasks unknown for %s, CIDRs in effect after %s, "+
 		"rate limit %d/min (refused requests counted: %v), Retry-After on 429: %v, change conflicts: %s",
-		cfg.Profile, time.Duration(cfg.TaskLatency), time.Duration(cfg.TransitionLatency), time.Duration(cfg.TaskNotFoundFor),
+		cfg.Profile, time.Duration(cfg.TaskLatency), cfg.ParallelTasks, time.Duration(cfg.TransitionLatency), time.Duration(cfg.TaskNotFoundFor),
 		time.Duration(cfg.CIDRApplyLatency), cfg.RateLimit, cfg.CountRefused, !cfg.OmitRetryAfter, cfg.ChangeConflict)
 	<-ctx.Done()
 	logger.Printf("shutting down")

@@ -140,6 +140,9 @@ func (s *Sim) applyConfig(p configPatch) Config {
 	if p.TaskLatency != nil {
 		s.taskLatency = max(0, time.Duration(*p.TaskLatency))
 	}
+	if p.ParallelTasks != nil {
+		s.parallelTasks = *p.ParallelTasks
+	}
 	if p.TransitionLatency != nil {
 		s.transitionLatency = max(0, time.Duration(*p.TransitionLatency))
 	}

@@ -208,6 +208,7 @@ func (s *Sim) configLocked() Config {
 	return Config{
 		Profile:           s.profile,
 		TaskLatency:       Duration(s.taskLatency),
+		ParallelTasks:     s.parallelTasks,
 		TransitionLatency: Duration(s.transitionLatency),
 		TaskNotFoundFor:   Duration(s.taskNotFoundFor),
 		CIDRApplyLatency:  Duration(s.cidrApplyLatency),

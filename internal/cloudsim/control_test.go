@@ -238,6 +238,7 @@ func TestControlStats(t *testing.T) {
 		PeakRequestsPerMinute       int            `json:"peakRequestsPerMinute"`
 		FirstRequest                time.Time      `json:"firstRequest"`
 		LastRequest                 time.Time      `json:"lastRequest"`
+		FirstTask                   time.Time      `json:"firstTask"`
 	}
 	var st refStats
 	strictDecode(t, h.control("GET", "/__sim/stats", "").body, &st)
@@ -257,7 +258,8 @@ func TestControlStats(t *testing.T) {
 	}
 	if st.TotalRequests != 15 || st.Throttled != 1 || st.InjectedFaults != 1 || st.TasksCreated != 4 ||
 		st.PeeringsCreated != 1 || st.PeeringsDeleted != 1 || st.MaxConcurrentPeeringsPerVpc != 2 ||
-		st.TasksByCommand["vpcPeeringGetRequest"] != 1 || st.PeakRequestsPerMinute != 15 || !st.FirstRequest.Equal(epoch) {
+		st.TasksByCommand["vpcPeeringGetRequest"] != 1 || st.PeakRequestsPerMinute != 15 || !st.FirstRequest.Equal(epoch) ||
+		st.FirstTask.IsZero() || st.FirstTask.Before(st.FirstRequest) {
 		t.Errorf("stats %+v", st)
 	}
 

@@ -35,7 +35,9 @@
 //
 // Every peering call, the list included, answers at once with a task in
 // status "received" and a link {"rel":"task","type":"GET","href":".../v1/tasks/<id>"}.
-// Tasks of the account run one at a time in submission order, each for the
+// Tasks of the account run one at a time in submission order (or, with
+// Options.ParallelTasks, -parallel-tasks, "parallelTasks" in /__sim/config,
+// each from the answer that named it, beside the others), each for the
 // task latency: received, then processing-in-progress, then
 // processing-completed or processing-error. Effects happen when a task
 // completes, against the state of that moment: a create inserts the peering

@@ -26,8 +26,14 @@ type Options struct {
 	// sim-secret-key).
 	APIKey, SecretKey string
 	// TaskLatency is how long one task spends in processing-in-progress.
-	// Tasks run one at a time, so N queued tasks take N*TaskLatency.
+	// Tasks run one at a time, so N queued tasks take N*TaskLatency,
+	// unless ParallelTasks.
 	TaskLatency time.Duration
+	// ParallelTasks runs every task from the answer that named it, beside
+	// the others, instead of one at a time per account: an API whose
+	// processing is not serial (no source says it is not; this tests a
+	// client that would assume it is).
+	ParallelTasks bool
 	// TransitionLatency is how long a new peering stays initiating-request
 	// after its create task completed.
 	TransitionLatency time.Duration
@@ -202,6 +208,7 @@ type Config struct {
 	// away from the profile's.
 	Profile           string   `json:"profile"`
 	TaskLatency       Duration `json:"taskLatency"`
+	ParallelTasks     bool     `json:"parallelTasks"`
 	TransitionLatency Duration `json:"transitionLatency"`
 	TaskNotFoundFor   Duration `json:"taskNotFoundFor"`
 	CIDRApplyLatency  Duration `json:"cidrApplyLatency"`
@@ -222,6 +229,7 @@ type Config struct {
 type configPatch struct {
 	Profile           *string   `json:"profile"`
 	TaskLatency       *Duration `json:"taskLatency"`
+	ParallelTasks     *bool     `json:"parallelTasks"`
 	TransitionLatency *Duration `json:"transitionLatency"`
 	TaskNotFoundFor   *Duration `json:"taskNotFoundFor"`
 	CIDRApplyLatency  *Duration `json:"cidrApplyLatency"`

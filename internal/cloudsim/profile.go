@@ -97,6 +97,7 @@ func ProfileConfig(name string) (Config, error) {
 func (s *Sim) applyProfileLocked(c Config) {
 	s.profile = c.Profile
 	s.taskLatency = time.Duration(c.TaskLatency)
+	s.parallelTasks = c.ParallelTasks
 	s.transitionLatency = time.Duration(c.TransitionLatency)
 	s.taskNotFoundFor = time.Duration(c.TaskNotFoundFor)
 	s.cidrApplyLatency = time.Duration(c.CIDRApplyLatency)

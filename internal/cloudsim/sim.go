@@ -20,10 +20,12 @@ type Sim struct {
 	// time themselves.
 	manualClock bool
 
-	mu                sync.Mutex
-	rng               *rand.Rand
-	profile           string
-	taskLatency       time.Duration
+	mu          sync.Mutex
+	rng         *rand.Rand
+	profile     string
+	taskLatency time.Duration
+	// parallelTasks runs each task from its submission, beside the others.
+	parallelTasks     bool
 	transitionLatency time.Duration
 	taskNotFoundFor   time.Duration
 	cidrApplyLatency  time.Duration
@@ -113,6 +115,7 @@ func newSim(opts Options, now func() time.Time, manualClock bool) (*Sim, error) 
 		rng:               rand.New(rand.NewPCG(uint64(opts.RandSeed), 0x5eed)),
 		profile:           opts.Profile,
 		taskLatency:       max(opts.TaskLatency, 0),
+		parallelTasks:     opts.ParallelTasks,
 		transitionLatency: max(opts.TransitionLatency, 0),
 		taskNotFoundFor:   max(opts.TaskNotFoundFor, 0),
 		cidrApplyLatency:  max(opts.CIDRApplyLatency, 0),
@@ -181,6 +184,8 @@ func (s *Sim) advance() {
 			}
 			head.end = head.start.Add(s.taskLatency)
 		}
+		// Parallel tasks were timed when submitted (submit); with one
+		// latency for all they end in submission order.
 		if head.end.After(now) {
 			break
 		}

@@ -48,6 +48,10 @@ type Stats struct {
 	// request arrived: the span a client kept the API busy.
 	FirstRequest time.Time `json:"firstRequest,omitzero"`
 	LastRequest  time.Time `json:"lastRequest,omitzero"`
+	// FirstTask is when the first task was submitted (the answer that
+	// named it): where the API's own part of a run starts, after the
+	// synchronous reads a client may make first.
+	FirstTask time.Time `json:"firstTask,omitzero"`
 	// window holds the arrival times of the last minute's requests.
 	window []time.Time
 }

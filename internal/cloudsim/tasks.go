@@ -94,9 +94,17 @@ func (s *Sim) submit(op opKind, activeActive bool, subID, peeringID int, body []
 	}
 	s.tasks[t.id] = t
 	s.allTasks = append(s.allTasks, t)
-	s.stats.TasksCreated++
+	if s.stats.TasksCreated++; s.stats.FirstTask.IsZero() {
+		s.stats.FirstTask = t.submitted
+	}
 	s.stats.TasksByCommand[t.command]++
 	if !t.stuck {
+		if s.parallelTasks {
+			// It runs from now, beside the others; it still completes in
+			// the queue's order, so a latency changed meanwhile can only
+			// delay it until the tasks before it end.
+			t.start, t.end = t.submitted, t.submitted.Add(s.taskLatency)
+		}
 		s.queue = append(s.queue, t)
 	}
 	s.logf("task %s %s: received (subscription %d)", t.id, t.command, subID)
@@ -126,7 +134,7 @@ func (s *Sim) statusAt(t *task, now time.Time) (string, time.Time) {
 		return t.status, t.end
 	case t.stuck:
 		return taskInProgress, t.submitted
-	case len(s.queue) > 0 && s.queue[0] == t && !t.start.IsZero() && !t.start.After(now):
+	case (s.parallelTasks || len(s.queue) > 0 && s.queue[0] == t) && !t.start.IsZero() && !t.start.After(now):
 		return taskInProgress, t.start
 	default:
 		return taskReceived, t.submitted

@@ -112,6 +112,45 @@ func TestSerialProcessing(t *testing.T) {
 	}
 }
 
+func TestParallelTasks(t *testing.T) {
+	// With parallel tasks each runs from the answer that named it: three
+	// submitted together all run at once and end one latency later, and a
+	// fourth submitted later ends one latency after its own answer, not
+	// after the others.
+	const lat = 100 * time.Millisecond
+	h := newHarness(t, Options{TaskLatency: lat, ParallelTasks: true})
+	a := h.submit("POST", "/v1/subscriptions/1001/peerings", awsBody)
+	b := h.submit("GET", "/v1/subscriptions/2001/regions/peerings", "")
+	c := h.submit("GET", "/v1/subscriptions/1001/peerings", "")
+	for _, id := range []string{a.TaskID, b.TaskID, c.TaskID} {
+		if st := h.task(id).Status; st != taskInProgress {
+			t.Fatalf("at +0 task %s is %s, want %s", id, st, taskInProgress)
+		}
+	}
+	h.clock.Advance(lat / 2)
+	d := h.submit("GET", "/v1/subscriptions/1001/peerings", "")
+	h.clock.Advance(lat / 2)
+	for _, id := range []string{a.TaskID, b.TaskID, c.TaskID} {
+		if got := h.task(id); got.Status != taskCompleted || got.Timestamp != formatTime(epoch.Add(lat)) {
+			t.Errorf("task %s: %s at %s, want %s at +%s", id, got.Status, got.Timestamp, taskCompleted, lat)
+		}
+	}
+	if st := h.task(d.TaskID).Status; st != taskInProgress {
+		t.Fatalf("the later task is %s, want %s", st, taskInProgress)
+	}
+	h.clock.Advance(lat / 2)
+	if got := h.task(d.TaskID); got.Status != taskCompleted || got.Timestamp != formatTime(epoch.Add(3*lat/2)) {
+		t.Errorf("later task: %s at %s, want %s at +%s", got.Status, got.Timestamp, taskCompleted, 3*lat/2)
+	}
+	// The list that completed with the create saw its peering: effects
+	// still apply in submission order.
+	var pl refProList
+	strictDecode(t, h.task(c.TaskID).Response.Resource, &pl)
+	if len(pl.Peerings) != 1 {
+		t.Errorf("list: %+v", pl)
+	}
+}
+
 func TestQueueCatchesUpAfterIdle(t *testing.T) {
 	// Nobody looks for a long time: every task still ends at its own
 	// scheduled time, one after another.

@@ -146,7 +146,7 @@ func TestShippedTaskDefaults(t *testing.T) {
 	if c.cfg.TaskNotFoundWindow < 31*time.Second {
 		t.Errorf("task 404 window %v, want at least 31s", c.cfg.TaskNotFoundWindow)
 	}
-	if first := c.newTaskSchedule(time.Now()).next(); first < 900*time.Millisecond {
+	if first := c.newTaskSchedule(time.Now()).next(false); first < 900*time.Millisecond {
 		t.Errorf("first task poll after %v, want about 1s", first)
 	}
 }

@@ -67,11 +67,12 @@ func (c *Client) runTask(ctx context.Context, r request, label string) (*taskSta
 func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time) (*taskState, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newTaskSchedule(submitted)
-	polls, seen := 0, false
+	// seen is whether any poll found the task, shown whether the last one
+	// did.
+	polls, seen, shown := 0, false, false
 	lastStatus := t.Status
-	// polled is when the last poll was sent; lastKnown the last poll that
-	// found the task still running (zero while none has).
-	var polled, lastKnown time.Time
+	// polled is when the last poll was sent.
+	var polled time.Time
 	stopped := func(last string, err error) error {
 		return &waitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
 	}
@@ -86,6 +87,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			}
 			polled = time.Now()
 			cur, err := c.getTask(ctx, t.ID)
+			shown = err == nil
 			switch {
 			case err == nil:
 				seen = true
@@ -111,21 +113,16 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 		settle: func(cur *taskState) (bool, error) {
 			lastStatus = cur.Status
 			if isPending(cur.Status) && cur.Response.Error == nil {
-				if polls > 1 {
-					lastKnown = polled
-				}
 				return false, nil
 			}
 			if polls > 1 {
-				// When the task was seen running before, it ended between
-				// that poll and this one; otherwise this poll is the first
-				// moment it could be seen complete, which is what the next
-				// wait needs.
-				took := polled.Sub(submitted)
-				if !lastKnown.IsZero() {
-					took = lastKnown.Sub(submitted) + polled.Sub(lastKnown)/2
-				}
-				c.latency.observe(waitTask, took)
+				// This poll is the first that saw the task complete: the
+				// next wait's first poll comes that long after its answer,
+				// when this task could be seen complete. A time between
+				// the last poll that saw it running and this one would be
+				// closer, but a first poll before a task ends costs a
+				// request and a second one half the time waited later.
+				c.latency.observe(waitTask, polled.Sub(submitted))
 				tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
 					"task_id": cur.ID, "operation": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
 				})
@@ -135,7 +132,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 		passing: func(err error) bool {
 			return errors.Is(err, errNotYet) || (!isA[*waitError](err) && IsTransient(err))
 		},
-		next:        func(time.Time) time.Duration { return schedule.next() },
+		next:        func(time.Time) time.Duration { return schedule.next(shown) },
 		interrupted: stopped,
 	})
 	if err != nil {

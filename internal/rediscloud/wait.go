@@ -108,14 +108,25 @@ func withFields(base, more map[string]any) map[string]any {
 // share 400 requests a minute, so the schedules suit the documented API:
 //
 //   - A task is first polled PollFirst (1 s) after the answer that named it
-//     (the task service may answer 404 before), then 2×PollFirst apart,
-//     then every elapsed/2 up to PollMax: a dozen polls a minute at most.
+//     (the task service may answer 404 before), then every elapsed/2 up to
+//     PollMax: a dozen polls a minute at most. While the task service has
+//     not shown the task (404), polls are at least 2×PollFirst apart: the
+//     window ends when it ends, and a poll within it learns nothing. Once
+//     it shows the task running, the task's own end is awaited, and only
+//     elapsed/2 spaces the polls (an API whose tasks take half a second
+//     is not made to wait two).
 //   - Once a task has been timed in this process, the next one, whatever
 //     it does, is first polled when the quickest was seen complete: that
 //     is the API's pace, and a list then costs one poll.
 //   - A status wait looks at once, then as long after the previous look as
-//     it has lasted, from 2×PollFirst to StatusPollMax (8 s) apart. Once a
-//     wait of the same waitKind has completed, the next skips to 90 % of it.
+//     it has lasted, up to StatusPollMax (8 s) apart, and at least
+//     2×PollFirst apart for a subscription's status (a synchronous read)
+//     or PollFirst for a peering list: a list is a task, whose own run and
+//     window already space the looks on a slow API (the realistic
+//     profile's lists take 3 s), while on a quick one a peering that
+//     settles just after a look is seen a second later, not two. Once a
+//     wait of the same waitKind has completed, the next skips to 90 % of
+//     it.
 //
 // Each estimate is the shortest seen: an account runs one task at a time,
 // so a task that queued says nothing of the next, and polling a little
@@ -167,8 +178,9 @@ func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
 	}
 }
 
-// next returns how long to sleep before the next poll.
-func (p *taskSchedule) next() time.Duration {
+// next returns how long to sleep before the next poll; shown is whether
+// the last poll found the task (running), rather than a 404 or a failure.
+func (p *taskSchedule) next(shown bool) time.Duration {
 	elapsed := p.now().Sub(p.start)
 	p.polls++
 	if p.polls == 1 {
@@ -180,7 +192,10 @@ func (p *taskSchedule) next() time.Duration {
 		}
 		return max(at-elapsed, p.min)
 	}
-	d := max(elapsed/2, 2*p.first)
+	d := elapsed / 2
+	if !shown {
+		d = max(d, 2*p.first)
+	}
 	return min(max(d, p.min), p.max)
 }
 
@@ -194,8 +209,12 @@ type statusSchedule struct {
 }
 
 func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
+	least := c.pollFirst
+	if w == waitSubscriptionActive {
+		least = 2 * c.pollFirst
+	}
 	return &statusSchedule{
-		min:      2 * c.pollFirst,
+		min:      least,
 		max:      c.statusPollMax,
 		expected: c.latency.get(w),
 		start:    time.Now(),

@@ -39,6 +39,7 @@ func main() {
 	update := flag.String("update", "", "also write the table into these Markdown files (comma-separated), in their generated region <!-- bench:begin --> … <!-- bench:end -->")
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
 	profileDir := flag.String("pprof", "", "write CPU and allocation profiles of every provider process of the measured commands into this folder (REDISCLOUD_PPROF_DIR; read them with go tool pprof)")
+	grid := flag.Bool("grid", false, "run the pace grid (cells g1 to g18: three creates against APIs of different paces, see BENCHMARKS.md) instead of the scenarios; -update then writes its region <!-- bench-grid:begin --> … <!-- bench-grid:end -->")
 	providerLog := flag.Bool("provider-log", false, "write the provider's debug log of each measured command to provider.log in its working directory (implies -keep; slows the provider down a little)")
 	flag.Parse()
 
@@ -53,7 +54,7 @@ func main() {
 		}
 		*profileDir = abs
 	}
-	opts := options{runs: *runs, only: *only, terraform: *tfFlag, update: *update, keep: *keep || *providerLog, providerLog: *providerLog, profileDir: *profileDir}
+	opts := options{runs: *runs, only: *only, terraform: *tfFlag, update: *update, keep: *keep || *providerLog, providerLog: *providerLog, profileDir: *profileDir, grid: *grid}
 	if err := runWithSignals(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -73,6 +74,7 @@ type options struct {
 	terraform, update string
 	keep, providerLog bool
 	profileDir        string
+	grid              bool
 }
 
 func run(ctx context.Context, o options) error {
@@ -107,7 +109,11 @@ func run(ctx context.Context, o options) error {
 	b := &bench{tf: tf, providerDir: binDir, simBin: simBin, tmp: tmp, runs: o.runs, providerLog: o.providerLog, profileDir: o.profileDir}
 	var results []*summary
 	started := time.Now()
-	for _, sc := range scenarios() {
+	all, render, into := scenarios(), renderTable, region
+	if o.grid {
+		all, render, into = gridScenarios(), renderGrid, gridRegion
+	}
+	for _, sc := range all {
 		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), sc.id) {
 			continue
 		}
@@ -117,14 +123,14 @@ func run(ctx context.Context, o options) error {
 		}
 		results = append(results, s)
 	}
-	table := renderTable(results, o.runs, o.only, tfVersion)
+	table := render(results, o.runs, o.only, tfVersion)
 	fmt.Print(table)
 	fmt.Fprintf(os.Stderr, "total benchmark time %s\n", secs(time.Since(started)))
 	for _, path := range strings.Split(o.update, ",") {
 		if path = strings.TrimSpace(path); path == "" {
 			continue
 		}
-		if err := mdregion.Update(path, region, table); err != nil {
+		if err := mdregion.Update(path, into, table); err != nil {
 			return err
 		}
 	}

@@ -23,15 +23,16 @@ type summary struct {
 	// running (the worst run).
 	refusedChanges, refusedLists int
 	peakMinute                   int
-	// span is from the first API request to the last.
-	span     time.Duration
-	peakMem  int64
-	firstErr error
+	// span is from the first API request to the last, taskSpan from the
+	// first task's answer to the last request.
+	span, taskSpan time.Duration
+	peakMem        int64
+	firstErr       error
 }
 
 func summarise(sc *scenario, ms []measurement) *summary {
 	s := &summary{sc: sc, runs: len(ms)}
-	var walls, spans []time.Duration
+	var walls, spans, taskSpans []time.Duration
 	var reqs, lists, thr, refusedChanges, refusedLists, peak []int
 	var mem []int64
 	for _, m := range ms {
@@ -43,6 +44,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 		}
 		walls = append(walls, m.wall)
 		spans = append(spans, m.stats.LastRequest.Sub(m.stats.FirstRequest))
+		taskSpans = append(taskSpans, m.stats.LastRequest.Sub(m.stats.FirstTask))
 		reqs = append(reqs, m.stats.TotalRequests)
 		lists = append(lists, listTasks(m.stats))
 		thr = append(thr, m.stats.Throttled)
@@ -53,6 +55,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 	}
 	s.wall = median(walls)
 	s.span = median(spans)
+	s.taskSpan = median(taskSpans)
 	s.wallMin, s.wallMax = slices.Min(walls), slices.Max(walls)
 	s.requests, s.lists, s.throttle = median(reqs), median(lists), median(thr)
 	s.refusedChanges, s.refusedLists = slices.Max(refusedChanges), slices.Max(refusedLists)

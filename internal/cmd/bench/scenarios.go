@@ -144,6 +144,8 @@ type scenario struct {
 	// which it is not applicable.
 	check func(r *summary, by map[string]*summary) (bool, string)
 	needs string
+	// cell is the pace of a grid scenario (-grid), nil otherwise.
+	cell *gridCell
 }
 
 var (

@@ -24,6 +24,14 @@ type simSettings struct {
 	// ChangeConflict, when set, replaces the profile's form of the one
 	// change per subscription rule (-change-conflict).
 	ChangeConflict string
+	// Without a profile: TaskNotFoundFor is the task-404 window
+	// (-task-not-found-for), ParallelTasks runs tasks beside each other
+	// (-parallel-tasks), and Strict makes the rate limit count refused
+	// requests and answer 429 without Retry-After, as the realistic
+	// profile does.
+	TaskNotFoundFor time.Duration
+	ParallelTasks   bool
+	Strict          bool
 }
 
 func (s simSettings) flags() []string {
@@ -34,12 +42,25 @@ func (s simSettings) flags() []string {
 		}
 		return f
 	}
-	return []string{
+	f := []string{
 		"-quiet",
 		"-task-latency", s.TaskLatency.String(),
 		"-transition-latency", s.TransitionLatency.String(),
 		"-rate-limit", itoa(s.RateLimit),
 	}
+	if s.TaskNotFoundFor > 0 {
+		f = append(f, "-task-not-found-for", s.TaskNotFoundFor.String())
+	}
+	if s.ParallelTasks {
+		f = append(f, "-parallel-tasks")
+	}
+	if s.Strict {
+		f = append(f, "-count-refused", "-omit-retry-after")
+	}
+	if s.ChangeConflict != "" {
+		f = append(f, "-change-conflict", s.ChangeConflict)
+	}
+	return f
 }
 
 // startSim runs the simulator for one run in dir, its log in
