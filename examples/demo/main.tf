@@ -2,7 +2,11 @@
 #
 # It is an ordinary configuration: the demo only sets REDISCLOUD_URL,
 # REDISCLOUD_ACCESS_KEY and REDISCLOUD_SECRET_KEY to the simulator's address
-# and keys, and points Terraform at the locally built provider.
+# and keys, and points Terraform at the locally built provider with a
+# dev_overrides block, which needs no `init` and ignores `version`. To install
+# that build from the filesystem mirror of `make mirror` instead, add
+# version = "0.1.0-dev" next to source: `init` selects a pre-release only when
+# it is named exactly.
 
 terraform {
   required_providers {
