@@ -9,7 +9,7 @@
 #   registry.terraform.io/rediscloud-community/rediscloud/...
 #   registry.opentofu.org/rediscloud-community/rediscloud/...
 #
-# Usage: tools/mirror.sh [--dist [DIR]] [-o|--output DIR] [-v|--version VERSION] [--keep]
+# Usage: tools/mirror.sh [--dist [DIR] | --binary FILE] [-o|--output DIR] [-v|--version VERSION] [--keep]
 #
 #   (default)     builds the provider for this machine (or for GOOS/GOARCH when
 #                 set) in the unpacked layout:
@@ -18,6 +18,9 @@
 #                 by `make release-snapshot`) in the packed layout, every
 #                 platform, checked against the SHA256SUMS file when present:
 #                   HOST/rediscloud-community/rediscloud/terraform-provider-rediscloud_VERSION_OS_ARCH.zip
+#   --binary FILE lays out FILE, a provider already built for this machine
+#                 (or GOOS/GOARCH), in the unpacked layout instead of building
+#                 one; the version it reports is whatever it was built with
 #   -o DIR        the mirror directory (default ./mirror at the repository root)
 #   -v VERSION    the version: by default, as GNUmakefile computes it (nearest
 #                 v* tag, else 0.1.0-dev), or with --dist the one in
@@ -46,6 +49,7 @@ usage() {
 output="${repo_root}/mirror"
 version=""
 dist=""
+binary_in=""
 keep=0
 while (($# > 0)); do
 	case "$1" in
@@ -68,6 +72,11 @@ while (($# > 0)); do
 			shift
 		fi
 		;;
+	--binary)
+		(($# >= 2)) || usage
+		binary_in="$2"
+		shift 2
+		;;
 	--keep)
 		keep=1
 		shift
@@ -79,6 +88,11 @@ while (($# > 0)); do
 		;;
 	esac
 done
+
+[[ -z "${dist}" || -z "${binary_in}" ]] || die "--dist and --binary exclude each other"
+if [[ -n "${binary_in}" ]]; then
+	[[ -f "${binary_in}" && -x "${binary_in}" ]] || die "${binary_in} is not an executable file"
+fi
 
 # The version, with a leading v dropped.
 if [[ -z "${version}" ]]; then
@@ -132,8 +146,13 @@ if [[ -z "${dist}" ]]; then
 	# Built outside the mirror first: a failed build leaves the mirror as it was.
 	tmp="$(mktemp -d)"
 	trap 'rm -rf "${tmp}"' EXIT
-	echo "==> building ${project} ${version} for ${target}"
-	(cd "${repo_root}" && go build -ldflags "-X main.version=${version}" -o "${tmp}/${binary}" .)
+	if [[ -n "${binary_in}" ]]; then
+		echo "==> laying out ${binary_in} as ${project} ${version} for ${target}"
+		cp -p "${binary_in}" "${tmp}/${binary}"
+	else
+		echo "==> building ${project} ${version} for ${target}"
+		(cd "${repo_root}" && go build -ldflags "-X main.version=${version}" -o "${tmp}/${binary}" .)
+	fi
 	for host in "${hosts[@]}"; do
 		dir="$(prepare "${host}")/${version}/${target}"
 		mkdir -p "${dir}"
