@@ -32,25 +32,25 @@ func TestTaskSchedule(t *testing.T) {
 			want:    []time.Duration{sec, 2 * sec, 2 * sec, 2500 * ms, 5 * sec, 5 * sec},
 		},
 		{
-			// A task shown running ends when it ends: a task of 1.2 s is
-			// seen ended at 1.5 s, not at 3 s.
-			name:    "no history, shown running: half the elapsed time from the second poll on",
-			elapsed: []time.Duration{0, sec, 1500 * ms, 2250 * ms, 12 * sec, 40 * sec},
+			// A task shown running ends when it ends: a task of 1.8 s is
+			// seen ended at 2 s, not at 3 s.
+			name:    "no history, shown running: PollFirst apart, then half the elapsed time, capped",
+			elapsed: []time.Duration{0, sec, 2 * sec, 3 * sec, 12 * sec, 40 * sec},
 			shown:   []bool{false, true, true, true, true, true},
-			want:    []time.Duration{sec, 500 * ms, 750 * ms, 1125 * ms, 5 * sec, 5 * sec},
+			want:    []time.Duration{sec, sec, sec, 1500 * ms, 5 * sec, 5 * sec},
 		},
 		{
-			name:    "shown, never closer than PollMin",
+			name:    "shown, never closer than PollFirst",
 			elapsed: []time.Duration{0, 300 * ms},
 			shown:   []bool{false, true},
-			want:    []time.Duration{sec, 250 * ms},
+			want:    []time.Duration{sec, sec},
 		},
 		{
 			// A failed poll (a transient error) says no more than a 404.
 			name:    "a failed poll after the task was shown keeps 2×PollFirst",
-			elapsed: []time.Duration{0, sec, 1500 * ms},
+			elapsed: []time.Duration{0, sec, 2 * sec},
 			shown:   []bool{false, true, false},
-			want:    []time.Duration{sec, 500 * ms, 2 * sec},
+			want:    []time.Duration{sec, sec, 2 * sec},
 		},
 		{
 			name:    "the first poll counts from the answer, not from the call",

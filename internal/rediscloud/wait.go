@@ -112,9 +112,10 @@ func withFields(base, more map[string]any) map[string]any {
 //     PollMax: a dozen polls a minute at most. While the task service has
 //     not shown the task (404), polls are at least 2×PollFirst apart: the
 //     window ends when it ends, and a poll within it learns nothing. Once
-//     it shows the task running, the task's own end is awaited, and only
-//     elapsed/2 spaces the polls (an API whose tasks take half a second
-//     is not made to wait two).
+//     it shows the task, the task's own end is awaited, and polls are at
+//     least PollFirst apart (an API whose tasks take a second is not made
+//     to wait two, and a task still queued is not polled four times a
+//     second).
 //   - Once a task has been timed in this process, the next one, whatever
 //     it does, is first polled when the quickest was seen complete: that
 //     is the API's pace, and a list then costs one poll.
@@ -192,11 +193,11 @@ func (p *taskSchedule) next(shown bool) time.Duration {
 		}
 		return max(at-elapsed, p.min)
 	}
-	d := elapsed / 2
+	least := p.first
 	if !shown {
-		d = max(d, 2*p.first)
+		least = 2 * p.first
 	}
-	return min(max(d, p.min), p.max)
+	return min(max(elapsed/2, least), p.max)
 }
 
 // statusSchedule spaces the peering lists (or subscription reads) of one
