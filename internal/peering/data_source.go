@@ -59,13 +59,9 @@ func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.Confi
 }
 
 // startRead is peeringResource.start for a data source's read.
-func startRead(ctx context.Context, client *rediscloud.Client, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
-	timeout, d := t.Read(ctx, defaultReadTimeout)
-	if diags.Append(d...); d.HasError() {
-		return ctx, nil, operation{}, false
-	}
-	ctx, cancel := context.WithTimeout(client.MaskKeys(ctx), timeout)
-	return ctx, cancel, operation{verb: "Reading", dataSource: true, spec: spec, sub: sub, peering: peering, timeout: timeout, timeoutName: "read", redact: client.Redact}, true
+func (t *peeringType) startRead(ctx context.Context, sub, peering int, tv timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	timeout, d := tv.Read(ctx, defaultReadTimeout)
+	return t.begin(ctx, operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: peering}, timeout, d, diags)
 }
 
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -76,14 +72,13 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
 	q := m.query()
 	started := time.Now()
-	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel, op, ok := d.startRead(ctx, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	// Only a list requested since the read began answers it: the read may
-	// follow a change made elsewhere in this run.
+	// Only a list requested since the read began: it may follow a change of this run.
 	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
 		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
@@ -91,7 +86,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	p, ce := findPeering(sub, q, all)
 	if ce != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+		op.addConfigError(&resp.Diagnostics, ce)
 		return
 	}
 	if status := m.WaitForStatus.ValueString(); status != "" {
@@ -118,7 +113,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
 	f := filterOf(d.spec, fields)
 	started := time.Now()
-	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
+	ctx, cancel, op, ok := d.startRead(ctx, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -132,7 +127,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	kept := f.apply(all)
 	if len(kept) == 0 && f.sourceRegion != "" {
-		// An empty answer may hide a misspelt region: tell them apart.
+		// An empty answer may hide a misspelt region.
 		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
 			if msg := missingRegion(s, f.sourceRegion); msg != "" {
 				resp.Diagnostics.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
@@ -158,8 +153,7 @@ func setElement(e any, p *rediscloud.Peering, redis types.List) {
 }
 
 // setElements sets the peerings attribute (slice points to a slice of a
-// kind's elements), ordered by peering ID so that outputs do not churn, and
-// empty rather than null when there are none.
+// kind's elements), ordered by peering ID so that outputs do not churn.
 func setElements(slice any, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) {
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
@@ -170,8 +164,7 @@ func setElements(slice any, peerings []rediscloud.Peering, redis func(*redisclou
 	}
 }
 
-// addListError reports a failed list of data source typeName, with what to
-// do about an unknown subscription or one of the other kind.
+// addListError reports a failed list of data source typeName.
 func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
 	switch {
 	case rediscloud.IsNotFound(err):
@@ -185,7 +178,7 @@ func addListError(diags *diag.Diagnostics, op operation, summary, typeName strin
 	}
 }
 
-// peeringFilter is the list data sources' and list resources' filters.
+// peeringFilter is the filters of the list data sources and list resources.
 type peeringFilter struct {
 	status       string
 	sourceRegion string // the kind's peeredRegion attribute
@@ -272,8 +265,7 @@ func (q peeringQuery) matches(p *rediscloud.Peering) bool {
 // maxDescribedPeerings bounds how many peerings an error message lists.
 const maxDescribedPeerings = 20
 
-// findPeering is the one peering q matches, or a *configError saying that
-// none does (listing the subscription's) or several do.
+// findPeering is the one peering q matches, or why there is not one.
 func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*rediscloud.Peering, *configError) {
 	var found, all []*rediscloud.Peering
 	for i := range peerings {
@@ -305,7 +297,6 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		len(found), sub, q, describePeerings(found), strings.Join(ids, ", "), hint)}
 }
 
-// describePeerings lists at most maxDescribedPeerings peerings in a message.
 func describePeerings(peerings []*rediscloud.Peering) string {
 	parts := make([]string, 0, min(len(peerings), maxDescribedPeerings)+1)
 	for i, p := range peerings {

@@ -6,12 +6,9 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -45,14 +42,6 @@ func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (sub
 		diags.Append(cfg.GetAttribute(ctx, path.Root(name), v)...)
 	}
 	return sub, filterOf(l.spec, fields), diags
-}
-
-func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + l.spec.typeName
-}
-
-func (l *peeringListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -143,13 +132,8 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 	r.DisplayName = fmt.Sprintf("%s peering %d/%s", l.spec.subscriptionNoun, p.SubscriptionID, describePeering(p))
 	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
 	if req.IncludeResource {
-		m := l.spec.newModel()
-		m.base().Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})}
-		m.base().VPCCidrs = types.SetNull(types.StringType)
-		// Read from the subscription, and in no configuration: not worth a read.
-		m.base().RedisCIDRs = types.ListNull(types.StringType)
+		// redis_cidrs stays null: it is in no configuration, so not worth a read.
+		m := l.spec.nullModel(ctx)
 		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
 		if b := m.base(); !b.VPCCidr.IsNull() {
