@@ -109,9 +109,8 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	fields := fieldsOf(m)
-	b := fields["id"].(*types.String)
 	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
-	f := filterOf(d.spec, fields)
+	f := d.spec.filterOf(rawOf(req.Config.Raw))
 	started := time.Now()
 	ctx, cancel, op, ok := d.startRead(ctx, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
 	if !ok {
@@ -125,7 +124,7 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 		addListError(&resp.Diagnostics, op, summary, d.spec.listTypeName(), err)
 		return
 	}
-	kept := f.apply(all)
+	kept := d.shown(f, all)
 	if len(kept) == 0 && f.sourceRegion != "" {
 		// An empty answer may hide a misspelt region.
 		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
@@ -135,13 +134,10 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 			}
 		}
 	}
-	for i := range kept {
-		kept[i] = *d.client.Shown(&kept[i])
-	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	setElements(fields["peerings"], kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
 	redis.warn(&resp.Diagnostics, fmt.Sprintf("the peerings of subscription %d", sub))
-	*b = types.StringValue(d.spec.listID(sub, f))
+	*fields["id"].(*types.String) = types.StringValue(d.spec.listID(sub, f))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
 }
@@ -184,15 +180,18 @@ type peeringFilter struct {
 	sourceRegion string // the kind's peeredRegion attribute
 }
 
-// filterOf is the filter configured in fields (see fieldsOf).
-func filterOf(spec *kindSpec, fields map[string]any) peeringFilter {
-	get := func(name string) string {
-		if s, ok := fields[name].(*types.String); ok {
-			return s.ValueString()
-		}
-		return ""
+// filterOf is the filter configured in cfg.
+func (s *kindSpec) filterOf(cfg rawObject) peeringFilter {
+	return peeringFilter{status: cfg.str("status"), sourceRegion: cfg.str(s.peeredRegion)}
+}
+
+// shown is the peerings f keeps, as they may be shown (Client.Shown).
+func (t *peeringType) shown(f peeringFilter, all []rediscloud.Peering) []rediscloud.Peering {
+	kept := f.apply(all)
+	for i := range kept {
+		kept[i] = *t.client.Shown(&kept[i])
 	}
-	return peeringFilter{status: get("status"), sourceRegion: get(spec.peeredRegion)}
+	return kept
 }
 
 func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering {
@@ -205,61 +204,49 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 	return out
 }
 
-// peeringQuery is what the lookup looks for: one of the first three,
-// optionally narrowed by the account or project.
+// networkOwners maps each network attribute the lookup takes to the
+// attribute of the network's owner, which narrows the match.
+var networkOwners = map[string]string{"vpc_id": "aws_account_id", "gcp_network_name": "gcp_project_id"}
+
+// peeringQuery is what the lookup looks for: a network attribute's value, or
+// else peering_id; optionally narrowed by an owner attribute's value.
 type peeringQuery struct {
-	peeringID      int
-	vpcID          string
-	gcpNetworkName string
-	awsAccountID   string
-	gcpProjectID   string
+	peeringID         int
+	by, value         string
+	owner, ownerValue string
 }
 
 func (m *peeringLookupModel) query() peeringQuery {
-	return peeringQuery{
-		peeringID:      int(m.PeeringID.ValueInt64()),
-		vpcID:          m.VPCID.ValueString(),
-		gcpNetworkName: m.GCPNetworkName.ValueString(),
-		awsAccountID:   m.AWSAccountID.ValueString(),
-		gcpProjectID:   m.GCPProjectID.ValueString(),
+	q, fields := peeringQuery{peeringID: int(m.PeeringID.ValueInt64())}, fieldsOf(m)
+	for network, owner := range networkOwners { // the validators allow one of each
+		if v := fields[network].(*types.String).ValueString(); v != "" {
+			q.by, q.value = network, v
+		}
+		if v := fields[owner].(*types.String).ValueString(); v != "" {
+			q.owner, q.ownerValue = owner, v
+		}
 	}
+	return q
 }
 
-// by is the attribute the query looks the peering up by, and its value.
-func (q peeringQuery) by() (string, string) {
-	switch {
-	case q.vpcID != "":
-		return "vpc_id", q.vpcID
-	case q.gcpNetworkName != "":
-		return "gcp_network_name", q.gcpNetworkName
-	}
-	return "peering_id", strconv.Itoa(q.peeringID)
-}
-
-func (q peeringQuery) attribute() string { name, _ := q.by(); return name }
+func (q peeringQuery) attribute() string { return firstNonEmpty(q.by, "peering_id") }
 
 func (q peeringQuery) String() string {
-	name, v := q.by()
-	s := fmt.Sprintf("%s %q", name, v)
-	if name == "peering_id" {
-		s = "peering_id " + v
+	s := "peering_id " + strconv.Itoa(q.peeringID)
+	if q.by != "" {
+		s = fmt.Sprintf("%s %q", q.by, q.value)
 	}
-	if q.awsAccountID != "" {
-		s += fmt.Sprintf(" and aws_account_id %q", q.awsAccountID)
-	}
-	if q.gcpProjectID != "" {
-		s += fmt.Sprintf(" and gcp_project_id %q", q.gcpProjectID)
+	if q.owner != "" {
+		s += fmt.Sprintf(" and %s %q", q.owner, q.ownerValue)
 	}
 	return s
 }
 
 func (q peeringQuery) matches(p *rediscloud.Peering) bool {
-	name, v := q.by()
-	if name == "peering_id" && p.ID != q.peeringID || name != "peering_id" && value(p, name) != v {
+	if q.by == "" && p.ID != q.peeringID || q.by != "" && value(p, q.by) != q.value {
 		return false
 	}
-	return (q.awsAccountID == "" || value(p, "aws_account_id") == q.awsAccountID) &&
-		(q.gcpProjectID == "" || value(p, "gcp_project_id") == q.gcpProjectID)
+	return q.owner == "" || value(p, q.owner) == q.ownerValue
 }
 
 // maxDescribedPeerings bounds how many peerings an error message lists.
@@ -283,11 +270,8 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("No peering of subscription %d has %s; its peerings are: %s.", sub, q, describePeerings(all))}
 	}
 	hint := ""
-	switch {
-	case q.vpcID != "" && q.awsAccountID == "":
-		hint = ", or set aws_account_id to narrow the match"
-	case q.gcpNetworkName != "" && q.gcpProjectID == "":
-		hint = ", or set gcp_project_id to narrow the match"
+	if q.by != "" && q.owner == "" {
+		hint = fmt.Sprintf(", or set %s to narrow the match", networkOwners[q.by])
 	}
 	ids := make([]string, len(found))
 	for i, p := range found {

@@ -47,10 +47,6 @@ func (o operation) summary() string {
 
 // describe is an error as a diagnostic detail, the keys hidden.
 func (o operation) describe(err error, next string) string {
-	return o.hide(o.explain(err, next))
-}
-
-func (o operation) explain(err error, next string) string {
 	var b strings.Builder
 	kept := ", so nothing was removed from state."
 	if o.dataSource {
@@ -119,7 +115,7 @@ func (o operation) explain(err error, next string) string {
 	if next != "" {
 		b.WriteString("\n\n" + next)
 	}
-	return b.String()
+	return o.hide(b.String())
 }
 
 // addConfigError reports a configuration mistake on the attribute at fault.

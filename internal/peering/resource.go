@@ -519,7 +519,7 @@ func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscl
 	if sub.DeploymentType != "" && !s.owns(sub) {
 		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
 	}
-	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), rediscloud.ProviderAWS)
+	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), clouds[0].name)
 	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
 		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
 	}
