@@ -38,7 +38,8 @@ type attribute struct {
 	// field is the rediscloud.Peering field that holds it, and for an
 	// input the rediscloud.CreatePeeringRequest field too.
 	field string
-	// cloud is the only cloud whose peerings have it; nil for every cloud.
+	// cloud is the only cloud whose peerings have it (null for another's,
+	// and a configuration must not set it); nil for every cloud.
 	cloud *cloudSpec
 	// input: set by the configuration (required for its cloud); otherwise
 	// answered by Redis Cloud.

@@ -81,9 +81,14 @@ type model interface{ base() *baseModel }
 
 func (b *baseModel) base() *baseModel { return b }
 
-// converted are the string attributes any type takes from the API.
+// converted are the string attributes any type takes from the API; a
+// struct lacking one skips it.
 var converted = func() []attribute {
-	out := []attribute{{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"}}
+	out := []attribute{
+		{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"},
+		{name: "id", derive: func(p *rediscloud.Peering) string { return formatID(p.SubscriptionID, p.ID) }},
+		{name: "subscription_id", derive: func(p *rediscloud.Peering) string { return strconv.Itoa(p.SubscriptionID) }},
+	}
 	for _, s := range kindSpecs {
 		out = append(out, s.regions...)
 	}
@@ -108,11 +113,6 @@ func setPeering(dst any, p *rediscloud.Peering, keep bool) {
 		}
 	}
 	*fields["peering_id"].(*types.Int64) = types.Int64Value(int64(p.ID))
-	for name, v := range map[string]string{"id": formatID(p.SubscriptionID, p.ID), "subscription_id": strconv.Itoa(p.SubscriptionID)} {
-		if f, ok := fields[name].(*types.String); ok {
-			*f = types.StringValue(v)
-		}
-	}
 	if l, ok := fields["vpc_cidrs"].(*types.List); ok {
 		var cidrs []string
 		if own.routed {
@@ -163,11 +163,10 @@ func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.Cre
 			a.set(&r, fields[a.name].(*types.String).ValueString())
 		}
 	}
-	if !cloud.routed {
-		return r, nil
+	var diags diag.Diagnostics
+	if cloud.routed {
+		r.CIDRs, diags = b.wantedCIDRs(ctx)
 	}
-	cidrs, diags := b.wantedCIDRs(ctx)
-	r.CIDRs = cidrs
 	return r, diags
 }
 
@@ -328,7 +327,8 @@ type identityModel struct {
 	PeeringID      types.Int64  `tfsdk:"peering_id"`
 }
 
-// setIdentity records the identity where the engine has identities.
+// setIdentity records the identity where the engine has identities (not
+// Terraform before 1.12, nor OpenTofu).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id int) diag.Diagnostics {
 	if identity == nil {
 		return nil

@@ -29,6 +29,7 @@ const defaultReadTimeout = 10 * time.Minute
 
 // phase is one of the resource's operations: its verb in diagnostics, and
 // the timeouts block attribute that bounds it as a whole, with its default.
+// Only two waits within, in the client, have limits of their own.
 type phase struct {
 	verb        string
 	timeoutName string
@@ -112,6 +113,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
+	// Vet the subscription before anything is sent; CreatePeering reuses the read.
 	var res rediscloud.CreateResult
 	s, err := r.client.ActiveSubscription(ctx, sub)
 	if err == nil {
@@ -469,10 +471,6 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 		return // provider_name's own validator says what it may be
 	}
 	cloud := cloudOf(name)
-	missing := func(name, what string) {
-		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
-			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
-	}
 	forbid := func(name string) {
 		if !cfg[name].IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
@@ -485,7 +483,8 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 		case a.cloud != cloud:
 			forbid(a.name)
 		case cfg[a.name].IsNull():
-			missing(a.name, a.need)
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Missing required attribute",
+				fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, a.name, a.need))
 		}
 	}
 	cidrs := cfg.strings("vpc_cidrs")
