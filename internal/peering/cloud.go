@@ -16,9 +16,7 @@ import (
 )
 
 // cloudSpec is everything that differs between the clouds a peering can
-// reach: the attributes of the peered network and what Redis Cloud answers
-// about it, which of them a configuration must set, and what makes a
-// peering of the cloud fail. awsCloud and gcpCloud are the two values.
+// reach: awsCloud and gcpCloud.
 type cloudSpec struct {
 	name    string      // provider_name
 	strings []attribute // their cloud is left out: see cloudStrings
@@ -29,28 +27,24 @@ type cloudSpec struct {
 	// broken says what an inactive peering of the cloud means when that
 	// is not a normal step of its handshake; "" when it is.
 	broken string
-	// describe tells a peering apart in a message: the peered network and
-	// who owns it.
+	// describe tells a peering apart in a message by its peered network.
 	describe func(p *rediscloud.Peering) string
 }
 
-// attribute is a string attribute of a peering, in the resources' schema
-// and in the data sources': one of a cloud (cloudSpec.strings), or a region
-// attribute of a kind (kindSpec.regions).
+// attribute is a string attribute of a peering, of a cloud
+// (cloudSpec.strings) or a kind's region (kindSpec.regions).
 type attribute struct {
 	name string
 	// field is the rediscloud.Peering field that holds it, and for an
 	// input the rediscloud.CreatePeeringRequest field too.
 	field string
-	// cloud is the only cloud whose peerings have it; nil for every cloud.
-	// For another cloud's peering it is null, and a configuration must not
-	// set it.
+	// cloud is the only cloud whose peerings have it (null for another's,
+	// and a configuration must not set it); nil for every cloud.
 	cloud *cloudSpec
 	// input: set by the configuration (required for its cloud); otherwise
 	// answered by Redis Cloud.
 	input bool
-	// doc is what the attribute holds, after "<cloud> only: " when it has a
-	// cloud; dataSource when the data sources word it otherwise.
+	// doc is what it holds; dataSource when the data sources word it otherwise.
 	doc, dataSource string
 	need            string // what a missing input is, in its error
 	validators      []validator.String
@@ -115,8 +109,7 @@ var gcpCloud = &cloudSpec{
 	},
 }
 
-// gcpNetworkPath is the path of the Redis Cloud network of a GCP peering,
-// "" until Redis Cloud has named it.
+// gcpNetworkPath is "" until Redis Cloud has named its network.
 func gcpNetworkPath(p *rediscloud.Peering) string {
 	if p.GCPRedisProjectID == "" || p.GCPRedisNetworkName == "" {
 		return ""
@@ -138,8 +131,8 @@ var cloudStrings = func() (out []attribute) {
 	return out
 }()
 
-// cloudOf is the spec of a provider_name, or of a listed peering's
-// Provider; the default cloud when it is empty or unknown.
+// cloudOf is the spec of a provider_name; the default cloud when it is
+// empty or unknown.
 func cloudOf(name string) *cloudSpec {
 	for _, c := range clouds {
 		if c.name == name {
@@ -157,8 +150,7 @@ func cloudNames() []string {
 	return names
 }
 
-// value is attribute name of p as its cloud has it, or "" when the
-// attribute is another cloud's.
+// value is attribute name of p, "" when it is another cloud's.
 func value(p *rediscloud.Peering, name string) string {
 	for _, a := range cloudOf(p.Provider).strings {
 		if a.name == name {
@@ -168,8 +160,7 @@ func value(p *rediscloud.Peering, name string) string {
 	return ""
 }
 
-// describePeering tells a peering apart from its neighbours in a message:
-// "7 (AWS from us-east-1, vpc-1 of account 1 in eu-west-1, active)".
+// describePeering: "7 (AWS from us-east-1, vpc-1 of account 1 in eu-west-1, active)".
 func describePeering(p *rediscloud.Peering) string {
 	s := fmt.Sprintf("%d (%s", p.ID, firstNonEmpty(p.Provider, "unknown cloud"))
 	if p.SourceRegion != "" {
@@ -204,24 +195,36 @@ func matches(re, msg string) []validator.String {
 	return []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(re), msg)}
 }
 
-// idValidator accepts an API ID as the API writes it: digits without
-// leading zeros, within the API's 32-bit range. "01234" would be sent as
-// 1234 and read back as "1234", a change Terraform refuses after the apply.
-type idValidator struct{}
+// checked is a string validator from problem, which says what is wrong with
+// a value, "" when nothing is.
+type checked struct {
+	summary, description string
+	problem              func(string) string
+}
 
-const idRule = `must be the subscription's numeric ID, for example "1234": digits without leading zeros, at most 2147483647`
+func (c checked) Description(context.Context) string { return c.description }
 
-func (idValidator) Description(context.Context) string { return idRule }
+func (c checked) MarkdownDescription(context.Context) string { return c.description }
 
-func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if v := req.ConfigValue.ValueString(); !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && !validID(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", fmt.Sprintf("Attribute %s %s, got: %s", req.Path, idRule, v))
+func (c checked) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := c.problem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, c.summary, fmt.Sprintf("Attribute %s %s", req.Path, msg))
 	}
 }
 
-var subscriptionIDValidators = []validator.String{idValidator{}}
+const idRule = `must be the subscription's numeric ID, for example "1234": digits without leading zeros, at most 2147483647`
+
+// An ID must be written as the API writes it: "01234" would be sent as 1234
+// and read back as "1234", a change Terraform refuses after the apply.
+var subscriptionIDValidators = []validator.String{checked{"Invalid Attribute Value Match", idRule, func(v string) string {
+	if validID(v) {
+		return ""
+	}
+	return idRule + ", got: " + v
+}}}
 
 // validID reports whether s is a positive 32-bit ID written canonically.
 func validID(s string) bool {
@@ -229,25 +232,9 @@ func validID(s string) bool {
 	return canonicalIDRe.MatchString(s) && err == nil && n <= math.MaxInt32
 }
 
-// cidrValidator accepts an IPv4 network in canonical form ("10.0.0.0/16"):
-// the API keys peerings by these strings, so a host address with a prefix
-// ("10.0.0.1/16") would read back differently and churn every plan.
-type cidrValidator struct{}
-
-func (cidrValidator) Description(context.Context) string {
-	return "must be an IPv4 network in CIDR notation, such as 10.0.0.0/16"
-}
-
-func (v cidrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (cidrValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := checkCIDR(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR block", fmt.Sprintf("Attribute %s %s", req.Path, msg))
-	}
-}
+// A CIDR must be canonical: the API keys peerings by these strings, so
+// "10.0.0.1/16" would read back differently and churn every plan.
+var cidrValidator = checked{"Invalid CIDR block", "must be an IPv4 network in CIDR notation, such as 10.0.0.0/16", checkCIDR}
 
 // checkCIDR returns what is wrong with s as a consumer CIDR, or "".
 func checkCIDR(s string) string {

@@ -59,13 +59,9 @@ func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.Confi
 }
 
 // startRead is peeringResource.start for a data source's read.
-func startRead(ctx context.Context, client *rediscloud.Client, spec *kindSpec, sub, peering int, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
-	timeout, d := t.Read(ctx, defaultReadTimeout)
-	if diags.Append(d...); d.HasError() {
-		return ctx, nil, operation{}, false
-	}
-	ctx, cancel := context.WithTimeout(client.MaskKeys(ctx), timeout)
-	return ctx, cancel, operation{verb: "Reading", dataSource: true, spec: spec, sub: sub, peering: peering, timeout: timeout, timeoutName: "read", redact: client.Redact}, true
+func (t *peeringType) startRead(ctx context.Context, sub, peering int, tv timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	timeout, d := tv.Read(ctx, defaultReadTimeout)
+	return t.begin(ctx, operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: peering}, timeout, d, diags)
 }
 
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -76,14 +72,13 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
 	q := m.query()
 	started := time.Now()
-	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	ctx, cancel, op, ok := d.startRead(ctx, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	// Only a list requested since the read began answers it: the read may
-	// follow a change made elsewhere in this run.
+	// Only a list requested since the read began: it may follow a change of this run.
 	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
 		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
@@ -91,7 +86,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	p, ce := findPeering(sub, q, all)
 	if ce != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+		op.addConfigError(&resp.Diagnostics, ce)
 		return
 	}
 	if status := m.WaitForStatus.ValueString(); status != "" {
@@ -114,11 +109,10 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	fields := fieldsOf(m)
-	b := fields["id"].(*types.String)
 	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
-	f := filterOf(d.spec, fields)
+	f := d.spec.filterOf(rawOf(req.Config.Raw))
 	started := time.Now()
-	ctx, cancel, op, ok := startRead(ctx, d.client, d.spec, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
+	ctx, cancel, op, ok := d.startRead(ctx, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -130,9 +124,9 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 		addListError(&resp.Diagnostics, op, summary, d.spec.listTypeName(), err)
 		return
 	}
-	kept := f.apply(all)
+	kept := d.shown(f, all)
 	if len(kept) == 0 && f.sourceRegion != "" {
-		// An empty answer may hide a misspelt region: tell them apart.
+		// An empty answer may hide a misspelt region.
 		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
 			if msg := missingRegion(s, f.sourceRegion); msg != "" {
 				resp.Diagnostics.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
@@ -140,13 +134,10 @@ func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadReq
 			}
 		}
 	}
-	for i := range kept {
-		kept[i] = *d.client.Shown(&kept[i])
-	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	setElements(fields["peerings"], kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
 	redis.warn(&resp.Diagnostics, fmt.Sprintf("the peerings of subscription %d", sub))
-	*b = types.StringValue(d.spec.listID(sub, f))
+	*fields["id"].(*types.String) = types.StringValue(d.spec.listID(sub, f))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
 }
@@ -158,8 +149,7 @@ func setElement(e any, p *rediscloud.Peering, redis types.List) {
 }
 
 // setElements sets the peerings attribute (slice points to a slice of a
-// kind's elements), ordered by peering ID so that outputs do not churn, and
-// empty rather than null when there are none.
+// kind's elements), ordered by peering ID so that outputs do not churn.
 func setElements(slice any, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) {
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
@@ -170,8 +160,7 @@ func setElements(slice any, peerings []rediscloud.Peering, redis func(*redisclou
 	}
 }
 
-// addListError reports a failed list of data source typeName, with what to
-// do about an unknown subscription or one of the other kind.
+// addListError reports a failed list of data source typeName.
 func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
 	switch {
 	case rediscloud.IsNotFound(err):
@@ -185,21 +174,24 @@ func addListError(diags *diag.Diagnostics, op operation, summary, typeName strin
 	}
 }
 
-// peeringFilter is the list data sources' and list resources' filters.
+// peeringFilter is the filters of the list data sources and list resources.
 type peeringFilter struct {
 	status       string
 	sourceRegion string // the kind's peeredRegion attribute
 }
 
-// filterOf is the filter configured in fields (see fieldsOf).
-func filterOf(spec *kindSpec, fields map[string]any) peeringFilter {
-	get := func(name string) string {
-		if s, ok := fields[name].(*types.String); ok {
-			return s.ValueString()
-		}
-		return ""
+// filterOf is the filter configured in cfg.
+func (s *kindSpec) filterOf(cfg rawObject) peeringFilter {
+	return peeringFilter{status: cfg.str("status"), sourceRegion: cfg.str(s.peeredRegion)}
+}
+
+// shown is the peerings f keeps, as they may be shown (Client.Shown).
+func (t *peeringType) shown(f peeringFilter, all []rediscloud.Peering) []rediscloud.Peering {
+	kept := f.apply(all)
+	for i := range kept {
+		kept[i] = *t.client.Shown(&kept[i])
 	}
-	return peeringFilter{status: get("status"), sourceRegion: get(spec.peeredRegion)}
+	return kept
 }
 
 func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering {
@@ -212,68 +204,55 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 	return out
 }
 
-// peeringQuery is what the lookup looks for: one of the first three,
-// optionally narrowed by the account or project.
+// networkOwners maps each network attribute the lookup takes to the
+// attribute of the network's owner, which narrows the match.
+var networkOwners = map[string]string{"vpc_id": "aws_account_id", "gcp_network_name": "gcp_project_id"}
+
+// peeringQuery is what the lookup looks for: a network attribute's value, or
+// else peering_id; optionally narrowed by an owner attribute's value.
 type peeringQuery struct {
-	peeringID      int
-	vpcID          string
-	gcpNetworkName string
-	awsAccountID   string
-	gcpProjectID   string
+	peeringID         int
+	by, value         string
+	owner, ownerValue string
 }
 
 func (m *peeringLookupModel) query() peeringQuery {
-	return peeringQuery{
-		peeringID:      int(m.PeeringID.ValueInt64()),
-		vpcID:          m.VPCID.ValueString(),
-		gcpNetworkName: m.GCPNetworkName.ValueString(),
-		awsAccountID:   m.AWSAccountID.ValueString(),
-		gcpProjectID:   m.GCPProjectID.ValueString(),
+	q, fields := peeringQuery{peeringID: int(m.PeeringID.ValueInt64())}, fieldsOf(m)
+	for network, owner := range networkOwners { // the validators allow one of each
+		if v := fields[network].(*types.String).ValueString(); v != "" {
+			q.by, q.value = network, v
+		}
+		if v := fields[owner].(*types.String).ValueString(); v != "" {
+			q.owner, q.ownerValue = owner, v
+		}
 	}
+	return q
 }
 
-// by is the attribute the query looks the peering up by, and its value.
-func (q peeringQuery) by() (string, string) {
-	switch {
-	case q.vpcID != "":
-		return "vpc_id", q.vpcID
-	case q.gcpNetworkName != "":
-		return "gcp_network_name", q.gcpNetworkName
-	}
-	return "peering_id", strconv.Itoa(q.peeringID)
-}
-
-func (q peeringQuery) attribute() string { name, _ := q.by(); return name }
+func (q peeringQuery) attribute() string { return firstNonEmpty(q.by, "peering_id") }
 
 func (q peeringQuery) String() string {
-	name, v := q.by()
-	s := fmt.Sprintf("%s %q", name, v)
-	if name == "peering_id" {
-		s = "peering_id " + v
+	s := "peering_id " + strconv.Itoa(q.peeringID)
+	if q.by != "" {
+		s = fmt.Sprintf("%s %q", q.by, q.value)
 	}
-	if q.awsAccountID != "" {
-		s += fmt.Sprintf(" and aws_account_id %q", q.awsAccountID)
-	}
-	if q.gcpProjectID != "" {
-		s += fmt.Sprintf(" and gcp_project_id %q", q.gcpProjectID)
+	if q.owner != "" {
+		s += fmt.Sprintf(" and %s %q", q.owner, q.ownerValue)
 	}
 	return s
 }
 
 func (q peeringQuery) matches(p *rediscloud.Peering) bool {
-	name, v := q.by()
-	if name == "peering_id" && p.ID != q.peeringID || name != "peering_id" && value(p, name) != v {
+	if q.by == "" && p.ID != q.peeringID || q.by != "" && value(p, q.by) != q.value {
 		return false
 	}
-	return (q.awsAccountID == "" || value(p, "aws_account_id") == q.awsAccountID) &&
-		(q.gcpProjectID == "" || value(p, "gcp_project_id") == q.gcpProjectID)
+	return q.owner == "" || value(p, q.owner) == q.ownerValue
 }
 
 // maxDescribedPeerings bounds how many peerings an error message lists.
 const maxDescribedPeerings = 20
 
-// findPeering is the one peering q matches, or a *configError saying that
-// none does (listing the subscription's) or several do.
+// findPeering is the one peering q matches, or why there is not one.
 func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*rediscloud.Peering, *configError) {
 	var found, all []*rediscloud.Peering
 	for i := range peerings {
@@ -291,11 +270,8 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("No peering of subscription %d has %s; its peerings are: %s.", sub, q, describePeerings(all))}
 	}
 	hint := ""
-	switch {
-	case q.vpcID != "" && q.awsAccountID == "":
-		hint = ", or set aws_account_id to narrow the match"
-	case q.gcpNetworkName != "" && q.gcpProjectID == "":
-		hint = ", or set gcp_project_id to narrow the match"
+	if q.by != "" && q.owner == "" {
+		hint = fmt.Sprintf(", or set %s to narrow the match", networkOwners[q.by])
 	}
 	ids := make([]string, len(found))
 	for i, p := range found {
@@ -305,7 +281,6 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		len(found), sub, q, describePeerings(found), strings.Join(ids, ", "), hint)}
 }
 
-// describePeerings lists at most maxDescribedPeerings peerings in a message.
 func describePeerings(peerings []*rediscloud.Peering) string {
 	parts := make([]string, 0, min(len(peerings), maxDescribedPeerings)+1)
 	for i, p := range peerings {

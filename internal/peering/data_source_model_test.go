@@ -261,10 +261,10 @@ func TestDataSourceFindPeering(t *testing.T) {
 		wantErr []string
 	}{
 		{name: "by peering_id", q: peeringQuery{peeringID: 502}, list: all, wantID: 502},
-		{name: "by vpc_id", q: peeringQuery{vpcID: "vpc-0a1b2c3d4e5f67891"}, list: all, wantID: 502},
-		{name: "by vpc_id narrowed by account", q: peeringQuery{vpcID: awsOneCIDR.VPCID, awsAccountID: "210987654321"}, list: all, wantID: 504},
-		{name: "by network narrowed by project", q: peeringQuery{gcpNetworkName: "default", gcpProjectID: "other-project"}, list: all, wantID: 505},
-		{name: "peering_id and a matching account", q: peeringQuery{peeringID: 501, awsAccountID: "123456789012"}, list: all, wantID: 501},
+		{name: "by vpc_id", q: peeringQuery{by: "vpc_id", value: "vpc-0a1b2c3d4e5f67891"}, list: all, wantID: 502},
+		{name: "by vpc_id narrowed by account", q: peeringQuery{by: "vpc_id", value: awsOneCIDR.VPCID, owner: "aws_account_id", ownerValue: "210987654321"}, list: all, wantID: 504},
+		{name: "by network narrowed by project", q: peeringQuery{by: "gcp_network_name", value: "default", owner: "gcp_project_id", ownerValue: "other-project"}, list: all, wantID: 505},
+		{name: "peering_id and a matching account", q: peeringQuery{peeringID: 501, owner: "aws_account_id", ownerValue: "123456789012"}, list: all, wantID: 501},
 		{
 			name: "unknown peering_id", q: peeringQuery{peeringID: 999}, list: all, attr: "peering_id",
 			wantErr: []string{"No peering of subscription 1001 has peering_id 999; its peerings are: ",
@@ -272,28 +272,28 @@ func TestDataSourceFindPeering(t *testing.T) {
 				"503 (GCP, network default of project my-project, inactive)"},
 		},
 		{
-			name: "unknown vpc_id", q: peeringQuery{vpcID: "vpc-00000000"}, list: all, attr: "vpc_id",
+			name: "unknown vpc_id", q: peeringQuery{by: "vpc_id", value: "vpc-00000000"}, list: all, attr: "vpc_id",
 			wantErr: []string{`No peering of subscription 1001 has vpc_id "vpc-00000000"; its peerings are: 501 (`},
 		},
 		{
-			name: "a VPC ID does not match GCP peerings", q: peeringQuery{gcpNetworkName: "vpc-0a1b2c3d4e5f67890"}, list: all, attr: "gcp_network_name",
+			name: "a VPC ID does not match GCP peerings", q: peeringQuery{by: "gcp_network_name", value: "vpc-0a1b2c3d4e5f67890"}, list: all, attr: "gcp_network_name",
 			wantErr: []string{`No peering of subscription 1001 has gcp_network_name "vpc-0a1b2c3d4e5f67890"`},
 		},
 		{
-			name: "account does not match", q: peeringQuery{vpcID: "vpc-0a1b2c3d4e5f67891", awsAccountID: "123456789012"}, list: all, attr: "vpc_id",
+			name: "account does not match", q: peeringQuery{by: "vpc_id", value: "vpc-0a1b2c3d4e5f67891", owner: "aws_account_id", ownerValue: "123456789012"}, list: all, attr: "vpc_id",
 			wantErr: []string{`has vpc_id "vpc-0a1b2c3d4e5f67891" and aws_account_id "123456789012"`},
 		},
 		{
-			name: "empty subscription", q: peeringQuery{vpcID: "vpc-00000000"}, list: nil, attr: "vpc_id",
+			name: "empty subscription", q: peeringQuery{by: "vpc_id", value: "vpc-00000000"}, list: nil, attr: "vpc_id",
 			wantErr: []string{`No peering of subscription 1001 has vpc_id "vpc-00000000": the subscription has no peerings.`},
 		},
 		{
-			name: "ambiguous vpc_id", q: peeringQuery{vpcID: awsOneCIDR.VPCID}, list: all, attr: "vpc_id",
+			name: "ambiguous vpc_id", q: peeringQuery{by: "vpc_id", value: awsOneCIDR.VPCID}, list: all, attr: "vpc_id",
 			wantErr: []string{`2 peerings of subscription 1001 have vpc_id "vpc-0a1b2c3d4e5f67890": 501 (`, "; 504 (AWS, vpc-0a1b2c3d4e5f67890 of account 210987654321",
 				"Look the one you mean up by peering_id (one of 501, 504) instead, or set aws_account_id to narrow the match."},
 		},
 		{
-			name: "ambiguous network", q: peeringQuery{gcpNetworkName: "default"}, list: all, attr: "gcp_network_name",
+			name: "ambiguous network", q: peeringQuery{by: "gcp_network_name", value: "default"}, list: all, attr: "gcp_network_name",
 			wantErr: []string{`2 peerings of subscription 1001 have gcp_network_name "default"`, "(one of 503, 505)", "or set gcp_project_id to narrow the match."},
 		},
 	} {

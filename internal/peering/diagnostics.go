@@ -10,15 +10,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// operation names what failed, for the one wording of every diagnostic: a
-// summary naming the operation and the object, and a detail giving the
-// API's error type and description, the task ID and what to do next.
+// operation names what failed, for the one wording of every diagnostic.
 type operation struct {
 	verb        string // a phase's ("Creating", "Planning" …), or "Listing" for a query
 	spec        *kindSpec
@@ -46,13 +45,8 @@ func (o operation) summary() string {
 	return fmt.Sprintf("%s %s on subscription %d failed", o.verb, what, o.sub)
 }
 
-// describe turns an error into a diagnostic detail: the error's values are
-// as received, and only the text has the keys hidden.
+// describe is an error as a diagnostic detail, the keys hidden.
 func (o operation) describe(err error, next string) string {
-	return o.hide(o.explain(err, next))
-}
-
-func (o operation) explain(err error, next string) string {
 	var b strings.Builder
 	kept := ", so nothing was removed from state."
 	if o.dataSource {
@@ -121,7 +115,12 @@ func (o operation) explain(err error, next string) string {
 	if next != "" {
 		b.WriteString("\n\n" + next)
 	}
-	return b.String()
+	return o.hide(b.String())
+}
+
+// addConfigError reports a configuration mistake on the attribute at fault.
+func (o operation) addConfigError(diags *diag.Diagnostics, ce *configError) {
+	diags.AddAttributeError(path.Root(ce.attribute), o.summary(), o.hide(ce.msg))
 }
 
 func (o operation) addError(diags *diag.Diagnostics, err error, next string) {
@@ -219,9 +218,8 @@ func redisCIDRsList(cidrs []string) types.List {
 	return types.ListValueMust(types.StringType, stringValues(cidrs))
 }
 
-// redisCIDRsLookup reads redis_cidrs for the peerings of one operation
-// (once per subscription: the API publishes them on the subscription or its
-// regions), and gathers what could not be read into one warning.
+// redisCIDRsLookup reads redis_cidrs for the peerings of one operation, and
+// gathers what could not be read into one warning.
 type redisCIDRsLookup struct {
 	client *rediscloud.Client
 	kind   rediscloud.Kind
@@ -229,8 +227,7 @@ type redisCIDRsLookup struct {
 	failed []string
 }
 
-// value is redis_cidrs of a peering of region (Active-Active: its source
-// region), null when it cannot be read.
+// value is redis_cidrs of a peering of region, null when it cannot be read.
 func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List {
 	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
 	if err != nil {
@@ -243,7 +240,6 @@ func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List 
 	return redisCIDRsList(cidrs)
 }
 
-// warn adds the warning, if anything could not be read, about what.
 func (l *redisCIDRsLookup) warn(diags *diag.Diagnostics, what string) {
 	if len(l.failed) > 0 {
 		diags.AddWarning("redis_cidrs not known",

@@ -15,18 +15,13 @@ import (
 )
 
 // kindSpec is everything that differs between the Pro and the Active-Active
-// peerings: proSpec and activeActiveSpec are the two values.
+// peerings: proSpec and activeActiveSpec.
 type kindSpec struct {
 	kind     rediscloud.Kind // for the API client
 	typeName string          // of the resource, without the provider prefix
-	// regions are the kind's region attributes, in the resource and in
-	// the data sources.
-	regions []attribute
+	regions  []attribute
 	// peeredRegion is the region attribute naming which of the
-	// subscription's regions a peering belongs to, "" when the subscription
-	// has one: the list data source and the list resource filter by it,
-	// the list data source's ID holds it, a create checks that the
-	// subscription has it, and redis_cidrs is that region's.
+	// subscription's regions a peering belongs to, "" when it has one.
 	peeredRegion string
 
 	subscriptionNoun    string // "Pro": "Reading Pro peering 1001/5 failed"
@@ -110,8 +105,7 @@ var activeActiveSpec = &kindSpec{
 	newListModel:     func() any { return &activeActivePeeringListModel{} },
 }
 
-// The state of each kind's types: the shared part embedded, and the
-// kind's region attributes.
+// The state of each kind's types: the shared part, and the kind's regions.
 type (
 	proModel struct {
 		baseModel
@@ -145,8 +139,7 @@ type (
 // kindSpecs are both kinds, each the other's alternative.
 var kindSpecs = [...]*kindSpec{proSpec, activeActiveSpec}
 
-// other is the spec of the other kind: what to use for a subscription that
-// is not of this kind.
+// other is what to use for a subscription that is not of this kind.
 func (s *kindSpec) other() *kindSpec {
 	if s == kindSpecs[0] {
 		return kindSpecs[1]
@@ -166,17 +159,14 @@ func (s *kindSpec) listTypeName() string     { return s.resourceTypeName() + "s"
 // strings are the kind's string attributes from the API, of every cloud.
 func (s *kindSpec) strings() []attribute { return append(slices.Clone(s.regions), cloudStrings...) }
 
-// wrongKind says that subscription sub belongs to the other kind, and which
-// resource to use for it.
+// wrongKind says that subscription sub is of the other kind, and what to use.
 func (s *kindSpec) wrongKind(sub int) string {
 	o := s.other()
 	return fmt.Sprintf("Subscription %d is %s subscription: use the %s resource for it.", sub, o.subscriptionPhrase, o.resourceTypeName())
 }
 
 // listID is the ID of a list data source: the subscription, then the
-// filters. Pro: "<sub>" or "<sub>/<status>". Active-Active:
-// "<sub>[/<source_region>[/<status>]]", with "*" standing for any source
-// region when only the status is filtered ("2001/*/active").
+// filters, "*" standing for any peered region ("2001/*/active").
 func (s *kindSpec) listID(sub int, f peeringFilter) string {
 	parts := []string{strconv.Itoa(sub)}
 	if s.peeredRegion != "" && (f.sourceRegion != "" || f.status != "") {

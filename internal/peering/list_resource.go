@@ -6,13 +6,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,62 +25,30 @@ var (
 	_ list.ListResourceWithConfigure = (*peeringListResource)(nil)
 )
 
-// peeringListResource finds a kind's peerings for `terraform query`
-// (Terraform 1.14 and later), with their identity and, when asked, the
-// resource, for `-generate-config-out`.
+// peeringListResource finds a kind's peerings for `terraform query`.
 type peeringListResource struct{ peeringType }
-
-// config reads the list block's subscription and filter.
-func (l *peeringListResource) config(ctx context.Context, cfg tfsdk.Config) (sub types.String, f peeringFilter, diags diag.Diagnostics) {
-	fields := map[string]any{"subscription_id": &sub, "status": new(types.String)}
-	if l.spec.peeredRegion != "" {
-		fields[l.spec.peeredRegion] = new(types.String)
-	}
-	for name, v := range fields {
-		diags.Append(cfg.GetAttribute(ctx, path.Root(name), v)...)
-	}
-	return sub, filterOf(l.spec, fields), diags
-}
-
-func (l *peeringListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + l.spec.typeName
-}
-
-func (l *peeringListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
 
 func (l *peeringListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = l.spec.querySchema()
 }
 
 func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	sub, f, diags := l.config(ctx, req.Config)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
 	if l.client == nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic("Provider not configured", "The provider has no API client.")})
 		return
 	}
 	ctx = l.client.MaskKeys(ctx)
-	peerings, err := l.find(ctx, sub.ValueString())
+	cfg := rawOf(req.Config.Raw)
+	peerings, err := l.find(ctx, cfg.str("subscription_id"))
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
 		return
 	}
-	peerings = f.apply(peerings)
-	for i := range peerings {
-		peerings[i] = *l.client.Shown(&peerings[i])
-	}
+	peerings = l.shown(l.spec.filterOf(cfg), peerings)
 	tflog.Info(ctx, "listed peerings for a query", map[string]any{"kind": l.spec.kind.String(), "found": len(peerings)})
 	stream.Results = func(push func(list.ListResult) bool) {
 		for i := range peerings {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
-			if !push(l.result(ctx, req, &peerings[i])) {
+			if req.Limit > 0 && int64(i) >= req.Limit || !push(l.result(ctx, req, &peerings[i])) {
 				return
 			}
 		}
@@ -93,8 +56,8 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 }
 
 // find lists the peerings of subscription v, or of every subscription of the
-// kind, ordered by subscription. A subscription that cannot be listed fails
-// the query, named: a partial answer would look complete.
+// kind. One that cannot be listed fails the query: a partial answer would
+// look complete.
 func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
 	op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
 	failed := func(summary string, err error) diag.Diagnostic {
@@ -135,21 +98,16 @@ func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.
 	return slices.Concat(results...), nil
 }
 
-// result is one query result: the identity, a readable name and, when
-// asked, the resource as its configuration would be.
+// result is one query result, with the resource as its configuration would
+// be when asked.
 func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, p *rediscloud.Peering) list.ListResult {
 	r := req.NewListResult(ctx)
 	// "Pro peering 1001/500 (AWS, vpc-… of account … in us-east-1, active)"
 	r.DisplayName = fmt.Sprintf("%s peering %d/%s", l.spec.subscriptionNoun, p.SubscriptionID, describePeering(p))
 	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
 	if req.IncludeResource {
-		m := l.spec.newModel()
-		m.base().Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})}
-		m.base().VPCCidrs = types.SetNull(types.StringType)
-		// Read from the subscription, and in no configuration: not worth a read.
-		m.base().RedisCIDRs = types.ListNull(types.StringType)
+		// redis_cidrs stays null: it is in no configuration, so not worth a read.
+		m := l.spec.nullModel(ctx)
 		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
 		if b := m.base(); !b.VPCCidr.IsNull() {

@@ -22,10 +22,8 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// Every type's state is a typed struct; a kind's (kind.go) embeds the part
-// both kinds share. The conversions between a listed peering and these
-// structs go by tfsdk name, so one function in each direction serves every
-// type, and each rule is written once.
+// The conversions between a peering and every type's state struct go by
+// tfsdk name, so one function in each direction serves every type.
 
 // peeringAttrs are the attributes every type shows of a peering.
 type peeringAttrs struct {
@@ -54,16 +52,14 @@ type baseModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// peeringElement is a peering in the data sources. vpc_cidrs is an empty
-// list rather than null for a cloud without CIDRs, so that expressions such
-// as flatten(peerings[*].vpc_cidrs) need no null checks.
+// peeringElement is a peering in the data sources. vpc_cidrs is empty, not
+// null, without CIDRs, so flatten(peerings[*].vpc_cidrs) needs no checks.
 type peeringElement struct {
 	peeringAttrs
 	VPCCidrs types.List `tfsdk:"vpc_cidrs"`
 }
 
-// peeringListModel is the list data sources' state but for their peerings
-// and region filter.
+// peeringListModel is the list data sources' state but for what the kind adds.
 type peeringListModel struct {
 	ID             types.String     `tfsdk:"id"`
 	SubscriptionID types.String     `tfsdk:"subscription_id"`
@@ -71,8 +67,7 @@ type peeringListModel struct {
 	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
 }
 
-// peeringLookupModel is the state of the single lookup data source (Pro
-// only): the peering's attributes at the root, its inputs among them.
+// peeringLookupModel is the lookup data source's state (Pro only).
 type peeringLookupModel struct {
 	proPeeringElement
 	ID             types.String     `tfsdk:"id"`
@@ -89,17 +84,20 @@ func (b *baseModel) base() *baseModel { return b }
 // converted are the string attributes any type takes from the API; a
 // struct lacking one skips it.
 var converted = func() []attribute {
-	out := []attribute{{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"}}
+	out := []attribute{
+		{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"},
+		{name: "id", derive: func(p *rediscloud.Peering) string { return formatID(p.SubscriptionID, p.ID) }},
+		{name: "subscription_id", derive: func(p *rediscloud.Peering) string { return strconv.Itoa(p.SubscriptionID) }},
+	}
 	for _, s := range kindSpecs {
 		out = append(out, s.regions...)
 	}
 	return append(out, cloudStrings...)
 }()
 
-// setPeering converts a listed peering into dst, any type's model or
-// element: another cloud's attributes are null, and with keep (a resource)
-// an input the API did not echo keeps its value rather than plan a
-// replacement. CIDRs read as listed; setFromPeering adds a resource's rules.
+// setPeering converts a listed peering into dst, any type's struct: another
+// cloud's attributes are null, and with keep (a resource) an input the API
+// did not echo keeps its value rather than plan a replacement.
 func setPeering(dst any, p *rediscloud.Peering, keep bool) {
 	own := cloudOf(p.Provider)
 	fields := fieldsOf(dst)
@@ -115,11 +113,6 @@ func setPeering(dst any, p *rediscloud.Peering, keep bool) {
 		}
 	}
 	*fields["peering_id"].(*types.Int64) = types.Int64Value(int64(p.ID))
-	for name, v := range map[string]string{"id": formatID(p.SubscriptionID, p.ID), "subscription_id": strconv.Itoa(p.SubscriptionID)} {
-		if f, ok := fields[name].(*types.String); ok {
-			*f = types.StringValue(v)
-		}
-	}
 	if l, ok := fields["vpc_cidrs"].(*types.List); ok {
 		var cidrs []string
 		if own.routed {
@@ -170,18 +163,16 @@ func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.Cre
 			a.set(&r, fields[a.name].(*types.String).ValueString())
 		}
 	}
-	if !cloud.routed {
-		return r, nil
+	var diags diag.Diagnostics
+	if cloud.routed {
+		r.CIDRs, diags = b.wantedCIDRs(ctx)
 	}
-	cidrs, diags := b.wantedCIDRs(ctx)
-	r.CIDRs = cidrs
 	return r, diags
 }
 
-// The framework's Get and Set reflect over a model anew on every call (and
-// compile a pattern for every field name), which a refresh of many
-// peerings pays for each of them: load and raw convert a resource's model
-// by the schema's types instead.
+// load and raw convert a resource's model by the schema's types: the
+// framework's Get and Set reflect anew on every call, which a refresh of many
+// peerings pays for each.
 
 func (s *kindSpec) types() (map[string]attr.Type, tftypes.Type) {
 	s.typesOnce.Do(func() {
@@ -206,9 +197,8 @@ func (s *kindSpec) load(ctx context.Context, v tftypes.Value, diags *diag.Diagno
 	return m
 }
 
-// raw is m as Terraform's value, for a plan's or a state's Set; or m
-// itself, for the framework to convert and report on, when it does not
-// convert here.
+// raw is m as Terraform's value, or m itself, for the framework to convert
+// and report on, when it does not convert here.
 func (s *kindSpec) raw(ctx context.Context, m model) any {
 	_, objectType := s.types()
 	obj := map[string]tftypes.Value{}
@@ -241,8 +231,7 @@ func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics
 	return rediscloud.NormalizeCIDRs(out), diags
 }
 
-// peeredRegion is the value of the kind's peeredRegion attribute in m, ""
-// for a subscription with one region.
+// peeredRegion is m's kindSpec.peeredRegion attribute, "" when it has none.
 func peeredRegion(spec *kindSpec, m model) types.String {
 	if spec.peeredRegion == "" {
 		return types.StringValue("")
@@ -259,8 +248,7 @@ func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool
 	return prior, slices.Contains(set.Elements(), attr.Value(prior))
 }
 
-// singleCIDR is vpc_cidr everywhere: the CIDR when there is exactly one,
-// null when there are several (see vpc_cidrs) or none.
+// singleCIDR is vpc_cidr everywhere: the only CIDR, or null.
 func singleCIDR(elems []attr.Value) types.String {
 	if len(elems) == 1 {
 		if s, ok := elems[0].(types.String); ok {
@@ -286,27 +274,17 @@ func optionalString(v string) types.String {
 	return types.StringValue(v)
 }
 
-// nullUnknowns nulls unknown values, for the state saved when a create
-// fails after the peering exists.
-func nullUnknowns(m any) {
-	for _, f := range fieldsOf(m) {
-		switch f := f.(type) {
-		case *types.String:
-			if f.IsUnknown() {
-				*f = types.StringNull()
-			}
-		case *types.Set:
-			if f.IsUnknown() {
-				*f = types.SetNull(types.StringType)
-			}
-		case *types.List:
-			if f.IsUnknown() {
-				*f = types.ListNull(types.StringType)
-			}
-		case *types.Int64:
-			if f.IsUnknown() {
-				*f = types.Int64Null()
-			}
+// nullModel is the kind's model with every attribute null.
+func (s *kindSpec) nullModel(ctx context.Context) model {
+	return s.load(ctx, tftypes.Value{}, new(diag.Diagnostics))
+}
+
+// nullUnknowns nulls unknown values, for the state saved before a create's wait.
+func (s *kindSpec) nullUnknowns(ctx context.Context, m model) {
+	null := fieldsOf(s.nullModel(ctx))
+	for name, f := range fieldsOf(m) {
+		if v := reflect.ValueOf(f).Elem(); v.Interface().(attr.Value).IsUnknown() {
+			v.Set(reflect.ValueOf(null[name]).Elem())
 		}
 	}
 }
@@ -349,8 +327,8 @@ type identityModel struct {
 	PeeringID      types.Int64  `tfsdk:"peering_id"`
 }
 
-// setIdentity records the identity of peering sub/id, where the engine has
-// identities (not Terraform before 1.12, nor OpenTofu).
+// setIdentity records the identity where the engine has identities (not
+// Terraform before 1.12, nor OpenTofu).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id int) diag.Diagnostics {
 	if identity == nil {
 		return nil

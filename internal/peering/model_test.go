@@ -150,7 +150,7 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 			for name, fill := range map[string]func(model){
 				"null": func(model) {},
 				"unknown": func(m model) {
-					nullUnknowns(m) // typed nulls first, then every value unknown
+					spec.nullUnknowns(ctx, m) // typed nulls first, then every value unknown
 					for _, f := range fieldsOf(m) {
 						switch f := f.(type) {
 						case *types.String:

@@ -1,36 +1,25 @@
-// Package peering implements the provider's types for VPC peerings of Redis
-// Cloud subscriptions, on AWS or GCP: the rediscloud_subscription_peering (Pro)
-// and rediscloud_active_active_subscription_peering resources; the
-// rediscloud_subscription_peering data source, which looks up one Pro
-// peering; the rediscloud_subscription_peerings and
-// rediscloud_active_active_subscription_peerings data sources, which list
-// them; and, for `terraform query`, a list resource per resource.
+// Package peering implements the provider's VPC peering types, Pro and
+// Active-Active, on AWS or GCP: a resource per kind, the Pro lookup data
+// source, a list data source and a `terraform query` list resource per kind.
 //
-// One implementation serves both kinds of subscription and both clouds.
-// What differs between the kinds (their region attributes and which of
-// them names the subscription region a peering belongs to, their texts,
-// their state structs) is a kindSpec in kind.go; what differs between the
-// clouds (the peered network's attributes, whether Redis Cloud routes to it
-// by CIDR blocks, how a message tells its peerings apart, what makes one
-// fail) is a cloudSpec in cloud.go. Both keep their attributes in one table
-// of attribute values, from which the schemas (schema.go), a
-// configuration's validation and the create request (resource.go), and the
-// conversion of a listed peering into any type's state (model.go) are
-// built, by tfsdk name: shared code asks the specs, and never names a kind
-// or a cloud. Every API call, retry and wait is in package rediscloud,
-// which has the same two strategies for the wire (kindAPI and cloudAPI):
-// this package maps Terraform's configuration, plan and state to it, and
-// its errors to diagnostics (diagnostics.go).
+// One implementation serves every kind and cloud. What differs between the
+// kinds is a kindSpec (kind.go), between the clouds a cloudSpec (cloud.go);
+// both keep their attributes in one table, from which the schemas, the
+// validation, the create request and the conversion of a peering into any
+// type's state are built by tfsdk name, so shared code asks the specs and
+// never names a kind or a cloud. Every API call, retry and wait is in package
+// rediscloud; this package maps Terraform's values to it, and its errors to
+// diagnostics (diagnostics.go).
 //
-// A third cloud is a cloudSpec in cloud.go and its fields in model.go's
-// peeringAttrs; in package rediscloud, a cloudAPI with its fields in
-// Peering and CreatePeeringRequest, and its wire fields. A third kind is a
-// kindSpec with its state structs in kind.go, its constructors here and
-// their registration in the provider, and a kindAPI in package rediscloud.
+// A third cloud is a cloudSpec and its fields in peeringAttrs (model.go); a
+// third kind is a kindSpec with its state structs (kind.go) and constructors
+// here; each also needs its counterpart in package rediscloud.
 package peering
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -81,10 +70,31 @@ func NewActiveActiveSubscriptionPeeringListResource() list.ListResource {
 }
 
 // peeringType is what every type holds: its kind, and the API client the
-// provider configured.
+// provider configured. Its Metadata and Configure serve the resources and
+// the list resources, whose requests are the same.
 type peeringType struct {
 	spec   *kindSpec
 	client *rediscloud.Client
+}
+
+func (t *peeringType) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + t.spec.typeName
+}
+
+func (t *peeringType) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	t.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// begin bounds ctx by timeout and completes op for diagnostics; d is what
+// reading the timeout said. When ok is false, diags say why and the
+// operation must not run; otherwise the caller defers cancel.
+func (t *peeringType) begin(ctx context.Context, op operation, timeout time.Duration, d diag.Diagnostics, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	if diags.Append(d...); diags.HasError() {
+		return ctx, nil, op, false
+	}
+	op.spec, op.timeout, op.redact = t.spec, timeout, t.client.Redact
+	ctx, cancel := context.WithTimeout(t.client.MaskKeys(ctx), timeout)
+	return ctx, cancel, op, true
 }
 
 func configuredClient(providerData any, diags *diag.Diagnostics) *rediscloud.Client {

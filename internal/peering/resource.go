@@ -24,15 +24,12 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// defaultReadTimeout bounds a read, of a resource or a data source, when
-// the timeouts block does not.
+// defaultReadTimeout bounds any read the timeouts block does not.
 const defaultReadTimeout = 10 * time.Minute
 
 // phase is one of the resource's operations: its verb in diagnostics, and
 // the timeouts block attribute that bounds it as a whole, with its default.
-// Only two waits within have limits of their own, in the client: the lookup
-// of an interrupted create's peering, which outlives the operation, and the
-// time an update's CIDRs may take to show.
+// Only two waits within, in the client, have limits of their own.
 type phase struct {
 	verb        string
 	timeoutName string
@@ -45,7 +42,6 @@ var (
 	reading  = phase{"Reading", "read", timeouts.Value.Read, defaultReadTimeout}
 	updating = phase{"Updating", "update", timeouts.Value.Update, 30 * time.Minute}
 	deleting = phase{"Deleting", "delete", timeouts.Value.Delete, 30 * time.Minute}
-	// planning reads, at plan time, what a create will need.
 	planning = phase{"Planning", "read", timeouts.Value.Read, defaultReadTimeout}
 )
 
@@ -59,10 +55,6 @@ var (
 // peeringResource implements both peering resources.
 type peeringResource struct{ peeringType }
 
-func (r *peeringResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + r.spec.typeName
-}
-
 func (r *peeringResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.spec.resourceSchema(ctx)
 }
@@ -71,21 +63,11 @@ func (r *peeringResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 	resp.IdentitySchema = r.spec.identitySchema()
 }
 
-func (r *peeringResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 // start begins ph on subscription sub and peering (0 while a create has
-// none yet): it bounds ctx by ph's timeout from the timeouts block t, and
-// names the operation for diagnostics. When ok is false, diags say why and
-// the operation must not run; otherwise the caller defers cancel.
+// none yet), bounded by ph's timeout from the timeouts block t.
 func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value, sub, peering int, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	timeout, d := ph.timeout(t, ctx, ph.byDefault)
-	if diags.Append(d...); diags.HasError() {
-		return ctx, nil, operation{}, false
-	}
-	ctx, cancel := context.WithTimeout(r.client.MaskKeys(ctx), timeout)
-	return ctx, cancel, operation{verb: ph.verb, spec: r.spec, sub: sub, peering: peering, timeout: timeout, timeoutName: ph.timeoutName, redact: r.client.Redact}, true
+	return r.begin(ctx, operation{verb: ph.verb, timeoutName: ph.timeoutName, sub: sub, peering: peering}, timeout, d, diags)
 }
 
 // startOn is start for the peering whose ID is in m's state (read, update
@@ -100,6 +82,18 @@ func (r *peeringResource) startOn(ctx context.Context, ph phase, m model, diags 
 		return ctx, nil, operation{}, false
 	}
 	return r.start(ctx, ph, m.base().Timeouts, sub, peering, diags)
+}
+
+// send sends a change in the subscription's turn (rediscloud.Turn); the
+// caller defers release, which holds the turn until the change shows.
+func (r *peeringResource) send(ctx context.Context, sub int, change func() error) (release func(), err error) {
+	turn, err := r.client.HoldSubscription(ctx, sub)
+	if err != nil {
+		return func() {}, err
+	}
+	err = change()
+	turn.Sent()
+	return turn.Release, err
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -119,29 +113,27 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
-	// Vet the subscription (its kind, cloud and regions; CreatePeering
-	// reuses the read) before anything is sent, then hold the
-	// subscription's turn (rediscloud.Turn) until the peering settled.
+	// Vet the subscription before anything is sent; CreatePeering reuses the read.
 	var res rediscloud.CreateResult
 	s, err := r.client.ActiveSubscription(ctx, sub)
 	if err == nil {
 		err = r.spec.checkSubscription(s, &creq)
 	}
 	if err == nil {
-		var turn *rediscloud.Turn
-		if turn, err = r.client.HoldSubscription(ctx, sub); err == nil {
-			defer turn.Release()
+		var release func()
+		release, err = r.send(ctx, sub, func() (err error) {
 			onTask := func(id string) { tflog.Debug(ctx, "create task accepted", map[string]any{"task_id": id}) }
 			res, err = r.client.CreatePeering(ctx, r.spec.kind, sub, creq, rediscloud.CreateOptions{OnTask: onTask})
-			turn.Sent()
-		}
+			return err
+		})
+		defer release()
 	}
 	if err != nil && res.ID == 0 {
 		var ce *configError
 		var ie *rediscloud.CreateIncompleteError
 		switch {
 		case errors.As(err, &ce):
-			resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+			op.addConfigError(&resp.Diagnostics, ce)
 		case rediscloud.IsAlreadyExists(err):
 			op.addError(&resp.Diagnostics, err, r.duplicateAdvice(ctx, sub, &creq))
 		case errors.As(err, &ie):
@@ -154,8 +146,6 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	createdAt := time.Now()
 	op.peering = res.ID
 	if res.Adopted {
-		// Most likely the lost request's peering, but another
-		// configuration's looks the same.
 		resp.Diagnostics.AddWarning("Existing peering adopted",
 			fmt.Sprintf("The answer to the create request was lost, and sending it again found peering %s of this network already there. "+
 				"It was taken as the one the lost request created, and is now in this state. "+
@@ -163,11 +153,10 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	ctx = tflog.SetField(ctx, "peering_id", res.ID)
 
-	// Record the ID before waiting: if the wait fails, the peering stays in
-	// state (tainted) instead of being orphaned.
+	// Record the ID before waiting, so a failed wait leaves it tainted, not orphaned.
 	b.ID = types.StringValue(formatID(sub, res.ID))
 	b.PeeringID = types.Int64Value(int64(res.ID))
-	nullUnknowns(m)
+	r.spec.nullUnknowns(ctx, m)
 	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
@@ -251,19 +240,12 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	var p *rediscloud.Peering
 	var err error
 	if plan.base().cloud().routed && !slices.Equal(want, have) {
-		// The update holds the subscription's turn until its CIDRs are listed.
-		turn, herr := r.client.HoldSubscription(ctx, sub)
-		if herr != nil {
-			op.addError(&resp.Diagnostics, herr, "")
-			return
+		var release func()
+		release, err = r.send(ctx, sub, func() error { return r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want) })
+		defer release()
+		if err == nil {
+			p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 		}
-		defer turn.Release()
-		if err := r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want); err != nil {
-			op.addError(&resp.Diagnostics, err, "")
-			return
-		}
-		turn.Sent()
-		p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 	} else {
 		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, peeredRegion(r.spec, state).ValueString())
 	}
@@ -282,15 +264,8 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	defer cancel()
-	// The delete holds the subscription's turn until the peering left the list.
-	turn, err := r.client.HoldSubscription(ctx, op.sub)
-	if err != nil {
-		op.addError(&resp.Diagnostics, err, "")
-		return
-	}
-	defer turn.Release()
-	err = r.client.DeletePeering(ctx, r.spec.kind, op.sub, op.peering)
-	turn.Sent()
+	release, err := r.send(ctx, op.sub, func() error { return r.client.DeletePeering(ctx, r.spec.kind, op.sub, op.peering) })
+	defer release()
 	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
@@ -317,17 +292,10 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 }
 
-// ModifyPlan makes redis_cidrs known in the plan of a new peering, so that
-// the apply that creates it can route it with for_each (one aws_route per
-// block), with one read per subscription per plan. Where that read is the
-// subscription itself (Pro), the create's checks of its kind and cloud are
-// made at plan time too; a subscription missing from the account is
-// reported at plan time for both kinds.
-//
-// The read has the read timeout, or the create timeout when shorter: the
-// apply plans again, and a value known in the plan must be known again. When
-// it fails, redis_cidrs stays unknown with a warning and the create fills it
-// in.
+// ModifyPlan makes a new peering's redis_cidrs known in the plan, so that
+// the apply creating it can route it with for_each. It is bounded by the
+// create timeout when shorter than the read's: the apply plans again, and
+// must know it again.
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -355,8 +323,8 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
-	// A subscription with one region answers its Redis-side CIDRs itself:
-	// the read that finds them also serves the create's checks.
+	// Where the subscription itself answers its Redis-side CIDRs, its
+	// read serves the create's checks too.
 	if r.spec.peeredRegion == "" && !b.ProviderName.IsUnknown() {
 		s, err := r.client.SubscriptionLayout(ctx, sub)
 		if err != nil {
@@ -366,7 +334,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if creq, diags := createRequest(ctx, r.spec, m); !diags.HasError() {
 			var ce *configError
 			if err := r.spec.checkSubscription(s, &creq); errors.As(err, &ce) {
-				resp.Diagnostics.AddAttributeError(path.Root(ce.attribute), op.summary(), op.hide(ce.msg))
+				op.addConfigError(&resp.Diagnostics, ce)
 				return
 			}
 		}
@@ -380,11 +348,9 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
 }
 
-// planExisting plans a change to a peering in state. A failed peering is
-// replaced: Redis Cloud never revives it. One that broke after it was set up
-// is reported, and left to the user to replace. New CIDRs are checked against
-// the Redis side's. It reads the few attributes it needs raw, and the whole
-// plan only to change it: a plan of many peerings runs it for each.
+// planExisting replaces a failed peering (Redis Cloud never revives one),
+// reports a broken one, and checks new CIDRs against the Redis side's. It
+// reads raw values: a plan of many peerings runs it for each.
 func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	state, planned := rawOf(req.State.Raw), rawOf(req.Plan.Raw)
 	id, status, cloud := state.str("id"), state.str("status"), cloudOf(state.str("provider_name"))
@@ -393,8 +359,7 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
 			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
 			r.spec.subscriptionNoun, id, status, cloud.failed))
-		// What Redis Cloud answers about the new peering is unknown; an
-		// unknown status makes Terraform honour the replacement.
+		// Terraform honours the replacement only with an unknown status.
 		plan := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
 		fields := fieldsOf(plan)
 		for _, a := range r.spec.strings() {
@@ -418,9 +383,8 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// rawObject is the attributes of a configuration, a plan or a state as
-// Terraform sent them (none when null or unknown): reading a few of them
-// skips the framework's walk of the schema for each.
+// rawObject is a configuration's, plan's or state's attributes as sent,
+// none when null or unknown: cheaper than the framework's schema walk.
 type rawObject map[string]tftypes.Value
 
 func rawOf(v tftypes.Value) rawObject {
@@ -454,9 +418,8 @@ func (o rawObject) strings(name string) []string {
 	return out
 }
 
-// checkOverlap reports, on the configured CIDR attribute, each CIDR that
-// overlaps one of redis, the Redis side's, which Redis Cloud refuses only
-// after a task.
+// checkOverlap reports each configured CIDR that overlaps one of redis,
+// which Redis Cloud would refuse only after a task.
 func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag.Diagnostics) {
 	want, d := b.wantedCIDRs(ctx)
 	if d.HasError() {
@@ -477,17 +440,16 @@ func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag
 	}
 }
 
-// overlap reports whether two CIDR blocks share an address (false for
-// invalid ones: their validators report them).
+// overlap is false for invalid CIDRs: their validators report them.
 func overlap(a, b string) bool {
 	pa, errA := netip.ParsePrefix(a)
 	pb, errB := netip.ParsePrefix(b)
 	return errA == nil && errB == nil && pa.Overlaps(pb)
 }
 
-// planLookupFailed reports a failed plan-time read: an error when the
-// subscription is not in the account, a warning otherwise (a missing
-// source_region too: the create reports it after the kind and cloud).
+// planLookupFailed: a subscription missing from the account is an error;
+// anything else (a missing source_region too, which the create reports
+// after the kind and cloud) only a warning.
 func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.ModifyPlanResponse, op operation, err error) {
 	if errorIs[*rediscloud.SubscriptionNotFoundError](err) {
 		resp.Diagnostics.AddAttributeError(path.Root("subscription_id"), op.summary(), op.describe(err, ""))
@@ -501,7 +463,7 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 }
 
 // ValidateConfig checks which attributes each cloud needs and which it must
-// not have, in `terraform validate` and every plan.
+// not have.
 func (r *peeringResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	cfg := rawOf(req.Config.Raw)
 	name := cfg.str("provider_name")
@@ -509,10 +471,6 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 		return // provider_name's own validator says what it may be
 	}
 	cloud := cloudOf(name)
-	missing := func(name, what string) {
-		resp.Diagnostics.AddAttributeError(path.Root(name), "Missing required attribute",
-			fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, name, what))
-	}
 	forbid := func(name string) {
 		if !cfg[name].IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Attribute not allowed for this cloud",
@@ -525,7 +483,8 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 		case a.cloud != cloud:
 			forbid(a.name)
 		case cfg[a.name].IsNull():
-			missing(a.name, a.need)
+			resp.Diagnostics.AddAttributeError(path.Root(a.name), "Missing required attribute",
+				fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, a.name, a.need))
 		}
 	}
 	cidrs := cfg.strings("vpc_cidrs")
@@ -546,8 +505,7 @@ func (r *peeringResource) ValidateConfig(_ context.Context, req resource.Validat
 	}
 }
 
-// configError is a configuration mistake found against the live
-// subscription, reported on the attribute at fault.
+// configError is a configuration mistake, reported on the attribute at fault.
 type configError struct {
 	attribute string
 	msg       string
@@ -555,13 +513,12 @@ type configError struct {
 
 func (e *configError) Error() string { return e.msg }
 
-// checkSubscription vets the subscription before a peering is requested:
-// its kind, its clouds and its regions.
+// checkSubscription vets the subscription's kind, clouds and regions.
 func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscloud.CreatePeeringRequest) error {
 	if sub.DeploymentType != "" && !s.owns(sub) {
 		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
 	}
-	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), rediscloud.ProviderAWS)
+	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), clouds[0].name)
 	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
 		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
 	}
@@ -589,10 +546,8 @@ func missingRegion(sub *rediscloud.Subscription, region string) string {
 	return fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub.ID, region, strings.Join(names, ", "))
 }
 
-// cidrModifier derives the one of vpc_cidr and vpc_cidrs that is not
-// configured from the other (both optional and computed, as Redis's own
-// provider keeps them), so that a plan shows it instead of "(known after
-// apply)".
+// cidrModifier plans the one of vpc_cidr and vpc_cidrs that is not
+// configured from the other, instead of "(known after apply)".
 type cidrModifier struct{}
 
 func (cidrModifier) Description(context.Context) string {

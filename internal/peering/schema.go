@@ -105,7 +105,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 				"(state moved over from Redis's own provider keeps the one CIDR it stored here until the CIDRs change). Changed in place.",
 			Optional:      true,
 			Computed:      true,
-			Validators:    []validator.String{cidrValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
+			Validators:    []validator.String{cidrValidator, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
 			PlanModifiers: []planmodifier.String{cidrModifier{}},
 		},
 		"vpc_cidrs": schema.SetAttribute{
@@ -114,7 +114,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			ElementType:   types.StringType,
 			Optional:      true,
 			Computed:      true,
-			Validators:    []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(cidrValidator{})},
+			Validators:    []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(cidrValidator)},
 			PlanModifiers: []planmodifier.Set{cidrModifier{}},
 		},
 		"status": schema.StringAttribute{MarkdownDescription: statusDoc, Computed: true},
