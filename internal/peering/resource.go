@@ -29,7 +29,9 @@ const defaultReadTimeout = 10 * time.Minute
 
 // phase is one of the resource's operations: its verb in diagnostics, and
 // the timeouts block attribute that bounds it as a whole, with its default.
-// Only two waits within, in the client, have limits of their own.
+// Only two waits within have limits of their own, in the client: the lookup
+// of an interrupted create's peering, which outlives the operation, and the
+// time an update's CIDRs may take to show.
 type phase struct {
 	verb        string
 	timeoutName string
@@ -292,10 +294,11 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, id)...)
 }
 
-// ModifyPlan makes a new peering's redis_cidrs known in the plan, so that
-// the apply creating it can route it with for_each. It is bounded by the
-// create timeout when shorter than the read's: the apply plans again, and
-// must know it again.
+// ModifyPlan makes a new peering's redis_cidrs known in the plan, with one
+// read per subscription per plan, so that the apply creating it can route
+// it with for_each. It is bounded by the create timeout when shorter than
+// the read's: the apply plans again, and must know it again. When the read
+// fails, redis_cidrs stays unknown with a warning and the create fills it.
 func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
