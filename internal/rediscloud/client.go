@@ -310,9 +310,6 @@ func hiddenKeys(keys ...string) []string {
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
 	ownPeering(&cp)
-	if len(c.hidden) == 0 {
-		return &cp
-	}
 	v := reflect.ValueOf(&cp).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)

@@ -167,6 +167,7 @@ func IsNotFound(err error) bool {
 	return isA[*peeringNotFoundError](err) || isA[*SubscriptionNotFoundError](err) || HasErrorType(err, notFoundTypes...)
 }
 
+// notFoundTypes prove a peering or its subscription absent.
 var notFoundTypes = []string{
 	errSubscriptionNotFound,
 	errPeeringNotFound,
@@ -175,6 +176,7 @@ var notFoundTypes = []string{
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
+// IsAlreadyExists reports the API's duplicate-peering refusal.
 func IsAlreadyExists(err error) bool {
 	return HasErrorType(err, errPeeringAlreadyExists)
 }
@@ -378,7 +380,7 @@ func (e *ListShapeError) Error() string {
 // failures, 429 and 5xx answers.
 func IsTransient(err error) bool {
 	if s := httpStatus(err); s != 0 {
-		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
+		return isTransientStatus(s)
 	}
 	// What the API said, what a wait found, or a stall (retried once
 	// already; a wait must not go on meeting it) is no passing fault.

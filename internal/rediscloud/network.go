@@ -7,11 +7,9 @@ import (
 	"strings"
 )
 
-// RedisCIDRs returns the CIDR blocks of the Redis Cloud side of a peering,
-// which a consumer VPC routes through it: for Pro every deploymentCIDR of the
-// subscription (region is ignored), for Active-Active the deploymentCidr of
-// its region named region. They are fixed when a subscription is created, so
-// they are read once for the client's life.
+// RedisCIDRs returns the CIDR blocks of the Redis Cloud side of a peering:
+// for Pro every deploymentCIDR of the subscription (region is ignored), for
+// Active-Active those of its region named region.
 func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
 	ctx = c.logContext(ctx)
 	regions, err := kind.api().networks(c, ctx, sub)

@@ -76,16 +76,13 @@ type Peering struct {
 	Kind           Kind
 	Status         string
 	Provider       string
-	// Region is the consumer VPC's region: Pro `regionName`, or the
-	// Active-Active destination region.
-	Region string
-	// SourceRegion is the Active-Active subscription region peered from.
-	SourceRegion string
+	// Region is the consumer VPC's; SourceRegion the Active-Active
+	// subscription region peered from.
+	Region, SourceRegion string
 
 	AWSAccountID string
 	VPCID        string
-	// CIDRs are sorted and without duplicates (NormalizeCIDRs).
-	CIDRs        []string
+	CIDRs        []string // normalized
 	AWSPeeringID string
 
 	GCPProjectID        string

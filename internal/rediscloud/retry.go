@@ -73,14 +73,17 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 		}
 		return true, nil
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		// A 429 is a refusal: even a POST may be repeated.
+	// A 429 is a refusal: even a POST may be repeated.
+	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return class == retrySafe, nil
 	}
-	return false, nil
+	return class == retrySafe && isTransientStatus(resp.StatusCode), nil
+}
+
+// isTransientStatus is the one rule of which answers a later attempt may
+// not meet.
+func isTransientStatus(code int) bool {
+	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
 }
 
 const maxTimeoutRetries = 1

@@ -70,13 +70,9 @@ func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) 
 }
 
 // explainNotFound turns a synchronous HTTP 404 about subscription sub (and
-// peering, when not 0) into what it proves. A 404 alone proves nothing: a
-// url without /v1 or a proxy path with a typo answers 404 to everything.
-// So the account's subscription list is read with the same URL and keys:
-//
-//   - it answers and lacks sub: the subscription does not exist;
-//   - it holds sub and a peering is addressed: the peering list decides;
-//   - otherwise the error says which URL answered it and what to check.
+// peering, when not 0) into what it proves. A 404 alone proves nothing (a
+// url without /v1 answers 404 to everything), so the account's subscription
+// list, read with the same URL and keys, decides, then the peering list.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
 	he, ok := asA[*HTTPError](err)
 	if isA[*waitError](err) || !ok || he.StatusCode != http.StatusNotFound {

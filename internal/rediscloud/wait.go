@@ -240,30 +240,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 // after them: a status wait holds its next list until the changes pending
 // when it looked are done. Later changes do not hold it, so that a stream of
 // them cannot starve a wait.
+// Each pending change is a channel, closed when it ends.
 type mutations struct {
 	mu      sync.Mutex
-	seq     uint64
-	active  map[uint64]struct{}
-	changed chan struct{} // closed and replaced when one ends
+	pending map[chan struct{}]bool
 }
 
-func newMutations() *mutations {
-	return &mutations{active: map[uint64]struct{}{}, changed: make(chan struct{})}
-}
+func newMutations() *mutations { return &mutations{pending: map[chan struct{}]bool{}} }
 
 // start records a pending change; call the function it returns when done.
 func (m *mutations) start() func() {
+	done := make(chan struct{})
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.seq++
-	id := m.seq
-	m.active[id] = struct{}{}
+	m.pending[done] = true
 	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		delete(m.active, id)
-		close(m.changed)
-		m.changed = make(chan struct{})
+		delete(m.pending, done)
+		close(done)
 	}
 }
 
@@ -271,44 +266,19 @@ func (m *mutations) start() func() {
 // limit, or when ctx ends.
 func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
 	m.mu.Lock()
-	last := m.seq
+	prior := slices.Collect(maps.Keys(m.pending))
 	m.mu.Unlock()
 	t := time.NewTimer(limit)
 	defer t.Stop()
-	for {
-		m.mu.Lock()
-		pending := false
-		for id := range m.active {
-			if id <= last {
-				pending = true
-				break
-			}
-		}
-		changed := m.changed
-		m.mu.Unlock()
-		if !pending {
-			return
-		}
+	for _, done := range prior {
 		select {
-		case <-changed:
+		case <-done:
 		case <-t.C:
 			return
 		case <-ctx.Done():
 			return
 		}
 	}
-}
-
-// settled reports whether a new peering has left its set-up phase, with all
-// the user needs to accept it.
-func settled(p *Peering) bool {
-	switch p.Status {
-	case StatusActive, StatusInactive:
-		return true
-	case StatusPendingAcceptance:
-		return cloudNamed(p.Provider).ready(p)
-	}
-	return false
 }
 
 // waitPeering polls the subscription's peering list until cond holds for
@@ -346,17 +316,20 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 	return p, err
 }
 
-// WaitPeeringSettled waits until a new peering has settled. A failed one
-// ends the wait; one not listed yet is waited for (lists lag a create).
+// WaitPeeringSettled waits until a new peering has left its set-up phase,
+// with all the user needs to accept it. A failed one ends the wait; one not
+// listed yet is waited for (lists lag a create).
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
 	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, func(p *Peering) (bool, error) {
-		if p == nil {
+		switch {
+		case p == nil:
 			return false, nil
-		}
-		if p.Status == StatusFailed {
+		case p.Status == StatusFailed:
 			return false, &PeeringFailedError{Peering: *p}
+		case p.Status == StatusPendingAcceptance:
+			return cloudNamed(p.Provider).ready(p), nil
 		}
-		return settled(p), nil
+		return p.Status == StatusActive || p.Status == StatusInactive, nil
 	})
 }
 
