@@ -23,8 +23,10 @@ const (
 // takes its default (DefaultConfig).
 type Config struct {
 	// BaseURL is the API root including /v1 (DefaultBaseURL when empty).
-	BaseURL                       string
-	APIKey, SecretKey, UserAgent  string
+	BaseURL                      string
+	APIKey, SecretKey, UserAgent string
+	// RequestsPerMinute caps this client's requests in any 60 s window;
+	// MaxRetries is how often a request that failed transiently is repeated.
 	RequestsPerMinute, MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between retries; a
 	// Retry-After header wins within 5 minutes. A task the API refused is
@@ -40,7 +42,7 @@ type Config struct {
 	// task wait failed, which runs even when the create's context has ended.
 	CreateLookupTimeout time.Duration
 	// TaskNotFoundWindow is how long after the answer that named it a task
-	// may be unknown to the task service. Redis's own client allows 31 s.
+	// may be unknown to the task service. Redis's own client allows about 31 s.
 	TaskNotFoundWindow time.Duration
 	// SnapshotTTL is how long a peering list serves further reads, and how
 	// far apart the reads of a burst may come for it to keep serving them.

@@ -239,8 +239,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 // account's tasks one at a time, so a list sent behind them completes only
 // after them: a status wait holds its next list until the changes pending
 // when it looked are done. Later changes do not hold it, so that a stream of
-// them cannot starve a wait.
-// Each pending change is a channel, closed when it ends.
+// them cannot starve a wait. Each pending change is a channel, closed when
+// it ends.
 type mutations struct {
 	mu      sync.Mutex
 	pending map[chan struct{}]bool

@@ -131,10 +131,8 @@ func (l *peeringList) find(id int) *Peering {
 }
 
 // lookup returns the peering with this ID, a peeringNotFoundError when the
-// list proves it absent, or a ListShapeError when it does not. A Pro list
-// always proves it. An Active-Active list does when the peering's source
-// region is among its regions, or when that region is not known (an import
-// by ID): then every region the subscription showed was searched.
+// list proves it absent, or a ListShapeError when it does not: an
+// Active-Active list that lacks the peering's source region, if known.
 func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error) {
 	if p := l.find(id); p != nil {
 		return p, nil
@@ -149,11 +147,10 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 }
 
 // decodePeeringList decodes the resource of a completed list task (reference
-// §3.2 and §5.2). Its answer decides whether a peering still exists, so any
-// other than the documented form is a ListShapeError, never an empty list:
-// an API that changed its form must fail a refresh, not empty the state.
-// The API sends no peerings as an empty array, and a missing key cannot be
-// told from a renamed one, so the key is required even then.
+// §3.2 and §5.2). Any other than the documented form is a ListShapeError,
+// never an empty list: an API that changed its form must fail a refresh, not
+// empty the state. The key is required even for no peerings (an empty
+// array), as a missing key cannot be told from a renamed one.
 func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
 	if raw = bytes.TrimSpace(raw); isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
