@@ -9,27 +9,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// subscriptionChanges makes this client's changes (create, update or delete
-// of a peering) of one subscription take turns, in order. The API refuses a
-// change sent while another of its subscription runs (a 429, or a task
-// failing SUBSCRIPTION_NOT_ACTIVE), and each refusal costs requests. "Runs"
-// is undocumented: the task at least, on a strict API until the change is
+// subscriptionChanges makes this client's changes of one subscription take
+// turns, in order: the API refuses a change sent while another of its
+// subscription runs, and each refusal costs requests. "Runs" is
+// undocumented: the task at least, on a strict API until the change is
 // carried out (as Redis's own provider assumes). So a turn lasts until the
-// change's task completed (Turn.Sent) until a change is first refused, and
-// from then on until the change is carried out (Turn.Release). Other
-// clients' changes are met by the refusals' handling. The zero value is
-// ready.
+// change's task completed (Turn.Sent) until a change is first refused
+// (strict), and from then on until it is carried out (Turn.Release).
 type subscriptionChanges struct {
-	mu    sync.Mutex
-	turns map[int]*changeTurn
-	// strict is set once a change was refused: turns last until the
-	// change is carried out.
+	mu     sync.Mutex
+	turns  map[int]*changeTurn
 	strict atomic.Bool
 }
 
-// changeTurn admits one change at a time: the holder has put the token in
-// slot. waiting counts the changes holding or waiting for it; the turn is
-// dropped when it reaches 0.
+// changeTurn admits one change at a time, the one that put the token in
+// slot; waiting counts the changes holding or waiting for it.
 type changeTurn struct {
 	slot    chan struct{}
 	waiting int
@@ -58,7 +52,6 @@ func (s *subscriptionChanges) leave(sub int, t *changeTurn) {
 	}
 }
 
-// changeRefused records that the API refused a change because another ran.
 func (c *Client) changeRefused(ctx context.Context, sub int) {
 	if !c.changes.strict.Swap(true) {
 		tflog.SubsystemInfo(ctx, logSubsystem, "a change was refused while another ran: from now on each change of a subscription waits until the one before is carried out",
@@ -66,7 +59,7 @@ func (c *Client) changeRefused(ctx context.Context, sub int) {
 	}
 }
 
-// Turn is one change's turn at its subscription (HoldSubscription).
+// Turn is one change's turn at its subscription.
 type Turn struct {
 	c    *Client
 	once sync.Once
@@ -74,8 +67,7 @@ type Turn struct {
 }
 
 // Sent ends the turn once the change's task has completed, unless this
-// client has seen a change refused, in which case the turn lasts until
-// Release.
+// client has seen a change refused.
 func (t *Turn) Sent() {
 	if !t.c.changes.strict.Load() {
 		t.Release()
@@ -85,11 +77,10 @@ func (t *Turn) Sent() {
 // Release ends the turn; it may be called more than once.
 func (t *Turn) Release() { t.once.Do(t.end) }
 
-// HoldSubscription waits until no other change of subscription sub made
-// through this client holds it, then returns this change's turn. Call Sent
-// when the change's task has completed and Release (deferred) when the API
-// shows it carried out. When ctx ends first, nothing was sent, and the error
-// says what it waited for.
+// HoldSubscription waits until no other change of sub made through this
+// client holds it, then returns this change's turn. Call Sent when the
+// change's task has completed and Release (deferred) when the API shows it
+// carried out.
 func (c *Client) HoldSubscription(ctx context.Context, sub int) (*Turn, error) {
 	t, ahead := c.changes.join(sub)
 	if ahead > 0 {

@@ -28,36 +28,24 @@ import (
 // Client serves every resource of a provider instance, so that they share
 // the rate limiter, the memos and the peering-list snapshots.
 type Client struct {
-	// cfg is the checked Config, its defaults applied.
-	cfg  Config
-	base *url.URL
-	// hidden are the keys Redact hides (see hiddenKeys).
-	hidden []string
-
+	cfg    Config // checked, its defaults applied
+	base   *url.URL
+	hidden []string // the keys Redact hides
 	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
 	// only what cannot have reached the API.
-	safe   *retryablehttp.Client
-	unsafe *retryablehttp.Client
-
-	limiter *windowLimiter
-
-	pollFirst, pollMin, pollMax time.Duration
-	statusPollMax               time.Duration
-	// cidrGrace is how long listed CIDRs may lag a completed update.
-	cidrGrace time.Duration
+	safe, unsafe *retryablehttp.Client
+	limiter      *windowLimiter
+	cidrGrace    time.Duration // how long listed CIDRs may lag an update
 
 	latency   *latencyEstimator
 	lists     *listCache
 	mutations *mutations
-	// active holds the answers that showed a subscription active
-	// (ActiveSubscription), layouts every subscription read
-	// (SubscriptionLayout), networks Active-Active regions (RedisCIDRs),
-	// account the account's subscription list (ListSubscriptions).
+	// active serves ActiveSubscription, layouts SubscriptionLayout, networks
+	// the Active-Active regions and account ListSubscriptions.
 	active, layouts *memo[int, *Subscription]
 	networks        *memo[int, []SubscriptionRegion]
 	account         *memo[struct{}, []Subscription]
-	// changes gives each subscription's changes their turns (HoldSubscription).
-	changes subscriptionChanges
+	changes         subscriptionChanges
 }
 
 // New checks cfg and returns a Client.
@@ -101,27 +89,23 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		cfg:           cfg,
-		base:          base,
-		hidden:        hiddenKeys(cfg.APIKey, cfg.SecretKey),
-		pollFirst:     cfg.PollFirst,
-		pollMin:       cfg.PollMin,
-		pollMax:       cfg.PollMax,
-		statusPollMax: cfg.StatusPollMax,
-		latency:       newLatencyEstimator(),
-		mutations:     newMutations(),
-		cidrGrace:     defaultCIDRGrace,
+		cfg:       cfg,
+		base:      base,
+		hidden:    hiddenKeys(cfg.APIKey, cfg.SecretKey),
+		cidrGrace: defaultCIDRGrace,
+		latency:   newLatencyEstimator(),
+		lists:     newListCache(cfg.SnapshotTTL),
+		mutations: newMutations(),
+		active:    newMemo[int](cfg.SnapshotTTL, cloneSubscription),
+		layouts:   newMemo[int](0, cloneSubscription),
+		networks:  newMemo[int](0, cloneRegions),
+		account:   newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions),
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
 		// sends it: a slightly longer window absorbs the difference.
 		c.limiter = newWindowLimiter(cfg.RequestsPerMinute, time.Minute+time.Second)
 	}
-	c.lists = newListCache(cfg.SnapshotTTL)
-	c.active = newMemo[int](cfg.SnapshotTTL, cloneSubscription)
-	c.networks = newMemo[int](0, cloneRegions)
-	c.layouts = newMemo[int](0, cloneSubscription)
-	c.account = newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions)
 
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
@@ -148,9 +132,8 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// newTransport is a pooled transport that verifies TLS. The API answers
-// every call at once (long work happens in tasks), so headers that take
-// longer than headerTimeout mean a stall.
+// newTransport is a pooled transport. The API answers every call at once
+// (long work happens in tasks), so late headers mean a stall.
 func newTransport(headerTimeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
@@ -158,18 +141,15 @@ func newTransport(headerTimeout time.Duration) *http.Transport {
 	return t
 }
 
-// request is one API call.
+// request is one API call; op names it in logs and errors. busy, if set, is
+// called when an attempt met a 429 that was not the account's limit.
 type request struct {
-	method string
-	path   string // relative to the base URL, starting with "/"
-	body   any
-	op     string // names the call in logs and errors ("list peerings")
-	// busy, when set, is called when an attempt was refused with a 429 that
-	// was not the account's request limit, even if a later one was served.
-	busy func()
+	method, path, op string
+	body             any
+	busy             func()
 }
 
-// do performs r and decodes a 2xx JSON answer into out (when out is not nil).
+// do performs r and decodes a 2xx JSON answer into out (if not nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	ctx = c.logContext(ctx)
 	var body any // a nil []byte would still be a body
@@ -208,8 +188,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		r.busy()
 	}
 	if err != nil {
-		// The retrying client may hand back the last response with its error
-		// (a context that ended after the answer arrived): release it.
+		// The retrying client may hand back the last response with its error.
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
@@ -267,12 +246,12 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// maxBody bounds what one answer may hold; the largest documented answer,
-// a list of hundreds of peerings, is a few hundred kilobytes.
+// maxBody bounds an answer; the largest documented one, a list of hundreds
+// of peerings, is a few hundred kilobytes.
 const maxBody = 32 << 20
 
-// readBody reads an answer's body, at most maxBody bytes, ending the
-// request (cancel) when no byte arrives for the idle timeout.
+// readBody reads at most maxBody bytes, ending the request (cancel) when no
+// byte arrives for the idle timeout.
 func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
 	var stalled atomic.Bool
 	timer := time.AfterFunc(c.cfg.ReadIdleTimeout, func() {
@@ -307,10 +286,10 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 	}
 }
 
-// Redact hides the keys in text the server sent, should a server echo the
-// request's headers. It is for what is shown or stored (diagnostics, logs,
-// state): every decision reads the values as received, so that a key that
-// happens to occur in the API's own words changes no outcome.
+// Redact hides the keys in text the server sent, should it echo the
+// request's headers. It is for what is shown or stored: decisions read the
+// values as received, so that a key that happens to occur in the API's own
+// words changes no outcome.
 func (c *Client) Redact(s string) string {
 	for _, k := range c.hidden {
 		s = strings.ReplaceAll(s, k, "(redacted)")
@@ -318,23 +297,19 @@ func (c *Client) Redact(s string) string {
 	return s
 }
 
-// minHiddenKey is the shortest key that Redact looks for. Redis Cloud's keys
-// are long random strings; hiding a shorter one would rewrite ordinary words
-// ("s" in "us-east-1") in what is stored, and plan changes that depend on it.
+// minHiddenKey is the shortest key Redact looks for: hiding a shorter one
+// would rewrite ordinary words ("s" in "us-east-1") in what is stored.
 const minHiddenKey = 8
 
 func hiddenKeys(keys ...string) []string {
 	return slices.DeleteFunc(keys, func(k string) bool { return len(k) < minHiddenKey })
 }
 
-// Shown returns a copy of p with the keys hidden in every string field, for
-// what is shown or stored: a field added later cannot slip through.
+// Shown returns a copy of p with the keys hidden in every string field, so
+// that a field added later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
 	cp := *p
 	ownPeering(&cp)
-	if len(c.hidden) == 0 {
-		return &cp
-	}
 	v := reflect.ValueOf(&cp).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)

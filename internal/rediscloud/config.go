@@ -13,66 +13,46 @@ import (
 const (
 	// DefaultBaseURL is the Redis Cloud API endpoint.
 	DefaultBaseURL = "https://api.redislabs.com/v1"
-	// DefaultRequestsPerMinute is the documented Redis Cloud limit per account key.
+	// DefaultRequestsPerMinute is the documented limit per account key.
 	DefaultRequestsPerMinute = 400
-	// DefaultMaxRetries is the default of Config.MaxRetries.
-	DefaultMaxRetries = 10
+	DefaultMaxRetries        = 10
 )
 
-// Config configures a Client. DefaultConfig holds every default. A zero
-// RequestsPerMinute means no limit and a zero MaxRetries that a failed
-// request is never repeated; a zero duration, which no caller can mean,
-// takes its default.
+// Config configures a Client. A zero RequestsPerMinute means no limit and a
+// zero MaxRetries no retry; a zero duration, which no caller can mean,
+// takes its default (DefaultConfig).
 type Config struct {
 	// BaseURL is the API root including /v1 (DefaultBaseURL when empty).
-	// Plain http:// is accepted only for loopback hosts.
-	BaseURL   string
-	APIKey    string
-	SecretKey string
-	UserAgent string
-	// RequestsPerMinute caps requests from this client in any 60 s window.
-	RequestsPerMinute int
-	// MaxRetries is how many times a request that failed transiently is
-	// repeated.
-	MaxRetries int
+	BaseURL                      string
+	APIKey, SecretKey, UserAgent string
+	// RequestsPerMinute caps this client's requests in any 60 s window;
+	// MaxRetries is how often a request that failed transiently is repeated.
+	RequestsPerMinute, MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the back-off between retries; a
 	// Retry-After header wins within 5 minutes. A task the API refused is
 	// sent again after a back-off from 4×RetryWaitMin to RetryWaitMax.
-	RetryWaitMin time.Duration
-	RetryWaitMax time.Duration
+	RetryWaitMin, RetryWaitMax time.Duration
 	// PollFirst is the earliest a task is polled after the answer that
-	// named it, while no task has been timed in this process: the API's
-	// task service may not know a task before that.
-	PollFirst time.Duration
-	// PollMin and PollMax bound the delay between two polls of a task.
-	PollMin time.Duration
-	PollMax time.Duration
-	// StatusPollMax bounds the time between two peering lists of a status
-	// wait.
+	// named it, while no task has been timed: the task service may not know
+	// it before. PollMin and PollMax bound the delay between two polls.
+	PollFirst, PollMin, PollMax time.Duration
+	// StatusPollMax bounds the time between two looks of a status wait.
 	StatusPollMax time.Duration
 	// CreateLookupTimeout bounds the lookup of the peering of a create whose
-	// task wait failed; it runs even when the create's context has ended.
+	// task wait failed, which runs even when the create's context has ended.
 	CreateLookupTimeout time.Duration
 	// TaskNotFoundWindow is how long after the answer that named it a task
-	// may be unknown to the task service (answer 404) before the client
-	// gives up on it. Redis's own client allows about 31 s.
+	// may be unknown to the task service. Redis's own client allows about 31 s.
 	TaskNotFoundWindow time.Duration
-	// SnapshotTTL is how long a peering list may serve further reads of the
-	// same subscription, and how far apart the reads of a burst may come
-	// for it to keep serving them, up to 24 times as long. Mutations through
-	// the client invalidate it at once.
+	// SnapshotTTL is how long a peering list serves further reads, and how
+	// far apart the reads of a burst may come for it to keep serving them.
 	SnapshotTTL time.Duration
-	// ResponseHeaderTimeout bounds the wait for an answer's headers, and
-	// ReadIdleTimeout the time without any byte while its body is read: a
-	// server or middlebox that stalls ends the request with a StalledError.
-	ResponseHeaderTimeout time.Duration
-	ReadIdleTimeout       time.Duration
-	// HTTPClient replaces the underlying HTTP client (tests).
-	HTTPClient *http.Client
+	// A stall of the headers or the body ends a request with a StalledError.
+	ResponseHeaderTimeout, ReadIdleTimeout time.Duration
+	HTTPClient                             *http.Client // tests
 }
 
-// DefaultConfig returns a Config holding every default but BaseURL's and
-// the keys.
+// DefaultConfig returns every default but BaseURL's and the keys.
 func DefaultConfig() Config {
 	return Config{
 		UserAgent:             "terraform-provider-rediscloud",
@@ -98,8 +78,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		// url.Error repeats the whole URL; keep only the reason.
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := asA[*url.Error](err); ok {
 			err = ue.Err
 		}
 		return nil, fmt.Errorf("%s is not a valid URL: %w", shownURL(raw), err)
@@ -123,7 +102,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	default:
 		return nil, fmt.Errorf("scheme %q is not supported: use https://", u.Scheme)
 	}
-	// Paths are appended to it, so no trailing slash may remain.
+	// Paths are appended to it.
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
@@ -138,7 +117,6 @@ func shownURL(raw string) string {
 	return fmt.Sprintf("%q", raw)
 }
 
-// isLoopbackHost reports whether host is localhost or a loopback address.
 func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true

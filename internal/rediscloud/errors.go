@@ -11,16 +11,15 @@ import (
 	"time"
 )
 
-// maxErrorBody bounds the error body kept, so that a gateway's HTML page
-// does not flood a diagnostic.
+// maxErrorBody keeps a gateway's HTML page from flooding a diagnostic.
 const maxErrorBody = 2048
 
-// wrapped is the cause an error wraps, and its Unwrap.
+// wrapped is the cause an error wraps.
 type wrapped struct{ Err error }
 
 func (w wrapped) Unwrap() error { return w.Err }
 
-// asA is errors.As for a type: the first error of type T in err's chain.
+// asA is errors.As for a type.
 func asA[T error](err error) (T, bool) {
 	var t T
 	ok := errors.As(err, &t)
@@ -32,7 +31,6 @@ func isA[T error](err error) bool {
 	return ok
 }
 
-// httpStatus is the status of the HTTP answer err carries, or 0.
 func httpStatus(err error) int {
 	if he, ok := asA[*HTTPError](err); ok {
 		return he.StatusCode
@@ -40,15 +38,13 @@ func httpStatus(err error) int {
 	return 0
 }
 
-// HTTPError is a non-2xx answer to a request. The body is kept as text: the API
-// answers errors with Spring-style JSON, an empty body or an HTML page.
+// HTTPError is a non-2xx answer. The body is kept as text: the API answers
+// errors with Spring-style JSON, an empty body or an HTML page. URL is the
+// base URL and Path.
 type HTTPError struct {
-	Method string
-	Path   string
-	// URL is the full address called (the base URL and Path).
-	URL        string
-	StatusCode int
-	Body       string
+	Method, Path, URL string
+	StatusCode        int
+	Body              string
 }
 
 func (e *HTTPError) Error() string {
@@ -60,13 +56,9 @@ func (e *HTTPError) Error() string {
 }
 
 // TaskError is a task that ended in processing-error. Type is the API's error
-// type (for example VPC_PEERING_CIDR_OVERLAP), Status its HTTP-like status
-// text (for example "400 BAD_REQUEST").
+// type (VPC_PEERING_CIDR_OVERLAP), Status its HTTP-like status ("400 BAD_REQUEST").
 type TaskError struct {
-	TaskID      string
-	Type        string
-	Status      string
-	Description string
+	TaskID, Type, Status, Description string
 }
 
 func (e *TaskError) Error() string {
@@ -92,7 +84,7 @@ func (e *ambiguousError) Error() string {
 }
 
 // waitError is a wait that stopped before its condition held: for a task
-// (TaskID set), which may still complete, or for a peering's status.
+// (which may still complete) or for a peering's status.
 type waitError struct {
 	TaskID     string
 	LastStatus string
@@ -106,7 +98,7 @@ func (e *waitError) Error() string {
 	return fmt.Sprintf("waiting for task %s (last status %s): %v", e.TaskID, cmp.Or(e.LastStatus, "unknown"), e.Err)
 }
 
-// TaskUnknownError says the task service never showed a task within
+// TaskUnknownError: the task service never showed a task within
 // TaskNotFoundWindow of the answer that named it.
 type TaskUnknownError struct {
 	Waited time.Duration
@@ -118,9 +110,8 @@ func (e *TaskUnknownError) Error() string {
 }
 
 // SubscriptionNotFoundError is positive evidence that a subscription does
-// not exist: the API's SUBSCRIPTION_NOT_FOUND, or a 404 for it while the
-// account's own subscription list, read with the same URL and keys, does
-// not hold it.
+// not exist: a 404 for it while the account's subscription list, read with
+// the same URL and keys, does not hold it.
 type SubscriptionNotFoundError struct {
 	ID int
 	wrapped
@@ -131,14 +122,11 @@ func (e *SubscriptionNotFoundError) Error() string {
 }
 
 // UnexpectedNotFoundError is an HTTP 404 that nothing ties to the object
-// addressed: the subscription exists, or the API could not be reached at
-// the configured URL at all. It never means "deleted".
+// addressed. It never means "deleted". Reason says what the check of the
+// account found, Hint (if any) a fix of the url setting.
 type UnexpectedNotFoundError struct {
-	HTTP *HTTPError
-	// Reason says what the check of the account found.
-	Reason string
-	// Hint suggests a fix of the url setting, or is empty.
-	Hint string
+	HTTP         *HTTPError
+	Reason, Hint string
 }
 
 func (e *UnexpectedNotFoundError) Error() string {
@@ -151,7 +139,7 @@ func (e *UnexpectedNotFoundError) Error() string {
 
 func (e *UnexpectedNotFoundError) Unwrap() error { return e.HTTP }
 
-// PeeringFailedError says the API reports a peering as failed.
+// PeeringFailedError: the API reports a peering as failed.
 type PeeringFailedError struct {
 	Peering Peering
 }
@@ -160,8 +148,8 @@ func (e *PeeringFailedError) Error() string {
 	return fmt.Sprintf("peering %d is %q in Redis Cloud", e.Peering.ID, e.Peering.Status)
 }
 
-// cidrsNotAppliedError says the API completed a CIDR update but its lists
-// kept showing the old CIDRs.
+// cidrsNotAppliedError: the API completed a CIDR update but its lists kept
+// showing the old CIDRs.
 type cidrsNotAppliedError struct {
 	Want, Listed []string
 	Waited       time.Duration
@@ -173,16 +161,13 @@ func (e *cidrsNotAppliedError) Error() string {
 }
 
 // IsNotFound reports whether err is positive evidence that the addressed
-// peering or its subscription does not exist: a completed list without the
-// peering, a task error of a not-found type of the peering or subscription,
-// or a 404 for a subscription that the account's list confirms is absent.
-// A bare HTTP 404 is not: a wrong URL or a forgotten task answers 404 too.
+// peering or its subscription does not exist. A bare HTTP 404 is not: a
+// wrong URL or a forgotten task answers 404 too.
 func IsNotFound(err error) bool {
 	return isA[*peeringNotFoundError](err) || isA[*SubscriptionNotFoundError](err) || HasErrorType(err, notFoundTypes...)
 }
 
-// notFoundTypes are the task error types that prove a peering or its
-// subscription absent.
+// notFoundTypes prove a peering or its subscription absent.
 var notFoundTypes = []string{
 	errSubscriptionNotFound,
 	errPeeringNotFound,
@@ -191,13 +176,12 @@ var notFoundTypes = []string{
 	"DELETING_AN_ACTIVE_ACTIVE_VPC_PEERING_IS_NOT_ALLOWED_FOR_A_SUBSCRIPTION_WITH_NO_VPC_PEERINGS",
 }
 
-// IsAlreadyExists reports whether err is the API's duplicate-peering refusal.
+// IsAlreadyExists reports the API's duplicate-peering refusal.
 func IsAlreadyExists(err error) bool {
 	return HasErrorType(err, errPeeringAlreadyExists)
 }
 
-// IsSubscriptionNotActive reports whether a task was refused because its
-// subscription was busy (not active).
+// IsSubscriptionNotActive reports a task refused for a busy subscription.
 func IsSubscriptionNotActive(err error) bool {
 	return HasErrorType(err, errSubscriptionNotActive)
 }
@@ -211,7 +195,6 @@ func IsUnauthorized(err error) bool {
 	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
-// errorType returns the API error type carried by err, or "".
 func errorType(err error) string {
 	te, _ := asA[*TaskError](err)
 	if te == nil {
@@ -220,7 +203,7 @@ func errorType(err error) string {
 	return te.Type
 }
 
-// TaskID returns the ID of the task err is about, or "".
+// TaskID returns the ID of the task err is about.
 func TaskID(err error) string {
 	if te, ok := asA[*TaskError](err); ok {
 		return te.TaskID
@@ -231,7 +214,7 @@ func TaskID(err error) string {
 	return ""
 }
 
-// HasErrorType reports whether err is a task error of one of the given types.
+// HasErrorType reports a task error of one of types.
 func HasErrorType(err error, types ...string) bool {
 	t := errorType(err)
 	return t != "" && slices.Contains(types, t)
@@ -256,7 +239,7 @@ func IsWrongSubscriptionKind(err error) bool {
 }
 
 // DecodeError is a 2xx answer whose body could not be understood.
-// DecodeError and RateLimitedError keep a named Err, which other packages set.
+// DecodeError and RateLimitedError keep a named Err for other packages.
 type DecodeError struct {
 	Op  string
 	Err error
@@ -268,16 +251,13 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// StalledError says the API stopped answering: no headers within the
-// transport's timeout, or no byte of the body for the idle timeout. It does
-// not unwrap: the transport reports a stall as a timeout or a cancellation,
+// StalledError: the API stopped answering headers or body. It does not
+// unwrap: the transport reports a stall as a timeout or a cancellation,
 // which would read as the operation's own timeout or an interrupt.
 type StalledError struct {
-	Method, URL string
-	// Phase says where it stalled.
-	Phase string
-	Idle  time.Duration
-	Err   error
+	Method, URL, Phase string
+	Idle               time.Duration
+	Err                error
 }
 
 func (e *StalledError) Error() string {
@@ -288,12 +268,11 @@ func (e *StalledError) Error() string {
 	return msg
 }
 
-// TooLargeError says an answer was larger than the client reads.
+// TooLargeError: an answer was larger than the client reads. Size is the
+// announced size, or -1.
 type TooLargeError struct {
-	Op    string
-	Limit int64
-	// Size is the announced size, or -1 when the server did not say.
-	Size int64
+	Op          string
+	Limit, Size int64
 }
 
 func (e *TooLargeError) Error() string {
@@ -303,8 +282,8 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s: answer too large (more than %d bytes)", e.Op, e.Limit)
 }
 
-// RateLimitedError says an operation ran out of time while the API kept
-// refusing requests with 429 Too Many Requests.
+// RateLimitedError: an operation ran out of time while the API kept
+// answering 429.
 type RateLimitedError struct {
 	Op       string
 	Refusals int
@@ -318,7 +297,7 @@ func (e *RateLimitedError) Error() string {
 
 func (e *RateLimitedError) Unwrap() error { return e.Err }
 
-// peeringNotFoundError says a peering is not in its subscription's list.
+// peeringNotFoundError: a peering is not in its subscription's list.
 type peeringNotFoundError struct {
 	SubscriptionID, ID int
 }
@@ -327,16 +306,14 @@ func (e *peeringNotFoundError) Error() string {
 	return fmt.Sprintf("peering %d is not in the peerings of subscription %d", e.ID, e.SubscriptionID)
 }
 
-// CreateIncompleteError says that a create request may have been accepted
-// but its outcome was not learnt: the wait for its task ended early. When
-// the lookup that follows found the peering, PeeringID holds its ID;
-// otherwise the peering may still appear once the task completes.
+// CreateIncompleteError: a create may have been accepted, but the wait for
+// its task ended early. PeeringID is the peering the lookup that followed
+// found, if any (else it may still appear); LookupErr why that lookup failed.
 type CreateIncompleteError struct {
 	SubscriptionID int
 	TaskID         string
 	PeeringID      int
-	// LookupErr is why the lookup itself failed, if it did.
-	LookupErr error
+	LookupErr      error
 	wrapped
 }
 
@@ -357,7 +334,7 @@ func (e *CreateIncompleteError) Error() string {
 	return msg
 }
 
-// SubscriptionStateError says a subscription is in a state that no wait will
+// SubscriptionStateError: a subscription is in a state that no wait will
 // change into active.
 type SubscriptionStateError struct {
 	ID     int
@@ -368,14 +345,13 @@ func (e *SubscriptionStateError) Error() string {
 	return fmt.Sprintf("subscription %d is %q, not active", e.ID, e.Status)
 }
 
-// noRedisCIDRsError says that the API published no deployment CIDR for a
-// peering's side of Redis Cloud.
+// noRedisCIDRsError: the API published no deployment CIDR for a peering's
+// Redis side. Region is the Active-Active region asked for, Regions those
+// the answer held.
 type noRedisCIDRsError struct {
 	SubscriptionID int
-	// Region is the Active-Active region asked for; empty for Pro.
-	Region string
-	// Regions are the regions the answer held.
-	Regions []string
+	Region         string
+	Regions        []string
 }
 
 func (e *noRedisCIDRsError) Error() string {
@@ -388,16 +364,12 @@ func (e *noRedisCIDRsError) Error() string {
 	return fmt.Sprintf("Redis Cloud publishes no deployment CIDR for subscription %d", e.SubscriptionID)
 }
 
-// ListShapeError is a list (of peerings or subscriptions) whose answer lacks
-// the documented form. It proves nothing: a caller must fail rather than take
-// it for an empty list.
+// ListShapeError is a list whose answer lacks the documented form: a caller
+// must fail rather than take it for an empty list. Source names the answer,
+// Missing the path it lacks ("resource.peerings array"), and Found what
+// stood there, by type and key names, never by value.
 type ListShapeError struct {
-	// Source names the answer (the list task and its request, or the request).
-	Source string
-	// Missing is the path the documented form has and this answer lacks
-	// ("resource.peerings array"); Found says what stood there instead, by
-	// type and key names, never by value.
-	Missing, Found string
+	Source, Missing, Found string
 }
 
 func (e *ListShapeError) Error() string {
@@ -408,7 +380,7 @@ func (e *ListShapeError) Error() string {
 // failures, 429 and 5xx answers.
 func IsTransient(err error) bool {
 	if s := httpStatus(err); s != 0 {
-		return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
+		return isTransientStatus(s)
 	}
 	// What the API said, what a wait found, or a stall (retried once
 	// already; a wait must not go on meeting it) is no passing fault.

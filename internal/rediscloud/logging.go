@@ -12,9 +12,8 @@ import (
 // sets its level apart from the provider's).
 const logSubsystem = "api"
 
-// logContext returns ctx with the client's subsystem and with both keys
-// masked in every message and field, at every level. Keys never reach a log
-// line by design; the masks are a second line of defence.
+// logContext returns ctx with the client's subsystem and both keys masked
+// everywhere: a second line of defence, as keys never reach a log by design.
 func (c *Client) logContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem)
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.hidden...)
@@ -30,7 +29,6 @@ func (c *Client) MaskKeys(ctx context.Context) context.Context {
 	return tflog.MaskMessageStrings(ctx, c.hidden...)
 }
 
-// logAttempt is called by the retrying client before each attempt.
 func logAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
 	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
 	if retry == 0 {

@@ -7,13 +7,11 @@ import (
 	"time"
 )
 
-// memo remembers a value per key, and lets one caller read a value it does
-// not hold while the other callers of the same key wait for that answer:
-// parallel creates on one subscription, or a plan checking many new
-// peerings, then read it once. ttl bounds how long a value serves (0: the
-// client's life). Values go in and out through clone, so that no caller can
-// change another's copy. A failed read is not remembered. (Peering lists,
-// which mutations invalidate and waits ask for by age, are a listCache.)
+// memo remembers a value per key for ttl (0: the client's life), and lets
+// one caller read a missing value while the others of its key wait for that
+// answer: parallel creates on one subscription read it once. Values go in
+// and out through clone, so that no caller changes another's copy. A failed
+// read is not remembered.
 type memo[K comparable, V any] struct {
 	ttl   time.Duration
 	clone func(V) V
@@ -32,7 +30,6 @@ func newMemo[K comparable, V any](ttl time.Duration, clone func(V) V) *memo[K, V
 	return &memo[K, V]{ttl: ttl, clone: clone, seen: map[K]memoValue[V]{}, reading: map[K]*sync.Mutex{}}
 }
 
-// get returns k's value if one serves.
 func (m *memo[K, V]) get(k K) (V, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -44,7 +41,6 @@ func (m *memo[K, V]) get(k K) (V, bool) {
 	return m.clone(e.v), true
 }
 
-// put remembers v as k's value from now.
 func (m *memo[K, V]) put(k K, v V) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -57,8 +53,8 @@ func (m *memo[K, V]) forget(k K) {
 	delete(m.seen, k)
 }
 
-// load returns k's value, calling read when none serves; one read of a key
-// runs at a time, and the callers waiting for it take its answer.
+// load returns k's value, calling read when none serves, one read of a key
+// at a time.
 func (m *memo[K, V]) load(ctx context.Context, k K, read func(context.Context) (V, error)) (V, error) {
 	if v, ok := m.get(k); ok {
 		return v, nil
@@ -122,35 +118,32 @@ type listKey struct {
 	sub  int
 }
 
-// listCache coalesces peering lists per subscription: a plan that refreshes
-// many peerings of one subscription sends one list task, not one each. Each
-// subscription has a generation, bumped by every mutation through this
-// client: a list started before a mutation completed never serves after it.
+// listCache coalesces peering lists per subscription: a refresh of many
+// peerings of one subscription sends one list task. Every mutation through
+// this client bumps the subscription's generation: a list started before a
+// mutation completed never serves after it.
 type listCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
 	entries map[listKey]*listEntry
-	// now is the clock (time.Now; a test may set another).
-	now func() time.Time
+	now     func() time.Time
 }
 
+// listEntry holds the last completed list of its generation (snap), when it
+// completed and when its task was requested, and the last read it served.
 type listEntry struct {
-	gen     uint64
-	snap    *peeringList // the last completed list of this generation, or nil
-	snapAt  time.Time    // completion
-	snapReq time.Time    // when its task was requested
-	lastUse time.Time    // the last read it served
-	flight  *listCall
+	gen                      uint64
+	snap                     *peeringList
+	snapAt, snapReq, lastUse time.Time
+	flight                   *listCall
 }
 
 // burstFactor bounds how long a burst of reads keeps one list: a list
-// serves reads for ttl after it completed, and beyond that while reads keep
-// coming less than ttl apart, up to burstFactor × ttl. A refresh of a
-// thousand peerings is one burst, one list per subscription however long
-// Terraform takes over it; a read after a quiet spell gets a list of its own.
+// serves for ttl after it completed, and while reads keep coming less than
+// ttl apart, up to burstFactor × ttl. A refresh of a thousand peerings costs
+// one list per subscription; a read after a quiet spell gets its own.
 const burstFactor = 24
 
-// fresh reports whether the snapshot may serve a read at now.
 func (e *listEntry) fresh(now time.Time, ttl time.Duration) bool {
 	if e.snap == nil {
 		return false
@@ -188,8 +181,8 @@ func (lc *listCache) invalidate(k listKey) {
 	e.snap = nil
 }
 
-// get returns a list for k that was requested no earlier than since, sharing
-// a list in flight or a fresh snapshot when there is one.
+// get returns a list for k requested no earlier than since, sharing a list
+// in flight or a fresh snapshot.
 func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) (*peeringList, error)) (*peeringList, error) {
 	for {
 		lc.mu.Lock()
@@ -204,9 +197,8 @@ func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch 
 		if call := e.flight; call != nil {
 			// A list in flight that may miss what this caller must see is
 			// waited for, and the next one shared: the API runs an
-			// account's tasks one at a time, so a list sent beside it would
-			// finish no sooner, and every caller arriving meanwhile joins
-			// that next list instead of sending one each.
+			// account's tasks one at a time, so one sent beside it would
+			// finish no sooner.
 			stale := call.gen != e.gen || call.started.Before(since)
 			lc.mu.Unlock()
 			select {
@@ -247,11 +239,9 @@ func (c *listCall) result() (*peeringList, error) {
 	return c.res.clone(), nil
 }
 
-// ActiveSubscription is waitForSubscriptionActive answered from an answer
-// that showed the subscription active within the snapshot lifetime: vetting
-// a subscription before CreatePeering, which asks the same, costs no extra
-// read, nor does a burst of creates. A create refused with
-// SUBSCRIPTION_NOT_ACTIVE forgets the answer and waits again.
+// ActiveSubscription is waitForSubscriptionActive answered by a read that
+// showed the subscription active within the snapshot lifetime, so that
+// vetting it before CreatePeering, or a burst of creates, costs no read.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
 	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
 		return c.waitForSubscriptionActive(ctx, id)
@@ -259,9 +249,8 @@ func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription,
 }
 
 // SubscriptionLayout returns what does not change in a subscription's life
-// (its kind, clouds, regions and networking), read at most once for the
-// client's life or taken from any earlier GetSubscription; its Status is
-// that read's. A plan checking every new peering reads each subscription once.
+// (kind, clouds, regions, networking), read once for the client's life or
+// taken from any earlier GetSubscription; its Status is that read's.
 func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
 	return c.layouts.load(c.logContext(ctx), id, func(ctx context.Context) (*Subscription, error) {
 		return c.GetSubscription(ctx, id)

@@ -20,24 +20,18 @@ const (
 )
 
 // kindAPI is what differs between the two peering APIs; shared code asks
-// it (Kind.api) and never compares kinds.
+// it (Kind.api) and never compares kinds. path is the peerings' collection
+// under /subscriptions/{id}.
 type kindAPI struct {
-	name string
-	// path is the peerings' collection under /subscriptions/{id}.
-	path string
-	// A regional kind's peering belongs to one region of the subscription:
-	// its requests name that region under sourceRegionKey ("" for a kind
-	// whose subscriptions have one region), its list groups the peerings by
-	// region (listGroups), so a list proves a peering absent only when it
-	// shows the peering's region, and its Redis-side CIDRs are that region's:
-	// networks reads the subscription's regions, ownRegion is the region
-	// whose CIDRs a peering of region reaches ("" for all of them).
+	name, path string
+	// A regional kind's requests name the subscription region under
+	// sourceRegionKey, its list groups the peerings by region, and its
+	// Redis-side CIDRs are those of ownRegion ("" for all regions).
 	sourceRegionKey string
 	listGroups      func(raw json.RawMessage) ([]listGroup, map[string]bool, error)
 	networks        func(c *Client, ctx context.Context, sub int) ([]SubscriptionRegion, error)
 	ownRegion       func(region string) string
-	// vpcRegionKey is the request key of the peered VPC's region.
-	vpcRegionKey string
+	vpcRegionKey    string // the peered VPC's region
 }
 
 var kindAPIs = [...]kindAPI{
@@ -48,8 +42,7 @@ var kindAPIs = [...]kindAPI{
 		ownRegion: func(region string) string { return region }},
 }
 
-// The readers of networks reach the API through code that asks the kinds
-// again, so they are set once the table exists.
+// The networks readers ask the kinds again: they are set once the table exists.
 func init() {
 	kindAPIs[Pro].networks = (*Client).subscriptionNetworks
 	kindAPIs[ActiveActive].networks = (*Client).listRegions
@@ -83,16 +76,13 @@ type Peering struct {
 	Kind           Kind
 	Status         string
 	Provider       string
-	// Region is the consumer VPC's region: Pro `regionName`, or the
-	// Active-Active destination region.
-	Region string
-	// SourceRegion is the Active-Active subscription region peered from.
-	SourceRegion string
+	// Region is the consumer VPC's; SourceRegion the Active-Active
+	// subscription region peered from.
+	Region, SourceRegion string
 
 	AWSAccountID string
 	VPCID        string
-	// CIDRs are sorted and without duplicates (NormalizeCIDRs).
-	CIDRs        []string
+	CIDRs        []string // normalized
 	AWSPeeringID string
 
 	GCPProjectID        string
@@ -114,9 +104,8 @@ type CreatePeeringRequest struct {
 	GCPNetworkName string
 }
 
-// describes reports whether p is the peering r describes: the same consumer
-// network (and, for Active-Active, the same subscription region). The API
-// refuses a second peering of the same network, so this identifies it.
+// describes reports whether p is of r's consumer network (and region): the
+// API refuses a second peering of a network, so this identifies it.
 func (r *CreatePeeringRequest) describes(p *Peering) bool {
 	if r.SourceRegion != "" && !strings.EqualFold(p.SourceRegion, r.SourceRegion) {
 		return false
@@ -125,20 +114,16 @@ func (r *CreatePeeringRequest) describes(p *Peering) bool {
 	return p.Provider == c.name && c.matches(r, p)
 }
 
-// cloudAPI is what differs between the clouds in the API. Shared code asks
-// it (cloudNamed) and never compares cloud names.
+// cloudAPI is what differs between the clouds; shared code asks it and
+// never compares cloud names. owns reports whether a listed peering that
+// names no provider has this cloud's keys; ready whether a pending peering
+// has all the user needs to accept it.
 type cloudAPI struct {
-	name string
-	// body is the cloud's fields of a create request of kind k.
-	body func(k Kind, r *CreatePeeringRequest) map[string]any
-	// owns reports whether a listed peering that does not name its
-	// provider has this cloud's keys.
-	owns func(p *Peering) bool
-	// matches reports whether p is the peering of r's network.
+	name    string
+	body    func(k Kind, r *CreatePeeringRequest) map[string]any
+	owns    func(p *Peering) bool
 	matches func(r *CreatePeeringRequest, p *Peering) bool
-	// ready reports whether a pending-acceptance peering has all the user
-	// needs to accept it.
-	ready func(p *Peering) bool
+	ready   func(p *Peering) bool
 }
 
 var cloudAPIs = [...]*cloudAPI{
@@ -173,11 +158,10 @@ var cloudAPIs = [...]*cloudAPI{
 	},
 }
 
-// cloudNamed is the cloud of a provider name, in any case; the first
-// (AWS, the API's default) when it names none.
+// cloudNamed is the cloud of a provider name, in any case, or the API's
+// default (AWS).
 func cloudNamed(name string) *cloudAPI { return cmp.Or(cloudByName(name), cloudAPIs[0]) }
 
-// cloudByName is the cloud of a provider name, in any case, or nil.
 func cloudByName(name string) *cloudAPI {
 	for _, c := range cloudAPIs {
 		if strings.EqualFold(c.name, name) {
@@ -187,8 +171,8 @@ func cloudByName(name string) *cloudAPI {
 	return nil
 }
 
-// cloudOfListed is the cloud of a listed peering: the one it names, else
-// the one whose keys it has, else the API's default.
+// cloudOfListed is the cloud a listed peering names, else the one whose
+// keys it has, else the API's default.
 func cloudOfListed(provider string, p *Peering) *cloudAPI {
 	if c := cloudByName(provider); c != nil {
 		return c
@@ -201,20 +185,18 @@ func cloudOfListed(provider string, p *Peering) *cloudAPI {
 	return cloudAPIs[0]
 }
 
-// CreateResult is the outcome of CreatePeering.
+// CreateResult is the outcome of CreatePeering. ID is set along with an
+// error when the create was interrupted but the peering was found anyway: it
+// exists and must be recorded. Adopted is true when an earlier attempt of
+// the same call created the peering and its answer was lost.
 type CreateResult struct {
-	// ID is the new peering's ID. It is set along with an error when the
-	// create was interrupted but the peering was found anyway (see
-	// CreateIncompleteError): it exists and must be recorded.
-	ID     int
-	TaskID string
-	// Adopted is true when an earlier attempt of this same call created the
-	// peering and its answer was lost (a dropped connection or a 5xx).
+	ID      int
+	TaskID  string
 	Adopted bool
 }
 
-// CreateOptions tunes CreatePeering.
+// CreateOptions tunes CreatePeering: OnTask is called with each task ID as
+// soon as it is known.
 type CreateOptions struct {
-	// OnTask is called with each task ID as soon as it is known.
 	OnTask func(taskID string)
 }

@@ -11,9 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// listPeeringsUncached runs one list task. A list refused because the
-// subscription is busy is sent again once it is active: reading peerings
-// must not fail while another change is applied.
+// listPeeringsUncached runs one list task; one refused for a busy
+// subscription is sent again once it is active.
 func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
 	var t *taskState
@@ -45,17 +44,14 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	return list, nil
 }
 
-// ListPeerings returns the peerings of a subscription. Concurrent callers
-// share one list task, which serves later callers for the snapshot lifetime
-// unless a mutation of the subscription through this client completed since.
+// ListPeerings returns the peerings of a subscription (see listCache).
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
 	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
 }
 
 // ListPeeringsSince is ListPeerings answered only by a list whose task was
-// sent at or after since. A read that Terraform may order after a change
-// made elsewhere in the same run (an acceptance, say) passes its own start,
-// so that a list taken before that change never answers it.
+// sent at or after since: a read that may follow a change made elsewhere in
+// the same run passes its own start.
 func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) ([]Peering, error) {
 	list, err := c.listPeeringsSince(ctx, kind, sub, since)
 	if err != nil {
@@ -70,11 +66,8 @@ func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 	})
 }
 
-// GetPeering finds one peering in its subscription's list. A peering that is
-// not listed gives an error for which IsNotFound is true, but only when the
-// list proves it: for Active-Active, sourceRegion is the peering's source
-// region when known ("" otherwise), and a list that does not show that
-// region is a ListShapeError.
+// GetPeering finds one peering in its subscription's list (see
+// peeringList.lookup); sourceRegion is its Active-Active region, if known.
 func (c *Client) GetPeering(ctx context.Context, kind Kind, sub, id int, sourceRegion string) (*Peering, error) {
 	list, err := c.listPeeringsSince(ctx, kind, sub, time.Time{})
 	if err != nil {
@@ -98,21 +91,14 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 }
 
 // CreatePeering creates a peering and returns its ID once the create task has
-// completed. It waits for the subscription to be active first, and recovers
-// without duplicates from what the API may throw at a create:
+// completed, recovering without duplicates:
 //
-//   - a task refused with SUBSCRIPTION_NOT_ACTIVE (another change is being
-//     applied) is sent again once the subscription is active;
-//   - a 429 that outlived the transport's retries is sent again later;
-//   - an answer lost after the request was sent (a dropped connection, a
-//     5xx) is sent again, and if the API then reports the peering as already
-//     existing, the peering that the lost attempt created is adopted;
-//   - when the wait for an accepted create's task fails (ctx ended, the
-//     task service never showed the task, polling failed), a lookup of at
-//     most CreateLookupTimeout, on a context of its own, looks for the
-//     peering: see CreateIncompleteError.
-//
-// ctx bounds it all but that last lookup.
+//   - a task refused for a busy subscription is sent again once it is
+//     active, and one refused with a lingering 429 later;
+//   - a request whose answer was lost is sent again, and if the API then
+//     says the peering exists, the lost attempt's peering is adopted;
+//   - when the wait for an accepted create's task fails, recoverCreate
+//     looks for the peering.
 func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
 	ctx = c.logContext(ctx)
 	if _, err := c.ActiveSubscription(ctx, sub); err != nil {
@@ -120,10 +106,16 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 	}
 	req := request{method: http.MethodPost, path: kind.collection(sub), body: r.body(kind), op: "create peering",
 		busy: func() { c.changeRefused(ctx, sub) }}
-	// sent is true once a POST may have reached the API: from then on, a
-	// failure must look for what it may have created.
+	// Once a POST may have reached the API (sent), a failure must look for
+	// what it may have created.
 	ambiguous, sent := false, false
 	taskID := ""
+	fail := func(err error) (CreateResult, error) {
+		if sent {
+			return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
+		}
+		return CreateResult{}, err
+	}
 	for attempt := 0; ; attempt++ {
 		t, err := c.startTask(ctx, req)
 		if err == nil {
@@ -140,24 +132,19 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			if err == nil {
 				id := t.createdID()
 				if id == 0 {
-					// The peering may exist all the same: look for it as
-					// after any create whose outcome is unknown.
 					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, Type: "MISSING_RESOURCE_ID",
 						Description: "the create task completed without a valid ID for the new peering (resourceId must be a positive number)"})
 				}
 				return CreateResult{ID: id, TaskID: t.ID}, nil
 			}
 			if isA[*waitError](err) {
-				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
+				return fail(err)
 			}
 		} else if isA[*ambiguousError](err) || (ctx.Err() != nil && !neverSent(err)) {
 			sent = true
 		}
 		if ctx.Err() != nil {
-			if sent {
-				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
-			}
-			return CreateResult{}, err
+			return fail(err)
 		}
 		switch {
 		case IsAlreadyExists(err) && ambiguous:
@@ -181,20 +168,14 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 		}
 		tflog.SubsystemDebug(ctx, logSubsystem, "sending the create request again", map[string]any{"subscription_id": sub, "attempt": attempt + 1, "reason": err.Error()})
 		if serr := sleep(ctx, c.resubmitWait(attempt)); serr != nil {
-			if sent {
-				return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
-			}
-			return CreateResult{}, err
+			return fail(err)
 		}
 	}
 }
 
 // recoverCreate looks for the peering of a create whose outcome is unknown,
-// within CreateLookupTimeout and even when ctx has ended (an interrupted run
-// must still record what it created). The task may have completed since;
-// otherwise the peering list is searched for the requested network. The
-// error is always a CreateIncompleteError; the result carries the ID when
-// the peering was found.
+// within CreateLookupTimeout even when ctx has ended (an interrupted run must
+// still record what it created): in the task, else in the list.
 func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *CreatePeeringRequest, taskID string, cause error) (CreateResult, error) {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.CreateLookupTimeout)
 	defer cancel()
@@ -234,16 +215,14 @@ func (c *Client) UpdatePeeringCIDRs(ctx context.Context, kind Kind, sub, id int,
 	})
 }
 
-// DeletePeering deletes a peering and waits for its task. A peering that does
-// not exist gives an error for which IsNotFound is true.
+// DeletePeering deletes a peering and waits for its task.
 func (c *Client) DeletePeering(ctx context.Context, kind Kind, sub, id int) error {
 	req := request{method: http.MethodDelete, path: fmt.Sprintf("%s/%d", kind.collection(sub), id), op: "delete peering"}
 	return c.mutate(ctx, kind, sub, id, req, "delete", nil)
 }
 
-// mutate runs an update or delete task, sending it again after a refusal for
-// a busy subscription, a lingering 429, or (when applied can tell) a lost
-// answer.
+// mutate runs an update or delete task, sending it again as CreatePeering
+// does; after a lost answer only when applied cannot tell it took effect.
 func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request, label string, applied func(context.Context) (bool, error)) error {
 	ctx = c.logContext(ctx)
 	req.busy = func() { c.changeRefused(ctx, sub) }

@@ -8,19 +8,16 @@ import (
 	"time"
 )
 
-// windowLimiter admits at most n requests in any sliding window of the given
-// length: Redis Cloud documents "400 requests per minute", and a sliding
-// window keeps under it whatever window the server counts in, while still
-// allowing a burst of n.
+// windowLimiter admits at most n requests in any sliding window: it keeps
+// under "400 requests per minute" whatever window the server counts in,
+// while still allowing a burst of n. sent is a ring of the last admissions.
 type windowLimiter struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	// sent holds the admission times of the last n requests (a ring).
-	sent []time.Time
-	next int
-	// pausedUntil is set when the server reports that no request remains.
-	pausedUntil time.Time
+	mu          sync.Mutex
+	n           int
+	window      time.Duration
+	sent        []time.Time
+	next        int
+	pausedUntil time.Time // when the server said no request remains
 	now         func() time.Time
 }
 
@@ -28,7 +25,6 @@ func newWindowLimiter(n int, window time.Duration) *windowLimiter {
 	return &windowLimiter{n: n, window: window, sent: make([]time.Time, 0, n), now: time.Now}
 }
 
-// Wait blocks until a request may be sent, or ctx ends.
 func (l *windowLimiter) Wait(ctx context.Context) error {
 	if l == nil {
 		return nil
@@ -107,8 +103,7 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
-// CloseIdleConnections passes the retrying client's request to close idle
-// connections on to the wrapped transport.
+// CloseIdleConnections passes the retrying client's request on.
 func (t *limitedTransport) CloseIdleConnections() {
 	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()

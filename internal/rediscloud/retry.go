@@ -20,16 +20,14 @@ import (
 type retryClass int
 
 const (
-	// retrySafe: GET and DELETE may be repeated after any transient
-	// failure: a repeated DELETE of a deleted peering ends as "not found",
-	// which callers treat as success.
+	// GET and DELETE may be repeated after any transient failure: a
+	// repeated DELETE ends as "not found", which callers take as success.
 	retrySafe retryClass = iota
-	// retryUnsafe: POST and PUT are repeated only when the API cannot have
-	// acted on them: a 429 refusal, or a connection that never opened.
+	// POST and PUT are repeated only when the API cannot have acted on
+	// them: a 429, or a connection that never opened.
 	retryUnsafe
 )
 
-// maxRetryAfter caps how long a Retry-After header can make the client sleep.
 const maxRetryAfter = 5 * time.Minute
 
 func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehttp.Client {
@@ -47,16 +45,14 @@ func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehtt
 	}
 }
 
-// checkRetry decides whether an attempt is repeated. It returns no error of
-// its own for an HTTP answer, so that the last response reaches the caller
-// as an HTTPError with the body kept.
+// checkRetry returns no error of its own for an HTTP answer, so that the
+// last response reaches the caller as an HTTPError with the body kept.
 func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
 	a := attemptsOf(ctx)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
 		a.refused.Add(1)
-		// The account's limit says so: no request remains. Any other 429
-		// refuses the request itself, such as a change sent while another
-		// of its subscription runs.
+		// Any 429 but the account's limit refuses the request itself, such
+		// as a change sent while another of its subscription runs.
 		if resp.Header.Get("X-Rate-Limit-Remaining") != "0" {
 			a.busy.Add(1)
 		}
@@ -77,19 +73,22 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 		}
 		return true, nil
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		// A 429 is a refusal: nothing was done, so even a POST may be repeated.
+	// A 429 is a refusal: even a POST may be repeated.
+	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return class == retrySafe, nil
 	}
-	return false, nil
+	return class == retrySafe && isTransientStatus(resp.StatusCode), nil
+}
+
+// isTransientStatus is the one rule of which answers a later attempt may
+// not meet.
+func isTransientStatus(code int) bool {
+	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
 }
 
 const maxTimeoutRetries = 1
 
-// attempts counts, for one request, what its attempts met.
+// attempts counts what one request's attempts met.
 type attempts struct {
 	start    time.Time
 	refused  atomic.Int32
@@ -104,7 +103,6 @@ func attemptsOf(ctx context.Context) *attempts {
 	return a
 }
 
-// isTimeout reports a network timeout, such as headers that never came.
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
@@ -119,7 +117,6 @@ func neverSent(err error) bool {
 	return isA[*net.DNSError](err) || (ok && opErr.Op == "dial")
 }
 
-// isPermanentTransportError reports failures that no retry can cure.
 func isPermanentTransportError(err error) bool {
 	if isA[x509.UnknownAuthorityError](err) || isA[x509.HostnameError](err) || isA[x509.CertificateInvalidError](err) {
 		return true
@@ -129,12 +126,11 @@ func isPermanentTransportError(err error) bool {
 }
 
 // backoff waits as the server asks (Retry-After), otherwise exponentially
-// from minWait, bounded by maxWait, half of it jittered. A 429 without a
-// Retry-After waits at least one second.
+// from minWait (a second for a 429) up to maxWait, half of it jittered so
+// that parallel callers never hammer in lockstep.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After")); ok {
-			// A small jitter keeps parallel callers from returning in lockstep.
 			return d + time.Duration(rand.Int64N(int64(250*time.Millisecond)))
 		}
 		if resp.StatusCode == http.StatusTooManyRequests && minWait < time.Second {
@@ -145,18 +141,15 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	if ceiling > float64(maxWait) || math.IsInf(ceiling, 0) {
 		ceiling = float64(maxWait)
 	}
-	// Half fixed, half random: never hammer, never synchronise.
 	half := ceiling / 2
 	return time.Duration(half + rand.Float64()*half)
 }
 
-// resubmitWait is the back-off before a task the API refused (a busy
-// subscription, a lingering 429, a lost answer) is sent again.
+// resubmitWait is the back-off before a refused task is sent again.
 func (c *Client) resubmitWait(attempt int) time.Duration {
 	return backoff(4*c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
 func parseRetryAfter(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {

@@ -10,8 +10,6 @@ import (
 	"time"
 )
 
-// The subscription statuses a wait tells apart (any other, such as deleting,
-// error or encryption_key_pending, ends it) and the Active-Active deployment type.
 const (
 	subscriptionActive     = "active"
 	subscriptionPending    = "pending"
@@ -23,27 +21,22 @@ type Subscription struct {
 	ID             int
 	Status         string
 	DeploymentType string
-	// Providers lists the cloud providers of cloudDetails (AWS, GCP).
-	Providers []string
-	Regions   []SubscriptionRegion
+	Providers      []string // of cloudDetails (AWS, GCP)
+	Regions        []SubscriptionRegion
 }
 
-// SubscriptionRegion is a region of a subscription with its Redis-side network.
+// SubscriptionRegion is a region of a subscription with its Redis-side CIDR
+// blocks, one for each networking entry, in the API's order.
 type SubscriptionRegion struct {
-	Region string
-	// DeploymentCIDRs are the Redis side's CIDR blocks in this region,
-	// one for each networking entry, in the API's order.
+	Region          string
 	DeploymentCIDRs []string
 }
 
-// IsActiveActive reports an Active-Active subscription.
 func (s *Subscription) IsActiveActive() bool {
 	return strings.EqualFold(s.DeploymentType, deploymentActiveActive)
 }
 
-// GetSubscription reads a subscription (a synchronous call). A 404 is
-// checked against the account's subscription list before it is reported
-// as the subscription's absence.
+// GetSubscription reads a subscription (see explainNotFound for a 404).
 func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, error) {
 	var w wireSubscription
 	err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d", id), op: "get subscription"}, &w)
@@ -51,20 +44,17 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 		return nil, c.explainNotFound(ctx, Pro, id, 0, err)
 	}
 	s := w.toSubscription(id)
-	// Every read serves SubscriptionLayout (and so the Redis-side CIDRs of
-	// Pro peerings) for the client's life.
+	// Every read serves SubscriptionLayout, and a create right after need
+	// not read it again to know it active.
 	c.layouts.put(s.ID, s)
 	if strings.EqualFold(s.Status, subscriptionActive) {
-		// And a create right after (a plan's read, then the create of the
-		// same apply) need not read it again to know it active.
 		c.active.put(s.ID, s)
 	}
 	return s, nil
 }
 
-// ListSubscriptions returns the account's Pro and Active-Active
-// subscriptions (GET /subscriptions, a synchronous call). Concurrent callers
-// share one read, which serves later callers for the snapshot lifetime.
+// ListSubscriptions returns the account's subscriptions, one read shared for
+// the snapshot lifetime.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
 	return c.account.load(ctx, struct{}{}, func(ctx context.Context) ([]Subscription, error) {
 		var raw json.RawMessage
@@ -80,22 +70,14 @@ func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) 
 }
 
 // explainNotFound turns a synchronous HTTP 404 about subscription sub (and
-// peering, when not 0) into what it proves. A 404 alone proves nothing: a
-// url without /v1 or a proxy path with a typo answers 404 to everything.
-// So the account's subscription list is read with the same URL and keys:
-//
-//   - it answers and lacks sub: the subscription does not exist;
-//   - it holds sub and a peering is addressed: the peering list decides;
-//   - otherwise the 404 stays unexplained, and the error says which URL
-//     answered it and what to check.
-//
-// Any other error is returned as it is.
+// peering, when not 0) into what it proves. A 404 alone proves nothing (a
+// url without /v1 answers 404 to everything), so the account's subscription
+// list, read with the same URL and keys, decides, then the peering list.
 func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering int, err error) error {
 	he, ok := asA[*HTTPError](err)
 	if isA[*waitError](err) || !ok || he.StatusCode != http.StatusNotFound {
 		return err
 	}
-	// The list is memoised: however many 404s need it, it is read once.
 	subs, lerr := c.ListSubscriptions(ctx)
 	if lerr != nil {
 		return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("the account's subscription list (GET %s/subscriptions) could not be read either: %v", c.base, lerr), Hint: c.urlHint()}
@@ -115,8 +97,7 @@ func (c *Client) explainNotFound(ctx context.Context, kind Kind, sub, peering in
 	return &UnexpectedNotFoundError{HTTP: he, Reason: fmt.Sprintf("subscription %d exists in the account's subscription list", sub), Hint: c.urlHint()}
 }
 
-// urlHint suggests a fix of the url setting: the API's paths start with
-// /v1, so a base without it, or with more after it, is the likely cause.
+// urlHint suggests a fix of the url setting: the API's paths start with /v1.
 func (c *Client) urlHint() string {
 	p := c.base.Path
 	switch {
@@ -131,9 +112,8 @@ func (c *Client) urlHint() string {
 	}
 }
 
-// listRegions reads the regions of an Active-Active subscription
-// (GET /subscriptions/{id}/regions, a synchronous call), once for the
-// client's life.
+// listRegions reads the regions of an Active-Active subscription once for
+// the client's life.
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
 	return c.networks.load(ctx, id, func(ctx context.Context) ([]SubscriptionRegion, error) {
 		var w wireRegions
@@ -145,8 +125,9 @@ func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion,
 	})
 }
 
-// waitForSubscriptionActive returns once the subscription is active. It waits
-// while it is pending and fails at once in any other status.
+// waitForSubscriptionActive returns once the subscription is active. Only
+// pending is known to end in active by itself: any other status fails at
+// once, where a wait would last until the timeout.
 func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscription, error) {
 	return awaitStatus(ctx, c, waitSubscriptionActive, wait[*Subscription]{
 		message: "waiting for subscription to be active",
@@ -161,9 +142,6 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			case subscriptionPending:
 				return false, nil
 			}
-			// Only pending is known to end in active by itself; deleting,
-			// error, a pending encryption key or a status this client does
-			// not know would keep the wait going until the timeout.
 			return true, &SubscriptionStateError{ID: id, Status: s.Status}
 		},
 		interrupted: func(last string, err error) error {

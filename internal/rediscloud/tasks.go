@@ -21,13 +21,11 @@ const (
 	taskProcessingError     = "processing-error"
 )
 
-// isPending reports whether a task status keeps the wait going: the task
-// has not ended yet (an empty status counts as not ended).
+// isPending reports a task status that has not ended (empty included).
 func isPending(status string) bool {
 	return slices.Contains([]string{taskInitialized, taskReceived, taskProcessing, ""}, status)
 }
 
-// getTask reads a task once.
 func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
 	var t taskState
 	if err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t); err != nil {
@@ -36,7 +34,6 @@ func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
 	return &t, nil
 }
 
-// startTask sends an asynchronous call and returns the task it started.
 func (c *Client) startTask(ctx context.Context, r request) (*taskState, error) {
 	var t taskState
 	if err := c.do(ctx, r, &t); err != nil {
@@ -48,31 +45,27 @@ func (c *Client) startTask(ctx context.Context, r request) (*taskState, error) {
 	return &t, nil
 }
 
-// runTask starts an asynchronous call and waits for its task to end.
 func (c *Client) runTask(ctx context.Context, r request, label string) (*taskState, error) {
 	t, err := c.startTask(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	// The task was made by the attempt that was answered: time the wait from
-	// that answer, so that the transport's retries before it stretch neither
-	// the poll schedule nor the latency estimate of later waits.
+	// Timed from the answer, so that the transport's retries before it
+	// stretch neither the poll schedule nor the latency estimates.
 	return c.waitTask(ctx, t, label, time.Now())
 }
 
 // waitTask waits for t, named by the answer received at submitted, to end.
-// The task service learns of a task some time after that answer and
-// answers 404 meanwhile: a 404 within taskNotFoundWindow of it is waited
-// out; after the window, or once the task was seen, it ends the wait.
+// The task service learns of a task some time after that answer: a 404
+// within TaskNotFoundWindow of it is waited out; after the window, or once
+// the task was seen, it ends the wait.
 func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time) (*taskState, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newTaskSchedule(submitted)
-	// seen is whether any poll found the task, shown whether the last one
-	// did.
+	// seen is whether any poll found the task, shown whether the last did.
 	polls, seen, shown := 0, false, false
 	lastStatus := t.Status
-	// polled is when the last poll was sent.
-	var polled time.Time
+	var polled time.Time // when the last poll was sent
 	stopped := func(last string, err error) error {
 		return &waitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
 	}
@@ -116,12 +109,9 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				return false, nil
 			}
 			if polls > 1 {
-				// This poll is the first that saw the task complete: the
-				// next wait's first poll comes that long after its answer,
-				// when this task could be seen complete. A time between
-				// the last poll that saw it running and this one would be
-				// closer, but a first poll before a task ends costs a
-				// request and a second one half the time waited later.
+				// The next wait's first poll comes when this task was
+				// first seen complete: one before a task ends costs a
+				// request, and another half the time waited later.
 				c.latency.observe(waitTask, polled.Sub(submitted))
 				tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
 					"task_id": cur.ID, "operation": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
@@ -144,7 +134,6 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 // createdID is the positive resourceId a task's response names, or 0.
 func (t *taskState) createdID() int { return max(t.Response.ResourceID.Value, 0) }
 
-// finishTask turns a terminal task into a result or a TaskError.
 func finishTask(t *taskState) (*taskState, error) {
 	body := t.Response.Error
 	if t.Status == taskProcessingCompleted && body == nil {

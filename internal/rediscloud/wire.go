@@ -12,11 +12,9 @@ import (
 	"strings"
 )
 
-// wireCIDR is an element of vpcCidrs: an object {vpcCidr, status|active} in
-// the documents seen, tolerated as a bare string too.
-type wireCIDR struct {
-	CIDR string
-}
+// wireCIDR is an element of vpcCidrs: an object {vpcCidr, status|active},
+// tolerated as a bare string too.
+type wireCIDR struct{ CIDR string }
 
 func (w *wireCIDR) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -87,7 +85,6 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 
 // effectiveCIDRs applies the API's read-back rule: several CIDRs come in
 // vpcCidrs (with vpcCidr holding one of them), a single one only in vpcCidr.
-// The result is sorted and without duplicates so that it never drifts.
 func effectiveCIDRs(single string, several []wireCIDR) []string {
 	var out []string
 	for _, c := range several {
@@ -99,9 +96,9 @@ func effectiveCIDRs(single string, several []wireCIDR) []string {
 	return out
 }
 
-// NormalizeCIDRs is the one form of a set of CIDR blocks, so that a set
-// never drifts by its order: sorted, without duplicates or empty strings.
-// It returns a new slice, nil when no block is left.
+// NormalizeCIDRs is the one form of a set of CIDR blocks, so that it never
+// drifts by its order: a new slice, sorted, without duplicates or empty
+// strings, nil when none is left.
 func NormalizeCIDRs(cidrs []string) []string {
 	var out []string
 	for _, c := range cidrs {
@@ -113,20 +110,17 @@ func NormalizeCIDRs(cidrs []string) []string {
 	return slices.Compact(out)
 }
 
-// maxListedPeerings bounds how many peerings one list may hold. A Redis
-// Cloud subscription holds a handful; the bound keeps a malformed or hostile
-// answer from costing gigabytes, since elements are counted before any is
-// decoded.
+// maxListedPeerings keeps a malformed or hostile list from costing
+// gigabytes: elements are counted before any is decoded.
 const maxListedPeerings = 10000
 
-// peeringList is a completed list task's resource, decoded: the peerings,
-// and for Active-Active the source regions the list showed (lower-case).
+// peeringList is a decoded list, with the (lower-case) source regions an
+// Active-Active list showed.
 type peeringList struct {
 	peerings []Peering
 	regions  map[string]bool
 }
 
-// find returns the listed peering with this ID, or nil.
 func (l *peeringList) find(id int) *Peering {
 	for i := range l.peerings {
 		if l.peerings[i].ID == id {
@@ -137,10 +131,8 @@ func (l *peeringList) find(id int) *Peering {
 }
 
 // lookup returns the peering with this ID, a peeringNotFoundError when the
-// list proves it absent, or a ListShapeError when it does not. A Pro list
-// always proves it. An Active-Active list does when the peering's source
-// region is among its regions, or when that region is not known (an import
-// by ID): then every region the subscription showed was searched.
+// list proves it absent, or a ListShapeError when it does not: an
+// Active-Active list that lacks the peering's source region, if known.
 func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error) {
 	if p := l.find(id); p != nil {
 		return p, nil
@@ -154,17 +146,11 @@ func (l *peeringList) lookup(sub, id int, sourceRegion string) (*Peering, error)
 	return nil, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 }
 
-// decodePeeringList decodes the `response.resource` of a completed list
-// task. Its answer decides whether a peering still exists, so only the
-// documented form counts (reference §3.2 and §5.2): Pro, an object whose
-// "peerings" is an array; Active-Active, an object whose "regions" is an
-// array of objects, each naming its (source) region in "region" and
-// carrying a "vpcPeerings" array.
-//
-// Any other form is a ListShapeError, never an empty list: an API that
-// changed its form must fail a refresh, not empty the state. The API sends
-// no peerings as an empty array, and a missing key cannot be told from a
-// renamed one, so the key is required even then.
+// decodePeeringList decodes the resource of a completed list task (reference
+// §3.2 and §5.2). Any other than the documented form is a ListShapeError,
+// never an empty list: an API that changed its form must fail a refresh, not
+// empty the state. The key is required even for no peerings (an empty
+// array), as a missing key cannot be told from a renamed one.
 func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, error) {
 	if raw = bytes.TrimSpace(raw); isNull(raw) {
 		return nil, &ListShapeError{Missing: "resource (an object holding the list)", Found: "the response has no resource"}
@@ -198,14 +184,13 @@ func decodePeeringList(kind Kind, sub int, raw json.RawMessage) (*peeringList, e
 	return list, nil
 }
 
-// listGroup is the peerings of one group of a list: the whole list (Pro),
-// or one region's (Active-Active), which names the peerings' source region.
+// listGroup is the peerings of a whole Pro list, or of one Active-Active
+// region.
 type listGroup struct {
 	region      string
 	vpcPeerings []json.RawMessage
 }
 
-// proListGroups reads a Pro list: resource.peerings is the array of peerings.
 func proListGroups(raw json.RawMessage) ([]listGroup, map[string]bool, error) {
 	peerings, err := shapeArray(raw, "peerings", "resource")
 	if err != nil {
@@ -214,9 +199,8 @@ func proListGroups(raw json.RawMessage) ([]listGroup, map[string]bool, error) {
 	return []listGroup{{vpcPeerings: peerings}}, nil, nil
 }
 
-// regionalListGroups reads an Active-Active list: resource.regions is an
-// array of regions, each naming itself and holding its vpcPeerings; the
-// regions it shows are those whose absence of a peering it proves.
+// regionalListGroups reads an Active-Active list: resource.regions, each
+// naming itself and holding its vpcPeerings.
 func regionalListGroups(raw json.RawMessage) ([]listGroup, map[string]bool, error) {
 	regions, err := shapeArray(raw, "regions", "resource")
 	if err != nil {
@@ -274,7 +258,6 @@ func shapeArray(obj json.RawMessage, key, where string) ([]json.RawMessage, erro
 	return elems, nil
 }
 
-// jsonTypes names a JSON value's type by its first byte; any other is a number.
 var jsonTypes = map[byte]string{'{': "an object", '[': "an array", '"': "a string", 'n': "null", 't': "a boolean", 'f': "a boolean"}
 
 // describeJSON names the type of a JSON value, never its content.
@@ -285,7 +268,7 @@ func describeJSON(v json.RawMessage) string {
 	return "is " + cmp.Or(jsonTypes[v[0]], "a number")
 }
 
-// keysOf says which keys an object has, sorted: the names, not the values.
+// keysOf names an object's keys, never the values.
 func keysOf(fields map[string]json.RawMessage) string {
 	if len(fields) == 0 {
 		return "is an empty object"
@@ -308,8 +291,6 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// body builds the wire body of a create: the cloud's fields, and the
-// subscription's region under the kind's key, if it has one.
 func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
 	b := cloudNamed(r.Provider).body(kind, r)
 	if key := kind.api().sourceRegionKey; key != "" {
@@ -330,8 +311,7 @@ func cidrFields(cidrs []string) map[string]any {
 	return map[string]any{"vpcCidrs": cidrs}
 }
 
-// looseString renders a JSON scalar as text: strings unquoted, numbers and
-// booleans as written, anything else as its JSON.
+// looseString renders a JSON string unquoted, anything else as written.
 func looseString(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
@@ -344,7 +324,6 @@ func looseString(raw json.RawMessage) string {
 	return string(raw)
 }
 
-// isNull reports a JSON null or nothing at all, once trimmed.
 func isNull(b []byte) bool { return len(b) == 0 || bytes.Equal(b, []byte("null")) }
 
 // flexInt decodes an integer sent as a number or as a numeric string.
@@ -353,7 +332,6 @@ type flexInt struct {
 	Valid bool
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	*f = flexInt{}
 	s := strings.TrimSpace(looseString(b))
@@ -362,7 +340,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		// Integers written as 1234.0 happen in loosely typed producers.
+		// Loosely typed producers write 1234.0.
 		fl, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || fl != float64(int64(fl)) {
 			return fmt.Errorf("%q is not an integer", s)
@@ -410,11 +388,9 @@ func (w *wireSubscription) toSubscription(id int) *Subscription {
 	return s
 }
 
-// decodeSubscriptionList decodes the account's subscription list
-// (reference §5.7). Its answer decides whether a subscription still exists,
-// so only the documented form counts: an object whose "subscriptions" is an
-// array, each element with a positive id. Any other form is a
-// ListShapeError.
+// decodeSubscriptionList decodes the account's subscription list (reference
+// §5.7). Its answer decides whether a subscription still exists, so any
+// other than the documented form is a ListShapeError.
 func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 	elems, err := shapeArray(bytes.TrimSpace(raw), "subscriptions", "")
 	if err != nil {
@@ -455,8 +431,8 @@ func (w *wireRegions) toRegions() []SubscriptionRegion {
 	return out
 }
 
-// taskState is the API's TaskStateUpdate. Both link forms (`links` and the legacy
-// `_links`) are ignored: the task URL is built from its ID.
+// taskState is the API's TaskStateUpdate; its links are ignored, the task
+// URL is built from its ID.
 type taskState struct {
 	ID          string       `json:"taskId"`
 	CommandType string       `json:"commandType"`
@@ -465,23 +441,16 @@ type taskState struct {
 	Response    taskResponse `json:"response"`
 }
 
-// taskResponse is the API's ProcessorResponse.
 type taskResponse struct {
 	ResourceID flexInt         `json:"resourceId"`
 	Resource   json.RawMessage `json:"resource"`
 	Error      *taskErrorBody  `json:"error"`
 }
 
-// taskErrorBody is `response.error`. The captured API answers carry an object
-// {type, status, description}; the specification declares a bare string,
-// which is taken as the type.
-type taskErrorBody struct {
-	Type        string
-	Status      string
-	Description string
-}
+// taskErrorBody is `response.error`: an object {type, status, description}
+// in the API's answers, a bare string (the type) in the specification.
+type taskErrorBody struct{ Type, Status, Description string }
 
-// UnmarshalJSON accepts an object, a string or null.
 func (e *taskErrorBody) UnmarshalJSON(b []byte) error {
 	switch b = bytes.TrimSpace(b); {
 	case isNull(b):
