@@ -20,6 +20,8 @@ func echoServer(t *testing.T, task func(keys string) string) *Client {
 		switch {
 		case r.URL.Path == "/v1/subscriptions/1" && r.Method == http.MethodGet:
 			writeJSON(w, http.StatusOK, `{"id":1,"status":"active","name":"`+keys+`"}`)
+		case r.URL.Path == "/v1/subscriptions" && r.Method == http.MethodGet:
+			writeJSON(w, http.StatusOK, `{"accountId":1,"subscriptions":[{"id":"`+keys+`","status":"active"}]}`)
 		case r.URL.Path == "/v1/subscriptions/2":
 			writeJSON(w, http.StatusOK, `{"id":2,"status":"`+keys+`"}`)
 		case strings.HasPrefix(r.URL.Path, "/v1/tasks/"):
@@ -91,6 +93,30 @@ func TestEchoedKeysAreKeptForDecisionsAndHiddenWhenShown(t *testing.T) {
 		}
 		hidden(t, c, "the status", se.Status)
 	})
+}
+
+// A value the decoder rejects is quoted in its error: an echoed key there
+// is hidden like anywhere else.
+func TestDecodeErrorsHideEchoedKeys(t *testing.T) {
+	ctx := context.Background()
+	for name, call := range map[string]func(c *Client) error{
+		"subscription list": func(c *Client) error { _, err := c.ListSubscriptions(ctx); return err },
+		"peering list":      func(c *Client) error { _, err := c.ListPeerings(ctx, Pro, 1); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := echoServer(t, func(keys string) string {
+				return `{"taskId":"t1","status":"processing-completed","response":{"resourceId":1,"resource":{"peerings":[{"vpcPeeringId":"` + keys + `","status":"active"}]}}}`
+			})
+			err := call(c)
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v, want a DecodeError", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, testAPIKey) || strings.Contains(msg, testSecretKey) || !strings.Contains(msg, "(redacted)") {
+				t.Errorf("error shown as %s", msg)
+			}
+		})
+	}
 }
 
 // Shown hides the keys in every text field of a peering, those added later

@@ -3,6 +3,7 @@ package rediscloud
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -64,6 +65,10 @@ func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) 
 		list, err := decodeSubscriptionList(raw)
 		if le, ok := asA[*ListShapeError](err); ok {
 			le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
+		}
+		if de, ok := asA[*DecodeError](err); ok {
+			// The decoder quotes the value it rejects.
+			de.Err = errors.New(c.Redact(de.Err.Error()))
 		}
 		return list, err
 	})
