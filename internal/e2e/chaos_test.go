@@ -490,6 +490,7 @@ type chaosTrial struct {
 // kernel releases it when a killed Terraform dies.
 func TestAccChaos_killedAnywhereConverges(t *testing.T) {
 	requireAcc(t)
+	t.Parallel()
 	seed := int64(defaultChaosSeed)
 	if v := os.Getenv(envChaosSeed); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -45,6 +45,7 @@ var mirrorHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 // network goes to a proxy that fails the test.
 func TestAccExamplesMirror(t *testing.T) {
 	acctest.PreCheck(t)
+	t.Parallel()
 	e := cliEngine(t)
 	root, err := cliharness.ModuleRoot()
 	if err != nil {

@@ -579,6 +579,7 @@ const peeringLocalName = "rediscloudpeering"
 // provider wrote. The plan imports each peering and changes nothing.
 func TestAccMigrationWithImportBlocks(t *testing.T) {
 	acctest.PreCheck(t)
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	official := loadOfficialState(t)

@@ -155,6 +155,7 @@ type pipelinesResult struct {
 // pipelines: the README).
 func TestAccPipelines_shareOneAccount(t *testing.T) {
 	requireAcc(t)
+	t.Parallel()
 	trial := shortPipelines
 	if os.Getenv(envPipelines) == "1" {
 		trial = fullPipelines

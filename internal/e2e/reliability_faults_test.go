@@ -240,7 +240,8 @@ func TestAccFaults_fleetSurvivesFaults(t *testing.T) {
 	}
 
 	// The in-process provider logs to this file at DEBUG, so the client's own
-	// account of its retries can be counted.
+	// account of its retries can be counted. The setting is the process's:
+	// this test runs alone, before the package's parallel tests.
 	provLog := filepath.Join(t.TempDir(), "provider.log")
 	t.Setenv("TF_LOG", "DEBUG")
 	t.Setenv("TF_LOG_PATH", provLog)

@@ -73,6 +73,7 @@ func interrupt(t *testing.T, run *tfRun) (out string, sent time.Time, took time.
 // is orphaned. The next apply replaces the tainted peering, and at no
 // moment do two peerings of the VPC exist.
 func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
+	t.Parallel()
 	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 7, Faults: cloudsim.Faults{HoldTransitions: true}})
 	ws := newWorkspace(t)
 	writeFile(t, ws, "main.tf", acctest.Config(srv, interruptedPeering))
@@ -144,6 +145,7 @@ func TestAccInterrupt_sigintDuringCreateWait(t *testing.T) {
 // the kill land after the ID was saved, the next apply simply finds it in
 // state; either way exactly one peering is ever created.
 func TestAccInterrupt_hardKillDuringCreate(t *testing.T) {
+	t.Parallel()
 	srv, _ := newLoggedSim(t, cloudsim.Options{RandSeed: 11, TaskLatency: 2 * time.Second})
 	ws := newWorkspace(t)
 	writeFile(t, ws, "main.tf", acctest.Config(srv, interruptedPeering))

@@ -231,6 +231,7 @@ func errorPart(out string) string {
 // faults cleared, the next apply converges without ever holding two
 // peerings of the VPC, and nothing is left to plan.
 func TestAccTaskWait_sigintWhileTaskUnknown(t *testing.T) {
+	t.Parallel()
 	srv, log, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 17, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}})
 	ws := newWorkspace(t)
 	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering("")))
@@ -330,6 +331,7 @@ func applyPastCreateTimeout(t *testing.T, opts cloudsim.Options, why string) (*c
 // finish within 3s, and terraform.tfstate holds the peering, tainted. With
 // the faults cleared the next apply converges.
 func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
+	t.Parallel()
 	srv, ws, tr, out, took := applyPastCreateTimeout(t,
 		cloudsim.Options{RandSeed: 19, Faults: cloudsim.Faults{TaskNotFoundFor: cloudsim.Duration(taskWaitHidden)}},
 		"its create task was unknown past timeouts.create")
@@ -362,6 +364,7 @@ func TestAccTaskWait_timeoutWhileTaskUnknown(t *testing.T) {
 // to use should the task still complete; neither state nor the simulator
 // holds a peering.
 func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
+	t.Parallel()
 	srv, log, tr := newTaskWaitSim(t, cloudsim.Options{RandSeed: 23, Faults: cloudsim.Faults{StuckTasks: true}})
 	ws := newWorkspace(t)
 	writeFile(t, ws, "main.tf", acctest.Config(srv, taskWaitPeering(fmt.Sprintf("create = %q", taskWaitCreateTimeout))))
@@ -417,6 +420,7 @@ func TestAccTaskWait_stuckCreateNothingFound(t *testing.T) {
 // create task, the failed lookup and the import command, saving nothing
 // and not claiming that no peering was found.
 func TestAccTaskWait_lookupBounded(t *testing.T) {
+	t.Parallel()
 	srv, ws, tr, out, took := applyPastCreateTimeout(t,
 		cloudsim.Options{RandSeed: 29, Faults: cloudsim.Faults{StuckTasks: true}},
 		"its create task never completed")

@@ -79,6 +79,7 @@ func (c *timedCreate) stop(t *testing.T) func() {
 // to allow more time. The simulator never runs the task, so no peering
 // exists and the state stays empty; a later create (faults cleared) works.
 func TestAccTimeout_stuckTask(t *testing.T) {
+	t.Parallel()
 	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 3, Faults: cloudsim.Faults{StuckTasks: true}})
 	// After the timeout the create looks for its peering (for up to the
 	// lookup timeout): its list is the first after the POST.
@@ -124,6 +125,7 @@ func TestAccTimeout_stuckTask(t *testing.T) {
 // plan shows the tainted peering replaced, and applying it deletes the old
 // peering before making the new one, so two never exist at once.
 func TestAccTimeout_peeringNeverLeavesInitiatingRequest(t *testing.T) {
+	t.Parallel()
 	srv, log := newLoggedSim(t, cloudsim.Options{RandSeed: 5, Faults: cloudsim.Faults{HoldTransitions: true}})
 	timed := &timedCreate{log: log}
 	var firstID int

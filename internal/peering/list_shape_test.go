@@ -94,6 +94,7 @@ func (p *reshapingProxy) rename(body []byte) []byte {
 // delete it. With the documented form back, the peering is still in state
 // under its ID and nothing is planned.
 func TestAccListShape_unknownFormRemovesNothing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, addr, config, dataSource string
 		missing                        []string

@@ -224,6 +224,7 @@ func TestAccPerf_readsAfterMutationSeeIt(t *testing.T) {
 // once), and the reads of the subscription that a refusal costs. The
 // destroy takes turns too.
 func TestAccPerf_parallelCreatesTakeTurns(t *testing.T) {
+	t.Parallel()
 	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
 		t.Run(conflict, func(t *testing.T) {
 			srv := acctest.NewSim(t, cloudsim.Options{TaskLatency: 500 * time.Millisecond, ChangeConflict: conflict})

@@ -392,6 +392,7 @@ const realOfficialPerCreate = 24
 // too early (with its retries), none is sent twice, and the apply spends no
 // more than Redis's provider does.
 func TestAccRealisticParallelCreates(t *testing.T) {
+	t.Parallel()
 	for _, conflict := range []string{cloudsim.ChangeConflict429, cloudsim.ChangeConflictTask} {
 		t.Run(conflict, func(t *testing.T) {
 			srv := realisticSimWith(t, cloudsim.Options{ChangeConflict: conflict})

@@ -202,6 +202,9 @@ func withCreateTimeout(block, d string) string {
 
 // forEachKind runs test once per kind, as a subtest named after the kind.
 func forEachKind(t *testing.T, test func(t *testing.T, k peeringKind)) {
+	// Each test has its own simulators: the tests run beside each other,
+	// and mostly wait on the simulated API and the CLI.
+	t.Parallel()
 	for _, k := range peeringKinds {
 		t.Run(k.name, func(t *testing.T) { test(t, k) })
 	}
