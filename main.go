@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
@@ -11,7 +10,8 @@ import (
 	"runtime/pprof"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/provider"
 )
@@ -47,10 +47,11 @@ func run(debug bool) error {
 		}
 		defer stop()
 	}
-	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(provider.Address, func() tfprotov6.ProviderServer { return provider.Server(provider.New(version)()) }, opts...)
 }
 
 // quietUnlessAsked turns the SDK's and the provider's logs off when no log

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -44,7 +44,7 @@ func init() {
 // ShippedProviderFactories.
 func ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"rediscloud": providerserver.NewProtocol6WithError(provider.NewTuned("test", func(c *rediscloud.Config) {
+		"rediscloud": serve(provider.NewTuned("test", func(c *rediscloud.Config) {
 			c.PollFirst = 50 * time.Millisecond
 			c.PollMin = 20 * time.Millisecond
 			c.PollMax = 500 * time.Millisecond
@@ -58,8 +58,14 @@ func ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 // with.
 func ShippedProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"rediscloud": providerserver.NewProtocol6WithError(provider.New("test")()),
+		"rediscloud": serve(provider.New("test")()),
 	}
+}
+
+// serve is providerserver.NewProtocol6WithError with the provider's own
+// server, which the shipped binary runs.
+func serve(p fwprovider.Provider) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) { return provider.Server(p), nil }
 }
 
 // PreCheck skips acceptance tests unless TF_ACC is set (the test framework
