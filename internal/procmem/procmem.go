@@ -30,11 +30,12 @@ type Sampler struct {
 	peak int64 // bytes, providers
 	own  int64 // bytes, the parent
 	seen map[int]bool
+	cpu  map[int]time.Duration // each provider's CPU time, as last sampled
 }
 
 // Start samples the children of parent every interval until Finish.
 func Start(parent int, every time.Duration) *Sampler {
-	s := &Sampler{parent: parent, stop: make(chan struct{}), done: make(chan struct{}), seen: map[int]bool{}}
+	s := &Sampler{parent: parent, stop: make(chan struct{}), done: make(chan struct{}), seen: map[int]bool{}, cpu: map[int]time.Duration{}}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(every)
@@ -60,6 +61,19 @@ func (s *Sampler) Finish() (providers int64, n int, parent int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.peak, len(s.seen), s.own
+}
+
+// ProviderCPU is the CPU time, user and system, of the provider processes
+// seen, as last sampled: what a process spent in its last interval is
+// missed.
+func (s *Sampler) ProviderCPU() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var total time.Duration
+	for _, d := range s.cpu {
+		total += d
+	}
+	return total
 }
 
 // KillProviders ends the provider processes seen that are still children
@@ -89,8 +103,8 @@ func (s *Sampler) sample() {
 		if err != nil {
 			continue
 		}
-		comm, ppid, ok := Stat(pid)
-		if !ok || ppid != s.parent || comm != ProviderComm {
+		st, ok := stat(pid)
+		if !ok || st.ppid != s.parent || st.comm != ProviderComm {
 			continue
 		}
 		hwm, ok := PeakRSS(pid)
@@ -100,27 +114,46 @@ func (s *Sampler) sample() {
 		s.mu.Lock()
 		s.seen[pid] = true
 		s.peak = max(s.peak, hwm)
+		s.cpu[pid] = st.cpu
 		s.mu.Unlock()
 	}
 }
 
 // Stat reads the command name and parent of a process.
 func Stat(pid int) (comm string, ppid int, ok bool) {
+	st, ok := stat(pid)
+	return st.comm, st.ppid, ok
+}
+
+type procStat struct {
+	comm string
+	ppid int
+	cpu  time.Duration
+}
+
+// clockTick is the unit of /proc/PID/stat's times (USER_HZ): 100 on Linux.
+const clockTick = 10 * time.Millisecond
+
+func stat(pid int) (procStat, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return "", 0, false
+		return procStat{}, false
 	}
-	// pid (comm) state ppid ...; comm may contain spaces and parentheses.
+	// pid (comm) state ppid ... utime stime ... (fields 14 and 15); comm may
+	// contain spaces and parentheses.
 	open, closing := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
 	if open < 0 || closing < open {
-		return "", 0, false
+		return procStat{}, false
 	}
 	fields := strings.Fields(string(b[closing+1:]))
-	if len(fields) < 2 {
-		return "", 0, false
+	if len(fields) < 13 {
+		return procStat{}, false
 	}
-	ppid, err = strconv.Atoi(fields[1])
-	return string(b[open+1 : closing]), ppid, err == nil
+	ppid, err1 := strconv.Atoi(fields[1])
+	utime, err2 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err3 := strconv.ParseInt(fields[12], 10, 64)
+	st := procStat{comm: string(b[open+1 : closing]), ppid: ppid, cpu: time.Duration(utime+stime) * clockTick}
+	return st, err1 == nil && err2 == nil && err3 == nil
 }
 
 // PeakRSS reads a process's peak resident set size (VmHWM) in bytes.

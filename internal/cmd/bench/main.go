@@ -169,7 +169,10 @@ type measurement struct {
 	stats     cloudsim.Stats
 	peakMem   int64
 	providers int
-	err       error
+	// providerCPU is the provider processes' CPU time, cpu that of every
+	// process of the command (Terraform's and the providers' it waited for).
+	providerCPU, cpu time.Duration
+	err              error
 }
 
 // scenario runs sc b.runs times (once if sc.once) and summarises the runs.
@@ -191,9 +194,9 @@ func (b *bench) scenario(ctx context.Context, sc *scenario) (*summary, error) {
 		if m.err != nil {
 			status = "FAILED: " + m.err.Error()
 		}
-		fmt.Fprintf(os.Stderr, "scenario %-3s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %3d refused  %4d peak/min  %5.1f MiB  %s\n",
+		fmt.Fprintf(os.Stderr, "scenario %-3s run %d/%d: %7s  %4d requests  %3d list tasks  %3d 429s  %3d refused  %4d peak/min  %5.1f MiB  CPU %s (provider %s)  %s\n",
 			sc.id, i, runs, secs(m.wall), m.stats.TotalRequests, listTasks(m.stats), m.stats.Throttled, m.stats.ChangesRefused+m.stats.ListsRefused,
-			m.stats.PeakRequestsPerMinute, mib(m.peakMem), status)
+			m.stats.PeakRequestsPerMinute, mib(m.peakMem), secs(m.cpu), secs(m.providerCPU), status)
 		ms = append(ms, m)
 	}
 	return summarise(sc, ms), nil
@@ -298,6 +301,11 @@ func (b *bench) once(ctx context.Context, sc *scenario, dir string) (measurement
 	m.err = cmd.Wait()
 	m.wall = time.Since(start)
 	m.peakMem, m.providers, _ = sampler.Finish()
+	m.providerCPU = sampler.ProviderCPU()
+	if cmd.ProcessState != nil {
+		// wait4's usage counts the children the process itself waited for.
+		m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if m.err != nil {
 		out, _ := os.ReadFile(logFile.Name())
 		m.err = fmt.Errorf("%s %s: %w\n%s", filepath.Base(b.tf), strings.Join(sc.args, " "), m.err, tail(string(out), 40))

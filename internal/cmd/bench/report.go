@@ -27,7 +27,9 @@ type summary struct {
 	// first task's answer to the last request.
 	span, taskSpan time.Duration
 	peakMem        int64
-	firstErr       error
+	// cpu and providerCPU are medians of measurement's.
+	cpu, providerCPU time.Duration
+	firstErr         error
 }
 
 func summarise(sc *scenario, ms []measurement) *summary {
@@ -35,6 +37,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 	var walls, spans, taskSpans []time.Duration
 	var reqs, lists, thr, refusedChanges, refusedLists, peak []int
 	var mem []int64
+	var cpu, providerCPU []time.Duration
 	for _, m := range ms {
 		if m.err != nil {
 			s.failed++
@@ -52,6 +55,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 		refusedLists = append(refusedLists, m.stats.ListsRefused)
 		peak = append(peak, m.stats.PeakRequestsPerMinute)
 		mem = append(mem, m.peakMem)
+		cpu, providerCPU = append(cpu, m.cpu), append(providerCPU, m.providerCPU)
 	}
 	s.wall = median(walls)
 	s.span = median(spans)
@@ -62,6 +66,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 	// The worst run, not the median: the budget is shared with others.
 	s.peakMinute = slices.Max(peak)
 	s.peakMem = median(mem)
+	s.cpu, s.providerCPU = median(cpu), median(providerCPU)
 	return s
 }
 

@@ -244,9 +244,9 @@ func scenarios() []*scenario {
 			check: func(r *summary, by map[string]*summary) (bool, string) {
 				// Terraform's own time over 1,000 instances (S1f) is
 				// part of the wall time; the note sets the two apart.
-				note := fmt.Sprintf("the provider's part: %d list tasks, %d requests", r.lists, r.requests)
+				note := fmt.Sprintf("the provider's part: %d list tasks, %d requests, %s of CPU of %s in all", r.lists, r.requests, secs(r.providerCPU), secs(r.cpu))
 				if f := by["S1f"]; f != nil {
-					note = fmt.Sprintf("Terraform alone takes %s without any API call (S1f); %s", secs(f.wall), note)
+					note = fmt.Sprintf("Terraform alone takes %s without any API call (S1f; the provider's CPU %s of %s); %s", secs(f.wall), secs(f.providerCPU), secs(f.cpu), note)
 				}
 				return r.wall < 10*time.Second && r.lists <= 2*len(tenProIDs), note
 			},
