@@ -38,10 +38,12 @@ type Client struct {
 	cidrGrace    time.Duration // how long listed CIDRs may lag an update
 
 	latency   *latencyEstimator
-	lists     *listCache
 	mutations *mutations
-	// active serves ActiveSubscription, layouts SubscriptionLayout, networks
-	// the Active-Active regions and account ListSubscriptions.
+	// lists holds the peering lists (a mutation through this client forgets
+	// its subscription's), active serves ActiveSubscription, layouts
+	// SubscriptionLayout, networks the Active-Active regions and account
+	// ListSubscriptions.
+	lists           *memo[listKey, *peeringList]
 	active, layouts *memo[int, *Subscription]
 	networks        *memo[int, []SubscriptionRegion]
 	account         *memo[struct{}, []Subscription]
@@ -94,12 +96,12 @@ func New(cfg Config) (*Client, error) {
 		hidden:    hiddenKeys(cfg.APIKey, cfg.SecretKey),
 		cidrGrace: defaultCIDRGrace,
 		latency:   newLatencyEstimator(),
-		lists:     newListCache(cfg.SnapshotTTL),
 		mutations: newMutations(),
-		active:    newMemo[int](cfg.SnapshotTTL, cloneSubscription),
-		layouts:   newMemo[int](0, cloneSubscription),
-		networks:  newMemo[int](0, cloneRegions),
-		account:   newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions),
+		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, (*peeringList).clone),
+		active:    newMemo[int](cfg.SnapshotTTL, 1, cloneSubscription),
+		layouts:   newMemo[int](0, 1, cloneSubscription),
+		networks:  newMemo[int](0, 1, cloneRegions),
+		account:   newMemo[struct{}](cfg.SnapshotTTL, 1, cloneSubscriptions),
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it

@@ -44,7 +44,7 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 	return list, nil
 }
 
-// ListPeerings returns the peerings of a subscription (see listCache).
+// ListPeerings returns the peerings of a subscription (see memo).
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
 	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
 }
@@ -61,7 +61,7 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 }
 
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
-	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
+	return c.lists.load(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
 		return c.listPeeringsUncached(ctx, kind, sub)
 	})
 }
@@ -128,7 +128,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done := c.mutations.start()
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			done()
-			c.lists.invalidate(listKey{kind, sub})
+			c.lists.forget(listKey{kind, sub})
 			if err == nil {
 				id := t.createdID()
 				if id == 0 {
@@ -186,7 +186,7 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 		}
 	}
 	if ie.PeeringID == 0 {
-		c.lists.invalidate(listKey{kind, sub})
+		c.lists.forget(listKey{kind, sub})
 		p, err := c.FindPeering(lctx, kind, sub, r)
 		switch {
 		case err != nil:
@@ -230,7 +230,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, label)
 		done()
-		c.lists.invalidate(listKey{kind, sub})
+		c.lists.forget(listKey{kind, sub})
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
