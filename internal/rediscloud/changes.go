@@ -16,40 +16,25 @@ import (
 // carried out (as Redis's own provider assumes). So a turn lasts until the
 // change's task completed (Turn.Sent) until a change is first refused
 // (strict), and from then on until it is carried out (Turn.Release).
+//
+// Each subscription changed has a slot, kept for the client's life, for one
+// token: a change holds its turn while its token is in the slot.
 type subscriptionChanges struct {
 	mu     sync.Mutex
-	turns  map[int]*changeTurn
+	slots  map[int]chan struct{}
 	strict atomic.Bool
 }
 
-// changeTurn admits one change at a time, the one that put the token in
-// slot; waiting counts the changes holding or waiting for it.
-type changeTurn struct {
-	slot    chan struct{}
-	waiting int
-}
-
-func (s *subscriptionChanges) join(sub int) (*changeTurn, int) {
+func (s *subscriptionChanges) slot(sub int) chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.turns == nil {
-		s.turns = map[int]*changeTurn{}
+	if s.slots == nil {
+		s.slots = map[int]chan struct{}{}
 	}
-	t := s.turns[sub]
-	if t == nil {
-		t = &changeTurn{slot: make(chan struct{}, 1)}
-		s.turns[sub] = t
+	if s.slots[sub] == nil {
+		s.slots[sub] = make(chan struct{}, 1)
 	}
-	t.waiting++
-	return t, t.waiting - 1
-}
-
-func (s *subscriptionChanges) leave(sub int, t *changeTurn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t.waiting--; t.waiting == 0 {
-		delete(s.turns, sub)
-	}
+	return s.slots[sub]
 }
 
 func (c *Client) changeRefused(ctx context.Context, sub int) {
@@ -82,20 +67,16 @@ func (t *Turn) Release() { t.once.Do(t.end) }
 // change's task has completed and Release (deferred) when the API shows it
 // carried out.
 func (c *Client) HoldSubscription(ctx context.Context, sub int) (*Turn, error) {
-	t, ahead := c.changes.join(sub)
-	if ahead > 0 {
-		tflog.SubsystemDebug(c.logContext(ctx), logSubsystem, "waiting for the earlier changes of the subscription", map[string]any{
-			"subscription_id": sub, "changes_ahead": ahead,
-		})
-	}
+	slot := c.changes.slot(sub)
 	select {
-	case t.slot <- struct{}{}:
-	case <-ctx.Done():
-		c.changes.leave(sub, t)
-		return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one (the API runs one at a time): %w", sub, ctx.Err())
+	case slot <- struct{}{}:
+	default:
+		tflog.SubsystemDebug(c.logContext(ctx), logSubsystem, "waiting for the earlier changes of the subscription", map[string]any{"subscription_id": sub})
+		select {
+		case slot <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one (the API runs one at a time): %w", sub, ctx.Err())
+		}
 	}
-	return &Turn{c: c, end: func() {
-		<-t.slot
-		c.changes.leave(sub, t)
-	}}, nil
+	return &Turn{c: c, end: func() { <-slot }}, nil
 }

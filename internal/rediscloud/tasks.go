@@ -1,8 +1,8 @@
 package rediscloud
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,9 +66,6 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 	polls, seen, shown := 0, false, false
 	lastStatus := t.Status
 	var polled time.Time // when the last poll was sent
-	stopped := func(last string, err error) error {
-		return &waitError{TaskID: t.ID, LastStatus: last, wrapped: wrapped{err}}
-	}
 	task, err := await(ctx, wait[*taskState]{
 		message: "waiting for task",
 		retry:   "polling task failed; will poll again",
@@ -84,23 +81,18 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			switch {
 			case err == nil:
 				seen = true
-				if cur.ID == "" {
-					cur.ID = t.ID
-				}
+				cur.ID = cmp.Or(cur.ID, t.ID)
 				return cur, nil
-			case ctx.Err() != nil || IsTransient(err):
-				return nil, err
 			case httpStatus(err) != http.StatusNotFound:
-				return nil, stopped(lastStatus, err)
+				return nil, err
 			case seen:
 				// A task the API showed and then forgot says nothing
 				// about the peering: it is an error, never "deleted".
-				return nil, stopped(lastStatus, fmt.Errorf("the API no longer knows the task it reported before: %w", err))
+				return nil, fmt.Errorf("the API no longer knows the task it reported before: %w", err)
 			case polled.Sub(submitted) < c.cfg.TaskNotFoundWindow:
 				return nil, errNotYet
-			default:
-				return nil, stopped(lastStatus, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}})
 			}
+			return nil, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}}
 		},
 		status: func(t *taskState) string { return t.Status },
 		settle: func(cur *taskState) (bool, error) {
@@ -119,14 +111,13 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			}
 			return true, nil
 		},
-		passing: func(err error) bool {
-			return errors.Is(err, errNotYet) || (!isA[*waitError](err) && IsTransient(err))
-		},
-		next:        func(time.Time) time.Duration { return schedule.next(shown) },
-		interrupted: stopped,
+		passing: IsTransient,
+		next:    func(time.Time) time.Duration { return schedule.next(shown) },
+		// Every failure is wrapped below, with the last status seen.
+		interrupted: func(_ string, err error) error { return err },
 	})
 	if err != nil {
-		return nil, err
+		return nil, &waitError{TaskID: t.ID, LastStatus: lastStatus, wrapped: wrapped{err}}
 	}
 	return finishTask(task)
 }
