@@ -210,16 +210,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return ambiguous(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	raw, readErr := c.readBody(resp, cancelReq)
+	raw, readErr := c.readBody(resp, cancelReq, r, full)
 	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
 		"operation": r.op, "method": r.method, "path": r.path,
 		"status_code": resp.StatusCode, "elapsed_ms": time.Since(a.start).Milliseconds(),
 	})
-	if readErr != nil && ctx.Err() == nil {
-		if se, ok := asA[*StalledError](readErr); ok {
-			se.Method, se.URL = r.method, full
-		}
-	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.Redact(string(raw)), maxErrorBody)}
 		if resp.StatusCode >= 500 {
@@ -228,9 +223,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return he
 	}
 	if readErr != nil {
-		if tl, ok := asA[*TooLargeError](readErr); ok {
-			tl.Op = r.op
-			return tl
+		if isA[*TooLargeError](readErr) {
+			return readErr
 		}
 		return ambiguous(fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr))
 	}
@@ -252,9 +246,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 // of peerings, is a few hundred kilobytes.
 const maxBody = 32 << 20
 
-// readBody reads at most maxBody bytes, ending the request (cancel) when no
-// byte arrives for the idle timeout.
-func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
+// readBody reads at most maxBody bytes of r's answer from full, ending the
+// request (cancel) when no byte arrives for the idle timeout.
+func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc, r request, full string) ([]byte, error) {
 	var stalled atomic.Bool
 	timer := time.AfterFunc(c.cfg.ReadIdleTimeout, func() {
 		stalled.Store(true)
@@ -272,7 +266,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 				if resp.ContentLength > 0 {
 					size = resp.ContentLength
 				}
-				return nil, &TooLargeError{Limit: maxBody, Size: size}
+				return nil, &TooLargeError{Op: r.op, Limit: maxBody, Size: size}
 			}
 			buf.Write(chunk[:n])
 		}
@@ -281,7 +275,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 		}
 		if err != nil {
 			if stalled.Load() {
-				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
+				return nil, &StalledError{Method: r.method, URL: full, Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
 			}
 			return nil, err
 		}
@@ -332,4 +326,35 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// logSubsystem names the client's log lines (TF_LOG_PROVIDER_REDISCLOUD_API
+// sets its level apart from the provider's).
+const logSubsystem = "api"
+
+// logContext returns ctx with the client's subsystem and both keys masked
+// everywhere: a second line of defence, as keys never reach a log by design.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.hidden...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.hidden...)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "x-api-key", "x-api-secret-key", "api_key", "secret_key")
+	return c.MaskKeys(ctx)
+}
+
+// MaskKeys returns ctx with the keys masked in the provider's own log lines,
+// as Redact hides them: callers log errors and values the API sent.
+func (c *Client) MaskKeys(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.hidden...)
+	return tflog.MaskMessageStrings(ctx, c.hidden...)
+}
+
+func logAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
+	if retry == 0 {
+		tflog.SubsystemTrace(req.Context(), logSubsystem, "sending request", fields)
+		return
+	}
+	fields["retry"] = retry
+	tflog.SubsystemDebug(req.Context(), logSubsystem, "retrying request", fields)
 }

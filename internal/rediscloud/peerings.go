@@ -30,18 +30,25 @@ func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (
 		}
 	}
 	list, err := decodePeeringList(kind, sub, t.Response.Resource)
-	if le, ok := asA[*ListShapeError](err); ok {
-		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
-		if t.CommandType != "" {
-			le.Source += ", " + t.CommandType
-		}
-		le.Source += ")"
-		return nil, le
-	}
 	if err != nil {
-		return nil, &DecodeError{Op: "list peerings", Err: errors.New(c.Redact(err.Error()))}
+		source := fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
+		if t.CommandType != "" {
+			source += ", " + t.CommandType
+		}
+		return nil, c.listFailed("list peerings", source+")", err)
 	}
 	return list, nil
+}
+
+// listFailed is a list that could not be decoded: a ListShapeError names
+// the answer (source); any other error is a DecodeError with the keys
+// hidden, as the decoder quotes the value it rejects.
+func (c *Client) listFailed(op, source string, err error) error {
+	if le, ok := asA[*ListShapeError](err); ok {
+		le.Source = source
+		return le
+	}
+	return &DecodeError{Op: op, Err: errors.New(c.Redact(err.Error()))}
 }
 
 // ListPeerings returns the peerings of a subscription (see memo).

@@ -131,9 +131,9 @@ func (e *latencyEstimator) observe(w waitKind, d time.Duration) {
 	}
 }
 
-// taskSchedule yields the delays between the polls of one task; expected is
-// when it is likely to be seen complete, or 0.
-type taskSchedule struct {
+// schedule spaces the looks of one wait: a task's by next, a status wait's
+// by after. expected is when the wait is likely to end, or 0.
+type schedule struct {
 	first, min, max time.Duration
 	expected        time.Duration
 	start           time.Time
@@ -141,8 +141,8 @@ type taskSchedule struct {
 	now             func() time.Time
 }
 
-func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
-	return &taskSchedule{
+func (c *Client) newTaskSchedule(start time.Time) *schedule {
+	return &schedule{
 		first:    c.cfg.PollFirst,
 		min:      c.cfg.PollMin,
 		max:      c.cfg.PollMax,
@@ -154,7 +154,7 @@ func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
 
 // next returns the sleep before the next poll; shown is whether the last
 // poll found the task.
-func (p *taskSchedule) next(shown bool) time.Duration {
+func (p *schedule) next(shown bool) time.Duration {
 	elapsed := p.now().Sub(p.start)
 	p.polls++
 	if p.polls == 1 {
@@ -172,20 +172,12 @@ func (p *taskSchedule) next(shown bool) time.Duration {
 	return min(max(elapsed/2, least), p.max)
 }
 
-// statusSchedule spaces the looks of one status wait.
-type statusSchedule struct {
-	min, max time.Duration
-	expected time.Duration
-	start    time.Time
-	now      func() time.Time
-}
-
-func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
+func (c *Client) newStatusSchedule(w waitKind) *schedule {
 	least := c.cfg.PollFirst
 	if w == waitSubscriptionActive {
 		least = 2 * c.cfg.PollFirst
 	}
-	return &statusSchedule{
+	return &schedule{
 		min:      least,
 		max:      c.cfg.StatusPollMax,
 		expected: c.latency.get(w),
@@ -196,7 +188,7 @@ func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
 
 // after returns the sleep before the next look, given when the previous one
 // was requested: a look that took longer than the interval is followed at once.
-func (p *statusSchedule) after(requested time.Time) time.Duration {
+func (p *schedule) after(requested time.Time) time.Duration {
 	now := p.now()
 	if p.expected > 0 {
 		if skip := p.start.Add(p.expected * 9 / 10); now.Before(skip) {

@@ -400,7 +400,7 @@ func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 	for i, el := range elems {
 		var w wireSubscription
 		if err := json.Unmarshal(el, &w); err != nil {
-			return nil, &DecodeError{Op: "list subscriptions", Err: err}
+			return nil, err
 		}
 		if !w.ID.Valid || w.ID.Value <= 0 {
 			return nil, &ListShapeError{Missing: fmt.Sprintf("subscriptions[%d].id", i), Found: "an element without a positive id"}
