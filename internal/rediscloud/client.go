@@ -6,6 +6,7 @@ package rediscloud
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,7 +38,7 @@ type Client struct {
 	limiter      *windowLimiter
 	cidrGrace    time.Duration // how long listed CIDRs may lag an update
 
-	latency   *latencyEstimator
+	latency   latencyEstimator
 	mutations *mutations
 	// lists holds the peering lists (a mutation through this client forgets
 	// its subscription's), active serves ActiveSubscription, layouts
@@ -52,10 +53,7 @@ type Client struct {
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
 	}
@@ -86,16 +84,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.PollMin <= 0 {
 		cfg.PollMin = min(def.PollMin, cfg.PollFirst)
 	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = def.UserAgent
-	}
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, def.UserAgent)
 
 	c := &Client{
 		cfg:       cfg,
 		base:      base,
 		hidden:    hiddenKeys(cfg.APIKey, cfg.SecretKey),
 		cidrGrace: defaultCIDRGrace,
-		latency:   newLatencyEstimator(),
 		mutations: newMutations(),
 		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, (*peeringList).clone),
 		active:    newMemo[int](cfg.SnapshotTTL, 1, cloneSubscription),
@@ -113,12 +108,8 @@ func New(cfg Config) (*Client, error) {
 	if httpClient == nil {
 		httpClient = &http.Client{Transport: newTransport(cfg.ResponseHeaderTimeout)}
 	}
-	inner := httpClient.Transport
-	if inner == nil {
-		inner = http.DefaultTransport
-	}
 	wrapped := *httpClient
-	wrapped.Transport = &limitedTransport{next: inner, limiter: c.limiter}
+	wrapped.Transport = &limitedTransport{next: cmp.Or(httpClient.Transport, http.DefaultTransport), limiter: c.limiter}
 	// net/http copies custom headers, the keys included, to wherever a
 	// redirect points: follow one only within the API's scheme and host;
 	// any other ends the request with the redirect as its answer.

@@ -189,7 +189,7 @@ func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 		t.Errorf("expected duration after one wait: %v", exp)
 	}
 
-	e := newLatencyEstimator()
+	e := &latencyEstimator{}
 	e.observe(waitPeeringCreated, time.Second)
 	e.observe(waitPeeringCreated, 2*time.Second)
 	if got := e.get(waitPeeringCreated); got != time.Second {

@@ -111,8 +111,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			}
 			return true, nil
 		},
-		passing: IsTransient,
-		next:    func(time.Time) time.Duration { return schedule.next(shown) },
+		next: func(time.Time) time.Duration { return schedule.next(shown) },
 		// Every failure is wrapped below, with the last status seen.
 		interrupted: func(_ string, err error) error { return err },
 	})

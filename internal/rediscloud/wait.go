@@ -29,25 +29,24 @@ const (
 	// waitPeeringStatus is a status another party brings about (an
 	// acceptance): its own estimate, so that it never stretches a create's.
 	waitPeeringStatus
+	waitKinds // how many there are
 )
 
 // wait is one wait as data for the one loop, await. message is logged
-// before each sleep, retry when a look failed with a passing fault.
+// before each sleep, retry when a look failed with a transient fault.
 type wait[T any] struct {
 	message, retry string
 	fields         map[string]any
 	look           func(ctx context.Context) (T, error)
 	status         func(v T) string
 	settle         func(v T) (done bool, err error)
-	// passing reports whether a failed look is waited out: a fault that
-	// outlasts the look's own retries must not fail a long wait.
-	passing     func(err error) bool
-	next        func(requested time.Time) time.Duration
-	interrupted func(last string, err error) error
+	next           func(requested time.Time) time.Duration
+	interrupted    func(last string, err error) error
 }
 
 // await runs w until a look settles it, a look fails with a fault that is
-// not passing, or ctx ends (then with the last value read).
+// not transient, or ctx ends (then with the last value read). A transient
+// fault that outlasts the look's own retries must not fail a long wait.
 func await[T any](ctx context.Context, w wait[T]) (T, error) {
 	var last T
 	status := ""
@@ -63,7 +62,7 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 			}
 		case ctx.Err() != nil:
 			return last, w.interrupted(status, ctx.Err())
-		case !w.passing(err):
+		case !IsTransient(err):
 			var zero T
 			return zero, err
 		case errors.Is(err, errNotYet):
@@ -110,11 +109,7 @@ func withFields(base, more map[string]any) map[string]any {
 // so a task that queued says nothing of the next.
 type latencyEstimator struct {
 	mu       sync.Mutex
-	shortest map[waitKind]time.Duration
-}
-
-func newLatencyEstimator() *latencyEstimator {
-	return &latencyEstimator{shortest: map[waitKind]time.Duration{}}
+	shortest [waitKinds]time.Duration // 0: none seen
 }
 
 func (e *latencyEstimator) get(w waitKind) time.Duration {
@@ -126,7 +121,7 @@ func (e *latencyEstimator) get(w waitKind) time.Duration {
 func (e *latencyEstimator) observe(w waitKind, d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if old, ok := e.shortest[w]; !ok || d < old {
+	if old := e.shortest[w]; old == 0 || d < old {
 		e.shortest[w] = d
 	}
 }
@@ -211,7 +206,7 @@ func awaitStatus[T any](ctx context.Context, c *Client, w waitKind, st wait[T]) 
 		}
 		return done, err
 	}
-	st.passing, st.next = IsTransient, schedule.after
+	st.next = schedule.after
 	return await(c.logContext(ctx), st)
 }
 
@@ -321,7 +316,7 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 		case p.Status == StatusFailed:
 			return false, &PeeringFailedError{Peering: *p}
 		case p.Status == StatusPendingAcceptance:
-			return cloudNamed(p.Provider).ready(p), nil
+			return cloudOf(p.Provider, nil).ready(p), nil
 		}
 		return p.Status == StatusActive || p.Status == StatusInactive, nil
 	})

@@ -79,7 +79,7 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		p.ID = w.ID.Value
 	}
 	p.CIDRs = effectiveCIDRs(w.VPCCidr, w.VPCCidrs)
-	p.Provider = cloudOfListed(w.Provider, &p).name
+	p.Provider = cloudOf(w.Provider, &p).name
 	return p
 }
 
@@ -292,7 +292,7 @@ func quoteAll(ss []string) []string {
 }
 
 func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
-	b := cloudNamed(r.Provider).body(kind, r)
+	b := cloudOf(r.Provider, nil).body(kind, r)
 	if key := kind.api().sourceRegionKey; key != "" {
 		b[key] = r.SourceRegion
 	}
