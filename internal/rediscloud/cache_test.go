@@ -334,7 +334,7 @@ func TestListSnapshotServesABurst(t *testing.T) {
 	lc.now = func() time.Time { return clock }
 	k := listKey{Pro, 1}
 	fetches := 0
-	fetch := func(context.Context) (*peeringList, error) {
+	fetch := func(context.Context, listKey) (*peeringList, error) {
 		fetches++
 		return &peeringList{peerings: []Peering{{ID: fetches}}}, nil
 	}
@@ -377,7 +377,7 @@ func TestMemoFailedRead(t *testing.T) {
 	m := newMemo[int](0, 1, func(v int) int { return v })
 	ctx := context.Background()
 	release, reads := make(chan struct{}), 0
-	failing := func(context.Context) (int, error) {
+	failing := func(context.Context, int) (int, error) {
 		reads++
 		<-release
 		return 0, errors.New("boom")
@@ -410,14 +410,14 @@ func TestMemoFailedRead(t *testing.T) {
 	if reads != 1 {
 		t.Errorf("%d reads for three callers, want 1", reads)
 	}
-	v, err := m.load(ctx, 1, time.Time{}, func(context.Context) (int, error) {
+	v, err := m.load(ctx, 1, time.Time{}, func(context.Context, int) (int, error) {
 		m.forget(1)
 		return 7, nil
 	})
 	if v != 7 || err != nil {
 		t.Fatalf("read after a failure: %d, %v", v, err)
 	}
-	v, err = m.load(ctx, 1, time.Time{}, func(context.Context) (int, error) { return 8, nil })
+	v, err = m.load(ctx, 1, time.Time{}, func(context.Context, int) (int, error) { return 8, nil })
 	if v != 8 || err != nil {
 		t.Errorf("a value read across a forget served: got %d, %v, want 8", v, err)
 	}

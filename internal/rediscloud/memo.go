@@ -83,7 +83,7 @@ func (m *memo[K, V]) forget(k K) {
 
 // load returns k's value from a read started no earlier than since, sharing
 // a fresh value or a read in flight, else calling read.
-func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(context.Context) (V, error)) (V, error) {
+func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(context.Context, K) (V, error)) (V, error) {
 	var zero V
 	for {
 		m.mu.Lock()
@@ -117,7 +117,7 @@ func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(c
 		e.flight = r
 		m.mu.Unlock()
 
-		r.v, r.err = read(ctx)
+		r.v, r.err = read(ctx, k)
 
 		m.mu.Lock()
 		e.flight = nil
@@ -186,16 +186,12 @@ const burstFactor = 24
 // showed the subscription active within the snapshot lifetime, so that
 // vetting it before CreatePeering, or a burst of creates, costs no read.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
-	return c.active.load(ctx, id, time.Time{}, func(ctx context.Context) (*Subscription, error) {
-		return c.waitForSubscriptionActive(ctx, id)
-	})
+	return c.active.load(ctx, id, time.Time{}, c.waitForSubscriptionActive)
 }
 
 // SubscriptionLayout returns what does not change in a subscription's life
 // (kind, clouds, regions, networking), read once for the client's life or
 // taken from any earlier GetSubscription; its Status is that read's.
 func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
-	return c.layouts.load(c.logContext(ctx), id, time.Time{}, func(ctx context.Context) (*Subscription, error) {
-		return c.GetSubscription(ctx, id)
-	})
+	return c.layouts.load(c.logContext(ctx), id, time.Time{}, c.GetSubscription)
 }

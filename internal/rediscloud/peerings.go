@@ -15,21 +15,18 @@ import (
 
 // listPeeringsUncached runs one list task; one refused for a busy
 // subscription is sent again once it is active.
-func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
+func (c *Client) listPeeringsUncached(ctx context.Context, k listKey) (*peeringList, error) {
+	kind, sub := k.kind, k.sub
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
-	var t *taskState
-	for {
-		var err error
-		t, err = c.runTask(ctx, req, "list")
-		if err == nil {
-			break
-		}
-		if !IsSubscriptionNotActive(err) {
-			return nil, c.explainNotFound(ctx, kind, sub, 0, err)
-		}
+	t, err := c.runTask(ctx, req, "list")
+	for IsSubscriptionNotActive(err) {
 		if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 			return nil, werr
 		}
+		t, err = c.runTask(ctx, req, "list")
+	}
+	if err != nil {
+		return nil, c.explainNotFound(ctx, kind, sub, 0, err)
 	}
 	list, err := decodePeeringList(kind, sub, t.Response.Resource)
 	if err != nil {
@@ -70,9 +67,7 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 }
 
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
-	return c.lists.load(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
-		return c.listPeeringsUncached(ctx, kind, sub)
-	})
+	return c.lists.load(ctx, listKey{kind, sub}, since, c.listPeeringsUncached)
 }
 
 // GetPeering finds one peering in its subscription's list (see

@@ -57,7 +57,7 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 // ListSubscriptions returns the account's subscriptions, one read shared for
 // the snapshot lifetime.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	return c.account.load(ctx, struct{}{}, time.Time{}, func(ctx context.Context) ([]Subscription, error) {
+	return c.account.load(ctx, struct{}{}, time.Time{}, func(ctx context.Context, _ struct{}) ([]Subscription, error) {
 		var raw json.RawMessage
 		if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
 			return nil, err
@@ -116,7 +116,7 @@ func (c *Client) urlHint() string {
 // listRegions reads the regions of an Active-Active subscription once for
 // the client's life.
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
-	return c.networks.load(ctx, id, time.Time{}, func(ctx context.Context) ([]SubscriptionRegion, error) {
+	return c.networks.load(ctx, id, time.Time{}, func(ctx context.Context, id int) ([]SubscriptionRegion, error) {
 		var w wireRegions
 		err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
 		if err != nil {
