@@ -33,8 +33,7 @@ type Client struct {
 	cfg    Config // checked, its defaults applied
 	base   *url.URL
 	hidden []string // the keys Redact hides
-	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
-	// only what cannot have reached the API.
+	// safe and unsafe (POST, PUT) retry as newRetryClient says.
 	safe, unsafe *retryablehttp.Client
 	limiter      *windowLimiter
 	cidrGrace    time.Duration // how long listed CIDRs may lag an update
@@ -69,30 +68,27 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestsPerMinute < 0 || cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("requests per minute (%d) and retries (%d) must be 0 or more", cfg.RequestsPerMinute, cfg.MaxRetries)
 	}
-	// Settings no caller can mean as zero take their defaults.
-	def := DefaultConfig()
-	for _, d := range []struct{ v, def *time.Duration }{
-		{&cfg.RetryWaitMin, &def.RetryWaitMin}, {&cfg.RetryWaitMax, &def.RetryWaitMax},
-		{&cfg.PollFirst, &def.PollFirst}, {&cfg.PollMax, &def.PollMax}, {&cfg.StatusPollMax, &def.StatusPollMax},
-		{&cfg.CreateLookupTimeout, &def.CreateLookupTimeout}, {&cfg.TaskNotFoundWindow, &def.TaskNotFoundWindow},
-		{&cfg.ResponseHeaderTimeout, &def.ResponseHeaderTimeout}, {&cfg.ReadIdleTimeout, &def.ReadIdleTimeout},
-		{&cfg.SnapshotTTL, &def.SnapshotTTL},
-	} {
-		if *d.v <= 0 {
-			*d.v = *d.def
+	// Durations no caller can mean as zero take their defaults, every one,
+	// those added later included; an unset PollMin is at most PollFirst.
+	pollMinSet := cfg.PollMin > 0
+	cv, dv := reflect.ValueOf(&cfg).Elem(), reflect.ValueOf(DefaultConfig())
+	for i := range cv.NumField() {
+		if f := cv.Field(i); f.Type() == reflect.TypeFor[time.Duration]() && f.Int() <= 0 {
+			f.Set(dv.Field(i))
 		}
 	}
-	if cfg.PollMin <= 0 {
-		cfg.PollMin = min(def.PollMin, cfg.PollFirst)
+	if !pollMinSet {
+		cfg.PollMin = min(cfg.PollMin, cfg.PollFirst)
 	}
-	cfg.UserAgent = cmp.Or(cfg.UserAgent, def.UserAgent)
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, DefaultConfig().UserAgent)
 
 	c := &Client{
 		cfg:       cfg,
 		base:      base,
 		hidden:    hiddenKeys(cfg.APIKey, cfg.SecretKey),
 		cidrGrace: defaultCIDRGrace,
-		mutations: newMutations(),
+		mutations: &mutations{pending: map[chan struct{}]bool{}},
+		changes:   subscriptionChanges{slots: map[int]chan struct{}{}},
 		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, (*peeringList).clone),
 		active:    newMemo[int](cfg.SnapshotTTL, 1, cloneSubscription),
 		layouts:   newMemo[int](0, 1, cloneSubscription),
@@ -121,8 +117,8 @@ func New(cfg Config) (*Client, error) {
 		return nil
 	}
 
-	c.safe = c.newRetryClient(&wrapped, retrySafe)
-	c.unsafe = c.newRetryClient(&wrapped, retryUnsafe)
+	c.safe = c.newRetryClient(&wrapped, false)
+	c.unsafe = c.newRetryClient(&wrapped, true)
 	return c, nil
 }
 

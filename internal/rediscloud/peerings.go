@@ -86,12 +86,7 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 	if err != nil {
 		return nil, err
 	}
-	for i := range list.peerings {
-		if r.describes(&list.peerings[i]) {
-			return &list.peerings[i], nil
-		}
-	}
-	return nil, nil
+	return list.first(r.describes), nil
 }
 
 // CreatePeering creates a peering and returns its ID once the create task has
@@ -277,9 +272,6 @@ type subscriptionChanges struct {
 func (s *subscriptionChanges) slot(sub int) chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.slots == nil {
-		s.slots = map[int]chan struct{}{}
-	}
 	if s.slots[sub] == nil {
 		s.slots[sub] = make(chan struct{}, 1)
 	}
@@ -295,9 +287,8 @@ func (c *Client) changeRefused(ctx context.Context, sub int) {
 
 // Turn is one change's turn at its subscription.
 type Turn struct {
-	c    *Client
-	once sync.Once
-	end  func()
+	c       *Client
+	release func()
 }
 
 // Sent ends the turn once the change's task has completed, unless this
@@ -309,7 +300,7 @@ func (t *Turn) Sent() {
 }
 
 // Release ends the turn; it may be called more than once.
-func (t *Turn) Release() { t.once.Do(t.end) }
+func (t *Turn) Release() { t.release() }
 
 // HoldSubscription waits until no other change of sub made through this
 // client holds it, then returns this change's turn. Call Sent when the
@@ -327,5 +318,5 @@ func (c *Client) HoldSubscription(ctx context.Context, sub int) (*Turn, error) {
 			return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one (the API runs one at a time): %w", sub, ctx.Err())
 		}
 	}
-	return &Turn{c: c, end: func() { <-slot }}, nil
+	return &Turn{c: c, release: sync.OnceFunc(func() { <-slot })}, nil
 }

@@ -18,27 +18,20 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-type retryClass int
-
-const (
-	// GET and DELETE may be repeated after any transient failure: a
-	// repeated DELETE ends as "not found", which callers take as success.
-	retrySafe retryClass = iota
-	// POST and PUT are repeated only when the API cannot have acted on
-	// them: a 429, or a connection that never opened.
-	retryUnsafe
-)
-
 const maxRetryAfter = 5 * time.Minute
 
-func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehttp.Client {
+// newRetryClient repeats GET and DELETE after any transient failure (a
+// repeated DELETE ends as "not found", which callers take as success), and
+// POST and PUT (unsafe) only when the API cannot have acted on them: a 429,
+// or a connection that never opened.
+func (c *Client) newRetryClient(hc *http.Client, unsafe bool) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
 		RetryMax:     c.cfg.MaxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return checkRetry(ctx, class, resp, err)
+			return checkRetry(ctx, unsafe, resp, err)
 		},
 		Backoff:        backoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
@@ -48,7 +41,7 @@ func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehtt
 
 // checkRetry returns no error of its own for an HTTP answer, so that the
 // last response reaches the caller as an HTTPError with the body kept.
-func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
+func checkRetry(ctx context.Context, unsafe bool, resp *http.Response, err error) (bool, error) {
 	a := attemptsOf(ctx)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
 		a.refused.Add(1)
@@ -69,7 +62,7 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 		if isTimeout(err) && a != nil && a.timeouts.Add(1) > maxTimeoutRetries {
 			return false, err
 		}
-		if class == retryUnsafe && !neverSent(err) {
+		if unsafe && !neverSent(err) {
 			return false, err
 		}
 		return true, nil
@@ -78,7 +71,7 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, nil
 	}
-	return class == retrySafe && isTransientStatus(resp.StatusCode), nil
+	return !unsafe && isTransientStatus(resp.StatusCode), nil
 }
 
 // isTransientStatus is the one rule of which answers a later attempt may

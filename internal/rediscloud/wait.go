@@ -72,25 +72,18 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 			return zero, err
 		case errors.Is(err, errNotYet):
 		default:
-			tflog.SubsystemWarn(ctx, logSubsystem, w.retry, withFields(w.fields, map[string]any{"error": err.Error()}))
+			tflog.SubsystemWarn(ctx, logSubsystem, w.retry, w.fields, map[string]any{"error": err.Error()})
 		}
 		d := w.next(requested)
-		tflog.SubsystemDebug(ctx, logSubsystem, w.message, withFields(w.fields, map[string]any{
+		tflog.SubsystemDebug(ctx, logSubsystem, w.message, w.fields, map[string]any{
 			"status":     status,
 			"elapsed_ms": time.Since(start).Milliseconds(),
 			"next_poll":  d.String(),
-		}))
+		})
 		if err := sleep(ctx, d); err != nil {
 			return last, w.interrupted(status, err)
 		}
 	}
-}
-
-func withFields(base, more map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(more))
-	maps.Copy(out, base)
-	maps.Copy(out, more)
-	return out
 }
 
 // Polling strategy: an account's pipelines share 400 requests a minute, and
@@ -240,8 +233,6 @@ type mutations struct {
 	pending map[chan struct{}]bool
 }
 
-func newMutations() *mutations { return &mutations{pending: map[chan struct{}]bool{}} }
-
 // start records a pending change; call the function it returns when done.
 func (m *mutations) start() func() {
 	done := make(chan struct{})
@@ -262,13 +253,11 @@ func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
 	m.mu.Lock()
 	prior := slices.Collect(maps.Keys(m.pending))
 	m.mu.Unlock()
-	t := time.NewTimer(limit)
-	defer t.Stop()
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	for _, done := range prior {
 		select {
 		case <-done:
-		case <-t.C:
-			return
 		case <-ctx.Done():
 			return
 		}

@@ -121,13 +121,18 @@ type peeringList struct {
 	regions  map[string]bool
 }
 
-func (l *peeringList) find(id int) *Peering {
+// first is the first listed peering that match accepts, or nil.
+func (l *peeringList) first(match func(p *Peering) bool) *Peering {
 	for i := range l.peerings {
-		if l.peerings[i].ID == id {
+		if match(&l.peerings[i]) {
 			return &l.peerings[i]
 		}
 	}
 	return nil
+}
+
+func (l *peeringList) find(id int) *Peering {
+	return l.first(func(p *Peering) bool { return p.ID == id })
 }
 
 // lookup returns the peering with this ID, a peeringNotFoundError when the
