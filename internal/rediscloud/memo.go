@@ -95,7 +95,8 @@ func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(c
 			m.mu.Unlock()
 			return v, nil
 		}
-		if r := e.flight; r != nil {
+		r := e.flight
+		if r != nil {
 			// A read in flight that may miss what this caller must see is
 			// waited for, and the next one shared: the API runs an
 			// account's tasks one at a time, so one sent beside it would
@@ -111,32 +112,27 @@ func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(c
 			if stale || (r.err != nil && isContextErr(r.err) && ctx.Err() == nil) {
 				continue
 			}
-			return m.result(r)
+		} else {
+			r = &memoRead[V]{gen: e.gen, started: now, done: make(chan struct{})}
+			e.flight = r
+			m.mu.Unlock()
+
+			r.v, r.err = read(ctx, k)
+
+			m.mu.Lock()
+			e.flight = nil
+			if r.err == nil && r.gen == e.gen {
+				now := m.now()
+				e.v, e.has, e.at, e.asked, e.use = r.v, true, now, r.started, now
+			}
+			m.mu.Unlock()
+			close(r.done)
 		}
-		r := &memoRead[V]{gen: e.gen, started: now, done: make(chan struct{})}
-		e.flight = r
-		m.mu.Unlock()
-
-		r.v, r.err = read(ctx, k)
-
-		m.mu.Lock()
-		e.flight = nil
-		if r.err == nil && r.gen == e.gen {
-			now := m.now()
-			e.v, e.has, e.at, e.asked, e.use = r.v, true, now, r.started, now
+		if r.err != nil {
+			return zero, r.err
 		}
-		m.mu.Unlock()
-		close(r.done)
-		return m.result(r)
+		return m.clone(r.v), nil
 	}
-}
-
-func (m *memo[K, V]) result(r *memoRead[V]) (V, error) {
-	if r.err != nil {
-		var zero V
-		return zero, r.err
-	}
-	return m.clone(r.v), nil
 }
 
 // The one copy rule of what the client shares between callers (memos,
