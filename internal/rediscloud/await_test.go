@@ -11,7 +11,7 @@ import (
 // The one wait loop, once: each wait of the package keeps its own
 // behavioural tests.
 func TestAwait(t *testing.T) {
-	errHard := errors.New("hard")
+	errHard := &TaskError{Type: "hard"} // not transient
 	errPassing := errors.New("passing")
 	errFailed := errors.New("failed state")
 	type look struct {
@@ -63,7 +63,6 @@ func TestAwait(t *testing.T) {
 					}
 					return false, nil
 				},
-				passing: func(err error) bool { return errors.Is(err, errPassing) || errors.Is(err, errNotYet) },
 				next: func(requested time.Time) time.Duration {
 					nexts++
 					if requested.IsZero() {

@@ -17,7 +17,7 @@ func peeringIDs(list []Peering) []int {
 	return ids
 }
 
-// clockWatch stands in for a listCache's clock and counts its reads. get
+// clockWatch stands in for a memo's clock and counts its reads. load
 // reads the clock once, under the cache's lock, each time it looks for a
 // list to share: while a list is in flight, each read is a caller that has
 // found that list and waits for it (or, the first, started it).
@@ -27,7 +27,7 @@ type clockWatch struct {
 	read  chan struct{}
 }
 
-func watchClock(lc *listCache) *clockWatch {
+func watchClock(lc *memo[listKey, *peeringList]) *clockWatch {
 	w := &clockWatch{read: make(chan struct{}, 1)}
 	lc.now = func() time.Time {
 		w.mu.Lock()
@@ -205,7 +205,7 @@ func TestMutationsInvalidateSnapshot(t *testing.T) {
 			func(list []Peering) bool { return slices.Equal(list[0].CIDRs, []string{"10.6.0.0/24", "10.7.0.0/24"}) }},
 		{"invalidate after an outside change", func() error {
 			m.addPeering("vpc-outside", "10.8.0.0/24")
-			c.lists.invalidate(listKey{Pro, 1})
+			c.lists.forget(listKey{Pro, 1})
 			return nil
 		}, func(list []Peering) bool { return len(list) == 3 }},
 	}
@@ -291,7 +291,7 @@ func TestListLeaderCancelled(t *testing.T) {
 	m.mu.Lock()
 	m.listGate = make(chan struct{})
 	m.mu.Unlock()
-	c.lists.invalidate(listKey{Pro, 1})
+	c.lists.forget(listKey{Pro, 1})
 	lctx, lcancel := context.WithCancel(context.Background())
 	leaderDone := make(chan error, 1)
 	before := clock.count()
@@ -330,17 +330,17 @@ func TestListLeaderCancelled(t *testing.T) {
 func TestListSnapshotServesABurst(t *testing.T) {
 	ttl := 5 * time.Second
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	lc := newListCache(ttl)
+	lc := newMemo[listKey](ttl, burstFactor, (*peeringList).clone)
 	lc.now = func() time.Time { return clock }
 	k := listKey{Pro, 1}
 	fetches := 0
-	fetch := func(context.Context) (*peeringList, error) {
+	fetch := func(context.Context, listKey) (*peeringList, error) {
 		fetches++
 		return &peeringList{peerings: []Peering{{ID: fetches}}}, nil
 	}
 	read := func() int {
 		t.Helper()
-		list, err := lc.get(context.Background(), k, time.Time{}, fetch)
+		list, err := lc.load(context.Background(), k, time.Time{}, fetch)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,5 +367,58 @@ func TestListSnapshotServesABurst(t *testing.T) {
 	}
 	if fetches != 3 {
 		t.Errorf("a burst of %s read %d lists in all, want 3: a new one past the bound of %s", clock.Sub(start), fetches, burstFactor*ttl)
+	}
+}
+
+// TestMemoFailedRead: the callers waiting for a read share its error, and
+// the next caller reads again: a failure is not remembered. A forget while
+// a read is in flight keeps that read's value from serving.
+func TestMemoFailedRead(t *testing.T) {
+	m := newMemo[int](0, 1, func(v int) int { return v })
+	ctx := context.Background()
+	release, reads := make(chan struct{}), 0
+	failing := func(context.Context, int) (int, error) {
+		reads++
+		<-release
+		return 0, errors.New("boom")
+	}
+	var mu sync.Mutex
+	looks, looked := 0, make(chan struct{}, 3)
+	m.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		if looks++; looks <= 3 {
+			looked <- struct{}{}
+		}
+		return time.Now()
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() { _, err := m.load(ctx, 1, time.Time{}, failing); errs <- err }()
+	}
+	// Each caller reads the clock once when it looks: the first starts the
+	// read, the others find it in flight.
+	for range 3 {
+		<-looked
+	}
+	close(release)
+	for range 3 {
+		if err := <-errs; err == nil || err.Error() != "boom" {
+			t.Errorf("error %v, want the read's", err)
+		}
+	}
+	if reads != 1 {
+		t.Errorf("%d reads for three callers, want 1", reads)
+	}
+	v, err := m.load(ctx, 1, time.Time{}, func(context.Context, int) (int, error) {
+		m.forget(1)
+		return 7, nil
+	})
+	if v != 7 || err != nil {
+		t.Fatalf("read after a failure: %d, %v", v, err)
+	}
+	v, err = m.load(ctx, 1, time.Time{}, func(context.Context, int) (int, error) { return 8, nil })
+	if v != 8 || err != nil {
+		t.Errorf("a value read across a forget served: got %d, %v, want 8", v, err)
 	}
 }

@@ -6,11 +6,13 @@ package rediscloud
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -31,17 +33,18 @@ type Client struct {
 	cfg    Config // checked, its defaults applied
 	base   *url.URL
 	hidden []string // the keys Redact hides
-	// safe retries 5xx and connection failures; unsafe (POST, PUT) retries
-	// only what cannot have reached the API.
+	// safe and unsafe (POST, PUT) retry as newRetryClient says.
 	safe, unsafe *retryablehttp.Client
 	limiter      *windowLimiter
 	cidrGrace    time.Duration // how long listed CIDRs may lag an update
 
-	latency   *latencyEstimator
-	lists     *listCache
+	latency   latencyEstimator
 	mutations *mutations
-	// active serves ActiveSubscription, layouts SubscriptionLayout, networks
-	// the Active-Active regions and account ListSubscriptions.
+	// lists holds the peering lists (a mutation through this client forgets
+	// its subscription's), active serves ActiveSubscription, layouts
+	// SubscriptionLayout, networks the Active-Active regions and account
+	// ListSubscriptions.
+	lists           *memo[listKey, *peeringList]
 	active, layouts *memo[int, *Subscription]
 	networks        *memo[int, []SubscriptionRegion]
 	account         *memo[struct{}, []Subscription]
@@ -50,10 +53,7 @@ type Client struct {
 
 // New checks cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
 	}
@@ -68,38 +68,32 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestsPerMinute < 0 || cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("requests per minute (%d) and retries (%d) must be 0 or more", cfg.RequestsPerMinute, cfg.MaxRetries)
 	}
-	// Settings no caller can mean as zero take their defaults.
-	def := DefaultConfig()
-	for _, d := range []struct{ v, def *time.Duration }{
-		{&cfg.RetryWaitMin, &def.RetryWaitMin}, {&cfg.RetryWaitMax, &def.RetryWaitMax},
-		{&cfg.PollFirst, &def.PollFirst}, {&cfg.PollMax, &def.PollMax}, {&cfg.StatusPollMax, &def.StatusPollMax},
-		{&cfg.CreateLookupTimeout, &def.CreateLookupTimeout}, {&cfg.TaskNotFoundWindow, &def.TaskNotFoundWindow},
-		{&cfg.ResponseHeaderTimeout, &def.ResponseHeaderTimeout}, {&cfg.ReadIdleTimeout, &def.ReadIdleTimeout},
-		{&cfg.SnapshotTTL, &def.SnapshotTTL},
-	} {
-		if *d.v <= 0 {
-			*d.v = *d.def
+	// Durations no caller can mean as zero take their defaults, every one,
+	// those added later included; an unset PollMin is at most PollFirst.
+	pollMinSet := cfg.PollMin > 0
+	cv, dv := reflect.ValueOf(&cfg).Elem(), reflect.ValueOf(DefaultConfig())
+	for i := range cv.NumField() {
+		if f := cv.Field(i); f.Type() == reflect.TypeFor[time.Duration]() && f.Int() <= 0 {
+			f.Set(dv.Field(i))
 		}
 	}
-	if cfg.PollMin <= 0 {
-		cfg.PollMin = min(def.PollMin, cfg.PollFirst)
+	if !pollMinSet {
+		cfg.PollMin = min(cfg.PollMin, cfg.PollFirst)
 	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = def.UserAgent
-	}
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, DefaultConfig().UserAgent)
 
 	c := &Client{
 		cfg:       cfg,
 		base:      base,
 		hidden:    hiddenKeys(cfg.APIKey, cfg.SecretKey),
 		cidrGrace: defaultCIDRGrace,
-		latency:   newLatencyEstimator(),
-		lists:     newListCache(cfg.SnapshotTTL),
-		mutations: newMutations(),
-		active:    newMemo[int](cfg.SnapshotTTL, cloneSubscription),
-		layouts:   newMemo[int](0, cloneSubscription),
-		networks:  newMemo[int](0, cloneRegions),
-		account:   newMemo[struct{}](cfg.SnapshotTTL, cloneSubscriptions),
+		mutations: &mutations{pending: map[chan struct{}]bool{}},
+		changes:   subscriptionChanges{slots: map[int]chan struct{}{}},
+		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, (*peeringList).clone),
+		active:    newMemo[int](cfg.SnapshotTTL, 1, cloneSubscription),
+		layouts:   newMemo[int](0, 1, cloneSubscription),
+		networks:  newMemo[int](0, 1, cloneRegions),
+		account:   newMemo[struct{}](cfg.SnapshotTTL, 1, cloneSubscriptions),
 	}
 	if cfg.RequestsPerMinute > 0 {
 		// The API counts a request when it arrives, this client when it
@@ -111,12 +105,8 @@ func New(cfg Config) (*Client, error) {
 	if httpClient == nil {
 		httpClient = &http.Client{Transport: newTransport(cfg.ResponseHeaderTimeout)}
 	}
-	inner := httpClient.Transport
-	if inner == nil {
-		inner = http.DefaultTransport
-	}
 	wrapped := *httpClient
-	wrapped.Transport = &limitedTransport{next: inner, limiter: c.limiter}
+	wrapped.Transport = &limitedTransport{next: cmp.Or(httpClient.Transport, http.DefaultTransport), limiter: c.limiter}
 	// net/http copies custom headers, the keys included, to wherever a
 	// redirect points: follow one only within the API's scheme and host;
 	// any other ends the request with the redirect as its answer.
@@ -127,8 +117,8 @@ func New(cfg Config) (*Client, error) {
 		return nil
 	}
 
-	c.safe = c.newRetryClient(&wrapped, retrySafe)
-	c.unsafe = c.newRetryClient(&wrapped, retryUnsafe)
+	c.safe = c.newRetryClient(&wrapped, false)
+	c.unsafe = c.newRetryClient(&wrapped, true)
 	return c, nil
 }
 
@@ -208,16 +198,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return ambiguous(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	raw, readErr := c.readBody(resp, cancelReq)
+	raw, readErr := c.readBody(resp, cancelReq, r, full)
 	tflog.SubsystemDebug(ctx, logSubsystem, "API call", map[string]any{
 		"operation": r.op, "method": r.method, "path": r.path,
 		"status_code": resp.StatusCode, "elapsed_ms": time.Since(a.start).Milliseconds(),
 	})
-	if readErr != nil && ctx.Err() == nil {
-		if se, ok := asA[*StalledError](readErr); ok {
-			se.Method, se.URL = r.method, full
-		}
-	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		he := &HTTPError{Method: r.method, Path: r.path, URL: full, StatusCode: resp.StatusCode, Body: truncate(c.Redact(string(raw)), maxErrorBody)}
 		if resp.StatusCode >= 500 {
@@ -226,9 +211,8 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return he
 	}
 	if readErr != nil {
-		if tl, ok := asA[*TooLargeError](readErr); ok {
-			tl.Op = r.op
-			return tl
+		if isA[*TooLargeError](readErr) {
+			return readErr
 		}
 		return ambiguous(fmt.Errorf("%s %s: reading response: %w", r.method, r.path, readErr))
 	}
@@ -250,9 +234,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 // of peerings, is a few hundred kilobytes.
 const maxBody = 32 << 20
 
-// readBody reads at most maxBody bytes, ending the request (cancel) when no
-// byte arrives for the idle timeout.
-func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byte, error) {
+// readBody reads at most maxBody bytes of r's answer from full, ending the
+// request (cancel) when no byte arrives for the idle timeout.
+func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc, r request, full string) ([]byte, error) {
 	var stalled atomic.Bool
 	timer := time.AfterFunc(c.cfg.ReadIdleTimeout, func() {
 		stalled.Store(true)
@@ -270,7 +254,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 				if resp.ContentLength > 0 {
 					size = resp.ContentLength
 				}
-				return nil, &TooLargeError{Limit: maxBody, Size: size}
+				return nil, &TooLargeError{Op: r.op, Limit: maxBody, Size: size}
 			}
 			buf.Write(chunk[:n])
 		}
@@ -279,7 +263,7 @@ func (c *Client) readBody(resp *http.Response, cancel context.CancelFunc) ([]byt
 		}
 		if err != nil {
 			if stalled.Load() {
-				return nil, &StalledError{Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
+				return nil, &StalledError{Method: r.method, URL: full, Phase: fmt.Sprintf("reading the answer (%d bytes received)", buf.Len()), Idle: c.cfg.ReadIdleTimeout, Err: err}
 			}
 			return nil, err
 		}
@@ -330,4 +314,150 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// logSubsystem names the client's log lines (TF_LOG_PROVIDER_REDISCLOUD_API
+// sets its level apart from the provider's).
+const logSubsystem = "api"
+
+// logContext returns ctx with the client's subsystem and both keys masked
+// everywhere: a second line of defence, as keys never reach a log by design.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.hidden...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.hidden...)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "x-api-key", "x-api-secret-key", "api_key", "secret_key")
+	return c.MaskKeys(ctx)
+}
+
+// MaskKeys returns ctx with the keys masked in the provider's own log lines,
+// as Redact hides them: callers log errors and values the API sent.
+func (c *Client) MaskKeys(ctx context.Context) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.hidden...)
+	return tflog.MaskMessageStrings(ctx, c.hidden...)
+}
+
+func logAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
+	if retry == 0 {
+		tflog.SubsystemTrace(req.Context(), logSubsystem, "sending request", fields)
+		return
+	}
+	fields["retry"] = retry
+	tflog.SubsystemDebug(req.Context(), logSubsystem, "retrying request", fields)
+}
+
+const (
+	// DefaultBaseURL is the Redis Cloud API endpoint.
+	DefaultBaseURL = "https://api.redislabs.com/v1"
+	// DefaultRequestsPerMinute is the documented limit per account key.
+	DefaultRequestsPerMinute = 400
+	DefaultMaxRetries        = 10
+)
+
+// Config configures a Client. A zero RequestsPerMinute means no limit and a
+// zero MaxRetries no retry; a zero duration, which no caller can mean,
+// takes its default (DefaultConfig).
+type Config struct {
+	// BaseURL is the API root including /v1 (DefaultBaseURL when empty).
+	BaseURL                      string
+	APIKey, SecretKey, UserAgent string
+	// RequestsPerMinute caps this client's requests in any 60 s window;
+	// MaxRetries is how often a request that failed transiently is repeated.
+	RequestsPerMinute, MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the back-off between retries; a
+	// Retry-After header wins within 5 minutes. A task the API refused is
+	// sent again after a back-off from 4×RetryWaitMin to RetryWaitMax.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// PollFirst is the earliest a task is polled after the answer that
+	// named it, while no task has been timed: the task service may not know
+	// it before. PollMin and PollMax bound the delay between two polls.
+	PollFirst, PollMin, PollMax time.Duration
+	// StatusPollMax bounds the time between two looks of a status wait.
+	StatusPollMax time.Duration
+	// CreateLookupTimeout bounds the lookup of the peering of a create whose
+	// task wait failed, which runs even when the create's context has ended.
+	CreateLookupTimeout time.Duration
+	// TaskNotFoundWindow is how long after the answer that named it a task
+	// may be unknown to the task service. Redis's own client allows about 31 s.
+	TaskNotFoundWindow time.Duration
+	// SnapshotTTL is how long a peering list serves further reads, and how
+	// far apart the reads of a burst may come for it to keep serving them.
+	SnapshotTTL time.Duration
+	// A stall of the headers or the body ends a request with a StalledError.
+	ResponseHeaderTimeout, ReadIdleTimeout time.Duration
+	HTTPClient                             *http.Client // tests
+}
+
+// DefaultConfig returns every default but BaseURL's and the keys.
+func DefaultConfig() Config {
+	return Config{
+		UserAgent:             "terraform-provider-rediscloud",
+		RequestsPerMinute:     DefaultRequestsPerMinute,
+		MaxRetries:            DefaultMaxRetries,
+		RetryWaitMin:          250 * time.Millisecond,
+		RetryWaitMax:          30 * time.Second,
+		PollFirst:             time.Second,
+		PollMin:               250 * time.Millisecond,
+		PollMax:               5 * time.Second,
+		StatusPollMax:         8 * time.Second,
+		CreateLookupTimeout:   15 * time.Second,
+		TaskNotFoundWindow:    time.Minute,
+		SnapshotTTL:           5 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ReadIdleTimeout:       30 * time.Second,
+	}
+}
+
+// ParseBaseURL validates an API base URL: https anywhere, http only on a
+// loopback host (a local simulator), never credentials in the URL.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		// url.Error repeats the whole URL; keep only the reason.
+		if ue, ok := asA[*url.Error](err); ok {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%s is not a valid URL: %w", shownURL(raw), err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%s is not an absolute URL; expected a form such as %s", shownURL(raw), DefaultBaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("the URL must not contain credentials; set api_key and secret_key instead")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		// A query string may carry keys, and a base URL has no use for one.
+		return nil, errors.New("the URL must not contain a query string or a fragment (not shown); set api_key and secret_key for the keys, and give the base URL alone, such as " + DefaultBaseURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("plain http:// is accepted only for a loopback host (a local simulator), not %q: use https://", u.Hostname())
+		}
+	default:
+		return nil, fmt.Errorf("scheme %q is not supported: use https://", u.Scheme)
+	}
+	// Paths are appended to it.
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+// shownURL quotes a URL for an error message, unless it may carry
+// credentials (user:password@host), which are never repeated.
+func shownURL(raw string) string {
+	if strings.ContainsAny(raw, "@?#") {
+		return "the URL (not shown: it may carry credentials)"
+	}
+	return fmt.Sprintf("%q", raw)
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

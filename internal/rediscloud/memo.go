@@ -7,77 +7,132 @@ import (
 	"time"
 )
 
-// memo remembers a value per key for ttl (0: the client's life), and lets
-// one caller read a missing value while the others of its key wait for that
-// answer: parallel creates on one subscription read it once. Values go in
-// and out through clone, so that no caller changes another's copy. A failed
-// read is not remembered.
+// memo remembers a value per key and shares its read: the callers of a key
+// that find a read in flight wait for its answer, so that parallel creates
+// on one subscription read it once and a refresh of many peerings of one
+// subscription sends one list task. Values go in and out through clone, so
+// that no caller changes another's copy.
+//
+// A value serves for ttl after its read completed (0: the client's life),
+// and while reads keep coming less than ttl apart, up to burst × ttl. A
+// failed read is not remembered. forget starts a new generation of its key:
+// a read started before it never serves after it.
 type memo[K comparable, V any] struct {
 	ttl   time.Duration
+	burst int
 	clone func(V) V
+	now   func() time.Time
 
 	mu      sync.Mutex
-	seen    map[K]memoValue[V]
-	reading map[K]*sync.Mutex
+	entries map[K]*memoEntry[V]
 }
 
-type memoValue[V any] struct {
-	v  V
-	at time.Time
+// memoEntry holds the last value read in its generation, when that read
+// completed (at) and started (asked), and when the value last served.
+type memoEntry[V any] struct {
+	gen            uint64
+	v              V
+	has            bool
+	at, asked, use time.Time
+	flight         *memoRead[V]
 }
 
-func newMemo[K comparable, V any](ttl time.Duration, clone func(V) V) *memo[K, V] {
-	return &memo[K, V]{ttl: ttl, clone: clone, seen: map[K]memoValue[V]{}, reading: map[K]*sync.Mutex{}}
+type memoRead[V any] struct {
+	gen     uint64
+	started time.Time
+	done    chan struct{}
+	v       V
+	err     error
 }
 
-func (m *memo[K, V]) get(k K) (V, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.seen[k]
-	if !ok || (m.ttl > 0 && time.Since(e.at) >= m.ttl) {
-		var zero V
-		return zero, false
+func newMemo[K comparable, V any](ttl time.Duration, burst int, clone func(V) V) *memo[K, V] {
+	return &memo[K, V]{ttl: ttl, burst: burst, clone: clone, now: time.Now, entries: map[K]*memoEntry[V]{}}
+}
+
+// entry is k's entry; the caller holds mu.
+func (m *memo[K, V]) entry(k K) *memoEntry[V] {
+	e, ok := m.entries[k]
+	if !ok {
+		e = &memoEntry[V]{}
+		m.entries[k] = e
 	}
-	return m.clone(e.v), true
+	return e
 }
 
+func (m *memo[K, V]) fresh(e *memoEntry[V], now time.Time) bool {
+	age := now.Sub(e.at)
+	return e.has && (m.ttl == 0 || age < m.ttl || (now.Sub(e.use) < m.ttl && age < time.Duration(m.burst)*m.ttl))
+}
+
+// put remembers v, read just now, for k.
 func (m *memo[K, V]) put(k K, v V) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.seen[k] = memoValue[V]{v: m.clone(v), at: time.Now()}
+	e, now := m.entry(k), m.now()
+	e.v, e.has, e.at, e.asked, e.use = m.clone(v), true, now, now, now
 }
 
 func (m *memo[K, V]) forget(k K) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.seen, k)
+	e := m.entry(k)
+	e.gen++
+	var zero V
+	e.v, e.has = zero, false
 }
 
-// load returns k's value, calling read when none serves, one read of a key
-// at a time.
-func (m *memo[K, V]) load(ctx context.Context, k K, read func(context.Context) (V, error)) (V, error) {
-	if v, ok := m.get(k); ok {
-		return v, nil
+// load returns k's value from a read started no earlier than since, sharing
+// a fresh value or a read in flight, else calling read.
+func (m *memo[K, V]) load(ctx context.Context, k K, since time.Time, read func(context.Context, K) (V, error)) (V, error) {
+	var zero V
+	for {
+		m.mu.Lock()
+		e := m.entry(k)
+		now := m.now()
+		if m.fresh(e, now) && !e.asked.Before(since) {
+			e.use = now
+			v := m.clone(e.v)
+			m.mu.Unlock()
+			return v, nil
+		}
+		r := e.flight
+		if r != nil {
+			// A read in flight that may miss what this caller must see is
+			// waited for, and the next one shared: the API runs an
+			// account's tasks one at a time, so one sent beside it would
+			// finish no sooner.
+			stale := r.gen != e.gen || r.started.Before(since)
+			m.mu.Unlock()
+			select {
+			case <-r.done:
+			case <-ctx.Done():
+				return zero, ctx.Err()
+			}
+			// Nor is a read whose caller gave up the answer for one that has not.
+			if stale || (r.err != nil && isContextErr(r.err) && ctx.Err() == nil) {
+				continue
+			}
+		} else {
+			r = &memoRead[V]{gen: e.gen, started: now, done: make(chan struct{})}
+			e.flight = r
+			m.mu.Unlock()
+
+			r.v, r.err = read(ctx, k)
+
+			m.mu.Lock()
+			e.flight = nil
+			if r.err == nil && r.gen == e.gen {
+				now := m.now()
+				e.v, e.has, e.at, e.asked, e.use = r.v, true, now, r.started, now
+			}
+			m.mu.Unlock()
+			close(r.done)
+		}
+		if r.err != nil {
+			return zero, r.err
+		}
+		return m.clone(r.v), nil
 	}
-	m.mu.Lock()
-	r, ok := m.reading[k]
-	if !ok {
-		r = &sync.Mutex{}
-		m.reading[k] = r
-	}
-	m.mu.Unlock()
-	r.Lock()
-	defer r.Unlock()
-	if v, ok := m.get(k); ok {
-		return v, nil
-	}
-	v, err := read(ctx)
-	if err != nil {
-		var zero V
-		return zero, err
-	}
-	m.put(k, v)
-	return m.clone(v), nil
 }
 
 // The one copy rule of what the client shares between callers (memos,
@@ -118,141 +173,21 @@ type listKey struct {
 	sub  int
 }
 
-// listCache coalesces peering lists per subscription: a refresh of many
-// peerings of one subscription sends one list task. Every mutation through
-// this client bumps the subscription's generation: a list started before a
-// mutation completed never serves after it.
-type listCache struct {
-	ttl     time.Duration
-	mu      sync.Mutex
-	entries map[listKey]*listEntry
-	now     func() time.Time
-}
-
-// listEntry holds the last completed list of its generation (snap), when it
-// completed and when its task was requested, and the last read it served.
-type listEntry struct {
-	gen                      uint64
-	snap                     *peeringList
-	snapAt, snapReq, lastUse time.Time
-	flight                   *listCall
-}
-
-// burstFactor bounds how long a burst of reads keeps one list: a list
-// serves for ttl after it completed, and while reads keep coming less than
-// ttl apart, up to burstFactor × ttl. A refresh of a thousand peerings costs
-// one list per subscription; a read after a quiet spell gets its own.
+// burstFactor bounds how long a burst of reads keeps one peering list: a
+// refresh of a thousand peerings costs one list per subscription; a read
+// after a quiet spell gets its own.
 const burstFactor = 24
-
-func (e *listEntry) fresh(now time.Time, ttl time.Duration) bool {
-	if e.snap == nil {
-		return false
-	}
-	age := now.Sub(e.snapAt)
-	return age < ttl || (now.Sub(e.lastUse) < ttl && age < burstFactor*ttl)
-}
-
-type listCall struct {
-	gen     uint64
-	started time.Time
-	done    chan struct{}
-	res     *peeringList
-	err     error
-}
-
-func newListCache(ttl time.Duration) *listCache {
-	return &listCache{ttl: ttl, entries: map[listKey]*listEntry{}, now: time.Now}
-}
-
-func (lc *listCache) entry(k listKey) *listEntry {
-	e, ok := lc.entries[k]
-	if !ok {
-		e = &listEntry{}
-		lc.entries[k] = e
-	}
-	return e
-}
-
-func (lc *listCache) invalidate(k listKey) {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	e := lc.entry(k)
-	e.gen++
-	e.snap = nil
-}
-
-// get returns a list for k requested no earlier than since, sharing a list
-// in flight or a fresh snapshot.
-func (lc *listCache) get(ctx context.Context, k listKey, since time.Time, fetch func(context.Context) (*peeringList, error)) (*peeringList, error) {
-	for {
-		lc.mu.Lock()
-		e := lc.entry(k)
-		now := lc.now()
-		if e.fresh(now, lc.ttl) && !e.snapReq.Before(since) {
-			e.lastUse = now
-			res := e.snap.clone()
-			lc.mu.Unlock()
-			return res, nil
-		}
-		if call := e.flight; call != nil {
-			// A list in flight that may miss what this caller must see is
-			// waited for, and the next one shared: the API runs an
-			// account's tasks one at a time, so one sent beside it would
-			// finish no sooner.
-			stale := call.gen != e.gen || call.started.Before(since)
-			lc.mu.Unlock()
-			select {
-			case <-call.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			// Nor is a list whose caller gave up the answer for one that has not.
-			if stale || (call.err != nil && isContextErr(call.err) && ctx.Err() == nil) {
-				continue
-			}
-			return call.result()
-		}
-		call := &listCall{gen: e.gen, started: now, done: make(chan struct{})}
-		e.flight = call
-		lc.mu.Unlock()
-
-		call.res, call.err = fetch(ctx)
-
-		lc.mu.Lock()
-		if e.flight == call {
-			e.flight = nil
-		}
-		if call.err == nil && call.gen == e.gen {
-			now := lc.now()
-			e.snap, e.snapAt, e.snapReq, e.lastUse = call.res, now, call.started, now
-		}
-		lc.mu.Unlock()
-		close(call.done)
-		return call.result()
-	}
-}
-
-func (c *listCall) result() (*peeringList, error) {
-	if c.err != nil {
-		return nil, c.err
-	}
-	return c.res.clone(), nil
-}
 
 // ActiveSubscription is waitForSubscriptionActive answered by a read that
 // showed the subscription active within the snapshot lifetime, so that
 // vetting it before CreatePeering, or a burst of creates, costs no read.
 func (c *Client) ActiveSubscription(ctx context.Context, id int) (*Subscription, error) {
-	return c.active.load(ctx, id, func(ctx context.Context) (*Subscription, error) {
-		return c.waitForSubscriptionActive(ctx, id)
-	})
+	return c.active.load(ctx, id, time.Time{}, c.waitForSubscriptionActive)
 }
 
 // SubscriptionLayout returns what does not change in a subscription's life
 // (kind, clouds, regions, networking), read once for the client's life or
 // taken from any earlier GetSubscription; its Status is that read's.
 func (c *Client) SubscriptionLayout(ctx context.Context, id int) (*Subscription, error) {
-	return c.layouts.load(c.logContext(ctx), id, func(ctx context.Context) (*Subscription, error) {
-		return c.GetSubscription(ctx, id)
-	})
+	return c.layouts.load(c.logContext(ctx), id, time.Time{}, c.GetSubscription)
 }

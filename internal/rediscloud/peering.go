@@ -1,7 +1,6 @@
 package rediscloud
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -110,7 +109,7 @@ func (r *CreatePeeringRequest) describes(p *Peering) bool {
 	if r.SourceRegion != "" && !strings.EqualFold(p.SourceRegion, r.SourceRegion) {
 		return false
 	}
-	c := cloudNamed(r.Provider)
+	c := cloudOf(r.Provider, nil)
 	return p.Provider == c.name && c.matches(r, p)
 }
 
@@ -158,27 +157,16 @@ var cloudAPIs = [...]*cloudAPI{
 	},
 }
 
-// cloudNamed is the cloud of a provider name, in any case, or the API's
-// default (AWS).
-func cloudNamed(name string) *cloudAPI { return cmp.Or(cloudByName(name), cloudAPIs[0]) }
-
-func cloudByName(name string) *cloudAPI {
+// cloudOf is the cloud named provider (in any case), else the one whose
+// keys a listed peering p has, else the API's default (AWS).
+func cloudOf(provider string, p *Peering) *cloudAPI {
 	for _, c := range cloudAPIs {
-		if strings.EqualFold(c.name, name) {
+		if strings.EqualFold(c.name, provider) {
 			return c
 		}
 	}
-	return nil
-}
-
-// cloudOfListed is the cloud a listed peering names, else the one whose
-// keys it has, else the API's default.
-func cloudOfListed(provider string, p *Peering) *cloudAPI {
-	if c := cloudByName(provider); c != nil {
-		return c
-	}
 	for _, c := range cloudAPIs {
-		if c.owns(p) {
+		if p != nil && c.owns(p) {
 			return c
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -13,38 +15,42 @@ import (
 
 // listPeeringsUncached runs one list task; one refused for a busy
 // subscription is sent again once it is active.
-func (c *Client) listPeeringsUncached(ctx context.Context, kind Kind, sub int) (*peeringList, error) {
+func (c *Client) listPeeringsUncached(ctx context.Context, k listKey) (*peeringList, error) {
+	kind, sub := k.kind, k.sub
 	req := request{method: http.MethodGet, path: kind.collection(sub), op: "list peerings"}
-	var t *taskState
-	for {
-		var err error
-		t, err = c.runTask(ctx, req, "list")
-		if err == nil {
-			break
-		}
-		if !IsSubscriptionNotActive(err) {
-			return nil, c.explainNotFound(ctx, kind, sub, 0, err)
-		}
+	t, err := c.runTask(ctx, req, "list")
+	for IsSubscriptionNotActive(err) {
 		if _, werr := c.waitForSubscriptionActive(ctx, sub); werr != nil {
 			return nil, werr
 		}
-	}
-	list, err := decodePeeringList(kind, sub, t.Response.Resource)
-	if le, ok := asA[*ListShapeError](err); ok {
-		le.Source = fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
-		if t.CommandType != "" {
-			le.Source += ", " + t.CommandType
-		}
-		le.Source += ")"
-		return nil, le
+		t, err = c.runTask(ctx, req, "list")
 	}
 	if err != nil {
-		return nil, &DecodeError{Op: "list peerings", Err: errors.New(c.Redact(err.Error()))}
+		return nil, c.explainNotFound(ctx, kind, sub, 0, err)
+	}
+	list, err := decodePeeringList(kind, sub, t.Response.Resource)
+	if err != nil {
+		source := fmt.Sprintf("the completed list task %s (%s %s", t.ID, req.method, c.base.JoinPath(req.path).Path)
+		if t.CommandType != "" {
+			source += ", " + t.CommandType
+		}
+		return nil, c.listFailed("list peerings", source+")", err)
 	}
 	return list, nil
 }
 
-// ListPeerings returns the peerings of a subscription (see listCache).
+// listFailed is a list that could not be decoded: a ListShapeError names
+// the answer (source); any other error is a DecodeError with the keys
+// hidden, as the decoder quotes the value it rejects.
+func (c *Client) listFailed(op, source string, err error) error {
+	if le, ok := asA[*ListShapeError](err); ok {
+		le.Source = source
+		return le
+	}
+	return &DecodeError{Op: op, Err: errors.New(c.Redact(err.Error()))}
+}
+
+// ListPeerings returns the peerings of a subscription (see memo).
 func (c *Client) ListPeerings(ctx context.Context, kind Kind, sub int) ([]Peering, error) {
 	return c.ListPeeringsSince(ctx, kind, sub, time.Time{})
 }
@@ -61,9 +67,7 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 }
 
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {
-	return c.lists.get(ctx, listKey{kind, sub}, since, func(ctx context.Context) (*peeringList, error) {
-		return c.listPeeringsUncached(ctx, kind, sub)
-	})
+	return c.lists.load(ctx, listKey{kind, sub}, since, c.listPeeringsUncached)
 }
 
 // GetPeering finds one peering in its subscription's list (see
@@ -82,12 +86,7 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 	if err != nil {
 		return nil, err
 	}
-	for i := range list.peerings {
-		if r.describes(&list.peerings[i]) {
-			return &list.peerings[i], nil
-		}
-	}
-	return nil, nil
+	return list.first(r.describes), nil
 }
 
 // CreatePeering creates a peering and returns its ID once the create task has
@@ -128,7 +127,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 			done := c.mutations.start()
 			t, err = c.waitTask(ctx, t, "create", submitted)
 			done()
-			c.lists.invalidate(listKey{kind, sub})
+			c.lists.forget(listKey{kind, sub})
 			if err == nil {
 				id := t.createdID()
 				if id == 0 {
@@ -186,7 +185,7 @@ func (c *Client) recoverCreate(ctx context.Context, kind Kind, sub int, r *Creat
 		}
 	}
 	if ie.PeeringID == 0 {
-		c.lists.invalidate(listKey{kind, sub})
+		c.lists.forget(listKey{kind, sub})
 		p, err := c.FindPeering(lctx, kind, sub, r)
 		switch {
 		case err != nil:
@@ -230,7 +229,7 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 		done := c.mutations.start()
 		_, err := c.runTask(ctx, req, label)
 		done()
-		c.lists.invalidate(listKey{kind, sub})
+		c.lists.forget(listKey{kind, sub})
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -252,4 +251,72 @@ func (c *Client) mutate(ctx context.Context, kind Kind, sub, id int, req request
 			return err
 		}
 	}
+}
+
+// subscriptionChanges makes this client's changes of one subscription take
+// turns, in order: the API refuses a change sent while another of its
+// subscription runs, and each refusal costs requests. "Runs" is
+// undocumented: the task at least, on a strict API until the change is
+// carried out (as Redis's own provider assumes). So a turn lasts until the
+// change's task completed (Turn.Sent) until a change is first refused
+// (strict), and from then on until it is carried out (Turn.Release).
+//
+// Each subscription changed has a slot, kept for the client's life, for one
+// token: a change holds its turn while its token is in the slot.
+type subscriptionChanges struct {
+	mu     sync.Mutex
+	slots  map[int]chan struct{}
+	strict atomic.Bool
+}
+
+func (s *subscriptionChanges) slot(sub int) chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.slots[sub] == nil {
+		s.slots[sub] = make(chan struct{}, 1)
+	}
+	return s.slots[sub]
+}
+
+func (c *Client) changeRefused(ctx context.Context, sub int) {
+	if !c.changes.strict.Swap(true) {
+		tflog.SubsystemInfo(ctx, logSubsystem, "a change was refused while another ran: from now on each change of a subscription waits until the one before is carried out",
+			map[string]any{"subscription_id": sub})
+	}
+}
+
+// Turn is one change's turn at its subscription.
+type Turn struct {
+	c       *Client
+	release func()
+}
+
+// Sent ends the turn once the change's task has completed, unless this
+// client has seen a change refused.
+func (t *Turn) Sent() {
+	if !t.c.changes.strict.Load() {
+		t.Release()
+	}
+}
+
+// Release ends the turn; it may be called more than once.
+func (t *Turn) Release() { t.release() }
+
+// HoldSubscription waits until no other change of sub made through this
+// client holds it, then returns this change's turn. Call Sent when the
+// change's task has completed and Release (deferred) when the API shows it
+// carried out.
+func (c *Client) HoldSubscription(ctx context.Context, sub int) (*Turn, error) {
+	slot := c.changes.slot(sub)
+	select {
+	case slot <- struct{}{}:
+	default:
+		tflog.SubsystemDebug(c.logContext(ctx), logSubsystem, "waiting for the earlier changes of the subscription", map[string]any{"subscription_id": sub})
+		select {
+		case slot <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the changes of subscription %d sent before this one (the API runs one at a time): %w", sub, ctx.Err())
+		}
+	}
+	return &Turn{c: c, release: sync.OnceFunc(func() { <-slot })}, nil
 }

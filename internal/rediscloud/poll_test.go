@@ -92,7 +92,7 @@ func TestTaskSchedule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			start := clock.now()
-			p := &taskSchedule{first: sec, min: 250 * ms, max: 5 * sec, expected: tc.expected, start: start, now: clock.now}
+			p := &schedule{first: sec, min: 250 * ms, max: 5 * sec, expected: tc.expected, start: start, now: clock.now}
 			for i, e := range tc.elapsed {
 				clock.set(e, start)
 				if got := p.next(tc.shown[i]); got != tc.want[i] {
@@ -138,7 +138,7 @@ func TestStatusSchedule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			start := clock.now()
-			p := &statusSchedule{min: 2 * sec, max: 8 * sec, expected: tc.expected, start: start, now: clock.now}
+			p := &schedule{min: 2 * sec, max: 8 * sec, expected: tc.expected, start: start, now: clock.now}
 			for i := range tc.now {
 				clock.set(tc.now[i], start)
 				if got := p.after(start.Add(tc.requested[i])); got != tc.want[i] {
@@ -189,7 +189,7 @@ func TestLatencyEstimatorFeedsSchedule(t *testing.T) {
 		t.Errorf("expected duration after one wait: %v", exp)
 	}
 
-	e := newLatencyEstimator()
+	e := &latencyEstimator{}
 	e.observe(waitPeeringCreated, time.Second)
 	e.observe(waitPeeringCreated, 2*time.Second)
 	if got := e.get(waitPeeringCreated); got != time.Second {

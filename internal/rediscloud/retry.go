@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -17,27 +18,20 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-type retryClass int
-
-const (
-	// GET and DELETE may be repeated after any transient failure: a
-	// repeated DELETE ends as "not found", which callers take as success.
-	retrySafe retryClass = iota
-	// POST and PUT are repeated only when the API cannot have acted on
-	// them: a 429, or a connection that never opened.
-	retryUnsafe
-)
-
 const maxRetryAfter = 5 * time.Minute
 
-func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehttp.Client {
+// newRetryClient repeats GET and DELETE after any transient failure (a
+// repeated DELETE ends as "not found", which callers take as success), and
+// POST and PUT (unsafe) only when the API cannot have acted on them: a 429,
+// or a connection that never opened.
+func (c *Client) newRetryClient(hc *http.Client, unsafe bool) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
 		RetryMax:     c.cfg.MaxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return checkRetry(ctx, class, resp, err)
+			return checkRetry(ctx, unsafe, resp, err)
 		},
 		Backoff:        backoff,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
@@ -47,7 +41,7 @@ func (c *Client) newRetryClient(hc *http.Client, class retryClass) *retryablehtt
 
 // checkRetry returns no error of its own for an HTTP answer, so that the
 // last response reaches the caller as an HTTPError with the body kept.
-func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err error) (bool, error) {
+func checkRetry(ctx context.Context, unsafe bool, resp *http.Response, err error) (bool, error) {
 	a := attemptsOf(ctx)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && a != nil {
 		a.refused.Add(1)
@@ -68,7 +62,7 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 		if isTimeout(err) && a != nil && a.timeouts.Add(1) > maxTimeoutRetries {
 			return false, err
 		}
-		if class == retryUnsafe && !neverSent(err) {
+		if unsafe && !neverSent(err) {
 			return false, err
 		}
 		return true, nil
@@ -77,7 +71,7 @@ func checkRetry(ctx context.Context, class retryClass, resp *http.Response, err 
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return true, nil
 	}
-	return class == retrySafe && isTransientStatus(resp.StatusCode), nil
+	return !unsafe && isTransientStatus(resp.StatusCode), nil
 }
 
 // isTransientStatus is the one rule of which answers a later attempt may
@@ -160,4 +154,106 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 		return min(max(time.Until(at), 0), maxRetryAfter), true
 	}
 	return 0, false
+}
+
+// windowLimiter admits at most n requests in any sliding window: it keeps
+// under "400 requests per minute" whatever window the server counts in,
+// while still allowing a burst of n. sent is a ring of the last admissions.
+type windowLimiter struct {
+	mu          sync.Mutex
+	n           int
+	window      time.Duration
+	sent        []time.Time
+	next        int
+	pausedUntil time.Time // when the server said no request remains
+	now         func() time.Time
+}
+
+func newWindowLimiter(n int, window time.Duration) *windowLimiter {
+	return &windowLimiter{n: n, window: window, sent: make([]time.Time, 0, n), now: time.Now}
+}
+
+func (l *windowLimiter) Wait(ctx context.Context) error {
+	if l == nil {
+		return nil
+	}
+	for {
+		d := l.reserve()
+		if d <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// reserve admits a request now and returns 0, or returns how long to wait.
+func (l *windowLimiter) reserve() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Before(l.pausedUntil) {
+		return l.pausedUntil.Sub(now)
+	}
+	if len(l.sent) < l.n {
+		l.sent = append(l.sent, now)
+		return 0
+	}
+	oldest := l.sent[l.next]
+	if free := oldest.Add(l.window); now.Before(free) {
+		return free.Sub(now)
+	}
+	l.sent[l.next] = now
+	l.next = (l.next + 1) % l.n
+	return 0
+}
+
+// observe lets the server's own counter slow this client down: when the
+// server reports no request left and says when to come back, every request
+// of this client waits until then, not only the refused one.
+func (l *windowLimiter) observe(h http.Header, status int) {
+	if l == nil {
+		return
+	}
+	remaining, err := strconv.Atoi(h.Get("X-Rate-Limit-Remaining"))
+	if err != nil || remaining > 0 {
+		return
+	}
+	d, ok := parseRetryAfter(h.Get("Retry-After"))
+	if !ok {
+		if status != http.StatusTooManyRequests {
+			return
+		}
+		d = time.Second
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until := l.now().Add(d); until.After(l.pausedUntil) {
+		l.pausedUntil = until
+	}
+}
+
+// limitedTransport makes every attempt, retries included, pass the limiter.
+type limitedTransport struct {
+	next    http.RoundTripper
+	limiter *windowLimiter
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		t.limiter.observe(resp.Header, resp.StatusCode)
+	}
+	return resp, err
+}
+
+// CloseIdleConnections passes the retrying client's request on.
+func (t *limitedTransport) CloseIdleConnections() {
+	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
 }

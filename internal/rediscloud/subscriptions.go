@@ -3,9 +3,9 @@ package rediscloud
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -57,20 +57,16 @@ func (c *Client) GetSubscription(ctx context.Context, id int) (*Subscription, er
 // ListSubscriptions returns the account's subscriptions, one read shared for
 // the snapshot lifetime.
 func (c *Client) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
-	return c.account.load(ctx, struct{}{}, func(ctx context.Context) ([]Subscription, error) {
+	return c.account.load(ctx, struct{}{}, time.Time{}, func(ctx context.Context, _ struct{}) ([]Subscription, error) {
 		var raw json.RawMessage
 		if err := c.do(ctx, request{method: http.MethodGet, path: "/subscriptions", op: "list subscriptions"}, &raw); err != nil {
 			return nil, err
 		}
 		list, err := decodeSubscriptionList(raw)
-		if le, ok := asA[*ListShapeError](err); ok {
-			le.Source = "the answer to GET " + c.base.JoinPath("subscriptions").Path
+		if err != nil {
+			return nil, c.listFailed("list subscriptions", "the answer to GET "+c.base.JoinPath("subscriptions").Path, err)
 		}
-		if de, ok := asA[*DecodeError](err); ok {
-			// The decoder quotes the value it rejects.
-			de.Err = errors.New(c.Redact(de.Err.Error()))
-		}
-		return list, err
+		return list, nil
 	})
 }
 
@@ -120,7 +116,7 @@ func (c *Client) urlHint() string {
 // listRegions reads the regions of an Active-Active subscription once for
 // the client's life.
 func (c *Client) listRegions(ctx context.Context, id int) ([]SubscriptionRegion, error) {
-	return c.networks.load(ctx, id, func(ctx context.Context) ([]SubscriptionRegion, error) {
+	return c.networks.load(ctx, id, time.Time{}, func(ctx context.Context, id int) ([]SubscriptionRegion, error) {
 		var w wireRegions
 		err := c.do(ctx, request{method: http.MethodGet, path: fmt.Sprintf("/subscriptions/%d/regions", id), op: "list subscription regions"}, &w)
 		if err != nil {
@@ -153,4 +149,43 @@ func (c *Client) waitForSubscriptionActive(ctx context.Context, id int) (*Subscr
 			return fmt.Errorf("waiting for subscription %d to become active (last status %q): %w", id, last, err)
 		},
 	})
+}
+
+// RedisCIDRs returns the CIDR blocks of the Redis Cloud side of a peering:
+// for Pro every deploymentCIDR of the subscription (region is ignored), for
+// Active-Active those of its region named region.
+func (c *Client) RedisCIDRs(ctx context.Context, kind Kind, sub int, region string) ([]string, error) {
+	ctx = c.logContext(ctx)
+	regions, err := kind.api().networks(c, ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	own := kind.api().ownRegion(region)
+	var out, names []string
+	for _, r := range regions {
+		names = append(names, r.Region)
+		if own != "" && !strings.EqualFold(r.Region, own) {
+			continue
+		}
+		for _, cidr := range r.DeploymentCIDRs {
+			// Only what parses as a CIDR is kept, in its canonical form:
+			// whatever else a server sends never reaches state or a log.
+			p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
+			if err == nil && !slices.Contains(out, p.Masked().String()) {
+				out = append(out, p.Masked().String())
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, &noRedisCIDRsError{SubscriptionID: sub, Region: own, Regions: names}
+	}
+	return out, nil
+}
+
+func (c *Client) subscriptionNetworks(ctx context.Context, sub int) ([]SubscriptionRegion, error) {
+	s, err := c.SubscriptionLayout(ctx, sub)
+	if err != nil || s.IsActiveActive() {
+		return nil, err
+	}
+	return s.Regions, nil
 }

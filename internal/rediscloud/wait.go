@@ -1,10 +1,15 @@
 package rediscloud
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,25 +34,24 @@ const (
 	// waitPeeringStatus is a status another party brings about (an
 	// acceptance): its own estimate, so that it never stretches a create's.
 	waitPeeringStatus
+	waitKinds // how many there are
 )
 
 // wait is one wait as data for the one loop, await. message is logged
-// before each sleep, retry when a look failed with a passing fault.
+// before each sleep, retry when a look failed with a transient fault.
 type wait[T any] struct {
 	message, retry string
 	fields         map[string]any
 	look           func(ctx context.Context) (T, error)
 	status         func(v T) string
 	settle         func(v T) (done bool, err error)
-	// passing reports whether a failed look is waited out: a fault that
-	// outlasts the look's own retries must not fail a long wait.
-	passing     func(err error) bool
-	next        func(requested time.Time) time.Duration
-	interrupted func(last string, err error) error
+	next           func(requested time.Time) time.Duration
+	interrupted    func(last string, err error) error
 }
 
 // await runs w until a look settles it, a look fails with a fault that is
-// not passing, or ctx ends (then with the last value read).
+// not transient, or ctx ends (then with the last value read). A transient
+// fault that outlasts the look's own retries must not fail a long wait.
 func await[T any](ctx context.Context, w wait[T]) (T, error) {
 	var last T
 	status := ""
@@ -63,30 +67,23 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 			}
 		case ctx.Err() != nil:
 			return last, w.interrupted(status, ctx.Err())
-		case !w.passing(err):
+		case !IsTransient(err):
 			var zero T
 			return zero, err
 		case errors.Is(err, errNotYet):
 		default:
-			tflog.SubsystemWarn(ctx, logSubsystem, w.retry, withFields(w.fields, map[string]any{"error": err.Error()}))
+			tflog.SubsystemWarn(ctx, logSubsystem, w.retry, w.fields, map[string]any{"error": err.Error()})
 		}
 		d := w.next(requested)
-		tflog.SubsystemDebug(ctx, logSubsystem, w.message, withFields(w.fields, map[string]any{
+		tflog.SubsystemDebug(ctx, logSubsystem, w.message, w.fields, map[string]any{
 			"status":     status,
 			"elapsed_ms": time.Since(start).Milliseconds(),
 			"next_poll":  d.String(),
-		}))
+		})
 		if err := sleep(ctx, d); err != nil {
 			return last, w.interrupted(status, err)
 		}
 	}
-}
-
-func withFields(base, more map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(more))
-	maps.Copy(out, base)
-	maps.Copy(out, more)
-	return out
 }
 
 // Polling strategy: an account's pipelines share 400 requests a minute, and
@@ -110,11 +107,7 @@ func withFields(base, more map[string]any) map[string]any {
 // so a task that queued says nothing of the next.
 type latencyEstimator struct {
 	mu       sync.Mutex
-	shortest map[waitKind]time.Duration
-}
-
-func newLatencyEstimator() *latencyEstimator {
-	return &latencyEstimator{shortest: map[waitKind]time.Duration{}}
+	shortest [waitKinds]time.Duration // 0: none seen
 }
 
 func (e *latencyEstimator) get(w waitKind) time.Duration {
@@ -126,14 +119,14 @@ func (e *latencyEstimator) get(w waitKind) time.Duration {
 func (e *latencyEstimator) observe(w waitKind, d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if old, ok := e.shortest[w]; !ok || d < old {
+	if old := e.shortest[w]; old == 0 || d < old {
 		e.shortest[w] = d
 	}
 }
 
-// taskSchedule yields the delays between the polls of one task; expected is
-// when it is likely to be seen complete, or 0.
-type taskSchedule struct {
+// schedule spaces the looks of one wait: a task's by next, a status wait's
+// by after. expected is when the wait is likely to end, or 0.
+type schedule struct {
 	first, min, max time.Duration
 	expected        time.Duration
 	start           time.Time
@@ -141,8 +134,8 @@ type taskSchedule struct {
 	now             func() time.Time
 }
 
-func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
-	return &taskSchedule{
+func (c *Client) newTaskSchedule(start time.Time) *schedule {
+	return &schedule{
 		first:    c.cfg.PollFirst,
 		min:      c.cfg.PollMin,
 		max:      c.cfg.PollMax,
@@ -154,7 +147,7 @@ func (c *Client) newTaskSchedule(start time.Time) *taskSchedule {
 
 // next returns the sleep before the next poll; shown is whether the last
 // poll found the task.
-func (p *taskSchedule) next(shown bool) time.Duration {
+func (p *schedule) next(shown bool) time.Duration {
 	elapsed := p.now().Sub(p.start)
 	p.polls++
 	if p.polls == 1 {
@@ -172,20 +165,12 @@ func (p *taskSchedule) next(shown bool) time.Duration {
 	return min(max(elapsed/2, least), p.max)
 }
 
-// statusSchedule spaces the looks of one status wait.
-type statusSchedule struct {
-	min, max time.Duration
-	expected time.Duration
-	start    time.Time
-	now      func() time.Time
-}
-
-func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
+func (c *Client) newStatusSchedule(w waitKind) *schedule {
 	least := c.cfg.PollFirst
 	if w == waitSubscriptionActive {
 		least = 2 * c.cfg.PollFirst
 	}
-	return &statusSchedule{
+	return &schedule{
 		min:      least,
 		max:      c.cfg.StatusPollMax,
 		expected: c.latency.get(w),
@@ -196,7 +181,7 @@ func (c *Client) newStatusSchedule(w waitKind) *statusSchedule {
 
 // after returns the sleep before the next look, given when the previous one
 // was requested: a look that took longer than the interval is followed at once.
-func (p *statusSchedule) after(requested time.Time) time.Duration {
+func (p *schedule) after(requested time.Time) time.Duration {
 	now := p.now()
 	if p.expected > 0 {
 		if skip := p.start.Add(p.expected * 9 / 10); now.Before(skip) {
@@ -219,7 +204,7 @@ func awaitStatus[T any](ctx context.Context, c *Client, w waitKind, st wait[T]) 
 		}
 		return done, err
 	}
-	st.passing, st.next = IsTransient, schedule.after
+	st.next = schedule.after
 	return await(c.logContext(ctx), st)
 }
 
@@ -248,8 +233,6 @@ type mutations struct {
 	pending map[chan struct{}]bool
 }
 
-func newMutations() *mutations { return &mutations{pending: map[chan struct{}]bool{}} }
-
 // start records a pending change; call the function it returns when done.
 func (m *mutations) start() func() {
 	done := make(chan struct{})
@@ -270,13 +253,11 @@ func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
 	m.mu.Lock()
 	prior := slices.Collect(maps.Keys(m.pending))
 	m.mu.Unlock()
-	t := time.NewTimer(limit)
-	defer t.Stop()
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	for _, done := range prior {
 		select {
 		case <-done:
-		case <-t.C:
-			return
 		case <-ctx.Done():
 			return
 		}
@@ -329,7 +310,7 @@ func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int,
 		case p.Status == StatusFailed:
 			return false, &PeeringFailedError{Peering: *p}
 		case p.Status == StatusPendingAcceptance:
-			return cloudNamed(p.Provider).ready(p), nil
+			return cloudOf(p.Provider, nil).ready(p), nil
 		}
 		return p.Status == StatusActive || p.Status == StatusInactive, nil
 	})
@@ -384,4 +365,133 @@ func (c *Client) WaitPeeringStatus(ctx context.Context, kind Kind, sub, id int, 
 		}
 		return false, nil
 	})
+}
+
+const (
+	taskInitialized         = "initialized"
+	taskReceived            = "received"
+	taskProcessing          = "processing-in-progress"
+	taskProcessingCompleted = "processing-completed"
+	taskProcessingError     = "processing-error"
+)
+
+// isPending reports a task status that has not ended (empty included).
+func isPending(status string) bool {
+	return slices.Contains([]string{taskInitialized, taskReceived, taskProcessing, ""}, status)
+}
+
+func (c *Client) getTask(ctx context.Context, id string) (*taskState, error) {
+	var t taskState
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), op: "get task"}, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func (c *Client) startTask(ctx context.Context, r request) (*taskState, error) {
+	var t taskState
+	if err := c.do(ctx, r, &t); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(t.ID) == "" {
+		return nil, fmt.Errorf("%s: the API answered without a task ID", r.op)
+	}
+	return &t, nil
+}
+
+func (c *Client) runTask(ctx context.Context, r request, label string) (*taskState, error) {
+	t, err := c.startTask(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	// Timed from the answer, so that the transport's retries before it
+	// stretch neither the poll schedule nor the latency estimates.
+	return c.waitTask(ctx, t, label, time.Now())
+}
+
+// waitTask waits for t, named by the answer received at submitted, to end.
+// The task service learns of a task some time after that answer: a 404
+// within TaskNotFoundWindow of it is waited out; after the window, or once
+// the task was seen, it ends the wait.
+func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time) (*taskState, error) {
+	ctx = c.logContext(ctx)
+	schedule := c.newTaskSchedule(submitted)
+	// seen is whether any poll found the task, shown whether the last did.
+	polls, seen, shown := 0, false, false
+	lastStatus := t.Status
+	var polled time.Time // when the last poll was sent
+	task, err := await(ctx, wait[*taskState]{
+		message: "waiting for task",
+		retry:   "polling task failed; will poll again",
+		fields:  map[string]any{"task_id": t.ID, "operation": label},
+		look: func(ctx context.Context) (*taskState, error) {
+			if polls++; polls == 1 {
+				// The answer that named the task may already be terminal.
+				return t, nil
+			}
+			polled = time.Now()
+			cur, err := c.getTask(ctx, t.ID)
+			shown = err == nil
+			switch {
+			case err == nil:
+				seen = true
+				cur.ID = cmp.Or(cur.ID, t.ID)
+				return cur, nil
+			case httpStatus(err) != http.StatusNotFound:
+				return nil, err
+			case seen:
+				// A task the API showed and then forgot says nothing
+				// about the peering: it is an error, never "deleted".
+				return nil, fmt.Errorf("the API no longer knows the task it reported before: %w", err)
+			case polled.Sub(submitted) < c.cfg.TaskNotFoundWindow:
+				return nil, errNotYet
+			}
+			return nil, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}}
+		},
+		status: func(t *taskState) string { return t.Status },
+		settle: func(cur *taskState) (bool, error) {
+			lastStatus = cur.Status
+			if isPending(cur.Status) && cur.Response.Error == nil {
+				return false, nil
+			}
+			if polls > 1 {
+				// The next wait's first poll comes when this task was
+				// first seen complete: one before a task ends costs a
+				// request, and another half the time waited later.
+				c.latency.observe(waitTask, polled.Sub(submitted))
+				tflog.SubsystemDebug(ctx, logSubsystem, "task finished", map[string]any{
+					"task_id": cur.ID, "operation": label, "status": cur.Status, "elapsed_ms": time.Since(submitted).Milliseconds(),
+				})
+			}
+			return true, nil
+		},
+		next: func(time.Time) time.Duration { return schedule.next(shown) },
+		// Every failure is wrapped below, with the last status seen.
+		interrupted: func(_ string, err error) error { return err },
+	})
+	if err != nil {
+		return nil, &waitError{TaskID: t.ID, LastStatus: lastStatus, wrapped: wrapped{err}}
+	}
+	return finishTask(task)
+}
+
+// createdID is the positive resourceId a task's response names, or 0.
+func (t *taskState) createdID() int { return max(t.Response.ResourceID.Value, 0) }
+
+func finishTask(t *taskState) (*taskState, error) {
+	body := t.Response.Error
+	if t.Status == taskProcessingCompleted && body == nil {
+		return t, nil
+	}
+	te := &TaskError{TaskID: t.ID}
+	switch {
+	case body != nil:
+		te.Type, te.Status, te.Description = body.Type, body.Status, body.Description
+	case t.Status == taskProcessingError:
+		te.Description = t.Description
+	default:
+		te.Type = "UNKNOWN_STATUS"
+		te.Description = fmt.Sprintf("the task ended in an unexpected status %q", t.Status)
+	}
+	return t, te
 }

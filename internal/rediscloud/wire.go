@@ -79,7 +79,7 @@ func (w *wirePeering) toPeering(kind Kind, sub int) Peering {
 		p.ID = w.ID.Value
 	}
 	p.CIDRs = effectiveCIDRs(w.VPCCidr, w.VPCCidrs)
-	p.Provider = cloudOfListed(w.Provider, &p).name
+	p.Provider = cloudOf(w.Provider, &p).name
 	return p
 }
 
@@ -121,13 +121,18 @@ type peeringList struct {
 	regions  map[string]bool
 }
 
-func (l *peeringList) find(id int) *Peering {
+// first is the first listed peering that match accepts, or nil.
+func (l *peeringList) first(match func(p *Peering) bool) *Peering {
 	for i := range l.peerings {
-		if l.peerings[i].ID == id {
+		if match(&l.peerings[i]) {
 			return &l.peerings[i]
 		}
 	}
 	return nil
+}
+
+func (l *peeringList) find(id int) *Peering {
+	return l.first(func(p *Peering) bool { return p.ID == id })
 }
 
 // lookup returns the peering with this ID, a peeringNotFoundError when the
@@ -292,7 +297,7 @@ func quoteAll(ss []string) []string {
 }
 
 func (r *CreatePeeringRequest) body(kind Kind) map[string]any {
-	b := cloudNamed(r.Provider).body(kind, r)
+	b := cloudOf(r.Provider, nil).body(kind, r)
 	if key := kind.api().sourceRegionKey; key != "" {
 		b[key] = r.SourceRegion
 	}
@@ -400,7 +405,7 @@ func decodeSubscriptionList(raw json.RawMessage) ([]Subscription, error) {
 	for i, el := range elems {
 		var w wireSubscription
 		if err := json.Unmarshal(el, &w); err != nil {
-			return nil, &DecodeError{Op: "list subscriptions", Err: err}
+			return nil, err
 		}
 		if !w.ID.Valid || w.ID.Value <= 0 {
 			return nil, &ListShapeError{Missing: fmt.Sprintf("subscriptions[%d].id", i), Found: "an element without a positive id"}
