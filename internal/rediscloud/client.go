@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 		cidrGrace: defaultCIDRGrace,
 		mutations: &mutations{pending: map[chan struct{}]bool{}},
 		changes:   subscriptionChanges{slots: map[int]chan struct{}{}},
-		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, (*peeringList).clone),
+		lists:     newMemo[listKey](cfg.SnapshotTTL, burstFactor, sharedList),
 		active:    newMemo[int](cfg.SnapshotTTL, 1, cloneSubscription),
 		layouts:   newMemo[int](0, 1, cloneSubscription),
 		networks:  newMemo[int](0, 1, cloneRegions),
@@ -292,9 +292,8 @@ func hiddenKeys(keys ...string) []string {
 // Shown returns a copy of p with the keys hidden in every string field, so
 // that a field added later cannot slip through.
 func (c *Client) Shown(p *Peering) *Peering {
-	cp := *p
-	ownPeering(&cp)
-	v := reflect.ValueOf(&cp).Elem()
+	cp := clonePeering(p)
+	v := reflect.ValueOf(cp).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)
 		switch {
@@ -306,7 +305,7 @@ func (c *Client) Shown(p *Peering) *Peering {
 			}
 		}
 	}
-	return &cp
+	return cp
 }
 
 func truncate(s string, n int) string {

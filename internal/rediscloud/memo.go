@@ -156,17 +156,22 @@ func cloneRegions(regions []SubscriptionRegion) []SubscriptionRegion {
 
 func ownPeering(p *Peering) { p.CIDRs = slices.Clone(p.CIDRs) }
 
-func cloneSubscription(s *Subscription) *Subscription {
-	cp := *s
-	ownSubscription(&cp)
+func clonePeering(p *Peering) *Peering { return cloneOne(p, ownPeering) }
+
+func cloneSubscription(s *Subscription) *Subscription { return cloneOne(s, ownSubscription) }
+
+func cloneOne[T any](p *T, own func(*T)) *T {
+	cp := *p
+	own(&cp)
 	return &cp
 }
 
 func cloneSubscriptions(list []Subscription) []Subscription { return cloneEach(list, ownSubscription) }
 
-func (l *peeringList) clone() *peeringList {
-	return &peeringList{peerings: cloneEach(l.peerings, ownPeering), regions: l.regions}
-}
+// sharedList is the lists memo's clone: a decoded list is never changed, so
+// readers share it, and the client copies only the peerings it hands out:
+// a read of one peering of a thousand copies one.
+func sharedList(l *peeringList) *peeringList { return l }
 
 type listKey struct {
 	kind Kind

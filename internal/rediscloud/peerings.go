@@ -63,7 +63,7 @@ func (c *Client) ListPeeringsSince(ctx context.Context, kind Kind, sub int, sinc
 	if err != nil {
 		return nil, err
 	}
-	return list.peerings, nil
+	return cloneEach(list.peerings, ownPeering), nil
 }
 
 func (c *Client) listPeeringsSince(ctx context.Context, kind Kind, sub int, since time.Time) (*peeringList, error) {

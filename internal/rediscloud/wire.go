@@ -121,11 +121,11 @@ type peeringList struct {
 	regions  map[string]bool
 }
 
-// first is the first listed peering that match accepts, or nil.
+// first is a copy of the first listed peering that match accepts, or nil.
 func (l *peeringList) first(match func(p *Peering) bool) *Peering {
 	for i := range l.peerings {
 		if match(&l.peerings[i]) {
-			return &l.peerings[i]
+			return clonePeering(&l.peerings[i])
 		}
 	}
 	return nil
