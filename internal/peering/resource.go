@@ -74,16 +74,16 @@ func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value,
 
 // startOn is start for the peering whose ID is in m's state (read, update
 // and delete).
-func (r *peeringResource) startOn(ctx context.Context, ph phase, m model, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+func (r *peeringResource) startOn(ctx context.Context, ph phase, m values, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	if diags.HasError() {
 		return ctx, nil, operation{}, false
 	}
-	sub, peering, err := parseID(m.base().ID.ValueString())
+	sub, peering, err := parseID(m.str("id"))
 	if err != nil {
 		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
 		return ctx, nil, operation{}, false
 	}
-	return r.start(ctx, ph, m.base().Timeouts, sub, peering, diags)
+	return r.start(ctx, ph, get[timeouts.Value](m, "timeouts"), sub, peering, diags)
 }
 
 // send sends a change in the subscription's turn (rediscloud.Turn); the
@@ -99,10 +99,9 @@ func (r *peeringResource) send(ctx context.Context, sub int, change func() error
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-	b := m.base()
-	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString()) // validated
-	ctx, cancel, op, ok := r.start(ctx, creating, b.Timeouts, sub, 0, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.str("subscription_id")) // validated
+	ctx, cancel, op, ok := r.start(ctx, creating, get[timeouts.Value](m, "timeouts"), sub, 0, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -156,10 +155,9 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx = tflog.SetField(ctx, "peering_id", res.ID)
 
 	// Record the ID before waiting, so a failed wait leaves it tainted, not orphaned.
-	b.ID = types.StringValue(formatID(sub, res.ID))
-	b.PeeringID = types.Int64Value(int64(res.ID))
-	r.spec.nullUnknowns(ctx, m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
+	m["id"], m["peering_id"] = types.StringValue(formatID(sub, res.ID)), types.Int64Value(int64(res.ID))
+	nullUnknowns(ctx, m)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -175,7 +173,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	if err != nil {
 		if p != nil {
 			resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
@@ -185,19 +183,19 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 // save records p in m and m in state, with redis_cidrs and the identity.
-func (r *peeringResource) save(ctx context.Context, m model, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+func (r *peeringResource) save(ctx context.Context, m values, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	diags.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-	if b := m.base(); b.RedisCIDRs.IsNull() || b.RedisCIDRs.IsUnknown() {
+	if redis := get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
 		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
-		b.RedisCIDRs = l.value(ctx, peeredRegion(r.spec, m).ValueString())
+		m["redis_cidrs"] = l.value(ctx, peeredRegion(r.spec, m).ValueString())
 		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
 	}
-	diags.Append(state.Set(ctx, r.spec.raw(ctx, m))...)
+	diags.Append(state.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 	diags.Append(setIdentity(ctx, identity, p.SubscriptionID, p.ID)...)
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, reading, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -223,8 +221,8 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
-	state.base().Timeouts = plan.base().Timeouts // the update is bounded as planned
+	plan, state := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	state["timeouts"] = plan["timeouts"] // the update is bounded as planned
 	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
 	if !ok {
 		return
@@ -232,16 +230,16 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	want, diags := plan.base().wantedCIDRs(ctx)
+	want, diags := wantedCIDRs(ctx, plan)
 	resp.Diagnostics.Append(diags...)
-	have, diags := state.base().wantedCIDRs(ctx)
+	have, diags := wantedCIDRs(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var p *rediscloud.Peering
 	var err error
-	if plan.base().cloud().routed && !slices.Equal(want, have) {
+	if plan.cloud().routed && !slices.Equal(want, have) {
 		var release func()
 		release, err = r.send(ctx, sub, func() error { return r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want) })
 		defer release()
@@ -260,7 +258,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, deleting, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -307,19 +305,18 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planExisting(ctx, req, resp)
 		return
 	}
-	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-	b := m.base()
-	region := peeredRegion(r.spec, m)
-	if r.client == nil || !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
-		return // an invalid ID is reported by the attribute's validators
+	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
+	region, t := peeredRegion(r.spec, m), get[timeouts.Value](m, "timeouts")
+	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(m.str("subscription_id")) {
+		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
-	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
-	ctx, cancel, op, ok := r.start(ctx, planning, b.Timeouts, sub, 0, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.str("subscription_id"))
+	ctx, cancel, op, ok := r.start(ctx, planning, t, sub, 0, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	if createTimeout, diags := b.Timeouts.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
+	if createTimeout, diags := t.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
 		var cancelCreate context.CancelFunc
 		ctx, cancelCreate = context.WithTimeout(ctx, createTimeout)
 		defer cancelCreate()
@@ -328,7 +325,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 	// Where the subscription itself answers its Redis-side CIDRs, its
 	// read serves the create's checks too.
-	if r.spec.peeredRegion == "" && !b.ProviderName.IsUnknown() {
+	if r.spec.peeredRegion == "" && !get[types.String](m, "provider_name").IsUnknown() {
 		s, err := r.client.SubscriptionLayout(ctx, sub)
 		if err != nil {
 			r.planLookupFailed(ctx, resp, op, err)
@@ -347,7 +344,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planLookupFailed(ctx, resp, op, err)
 		return
 	}
-	checkOverlap(ctx, b, cidrs, &resp.Diagnostics)
+	checkOverlap(ctx, m, cidrs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
 }
 
@@ -363,17 +360,15 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
 			r.spec.subscriptionNoun, id, status, cloud.failed))
 		// Terraform honours the replacement only with an unknown status.
-		plan := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-		fields := fieldsOf(plan)
+		plan := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 		for _, a := range r.spec.strings() {
 			if !a.input && a.cloud == cloud {
-				*fields[a.name].(*types.String) = types.StringUnknown()
+				plan[a.name] = types.StringUnknown()
 			}
 		}
-		b := plan.base()
-		b.ID, b.PeeringID, b.Status = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
+		plan["id"], plan["peering_id"], plan["status"] = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.raw(ctx, plan))...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.resourceType().raw(ctx, plan))...)
 	case rediscloud.StatusInactive:
 		if cloud.broken != "" {
 			resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
@@ -382,7 +377,7 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		}
 	}
 	if !planned["vpc_cidrs"].Equal(state["vpc_cidrs"]) && state["redis_cidrs"].IsFullyKnown() {
-		checkOverlap(ctx, r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics).base(), state.strings("redis_cidrs"), &resp.Diagnostics)
+		checkOverlap(ctx, r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics), state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
 }
 
@@ -423,13 +418,13 @@ func (o rawObject) strings(name string) []string {
 
 // checkOverlap reports each configured CIDR that overlaps one of redis,
 // which Redis Cloud would refuse only after a task.
-func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag.Diagnostics) {
-	want, d := b.wantedCIDRs(ctx)
+func checkOverlap(ctx context.Context, m values, redis []string, diags *diag.Diagnostics) {
+	want, d := wantedCIDRs(ctx, m)
 	if d.HasError() {
 		return
 	}
 	attribute := "vpc_cidrs"
-	if !b.VPCCidr.IsNull() && len(want) == 1 {
+	if !get[types.String](m, "vpc_cidr").IsNull() && len(want) == 1 {
 		attribute = "vpc_cidr"
 	}
 	for _, c := range want {
