@@ -90,7 +90,7 @@ func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peering
 	}
 	p, ce := findPeering(op.sub, q, all)
 	if ce != nil {
-		op.addConfigError(diags, ce)
+		op.addError(diags, ce, "")
 		return false
 	}
 	if status := m.str("wait_for_status"); status != "" {

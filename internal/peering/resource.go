@@ -130,18 +130,15 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		defer release()
 	}
 	if err != nil && res.ID == 0 {
-		var ce *configError
 		var ie *rediscloud.CreateIncompleteError
+		next := ""
 		switch {
-		case errors.As(err, &ce):
-			op.addConfigError(&resp.Diagnostics, ce)
 		case rediscloud.IsAlreadyExists(err):
-			op.addError(&resp.Diagnostics, err, r.duplicateAdvice(ctx, sub, &creq))
+			next = r.duplicateAdvice(ctx, sub, &creq)
 		case errors.As(err, &ie):
-			op.addError(&resp.Diagnostics, err, r.incompleteAdvice(ie, op))
-		default:
-			op.addError(&resp.Diagnostics, err, "")
+			next = r.incompleteAdvice(ie, op)
 		}
+		op.addError(&resp.Diagnostics, err, next)
 		return
 	}
 	createdAt := time.Now()
@@ -332,9 +329,8 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 		if creq, diags := createRequest(ctx, r.spec, m); !diags.HasError() {
-			var ce *configError
-			if err := r.spec.checkSubscription(s, &creq); errors.As(err, &ce) {
-				op.addConfigError(&resp.Diagnostics, ce)
+			if err := r.spec.checkSubscription(s, &creq); err != nil {
+				op.addError(&resp.Diagnostics, err, "")
 				return
 			}
 		}
