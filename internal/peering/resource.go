@@ -550,57 +550,43 @@ func (cidrModifier) Description(context.Context) string {
 
 func (m cidrModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-// plannedCloud reads provider_name from the plan, where its default applies.
-func plannedCloud(ctx context.Context, plan tfsdk.Plan) (cloud *cloudSpec, known bool) {
-	var name types.String
-	if diags := plan.GetAttribute(ctx, path.Root("provider_name"), &name); diags.HasError() || name.IsUnknown() {
-		return nil, false
-	}
-	return cloudOf(name.ValueString()), true
-}
-
-func (cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
-	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var single types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
-	switch cloud, known := plannedCloud(ctx, req.Plan); {
-	case !known:
-		resp.PlanValue = types.SetUnknown(types.StringType)
-	case !cloud.routed && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() && len(req.StateValue.Elements()) == 0:
-		resp.PlanValue = req.StateValue // an empty set, as Redis's own provider stored it
-	case !cloud.routed || single.IsNull():
-		resp.PlanValue = types.SetNull(types.StringType)
-	case single.IsUnknown():
-		resp.PlanValue = types.SetUnknown(types.StringType)
-	default:
-		resp.PlanValue = types.SetValueMust(types.StringType, []attr.Value{single})
+func (m cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
+		_, resp.PlanValue = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
 	}
 }
 
-func (cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
-		return
+func (m cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
+		resp.PlanValue, _ = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
 	}
-	var set types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
-	switch cloud, known := plannedCloud(ctx, req.Plan); {
-	case !known:
-		resp.PlanValue = types.StringUnknown()
-	case !cloud.routed:
-		resp.PlanValue = types.StringNull()
-	case set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
-		resp.PlanValue = types.StringUnknown()
-	default:
-		resp.PlanValue = singleCIDR(set.Elements())
-		if req.StateValue.IsNull() || req.StateValue.IsUnknown() {
-			return
-		}
-		var stateSet types.Set
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("vpc_cidrs"), &stateSet)...)
-		if legacy, ok := legacyCIDR(req.StateValue, stateSet, set); ok {
-			resp.PlanValue = legacy
-		}
+}
+
+// plan is vpc_cidr and vpc_cidrs as planned when the configuration sets at
+// most one of them.
+func (cidrModifier) plan(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) (types.String, types.Set) {
+	var name, single, prior types.String
+	var set, priorSet types.Set
+	diags.Append(plan.GetAttribute(ctx, path.Root("provider_name"), &name)...) // where its default applies
+	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidr"), &prior)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidrs"), &priorSet)...)
+	routed := cloudOf(name.ValueString()).routed
+	switch {
+	case name.IsUnknown():
+		return types.StringUnknown(), types.SetUnknown(types.StringType)
+	case !routed && !priorSet.IsNull() && !priorSet.IsUnknown() && len(priorSet.Elements()) == 0:
+		return types.StringNull(), priorSet // an empty set, as Redis's own provider stored it
+	case !routed:
+		return types.StringNull(), types.SetNull(types.StringType)
+	case single.IsUnknown() || set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
+		return types.StringUnknown(), types.SetUnknown(types.StringType)
+	case !single.IsNull():
+		set = types.SetValueMust(types.StringType, []attr.Value{single})
 	}
+	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
+		return legacy, set
+	}
+	return singleCIDR(set.Elements()), set
 }
