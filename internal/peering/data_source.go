@@ -182,8 +182,8 @@ type peeringFilter struct {
 	sourceRegion string // the kind's peeredRegion attribute
 }
 
-// filterOf is the filter configured in cfg, values or a rawObject.
-func (s *kindSpec) filterOf(cfg interface{ str(string) string }) peeringFilter {
+// filterOf is the filter configured in cfg.
+func (s *kindSpec) filterOf(cfg values) peeringFilter {
 	return peeringFilter{status: cfg.str("status"), sourceRegion: cfg.str(s.peeredRegion)}
 }
 

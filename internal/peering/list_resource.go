@@ -39,7 +39,7 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = l.client.MaskKeys(ctx)
-	cfg := rawOf(req.Config.Raw)
+	cfg := objectTypeOf(ctx, req.Config.Schema.Type()).load(ctx, req.Config.Raw, new(diag.Diagnostics))
 	peerings, err := l.find(ctx, cfg.str("subscription_id"))
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})

@@ -39,6 +39,19 @@ func (v values) str(name string) string { return get[types.String](v, name).Valu
 // cloud is the spec of provider_name.
 func (v values) cloud() *cloudSpec { return cloudOf(v.str("provider_name")) }
 
+// strings are the known elements of a list or set of strings.
+func (v values) strings(name string) []string {
+	var out []string
+	if c, ok := v[name].(interface{ Elements() []attr.Value }); ok {
+		for _, e := range c.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out = append(out, s.ValueString())
+			}
+		}
+	}
+	return out
+}
+
 // converted are the string attributes any type takes from the API; a type
 // without one skips it.
 var converted = func() []attribute {
@@ -147,7 +160,9 @@ func (s *kindSpec) resourceType() objectType {
 // load reads a configuration's, a plan's or a state's value; every
 // attribute of a null one is null.
 func (t objectType) load(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) values {
-	m, obj := values{}, rawOf(v)
+	var obj map[string]tftypes.Value
+	_ = v.As(&obj) // none when null or unknown
+	m := values{}
 	for name, at := range t.attrs {
 		av, err := at.ValueFromTerraform(ctx, obj[name])
 		if err != nil {

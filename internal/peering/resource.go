@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -298,11 +297,11 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
-		r.planExisting(ctx, req, resp)
+		r.planExisting(ctx, req, m, resp)
 		return
 	}
-	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	region, t := peeredRegion(r.spec, m), get[timeouts.Value](m, "timeouts")
 	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(m.str("subscription_id")) {
 		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
@@ -345,18 +344,16 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 // planExisting replaces a failed peering (Redis Cloud never revives one),
-// reports a broken one, and checks new CIDRs against the Redis side's. It
-// reads raw values: a plan of many peerings runs it for each.
-func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	state, planned := rawOf(req.State.Raw), rawOf(req.Plan.Raw)
-	id, status, cloud := state.str("id"), state.str("status"), cloudOf(state.str("provider_name"))
+// reports a broken one, and checks new CIDRs against the Redis side's.
+func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, plan values, resp *resource.ModifyPlanResponse) {
+	state := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	id, status, cloud := state.str("id"), state.str("status"), state.cloud()
 	switch status {
 	case rediscloud.StatusFailed:
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
 			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
 			r.spec.subscriptionNoun, id, status, cloud.failed))
 		// Terraform honours the replacement only with an unknown status.
-		plan := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 		for _, a := range r.spec.strings() {
 			if !a.input && a.cloud == cloud {
 				plan[a.name] = types.StringUnknown()
@@ -372,44 +369,9 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 				r.spec.subscriptionNoun, id, status, cloud.broken, r.spec.resourceTypeName()))
 		}
 	}
-	if !planned["vpc_cidrs"].Equal(state["vpc_cidrs"]) && state["redis_cidrs"].IsFullyKnown() {
-		checkOverlap(ctx, r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics), state.strings("redis_cidrs"), &resp.Diagnostics)
+	if !plan["vpc_cidrs"].Equal(state["vpc_cidrs"]) && !state["redis_cidrs"].IsUnknown() {
+		checkOverlap(ctx, plan, state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
-}
-
-// rawObject is a configuration's, plan's or state's attributes as sent,
-// none when null or unknown: cheaper than the framework's schema walk.
-type rawObject map[string]tftypes.Value
-
-func rawOf(v tftypes.Value) rawObject {
-	m := rawObject{}
-	_ = v.As((*map[string]tftypes.Value)(&m))
-	return m
-}
-
-// str is a string attribute's value, "" when null or unknown.
-func (o rawObject) str(name string) string {
-	var s string
-	if v := o[name]; v.IsKnown() && !v.IsNull() {
-		_ = v.As(&s)
-	}
-	return s
-}
-
-// strings are the known elements of a list or set of strings.
-func (o rawObject) strings(name string) []string {
-	var elems []tftypes.Value
-	if v := o[name]; v.IsKnown() && !v.IsNull() {
-		_ = v.As(&elems)
-	}
-	var out []string
-	for _, e := range elems {
-		var s string
-		if e.IsKnown() && !e.IsNull() && e.As(&s) == nil {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // checkOverlap reports each configured CIDR that overlaps one of redis,
@@ -458,10 +420,10 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 
 // ValidateConfig checks which attributes each cloud needs and which it must
 // not have.
-func (r *peeringResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	cfg := rawOf(req.Config.Raw)
+func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	cfg := r.spec.resourceType().load(ctx, req.Config.Raw, &resp.Diagnostics)
 	name := cfg.str("provider_name")
-	if !cfg["provider_name"].IsKnown() || (name != "" && !slices.Contains(cloudNames(), name)) {
+	if cfg["provider_name"].IsUnknown() || (name != "" && !slices.Contains(cloudNames(), name)) {
 		return // provider_name's own validator says what it may be
 	}
 	cloud := cloudOf(name)
