@@ -83,6 +83,8 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 		}
 	}
 	m["peering_id"] = types.Int64Value(int64(p.ID))
+	// A data source's vpc_cidrs is a list, empty rather than null without
+	// CIDRs, so that flatten(peerings[*].vpc_cidrs) needs no checks.
 	if _, ok := m["vpc_cidrs"].(types.List); ok {
 		var cidrs []string
 		if own.routed {
@@ -167,7 +169,7 @@ func (t objectType) load(ctx context.Context, v tftypes.Value, diags *diag.Diagn
 		av, err := at.ValueFromTerraform(ctx, obj[name])
 		if err != nil {
 			diags.AddAttributeError(path.Root(name), "Unreadable value", err.Error())
-			continue
+			av, _ = at.ValueFromTerraform(ctx, tftypes.Value{}) // null: every attribute is there
 		}
 		m[name] = av
 	}
