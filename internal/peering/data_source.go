@@ -42,9 +42,10 @@ func (d *peeringDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *peeringDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.spec.lookupSchema(ctx)
 	if d.list {
 		resp.Schema = d.spec.listSchema(ctx)
+	} else {
+		resp.Schema = d.spec.lookupSchema(ctx)
 	}
 }
 
@@ -61,7 +62,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	t := objectTypeOf(ctx, req.Config.Schema.Type())
 	m := t.load(ctx, req.Config.Raw, &resp.Diagnostics)
 	sub, _ := strconv.Atoi(m.str("subscription_id"))
-	q := query(m)
+	q := query(m) // none for a list
 	started := time.Now()
 	timeout, diags := get[timeouts.Value](m, "timeouts").Read(ctx, defaultReadTimeout)
 	op := operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: q.peeringID}
