@@ -3,7 +3,6 @@ package peering
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,10 +10,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -22,142 +23,144 @@ import (
 
 var _ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
 
-// peeringDataSource looks up one peering of a Pro subscription.
-type peeringDataSource struct{ peeringType }
-
-// peeringListDataSource lists the peerings of a subscription of its kind.
-type peeringListDataSource struct{ peeringType }
+// peeringDataSource looks up one peering of a Pro subscription or, with
+// list, lists the peerings of a subscription of its kind.
+type peeringDataSource struct {
+	peeringType
+	list bool
+}
 
 func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.spec.typeName
-}
-
-func (d *peeringListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.spec.typeName + "s"
+	if d.list {
+		resp.TypeName += "s"
+	}
 }
 
 func (d *peeringDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *peeringListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *peeringDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.spec.lookupSchema(ctx)
-}
-
-func (d *peeringListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.spec.listSchema(ctx)
+	if d.list {
+		resp.Schema = d.spec.listSchema(ctx)
+	} else {
+		resp.Schema = d.spec.lookupSchema(ctx)
+	}
 }
 
 func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	if d.list {
+		return nil
+	}
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("peering_id"), path.MatchRoot("vpc_id"), path.MatchRoot("gcp_network_name")),
 	}
 }
 
-// startRead is peeringResource.start for a data source's read.
-func (t *peeringType) startRead(ctx context.Context, sub, peering int, tv timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
-	timeout, d := tv.Read(ctx, defaultReadTimeout)
-	return t.begin(ctx, operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: peering}, timeout, d, diags)
-}
-
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m peeringLookupModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
-		return
-	}
-	sub, _ := strconv.Atoi(m.SubscriptionID.ValueString())
-	q := m.query()
+	t := objectTypeOf(ctx, req.Config.Schema.Type())
+	m := t.load(ctx, req.Config.Raw, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.str("subscription_id"))
+	q := query(m) // none for a list
 	started := time.Now()
-	ctx, cancel, op, ok := d.startRead(ctx, sub, q.peeringID, m.Timeouts, &resp.Diagnostics)
+	timeout, diags := get[timeouts.Value](m, "timeouts").Read(ctx, defaultReadTimeout)
+	op := operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: q.peeringID}
+	ctx, cancel, op, ok := d.begin(ctx, op, timeout, diags, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
+	if d.list {
+		ok = d.readList(ctx, op, started, m, &resp.Diagnostics)
+	} else {
+		ok = d.readOne(ctx, op, q, started, m, &resp.Diagnostics)
+	}
+	if ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, t.raw(ctx, m))...)
+	}
+}
 
+// readOne fills m with the peering q finds; started is when the read began.
+func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peeringQuery, started time.Time, m values, diags *diag.Diagnostics) bool {
 	// Only a list requested since the read began: it may follow a change of this run.
-	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
+	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, op.sub, started)
 	if err != nil {
-		addListError(&resp.Diagnostics, op, op.summary(), d.spec.resourceTypeName(), err)
-		return
+		addListError(diags, op, op.summary(), d.spec.resourceTypeName(), err)
+		return false
 	}
-	p, ce := findPeering(sub, q, all)
+	p, ce := findPeering(op.sub, q, all)
 	if ce != nil {
-		op.addConfigError(&resp.Diagnostics, ce)
-		return
+		op.addError(diags, ce, "")
+		return false
 	}
-	if status := m.WaitForStatus.ValueString(); status != "" {
+	if status := m.str("wait_for_status"); status != "" {
 		op.peering = p.ID
-		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, sub, p.ID, started, status); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
-			return
+		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, op.sub, p.ID, started, status); err != nil {
+			diags.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
+			return false
 		}
 	}
-	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
-	setElement(&m, d.client.Shown(p), redis.value(ctx, p.SourceRegion))
-	redis.warn(&resp.Diagnostics, "peering "+formatID(sub, p.ID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(sub, p.ID), "status": p.Status})
+	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: op.sub}
+	setElement(m, d.client.Shown(p), redis.value(ctx, p.SourceRegion))
+	redis.warn(diags, "peering "+formatID(op.sub, p.ID))
+	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(op.sub, p.ID), "status": p.Status})
+	return true
 }
 
-func (d *peeringListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m := d.spec.newListModel()
-	if resp.Diagnostics.Append(req.Config.Get(ctx, m)...); resp.Diagnostics.HasError() {
-		return
-	}
-	fields := fieldsOf(m)
-	sub, _ := strconv.Atoi(fields["subscription_id"].(*types.String).ValueString())
-	f := d.spec.filterOf(rawOf(req.Config.Raw))
-	started := time.Now()
-	ctx, cancel, op, ok := d.startRead(ctx, sub, 0, *fields["timeouts"].(*timeouts.Value), &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
+// readList fills m with the peerings its configuration filters.
+func (d *peeringDataSource) readList(ctx context.Context, op operation, started time.Time, m values, diags *diag.Diagnostics) bool {
+	sub, f := op.sub, d.spec.filterOf(m)
 	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
-
 	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
 	if err != nil {
-		addListError(&resp.Diagnostics, op, summary, d.spec.listTypeName(), err)
-		return
+		addListError(diags, op, summary, d.spec.listTypeName(), err)
+		return false
 	}
 	kept := d.shown(f, all)
 	if len(kept) == 0 && f.sourceRegion != "" {
 		// An empty answer may hide a misspelt region.
 		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
 			if msg := missingRegion(s, f.sourceRegion); msg != "" {
-				resp.Diagnostics.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
-				return
+				diags.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
+				return false
 			}
 		}
 	}
 	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
-	setElements(fields["peerings"], kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
-	redis.warn(&resp.Diagnostics, fmt.Sprintf("the peerings of subscription %d", sub))
-	*fields["id"].(*types.String) = types.StringValue(d.spec.listID(sub, f))
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	var ds diag.Diagnostics
+	m["peerings"], ds = peeringList(ctx, m["peerings"].Type(ctx), kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
+	diags.Append(ds...)
+	redis.warn(diags, fmt.Sprintf("the peerings of subscription %d", sub))
+	m["id"] = types.StringValue(d.spec.listID(sub, f))
 	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
+	return true
 }
 
-// setElement fills a data source's element e from p and its redis_cidrs.
-func setElement(e any, p *rediscloud.Peering, redis types.List) {
-	setPeering(e, p, false)
-	*fieldsOf(e)["redis_cidrs"].(*types.List) = redis
+// setElement fills a data source's peering m from p and its redis_cidrs.
+func setElement(m values, p *rediscloud.Peering, redis types.List) {
+	setPeering(m, p, false)
+	m["redis_cidrs"] = redis
 }
 
-// setElements sets the peerings attribute (slice points to a slice of a
-// kind's elements), ordered by peering ID so that outputs do not churn.
-func setElements(slice any, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) {
+// peeringList is the peerings attribute, of type t, ordered by peering ID so
+// that outputs do not churn.
+func peeringList(ctx context.Context, t attr.Type, peerings []rediscloud.Peering, redis func(*rediscloud.Peering) types.List) (types.List, diag.Diagnostics) {
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
-	v := reflect.ValueOf(slice).Elem()
-	v.Set(reflect.MakeSlice(v.Type(), len(sorted), len(sorted)))
+	elemType := t.(types.ListType).ElemType
+	elem := objectTypeOf(ctx, elemType)
+	elems := make([]attr.Value, len(sorted))
+	var diags diag.Diagnostics
 	for i := range sorted {
-		setElement(v.Index(i).Addr().Interface(), &sorted[i], redis(&sorted[i]))
+		m := elem.load(ctx, tftypes.Value{}, &diags)
+		setElement(m, &sorted[i], redis(&sorted[i]))
+		obj, d := types.ObjectValue(elem.attrs, m)
+		elems[i] = obj
+		diags.Append(d...)
 	}
+	list, d := types.ListValue(elemType, elems)
+	return list, append(diags, d...)
 }
 
 // addListError reports a failed list of data source typeName.
@@ -181,7 +184,7 @@ type peeringFilter struct {
 }
 
 // filterOf is the filter configured in cfg.
-func (s *kindSpec) filterOf(cfg rawObject) peeringFilter {
+func (s *kindSpec) filterOf(cfg values) peeringFilter {
 	return peeringFilter{status: cfg.str("status"), sourceRegion: cfg.str(s.peeredRegion)}
 }
 
@@ -216,13 +219,14 @@ type peeringQuery struct {
 	owner, ownerValue string
 }
 
-func (m *peeringLookupModel) query() peeringQuery {
-	q, fields := peeringQuery{peeringID: int(m.PeeringID.ValueInt64())}, fieldsOf(m)
+// query is what the lookup's configuration m looks for.
+func query(m values) peeringQuery {
+	q := peeringQuery{peeringID: int(get[types.Int64](m, "peering_id").ValueInt64())}
 	for network, owner := range networkOwners { // the validators allow one of each
-		if v := fields[network].(*types.String).ValueString(); v != "" {
+		if v := m.str(network); v != "" {
 			q.by, q.value = network, v
 		}
-		if v := fields[owner].(*types.String).ValueString(); v != "" {
+		if v := m.str(owner); v != "" {
 			q.owner, q.ownerValue = owner, v
 		}
 	}

@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -51,12 +52,11 @@ func TestDataSourcePeeringElement(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		spec *kindSpec
-		elem any
 		p    rediscloud.Peering
 		want map[string]attr.Value
 	}{
 		{
-			name: "AWS with one CIDR", spec: proSpec, elem: &proPeeringElement{}, p: awsOneCIDR,
+			name: "AWS with one CIDR", spec: proSpec, p: awsOneCIDR,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(501), "provider_name": str("AWS"), "status": str("pending-acceptance"), "region": str("us-east-1"),
 				"aws_account_id": str("123456789012"), "aws_peering_id": str("pcx-0123456789abcdef0"), "vpc_id": str("vpc-0a1b2c3d4e5f67890"),
@@ -65,7 +65,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 			},
 		},
 		{
-			name: "AWS with several CIDRs, not yet given a pcx", spec: proSpec, elem: &proPeeringElement{}, p: awsSeveralCIDRs,
+			name: "AWS with several CIDRs, not yet given a pcx", spec: proSpec, p: awsSeveralCIDRs,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(502), "provider_name": str("AWS"), "status": str("active"), "region": str("eu-west-1"),
 				"aws_account_id": str("210987654321"), "aws_peering_id": null, "vpc_id": str("vpc-0a1b2c3d4e5f67891"),
@@ -74,7 +74,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 			},
 		},
 		{
-			name: "GCP", spec: proSpec, elem: &proPeeringElement{}, p: gcpPeering,
+			name: "GCP", spec: proSpec, p: gcpPeering,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(503), "provider_name": str("GCP"), "status": str("inactive"), "region": null,
 				"aws_account_id": null, "aws_peering_id": null, "vpc_id": null, "vpc_cidr": null, "vpc_cidrs": strList(),
@@ -84,7 +84,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 			},
 		},
 		{
-			name: "Active-Active AWS", spec: activeActiveSpec, elem: &activeActivePeeringElement{}, p: aaAWS,
+			name: "Active-Active AWS", spec: activeActiveSpec, p: aaAWS,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(501), "provider_name": str("AWS"), "status": str("pending-acceptance"),
 				"source_region": str("us-east-1"), "destination_region": str("us-west-2"),
@@ -94,7 +94,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 			},
 		},
 		{
-			name: "Active-Active GCP", spec: activeActiveSpec, elem: &activeActivePeeringElement{}, p: aaGCP,
+			name: "Active-Active GCP", spec: activeActiveSpec, p: aaGCP,
 			want: map[string]attr.Value{
 				"peering_id": types.Int64Value(503), "provider_name": str("GCP"), "status": str("inactive"),
 				"source_region": str("europe-west1"), "destination_region": null,
@@ -107,9 +107,10 @@ func TestDataSourcePeeringElement(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			redis := redisCIDRsList([]string{"10.0.0.0/24"})
-			setElement(tc.elem, &tc.p, redis)
-			// The kind's element struct fits the schema's element type.
-			obj, diags := types.ObjectValueFrom(context.Background(), elementTypes(tc.spec), tc.elem)
+			elem := nullElement(tc.spec)
+			setElement(elem, &tc.p, redis)
+			// The element's values fit the schema's element type.
+			obj, diags := types.ObjectValue(elementTypes(tc.spec), elem)
 			if diags.HasError() {
 				t.Fatalf("the element does not fit the schema: %v", diags)
 			}
@@ -133,7 +134,7 @@ func TestDataSourcePeeringElement(t *testing.T) {
 func TestDataSourcePeeringElementDoesNotAlias(t *testing.T) {
 	p := awsSeveralCIDRs
 	p.CIDRs = []string{"172.40.0.0/16", "172.32.0.0/16"}
-	setElement(&proPeeringElement{}, &p, redisCIDRsList(nil))
+	setElement(nullElement(proSpec), &p, redisCIDRsList(nil))
 	if p.CIDRs[0] != "172.40.0.0/16" {
 		t.Errorf("the peering's CIDRs were sorted in place: %v", p.CIDRs)
 	}
@@ -153,12 +154,15 @@ func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
 		{activeActiveSpec, nil, []int64{}},
 	} {
 		ctx := context.Background()
-		m := tc.spec.newListModel()
-		fields := fieldsOf(m)
-		*fields["timeouts"].(*dstimeouts.Value) = dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
-		setElements(fields["peerings"], tc.peerings, noRedisCIDRs)
+		var diags diag.Diagnostics
+		typ := objectTypeOf(ctx, tc.spec.listSchema(ctx).Type())
+		m := typ.load(ctx, tftypes.Value{}, &diags)
+		m["peerings"], diags = peeringList(ctx, typ.attrs["peerings"], tc.peerings, noRedisCIDRs)
+		if diags.HasError() {
+			t.Fatalf("%s: %v", tc.spec.listTypeName(), diags)
+		}
 		state := tfsdk.State{Schema: tc.spec.listSchema(ctx)}
-		if diags := state.Set(ctx, m); diags.HasError() {
+		if diags := state.Set(ctx, typ.raw(ctx, m)); diags.HasError() {
 			t.Fatalf("%s: the model does not fit the schema: %v", tc.spec.listTypeName(), diags)
 		}
 		var list types.List
@@ -180,20 +184,23 @@ func TestDataSourcePeeringLookupModel(t *testing.T) {
 	ctx := context.Background()
 	var resp datasource.SchemaResponse
 	NewSubscriptionPeeringDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
-	m := peeringLookupModel{
-		ID:             types.StringValue("1001/501"),
-		SubscriptionID: types.StringValue("1001"),
-		Timeouts:       dstimeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})},
-	}
-	setElement(&m.proPeeringElement, &awsOneCIDR, noRedisCIDRs(&awsOneCIDR))
+	typ := objectTypeOf(ctx, resp.Schema.Type())
+	m := typ.load(ctx, tftypes.Value{}, new(diag.Diagnostics))
+	m["id"], m["subscription_id"] = types.StringValue("1001/501"), types.StringValue("1001")
+	setElement(m, &awsOneCIDR, noRedisCIDRs(&awsOneCIDR))
 	state := tfsdk.State{Schema: resp.Schema}
-	if diags := state.Set(ctx, &m); diags.HasError() {
+	if diags := state.Set(ctx, typ.raw(ctx, m)); diags.HasError() {
 		t.Fatalf("the model does not fit the schema: %v", diags)
 	}
 	var region types.String
 	if diags := state.GetAttribute(ctx, path.Root("region"), &region); diags.HasError() || region.ValueString() != "us-east-1" {
 		t.Errorf("region = %v (%v), want us-east-1", region, diags)
 	}
+}
+
+// nullElement is a kind's data source element with every attribute null.
+func nullElement(s *kindSpec) values {
+	return objectTypeOf(context.Background(), types.ObjectType{AttrTypes: elementTypes(s)}).load(context.Background(), tftypes.Value{}, new(diag.Diagnostics))
 }
 
 // elementTypes are the attribute types of a kind's data source element.

@@ -118,12 +118,14 @@ func (o operation) describe(err error, next string) string {
 	return o.hide(b.String())
 }
 
-// addConfigError reports a configuration mistake on the attribute at fault.
-func (o operation) addConfigError(diags *diag.Diagnostics, ce *configError) {
-	diags.AddAttributeError(path.Root(ce.attribute), o.summary(), o.hide(ce.msg))
-}
-
+// addError reports err, followed by next or else the default advice; a
+// configError on the attribute at fault.
 func (o operation) addError(diags *diag.Diagnostics, err error, next string) {
+	var ce *configError
+	if errors.As(err, &ce) {
+		diags.AddAttributeError(path.Root(ce.attribute), o.summary(), o.hide(ce.msg))
+		return
+	}
 	if next == "" {
 		next = o.defaultAdvice(err)
 	}

@@ -7,10 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
@@ -34,13 +30,8 @@ type kindSpec struct {
 	listIDDescription   string // of the list data source's id
 	redisCIDRsSource    string // where redis_cidrs comes from, in a sentence
 
-	newModel     func() model // resource state
-	newListModel func() any   // list data source state
-
-	// The resource schema's types, for load and raw.
-	typesOnce  sync.Once
-	attrTypes  map[string]attr.Type
-	objectType tftypes.Type
+	typeOnce sync.Once
+	typ      objectType // of the resource schema: resourceType
 }
 
 const (
@@ -71,8 +62,6 @@ var proSpec = &kindSpec{
 		"for an **Active-Active** subscription use `rediscloud_active_active_subscription_peerings`.",
 	listIDDescription: "The subscription and the filter: `<subscription_id>`, or `<subscription_id>/<status>` when `status` is set.",
 	redisCIDRsSource:  "the subscription's deployment CIDRs (every networking entry of its region)",
-	newModel:          func() model { return &proModel{} },
-	newListModel:      func() any { return &proPeeringListModel{} },
 }
 
 // An Active-Active subscription runs one VPC per region: a peering names
@@ -101,40 +90,7 @@ var activeActiveSpec = &kindSpec{
 	listIDDescription: "The subscription and the filters: `<subscription_id>`, `<subscription_id>/<source_region>`, " +
 		"`<subscription_id>/<source_region>/<status>`, or `<subscription_id>/*/<status>` when only `status` is set.",
 	redisCIDRsSource: "the deployment CIDR of the subscription's `source_region`",
-	newModel:         func() model { return &activeActiveModel{} },
-	newListModel:     func() any { return &activeActivePeeringListModel{} },
 }
-
-// The state of each kind's types: the shared part, and the kind's regions.
-type (
-	proModel struct {
-		baseModel
-		Region types.String `tfsdk:"region"`
-	}
-	activeActiveModel struct {
-		baseModel
-		SourceRegion      types.String `tfsdk:"source_region"`
-		DestinationRegion types.String `tfsdk:"destination_region"`
-	}
-	proPeeringElement struct {
-		peeringElement
-		Region types.String `tfsdk:"region"`
-	}
-	activeActivePeeringElement struct {
-		peeringElement
-		SourceRegion      types.String `tfsdk:"source_region"`
-		DestinationRegion types.String `tfsdk:"destination_region"`
-	}
-	proPeeringListModel struct {
-		peeringListModel
-		Peerings []proPeeringElement `tfsdk:"peerings"`
-	}
-	activeActivePeeringListModel struct {
-		peeringListModel
-		SourceRegion types.String                 `tfsdk:"source_region"`
-		Peerings     []activeActivePeeringElement `tfsdk:"peerings"`
-	}
-)
 
 // kindSpecs are both kinds, each the other's alternative.
 var kindSpecs = [...]*kindSpec{proSpec, activeActiveSpec}

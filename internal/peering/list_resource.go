@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"golang.org/x/sync/errgroup"
@@ -38,7 +39,7 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = l.client.MaskKeys(ctx)
-	cfg := rawOf(req.Config.Raw)
+	cfg := objectTypeOf(ctx, req.Config.Schema.Type()).load(ctx, req.Config.Raw, new(diag.Diagnostics))
 	peerings, err := l.find(ctx, cfg.str("subscription_id"))
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
@@ -107,13 +108,13 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
 	if req.IncludeResource {
 		// redis_cidrs stays null: it is in no configuration, so not worth a read.
-		m := l.spec.nullModel(ctx)
+		m := l.spec.resourceType().load(ctx, tftypes.Value{}, &r.Diagnostics)
 		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
-		if b := m.base(); !b.VPCCidr.IsNull() {
-			b.VPCCidrs = types.SetNull(types.StringType)
+		if !get[types.String](m, "vpc_cidr").IsNull() {
+			m["vpc_cidrs"] = types.SetNull(types.StringType)
 		}
-		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.raw(ctx, m))...)
+		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.resourceType().raw(ctx, m))...)
 	}
 	return r
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
-	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,67 +19,41 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// The conversions between a peering and every type's state struct go by
-// tfsdk name, so one function in each direction serves every type.
+// The conversions between a peering and every type's values go by tfsdk
+// name, so one function in each direction serves every type.
 
-// peeringAttrs are the attributes every type shows of a peering.
-type peeringAttrs struct {
-	PeeringID           types.Int64  `tfsdk:"peering_id"`
-	ProviderName        types.String `tfsdk:"provider_name"`
-	Status              types.String `tfsdk:"status"`
-	AWSAccountID        types.String `tfsdk:"aws_account_id"`
-	AWSPeeringID        types.String `tfsdk:"aws_peering_id"`
-	VPCID               types.String `tfsdk:"vpc_id"`
-	VPCCidr             types.String `tfsdk:"vpc_cidr"`
-	GCPProjectID        types.String `tfsdk:"gcp_project_id"`
-	GCPNetworkName      types.String `tfsdk:"gcp_network_name"`
-	GCPRedisProjectID   types.String `tfsdk:"gcp_redis_project_id"`
-	GCPRedisNetworkName types.String `tfsdk:"gcp_redis_network_name"`
-	GCPRedisNetworkPath types.String `tfsdk:"gcp_redis_network_path"`
-	GCPPeeringID        types.String `tfsdk:"gcp_peering_id"`
-	RedisCIDRs          types.List   `tfsdk:"redis_cidrs"`
+// values are a type's attributes by tfsdk name, as its schema's types read
+// them: one form for every kind and type (a resource, a data source, a
+// listed peering), which the attribute tables fill by name.
+type values map[string]attr.Value
+
+// get is attribute name as T, T's zero value (null) when v has no such one.
+func get[T attr.Value](v values, name string) T {
+	t, _ := v[name].(T)
+	return t
 }
 
-// baseModel holds the attributes both peering resources share.
-type baseModel struct {
-	peeringAttrs
-	ID             types.String   `tfsdk:"id"`
-	SubscriptionID types.String   `tfsdk:"subscription_id"`
-	VPCCidrs       types.Set      `tfsdk:"vpc_cidrs"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+// str is a string attribute's value, "" when null or unknown.
+func (v values) str(name string) string { return get[types.String](v, name).ValueString() }
+
+// cloud is the spec of provider_name.
+func (v values) cloud() *cloudSpec { return cloudOf(v.str("provider_name")) }
+
+// strings are the known elements of a list or set of strings.
+func (v values) strings(name string) []string {
+	var out []string
+	if c, ok := v[name].(interface{ Elements() []attr.Value }); ok {
+		for _, e := range c.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out = append(out, s.ValueString())
+			}
+		}
+	}
+	return out
 }
 
-// peeringElement is a peering in the data sources. vpc_cidrs is empty, not
-// null, without CIDRs, so flatten(peerings[*].vpc_cidrs) needs no checks.
-type peeringElement struct {
-	peeringAttrs
-	VPCCidrs types.List `tfsdk:"vpc_cidrs"`
-}
-
-// peeringListModel is the list data sources' state but for what the kind adds.
-type peeringListModel struct {
-	ID             types.String     `tfsdk:"id"`
-	SubscriptionID types.String     `tfsdk:"subscription_id"`
-	Status         types.String     `tfsdk:"status"`
-	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
-}
-
-// peeringLookupModel is the lookup data source's state (Pro only).
-type peeringLookupModel struct {
-	proPeeringElement
-	ID             types.String     `tfsdk:"id"`
-	SubscriptionID types.String     `tfsdk:"subscription_id"`
-	WaitForStatus  types.String     `tfsdk:"wait_for_status"`
-	Timeouts       dstimeouts.Value `tfsdk:"timeouts"`
-}
-
-// model is a kind's resource state, which embeds baseModel.
-type model interface{ base() *baseModel }
-
-func (b *baseModel) base() *baseModel { return b }
-
-// converted are the string attributes any type takes from the API; a
-// struct lacking one skips it.
+// converted are the string attributes any type takes from the API; a type
+// without one skips it.
 var converted = func() []attribute {
 	out := []attribute{
 		{name: "provider_name", field: "Provider"}, {name: "status", field: "Status"},
@@ -95,148 +66,153 @@ var converted = func() []attribute {
 	return append(out, cloudStrings...)
 }()
 
-// setPeering converts a listed peering into dst, any type's struct: another
+// setPeering converts a listed peering into m, any type's values: another
 // cloud's attributes are null, and with keep (a resource) an input the API
 // did not echo keeps its value rather than plan a replacement.
-func setPeering(dst any, p *rediscloud.Peering, keep bool) {
+func setPeering(m values, p *rediscloud.Peering, keep bool) {
 	own := cloudOf(p.Provider)
-	fields := fieldsOf(dst)
 	for _, a := range converted {
-		f, ok := fields[a.name].(*types.String)
+		v, ok := m[a.name].(types.String)
 		switch {
 		case !ok:
 		case a.cloud != nil && a.cloud != own:
-			*f = types.StringNull()
-		case a.input && keep && a.get(p) == "" && !f.IsUnknown():
+			m[a.name] = types.StringNull()
+		case a.input && keep && a.get(p) == "" && !v.IsUnknown():
 		default:
-			*f = optionalString(a.get(p))
+			m[a.name] = optionalString(a.get(p))
 		}
 	}
-	*fields["peering_id"].(*types.Int64) = types.Int64Value(int64(p.ID))
-	if l, ok := fields["vpc_cidrs"].(*types.List); ok {
+	m["peering_id"] = types.Int64Value(int64(p.ID))
+	// A data source's vpc_cidrs is a list, empty rather than null without
+	// CIDRs, so that flatten(peerings[*].vpc_cidrs) needs no checks.
+	if _, ok := m["vpc_cidrs"].(types.List); ok {
 		var cidrs []string
 		if own.routed {
 			cidrs = p.CIDRs
 		}
 		elems := stringValues(cidrs)
-		*l = types.ListValueMust(types.StringType, elems)
-		*fields["vpc_cidr"].(*types.String) = singleCIDR(elems)
+		m["vpc_cidrs"], m["vpc_cidr"] = types.ListValueMust(types.StringType, elems), singleCIDR(elems)
 	}
 }
 
 // setFromPeering fills a resource's state from a listed peering.
-func setFromPeering(ctx context.Context, m model, p *rediscloud.Peering) diag.Diagnostics {
+func setFromPeering(ctx context.Context, m values, p *rediscloud.Peering) diag.Diagnostics {
 	setPeering(m, p, true)
-	b := m.base()
+	prior, priorSet := get[types.String](m, "vpc_cidr"), get[types.Set](m, "vpc_cidrs")
 	if !cloudOf(p.Provider).routed {
-		b.VPCCidr = types.StringNull()
+		m["vpc_cidr"] = types.StringNull()
 		// An empty set (as Redis's own provider stored it) stays as it is.
-		if b.VPCCidrs.IsUnknown() || b.VPCCidrs.IsNull() || len(b.VPCCidrs.Elements()) > 0 {
-			b.VPCCidrs = types.SetNull(types.StringType)
+		if priorSet.IsUnknown() || priorSet.IsNull() || len(priorSet.Elements()) > 0 {
+			m["vpc_cidrs"] = types.SetNull(types.StringType)
 		}
 		return nil
 	}
 	cidrs, diags := p.CIDRs, diag.Diagnostics(nil)
 	if len(cidrs) == 0 {
-		cidrs, diags = b.wantedCIDRs(ctx) // not echoed: keep what was asked for
+		cidrs, diags = wantedCIDRs(ctx, m) // not echoed: keep what was asked for
 	}
-	prior, priorSet := b.VPCCidr, b.VPCCidrs
-	b.VPCCidrs, b.VPCCidr = types.SetNull(types.StringType), types.StringNull()
+	set, single := types.SetNull(types.StringType), types.StringNull()
 	if len(cidrs) > 0 {
 		elems := stringValues(cidrs)
-		b.VPCCidrs, b.VPCCidr = types.SetValueMust(types.StringType, elems), singleCIDR(elems)
+		set, single = types.SetValueMust(types.StringType, elems), singleCIDR(elems)
 	}
-	if legacy, ok := legacyCIDR(prior, priorSet, b.VPCCidrs); ok {
-		b.VPCCidr = legacy
+	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
+		single = legacy
 	}
+	m["vpc_cidrs"], m["vpc_cidr"] = set, single
 	return diags
 }
 
 // createRequest is the other direction: a plan as the create request.
-func createRequest(ctx context.Context, spec *kindSpec, m model) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
-	b := m.base()
-	cloud := b.cloud()
-	r := rediscloud.CreatePeeringRequest{Provider: b.ProviderName.ValueString()}
-	fields := fieldsOf(m)
+func createRequest(ctx context.Context, spec *kindSpec, m values) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
+	cloud := m.cloud()
+	r := rediscloud.CreatePeeringRequest{Provider: m.str("provider_name")}
 	for _, a := range spec.strings() {
 		if a.input && (a.cloud == nil || a.cloud == cloud) {
-			a.set(&r, fields[a.name].(*types.String).ValueString())
+			a.set(&r, m.str(a.name))
 		}
 	}
 	var diags diag.Diagnostics
 	if cloud.routed {
-		r.CIDRs, diags = b.wantedCIDRs(ctx)
+		r.CIDRs, diags = wantedCIDRs(ctx, m)
 	}
 	return r, diags
 }
 
-// load and raw convert a resource's model by the schema's types: the
-// framework's Get and Set reflect anew on every call, which a refresh of many
-// peerings pays for each.
-
-func (s *kindSpec) types() (map[string]attr.Type, tftypes.Type) {
-	s.typesOnce.Do(func() {
-		t := s.resourceSchema(context.Background()).Type()
-		s.attrTypes, s.objectType = t.(types.ObjectType).AttrTypes, t.TerraformType(context.Background())
-	})
-	return s.attrTypes, s.objectType
+// objectType is the attribute types of a schema or a nested object, by
+// which load and raw convert: the framework's Get and Set into a struct
+// reflect anew on every call, which a refresh of many peerings pays for each.
+type objectType struct {
+	attrs map[string]attr.Type
+	tf    tftypes.Type
 }
 
-// load reads the kind's model from a plan's or a state's value.
-func (s *kindSpec) load(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) model {
-	m, obj := s.newModel(), rawOf(v)
-	attrTypes, _ := s.types()
-	for name, f := range fieldsOf(m) {
-		av, err := attrTypes[name].ValueFromTerraform(ctx, obj[name])
+func objectTypeOf(ctx context.Context, t attr.Type) objectType {
+	return objectType{t.(attr.TypeWithAttributeTypes).AttributeTypes(), t.TerraformType(ctx)}
+}
+
+// resourceType is the kind's resource schema's, built once.
+func (s *kindSpec) resourceType() objectType {
+	s.typeOnce.Do(func() {
+		s.typ = objectTypeOf(context.Background(), s.resourceSchema(context.Background()).Type())
+	})
+	return s.typ
+}
+
+// load reads a configuration's, a plan's or a state's value; every
+// attribute of a null one is null.
+func (t objectType) load(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) values {
+	var obj map[string]tftypes.Value
+	_ = v.As(&obj) // none when null or unknown
+	m := values{}
+	for name, at := range t.attrs {
+		av, err := at.ValueFromTerraform(ctx, obj[name])
 		if err != nil {
 			diags.AddAttributeError(path.Root(name), "Unreadable value", err.Error())
-			continue
+			av, _ = at.ValueFromTerraform(ctx, tftypes.Value{}) // null: every attribute is there
 		}
-		reflect.ValueOf(f).Elem().Set(reflect.ValueOf(av))
+		m[name] = av
 	}
 	return m
 }
 
-// raw is m as Terraform's value, or m itself, for the framework to convert
-// and report on, when it does not convert here.
-func (s *kindSpec) raw(ctx context.Context, m model) any {
-	_, objectType := s.types()
+// raw is m as Terraform's value, or m itself, for the framework to report
+// on, when it does not convert here.
+func (t objectType) raw(ctx context.Context, m values) any {
 	obj := map[string]tftypes.Value{}
-	for name, f := range fieldsOf(m) {
-		v, err := reflect.ValueOf(f).Elem().Interface().(attr.Value).ToTerraformValue(ctx)
+	for name, v := range m {
+		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {
 			return m
 		}
-		obj[name] = v
+		obj[name] = tv
 	}
-	if tftypes.ValidateValue(objectType, obj) != nil {
+	if tftypes.ValidateValue(t.tf, obj) != nil {
 		return m
 	}
-	return tftypes.NewValue(objectType, obj)
+	return tftypes.NewValue(t.tf, obj)
 }
 
-// cloud is the spec of the model's provider_name.
-func (b *baseModel) cloud() *cloudSpec { return cloudOf(b.ProviderName.ValueString()) }
-
-// wantedCIDRs are the CIDRs the configuration asks for, as the API lists them.
-func (b *baseModel) wantedCIDRs(ctx context.Context) ([]string, diag.Diagnostics) {
+// wantedCIDRs are the CIDRs m's configuration asks for, as the API lists them.
+func wantedCIDRs(ctx context.Context, m values) ([]string, diag.Diagnostics) {
 	var out []string
 	var diags diag.Diagnostics
+	set, single := get[types.Set](m, "vpc_cidrs"), get[types.String](m, "vpc_cidr")
 	switch {
-	case !b.VPCCidrs.IsNull() && !b.VPCCidrs.IsUnknown():
-		diags = b.VPCCidrs.ElementsAs(ctx, &out, false)
-	case !b.VPCCidr.IsNull() && !b.VPCCidr.IsUnknown():
-		out = []string{b.VPCCidr.ValueString()}
+	case !set.IsNull() && !set.IsUnknown():
+		diags = set.ElementsAs(ctx, &out, false)
+	case !single.IsNull() && !single.IsUnknown():
+		out = []string{single.ValueString()}
 	}
 	return rediscloud.NormalizeCIDRs(out), diags
 }
 
 // peeredRegion is m's kindSpec.peeredRegion attribute, "" when it has none.
-func peeredRegion(spec *kindSpec, m model) types.String {
+func peeredRegion(spec *kindSpec, m values) types.String {
 	if spec.peeredRegion == "" {
 		return types.StringValue("")
 	}
-	return *fieldsOf(m)[spec.peeredRegion].(*types.String)
+	return get[types.String](m, spec.peeredRegion)
 }
 
 // legacyCIDR is vpc_cidr as Redis's own provider stored it, one of several
@@ -274,38 +250,13 @@ func optionalString(v string) types.String {
 	return types.StringValue(v)
 }
 
-// nullModel is the kind's model with every attribute null.
-func (s *kindSpec) nullModel(ctx context.Context) model {
-	return s.load(ctx, tftypes.Value{}, new(diag.Diagnostics))
-}
-
 // nullUnknowns nulls unknown values, for the state saved before a create's wait.
-func (s *kindSpec) nullUnknowns(ctx context.Context, m model) {
-	null := fieldsOf(s.nullModel(ctx))
-	for name, f := range fieldsOf(m) {
-		if v := reflect.ValueOf(f).Elem(); v.Interface().(attr.Value).IsUnknown() {
-			v.Set(reflect.ValueOf(null[name]).Elem())
+func nullUnknowns(ctx context.Context, m values) {
+	for name, v := range m {
+		if v.IsUnknown() {
+			m[name], _ = v.Type(ctx).ValueFromTerraform(ctx, tftypes.Value{})
 		}
 	}
-}
-
-// fieldsOf maps the tfsdk names of the struct v points to, embedded ones
-// included, to the fields' addresses.
-func fieldsOf(v any) map[string]any {
-	out := map[string]any{}
-	var walk func(rv reflect.Value)
-	walk = func(rv reflect.Value) {
-		for i := range rv.NumField() {
-			f, sf := rv.Field(i), rv.Type().Field(i)
-			if sf.Anonymous {
-				walk(f)
-			} else if name := sf.Tag.Get("tfsdk"); name != "" {
-				out[name] = f.Addr().Interface()
-			}
-		}
-	}
-	walk(reflect.ValueOf(v).Elem())
-	return out
 }
 
 func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -57,42 +56,44 @@ func FuzzParseID(f *testing.F) {
 
 func TestCIDRValuesAndSetFromPeering(t *testing.T) {
 	ctx := context.Background()
-	m := &proModel{}
-	m.VPCCidrs = types.SetNull(types.StringType)
+	var diags diag.Diagnostics
+	m := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
 	p := &rediscloud.Peering{ID: 501, SubscriptionID: 1001, Provider: rediscloud.ProviderAWS, Status: rediscloud.StatusPendingAcceptance,
 		Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", AWSPeeringID: "pcx-0123456789abcdef0",
 		CIDRs: []string{"172.31.0.0/16", "172.32.0.0/16"}}
 	if diags := setFromPeering(ctx, m, p); diags.HasError() {
 		t.Fatal(diags)
 	}
-	if m.ID.ValueString() != "1001/501" || m.PeeringID.ValueInt64() != 501 || m.SubscriptionID.ValueString() != strconv.Itoa(1001) {
-		t.Errorf("identity: %v %v %v", m.ID, m.PeeringID, m.SubscriptionID)
+	if m.str("id") != "1001/501" || get[types.Int64](m, "peering_id").ValueInt64() != 501 || m.str("subscription_id") != strconv.Itoa(1001) {
+		t.Errorf("identity: %v %v %v", m["id"], m["peering_id"], m["subscription_id"])
 	}
-	if !m.VPCCidr.IsNull() || len(m.VPCCidrs.Elements()) != 2 {
-		t.Errorf("several CIDRs: vpc_cidr %v, vpc_cidrs %v", m.VPCCidr, m.VPCCidrs)
+	if !m["vpc_cidr"].IsNull() || len(get[types.Set](m, "vpc_cidrs").Elements()) != 2 {
+		t.Errorf("several CIDRs: vpc_cidr %v, vpc_cidrs %v", m["vpc_cidr"], m["vpc_cidrs"])
 	}
-	if !m.GCPProjectID.IsNull() || m.Region.ValueString() != "us-east-1" {
-		t.Errorf("cloud fields: gcp_project_id %v, region %v", m.GCPProjectID, m.Region)
+	if !m["gcp_project_id"].IsNull() || m.str("region") != "us-east-1" {
+		t.Errorf("cloud fields: gcp_project_id %v, region %v", m["gcp_project_id"], m["region"])
 	}
 	// One CIDR fills both attributes.
 	p.CIDRs = []string{"172.31.0.0/16"}
-	m2 := &proModel{}
-	m2.VPCCidrs = types.SetNull(types.StringType)
+	m2 := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
 	if diags := setFromPeering(ctx, m2, p); diags.HasError() {
 		t.Fatal(diags)
 	}
-	if m2.VPCCidr.ValueString() != "172.31.0.0/16" || len(m2.VPCCidrs.Elements()) != 1 {
-		t.Errorf("one CIDR: vpc_cidr %v, vpc_cidrs %v", m2.VPCCidr, m2.VPCCidrs)
+	if m2.str("vpc_cidr") != "172.31.0.0/16" || len(get[types.Set](m2, "vpc_cidrs").Elements()) != 1 {
+		t.Errorf("one CIDR: vpc_cidr %v, vpc_cidrs %v", m2["vpc_cidr"], m2["vpc_cidrs"])
 	}
 	// Inputs the API does not echo keep their configured value.
-	m2.AWSAccountID = types.StringValue("123456789012")
+	m2["aws_account_id"] = types.StringValue("123456789012")
 	p.AWSAccountID, p.Region = "", ""
-	m2.Region = types.StringValue("us-east-1")
+	m2["region"] = types.StringValue("us-east-1")
 	if diags := setFromPeering(ctx, m2, p); diags.HasError() {
 		t.Fatal(diags)
 	}
-	if m2.AWSAccountID.ValueString() != "123456789012" || m2.Region.ValueString() != "us-east-1" {
-		t.Errorf("unechoed inputs lost: aws_account_id %v, region %v", m2.AWSAccountID, m2.Region)
+	if m2.str("aws_account_id") != "123456789012" || m2.str("region") != "us-east-1" {
+		t.Errorf("unechoed inputs lost: aws_account_id %v, region %v", m2["aws_account_id"], m2["region"])
+	}
+	if diags.HasError() {
+		t.Fatal(diags)
 	}
 }
 
@@ -139,51 +140,49 @@ func TestAttributeFieldsExist(t *testing.T) {
 	}
 }
 
-// TestLoadAndRawMatchTheFramework: a model converted by load and raw reads
-// and writes the same values as the framework's Get and Set, for each kind,
-// with null, unknown and known values of every attribute type.
+// TestLoadAndRawMatchTheFramework: values converted by load and raw read
+// and write the same as the framework's Get and Set, for each kind, with
+// null, unknown and known values of every attribute type.
 func TestLoadAndRawMatchTheFramework(t *testing.T) {
 	ctx := context.Background()
 	for _, spec := range kindSpecs {
 		t.Run(spec.typeName, func(t *testing.T) {
-			schema := spec.resourceSchema(ctx)
-			for name, fill := range map[string]func(model){
-				"null": func(model) {},
-				"unknown": func(m model) {
-					spec.nullUnknowns(ctx, m) // typed nulls first, then every value unknown
-					for _, f := range fieldsOf(m) {
-						switch f := f.(type) {
-						case *types.String:
-							*f = types.StringUnknown()
-						case *types.Set:
-							*f = types.SetUnknown(types.StringType)
-						case *types.List:
-							*f = types.ListUnknown(types.StringType)
-						case *types.Int64:
-							*f = types.Int64Unknown()
+			schema, typ := spec.resourceSchema(ctx), spec.resourceType()
+			for name, fill := range map[string]func(values){
+				"null": func(values) {},
+				"unknown": func(m values) {
+					for name, v := range m {
+						switch v.(type) {
+						case types.String:
+							m[name] = types.StringUnknown()
+						case types.Set:
+							m[name] = types.SetUnknown(types.StringType)
+						case types.List:
+							m[name] = types.ListUnknown(types.StringType)
+						case types.Int64:
+							m[name] = types.Int64Unknown()
 						}
 					}
 				},
-				"known": func(m model) {
+				"known": func(m values) {
 					setFromPeering(ctx, m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: "AWS", Status: "active",
 						Region: "us-east-1", SourceRegion: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d",
 						CIDRs: []string{"10.0.0.0/16", "10.1.0.0/16"}, AWSPeeringID: "pcx-1"})
-					m.base().RedisCIDRs = redisCIDRsList([]string{"10.10.0.0/24"})
+					m["redis_cidrs"] = redisCIDRsList([]string{"10.10.0.0/24"})
 				},
 			} {
 				t.Run(name, func(t *testing.T) {
-					m := spec.newModel()
-					b := m.base()
-					b.VPCCidrs, b.RedisCIDRs = types.SetNull(types.StringType), types.ListNull(types.StringType)
-					b.Timeouts.Object = types.ObjectNull(map[string]attr.Type{
-						"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType})
+					var diags diag.Diagnostics
+					m := typ.load(ctx, tftypes.Value{}, &diags)
 					fill(m)
 
+					obj, d := types.ObjectValue(typ.attrs, m)
+					diags.Append(d...)
 					want := tfsdk.State{Schema: schema}
-					if diags := want.Set(ctx, m); diags.HasError() {
+					if diags.Append(want.Set(ctx, obj)...); diags.HasError() {
 						t.Fatalf("the framework's Set: %v", diags)
 					}
-					got, ok := spec.raw(ctx, m).(tftypes.Value)
+					got, ok := typ.raw(ctx, m).(tftypes.Value)
 					if !ok {
 						t.Fatal("raw left the conversion to the framework")
 					}
@@ -191,14 +190,22 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 						t.Errorf("raw = %s\nwant  %s", got, want.Raw)
 					}
 
-					var diags diag.Diagnostics
-					loaded, framework := spec.load(ctx, want.Raw, &diags), spec.newModel()
-					diags.Append(want.Get(ctx, framework)...)
+					var framework types.Object
+					loaded := typ.load(ctx, want.Raw, &diags)
+					diags.Append(want.Get(ctx, &framework)...)
 					if diags.HasError() {
 						t.Fatal(diags)
 					}
-					if !reflect.DeepEqual(loaded, framework) {
-						t.Errorf("load = %+v\nwant %+v", loaded, framework)
+					if !reflect.DeepEqual(loaded, values(framework.Attributes())) {
+						t.Errorf("load = %+v\nwant %+v", loaded, framework.Attributes())
+					}
+
+					// nullUnknowns leaves no value unknown.
+					nullUnknowns(ctx, loaded)
+					for name, v := range loaded {
+						if v.IsUnknown() {
+							t.Errorf("nullUnknowns left %s unknown", name)
+						}
 					}
 				})
 			}

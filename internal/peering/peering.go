@@ -11,9 +11,9 @@
 // rediscloud; this package maps Terraform's values to it, and its errors to
 // diagnostics (diagnostics.go).
 //
-// A third cloud is a cloudSpec and its fields in peeringAttrs (model.go); a
-// third kind is a kindSpec with its state structs (kind.go) and constructors
-// here; each also needs its counterpart in package rediscloud.
+// Every type's state is values by tfsdk name (model.go), so a third cloud is
+// a cloudSpec (cloud.go), and a third kind a kindSpec (kind.go) with its
+// constructors here; each also needs its counterpart in package rediscloud.
 package peering
 
 import (
@@ -43,18 +43,18 @@ func NewActiveActiveSubscriptionPeeringResource() resource.Resource {
 // NewSubscriptionPeeringDataSource is the rediscloud_subscription_peering
 // data source.
 func NewSubscriptionPeeringDataSource() datasource.DataSource {
-	return &peeringDataSource{peeringType{spec: proSpec}}
+	return &peeringDataSource{peeringType: peeringType{spec: proSpec}}
 }
 
 // NewSubscriptionPeeringsDataSource is rediscloud_subscription_peerings.
 func NewSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringListDataSource{peeringType{spec: proSpec}}
+	return &peeringDataSource{peeringType{spec: proSpec}, true}
 }
 
 // NewActiveActiveSubscriptionPeeringsDataSource is
 // rediscloud_active_active_subscription_peerings.
 func NewActiveActiveSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringListDataSource{peeringType{spec: activeActiveSpec}}
+	return &peeringDataSource{peeringType{spec: activeActiveSpec}, true}
 }
 
 // NewSubscriptionPeeringListResource lists rediscloud_subscription_peering

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
@@ -33,17 +33,14 @@ func TestModifyPlanFollowsTheStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			schema := proSpec.resourceSchema(ctx)
-			m := &proModel{}
-			m.VPCCidrs, m.RedisCIDRs = types.SetNull(types.StringType), types.ListNull(types.StringType)
-			m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-				"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-			})}
-			m.ProviderName = types.StringValue(tc.provider)
+			var diags diag.Diagnostics
+			m := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
+			m["provider_name"] = types.StringValue(tc.provider)
 			setFromPeering(ctx, m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: tc.provider, Status: tc.status,
 				AWSPeeringID: "pcx-1", GCPRedisProjectID: "redis-proj", GCPRedisNetworkName: "redis-net"})
 			state := tfsdk.State{Schema: schema}
-			if d := state.Set(ctx, m); d.HasError() {
-				t.Fatal(d)
+			if diags.Append(state.Set(ctx, proSpec.resourceType().raw(ctx, m))...); diags.HasError() {
+				t.Fatal(diags)
 			}
 			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: schema, Raw: state.Raw}}
 			resp := resource.ModifyPlanResponse{Plan: req.Plan}

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
@@ -74,16 +73,16 @@ func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value,
 
 // startOn is start for the peering whose ID is in m's state (read, update
 // and delete).
-func (r *peeringResource) startOn(ctx context.Context, ph phase, m model, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+func (r *peeringResource) startOn(ctx context.Context, ph phase, m values, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	if diags.HasError() {
 		return ctx, nil, operation{}, false
 	}
-	sub, peering, err := parseID(m.base().ID.ValueString())
+	sub, peering, err := parseID(m.str("id"))
 	if err != nil {
 		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
 		return ctx, nil, operation{}, false
 	}
-	return r.start(ctx, ph, m.base().Timeouts, sub, peering, diags)
+	return r.start(ctx, ph, get[timeouts.Value](m, "timeouts"), sub, peering, diags)
 }
 
 // send sends a change in the subscription's turn (rediscloud.Turn); the
@@ -99,10 +98,9 @@ func (r *peeringResource) send(ctx context.Context, sub int, change func() error
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-	b := m.base()
-	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString()) // validated
-	ctx, cancel, op, ok := r.start(ctx, creating, b.Timeouts, sub, 0, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.str("subscription_id")) // validated
+	ctx, cancel, op, ok := r.start(ctx, creating, get[timeouts.Value](m, "timeouts"), sub, 0, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -131,18 +129,15 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		defer release()
 	}
 	if err != nil && res.ID == 0 {
-		var ce *configError
 		var ie *rediscloud.CreateIncompleteError
+		next := ""
 		switch {
-		case errors.As(err, &ce):
-			op.addConfigError(&resp.Diagnostics, ce)
 		case rediscloud.IsAlreadyExists(err):
-			op.addError(&resp.Diagnostics, err, r.duplicateAdvice(ctx, sub, &creq))
+			next = r.duplicateAdvice(ctx, sub, &creq)
 		case errors.As(err, &ie):
-			op.addError(&resp.Diagnostics, err, r.incompleteAdvice(ie, op))
-		default:
-			op.addError(&resp.Diagnostics, err, "")
+			next = r.incompleteAdvice(ie, op)
 		}
+		op.addError(&resp.Diagnostics, err, next)
 		return
 	}
 	createdAt := time.Now()
@@ -156,10 +151,9 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx = tflog.SetField(ctx, "peering_id", res.ID)
 
 	// Record the ID before waiting, so a failed wait leaves it tainted, not orphaned.
-	b.ID = types.StringValue(formatID(sub, res.ID))
-	b.PeeringID = types.Int64Value(int64(res.ID))
-	r.spec.nullUnknowns(ctx, m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
+	m["id"], m["peering_id"] = types.StringValue(formatID(sub, res.ID)), types.Int64Value(int64(res.ID))
+	nullUnknowns(ctx, m)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -175,7 +169,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	if err != nil {
 		if p != nil {
 			resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.raw(ctx, m))...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
@@ -185,19 +179,19 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 // save records p in m and m in state, with redis_cidrs and the identity.
-func (r *peeringResource) save(ctx context.Context, m model, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+func (r *peeringResource) save(ctx context.Context, m values, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	diags.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
-	if b := m.base(); b.RedisCIDRs.IsNull() || b.RedisCIDRs.IsUnknown() {
+	if redis := get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
 		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
-		b.RedisCIDRs = l.value(ctx, peeredRegion(r.spec, m).ValueString())
+		m["redis_cidrs"] = l.value(ctx, peeredRegion(r.spec, m).ValueString())
 		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
 	}
-	diags.Append(state.Set(ctx, r.spec.raw(ctx, m))...)
+	diags.Append(state.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 	diags.Append(setIdentity(ctx, identity, p.SubscriptionID, p.ID)...)
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, reading, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -223,8 +217,8 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
-	state.base().Timeouts = plan.base().Timeouts // the update is bounded as planned
+	plan, state := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	state["timeouts"] = plan["timeouts"] // the update is bounded as planned
 	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
 	if !ok {
 		return
@@ -232,16 +226,16 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	want, diags := plan.base().wantedCIDRs(ctx)
+	want, diags := wantedCIDRs(ctx, plan)
 	resp.Diagnostics.Append(diags...)
-	have, diags := state.base().wantedCIDRs(ctx)
+	have, diags := wantedCIDRs(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var p *rediscloud.Peering
 	var err error
-	if plan.base().cloud().routed && !slices.Equal(want, have) {
+	if plan.cloud().routed && !slices.Equal(want, have) {
 		var release func()
 		release, err = r.send(ctx, sub, func() error { return r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want) })
 		defer release()
@@ -260,7 +254,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	m := r.spec.load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, deleting, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -303,23 +297,22 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
-		r.planExisting(ctx, req, resp)
+		r.planExisting(ctx, req, m, resp)
 		return
 	}
-	m := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-	b := m.base()
-	region := peeredRegion(r.spec, m)
-	if r.client == nil || !b.RedisCIDRs.IsUnknown() || b.SubscriptionID.IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(b.SubscriptionID.ValueString()) {
-		return // an invalid ID is reported by the attribute's validators
+	region, t := peeredRegion(r.spec, m), get[timeouts.Value](m, "timeouts")
+	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(m.str("subscription_id")) {
+		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
-	sub, _ := strconv.Atoi(b.SubscriptionID.ValueString())
-	ctx, cancel, op, ok := r.start(ctx, planning, b.Timeouts, sub, 0, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.str("subscription_id"))
+	ctx, cancel, op, ok := r.start(ctx, planning, t, sub, 0, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	if createTimeout, diags := b.Timeouts.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
+	if createTimeout, diags := t.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
 		var cancelCreate context.CancelFunc
 		ctx, cancelCreate = context.WithTimeout(ctx, createTimeout)
 		defer cancelCreate()
@@ -328,16 +321,15 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 	// Where the subscription itself answers its Redis-side CIDRs, its
 	// read serves the create's checks too.
-	if r.spec.peeredRegion == "" && !b.ProviderName.IsUnknown() {
+	if r.spec.peeredRegion == "" && !get[types.String](m, "provider_name").IsUnknown() {
 		s, err := r.client.SubscriptionLayout(ctx, sub)
 		if err != nil {
 			r.planLookupFailed(ctx, resp, op, err)
 			return
 		}
 		if creq, diags := createRequest(ctx, r.spec, m); !diags.HasError() {
-			var ce *configError
-			if err := r.spec.checkSubscription(s, &creq); errors.As(err, &ce) {
-				op.addConfigError(&resp.Diagnostics, ce)
+			if err := r.spec.checkSubscription(s, &creq); err != nil {
+				op.addError(&resp.Diagnostics, err, "")
 				return
 			}
 		}
@@ -347,33 +339,29 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planLookupFailed(ctx, resp, op, err)
 		return
 	}
-	checkOverlap(ctx, b, cidrs, &resp.Diagnostics)
+	checkOverlap(ctx, m, cidrs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
 }
 
 // planExisting replaces a failed peering (Redis Cloud never revives one),
-// reports a broken one, and checks new CIDRs against the Redis side's. It
-// reads raw values: a plan of many peerings runs it for each.
-func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	state, planned := rawOf(req.State.Raw), rawOf(req.Plan.Raw)
-	id, status, cloud := state.str("id"), state.str("status"), cloudOf(state.str("provider_name"))
+// reports a broken one, and checks new CIDRs against the Redis side's.
+func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, plan values, resp *resource.ModifyPlanResponse) {
+	state := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	id, status, cloud := state.str("id"), state.str("status"), state.cloud()
 	switch status {
 	case rediscloud.StatusFailed:
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
 			"This apply deletes it and creates it again; check the attributes named above first, or the new one fails alike.",
 			r.spec.subscriptionNoun, id, status, cloud.failed))
 		// Terraform honours the replacement only with an unknown status.
-		plan := r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics)
-		fields := fieldsOf(plan)
 		for _, a := range r.spec.strings() {
 			if !a.input && a.cloud == cloud {
-				*fields[a.name].(*types.String) = types.StringUnknown()
+				plan[a.name] = types.StringUnknown()
 			}
 		}
-		b := plan.base()
-		b.ID, b.PeeringID, b.Status = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
+		plan["id"], plan["peering_id"], plan["status"] = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.raw(ctx, plan))...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.resourceType().raw(ctx, plan))...)
 	case rediscloud.StatusInactive:
 		if cloud.broken != "" {
 			resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
@@ -381,55 +369,20 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 				r.spec.subscriptionNoun, id, status, cloud.broken, r.spec.resourceTypeName()))
 		}
 	}
-	if !planned["vpc_cidrs"].Equal(state["vpc_cidrs"]) && state["redis_cidrs"].IsFullyKnown() {
-		checkOverlap(ctx, r.spec.load(ctx, req.Plan.Raw, &resp.Diagnostics).base(), state.strings("redis_cidrs"), &resp.Diagnostics)
+	if !plan["vpc_cidrs"].Equal(state["vpc_cidrs"]) && !state["redis_cidrs"].IsUnknown() {
+		checkOverlap(ctx, plan, state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
-}
-
-// rawObject is a configuration's, plan's or state's attributes as sent,
-// none when null or unknown: cheaper than the framework's schema walk.
-type rawObject map[string]tftypes.Value
-
-func rawOf(v tftypes.Value) rawObject {
-	m := rawObject{}
-	_ = v.As((*map[string]tftypes.Value)(&m))
-	return m
-}
-
-// str is a string attribute's value, "" when null or unknown.
-func (o rawObject) str(name string) string {
-	var s string
-	if v := o[name]; v.IsKnown() && !v.IsNull() {
-		_ = v.As(&s)
-	}
-	return s
-}
-
-// strings are the known elements of a list or set of strings.
-func (o rawObject) strings(name string) []string {
-	var elems []tftypes.Value
-	if v := o[name]; v.IsKnown() && !v.IsNull() {
-		_ = v.As(&elems)
-	}
-	var out []string
-	for _, e := range elems {
-		var s string
-		if e.IsKnown() && !e.IsNull() && e.As(&s) == nil {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // checkOverlap reports each configured CIDR that overlaps one of redis,
 // which Redis Cloud would refuse only after a task.
-func checkOverlap(ctx context.Context, b *baseModel, redis []string, diags *diag.Diagnostics) {
-	want, d := b.wantedCIDRs(ctx)
+func checkOverlap(ctx context.Context, m values, redis []string, diags *diag.Diagnostics) {
+	want, d := wantedCIDRs(ctx, m)
 	if d.HasError() {
 		return
 	}
 	attribute := "vpc_cidrs"
-	if !b.VPCCidr.IsNull() && len(want) == 1 {
+	if !get[types.String](m, "vpc_cidr").IsNull() && len(want) == 1 {
 		attribute = "vpc_cidr"
 	}
 	for _, c := range want {
@@ -467,10 +420,10 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 
 // ValidateConfig checks which attributes each cloud needs and which it must
 // not have.
-func (r *peeringResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	cfg := rawOf(req.Config.Raw)
+func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	cfg := r.spec.resourceType().load(ctx, req.Config.Raw, &resp.Diagnostics)
 	name := cfg.str("provider_name")
-	if !cfg["provider_name"].IsKnown() || (name != "" && !slices.Contains(cloudNames(), name)) {
+	if cfg["provider_name"].IsUnknown() || (name != "" && !slices.Contains(cloudNames(), name)) {
 		return // provider_name's own validator says what it may be
 	}
 	cloud := cloudOf(name)
@@ -559,57 +512,43 @@ func (cidrModifier) Description(context.Context) string {
 
 func (m cidrModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-// plannedCloud reads provider_name from the plan, where its default applies.
-func plannedCloud(ctx context.Context, plan tfsdk.Plan) (cloud *cloudSpec, known bool) {
-	var name types.String
-	if diags := plan.GetAttribute(ctx, path.Root("provider_name"), &name); diags.HasError() || name.IsUnknown() {
-		return nil, false
-	}
-	return cloudOf(name.ValueString()), true
-}
-
-func (cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
-	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var single types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
-	switch cloud, known := plannedCloud(ctx, req.Plan); {
-	case !known:
-		resp.PlanValue = types.SetUnknown(types.StringType)
-	case !cloud.routed && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() && len(req.StateValue.Elements()) == 0:
-		resp.PlanValue = req.StateValue // an empty set, as Redis's own provider stored it
-	case !cloud.routed || single.IsNull():
-		resp.PlanValue = types.SetNull(types.StringType)
-	case single.IsUnknown():
-		resp.PlanValue = types.SetUnknown(types.StringType)
-	default:
-		resp.PlanValue = types.SetValueMust(types.StringType, []attr.Value{single})
+func (m cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
+		_, resp.PlanValue = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
 	}
 }
 
-func (cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
-		return
+func (m cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
+		resp.PlanValue, _ = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
 	}
-	var set types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
-	switch cloud, known := plannedCloud(ctx, req.Plan); {
-	case !known:
-		resp.PlanValue = types.StringUnknown()
-	case !cloud.routed:
-		resp.PlanValue = types.StringNull()
-	case set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
-		resp.PlanValue = types.StringUnknown()
-	default:
-		resp.PlanValue = singleCIDR(set.Elements())
-		if req.StateValue.IsNull() || req.StateValue.IsUnknown() {
-			return
-		}
-		var stateSet types.Set
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("vpc_cidrs"), &stateSet)...)
-		if legacy, ok := legacyCIDR(req.StateValue, stateSet, set); ok {
-			resp.PlanValue = legacy
-		}
+}
+
+// plan is vpc_cidr and vpc_cidrs as planned when the configuration sets at
+// most one of them.
+func (cidrModifier) plan(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) (types.String, types.Set) {
+	var name, single, prior types.String
+	var set, priorSet types.Set
+	diags.Append(plan.GetAttribute(ctx, path.Root("provider_name"), &name)...) // where its default applies
+	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidr"), &prior)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidrs"), &priorSet)...)
+	routed := cloudOf(name.ValueString()).routed
+	switch {
+	case name.IsUnknown():
+		return types.StringUnknown(), types.SetUnknown(types.StringType)
+	case !routed && !priorSet.IsNull() && !priorSet.IsUnknown() && len(priorSet.Elements()) == 0:
+		return types.StringNull(), priorSet // an empty set, as Redis's own provider stored it
+	case !routed:
+		return types.StringNull(), types.SetNull(types.StringType)
+	case single.IsUnknown() || set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
+		return types.StringUnknown(), types.SetUnknown(types.StringType)
+	case !single.IsNull():
+		set = types.SetValueMust(types.StringType, []attr.Value{single})
 	}
+	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
+		return legacy, set
+	}
+	return singleCIDR(set.Elements()), set
 }
