@@ -183,7 +183,7 @@ func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
 func TestDataSourcePeeringLookupModel(t *testing.T) {
 	ctx := context.Background()
 	var resp datasource.SchemaResponse
-	NewSubscriptionPeeringDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
+	(&peeringDataSource{peeringType: peeringType{spec: proSpec}}).Schema(ctx, datasource.SchemaRequest{}, &resp)
 	typ := objectTypeOf(ctx, resp.Schema.Type())
 	m := typ.load(ctx, tftypes.Value{}, new(diag.Diagnostics))
 	m["id"], m["subscription_id"] = types.StringValue("1001/501"), types.StringValue("1001")

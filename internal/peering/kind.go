@@ -19,6 +19,7 @@ type kindSpec struct {
 	// peeredRegion is the region attribute naming which of the
 	// subscription's regions a peering belongs to, "" when it has one.
 	peeredRegion string
+	lookup       bool // has a lookup data source, named as the resource
 
 	subscriptionNoun    string // "Pro": "Reading Pro peering 1001/5 failed"
 	article             string // of subscriptionNoun, to start a sentence: "A"
@@ -48,6 +49,7 @@ const (
 var proSpec = &kindSpec{
 	kind:     rediscloud.Pro,
 	typeName: "subscription_peering",
+	lookup:   true,
 	regions: []attribute{{name: "region", field: "Region", cloud: awsCloud, input: true, validators: awsRegionValidators,
 		doc: "the AWS region of the VPC to peer with, such as `us-east-1`.", dataSource: "the AWS region of the peered VPC.", need: needAWSRegion}},
 	subscriptionNoun:    "Pro",

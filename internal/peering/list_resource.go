@@ -109,7 +109,7 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 	if req.IncludeResource {
 		// redis_cidrs stays null: it is in no configuration, so not worth a read.
 		m := l.spec.resourceType().load(ctx, tftypes.Value{}, &r.Diagnostics)
-		r.Diagnostics.Append(setFromPeering(ctx, m, p)...)
+		setFromPeering(m, p)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
 		if !get[types.String](m, "vpc_cidr").IsNull() {
 			m["vpc_cidrs"] = types.SetNull(types.StringType)

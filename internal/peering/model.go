@@ -96,7 +96,7 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 }
 
 // setFromPeering fills a resource's state from a listed peering.
-func setFromPeering(ctx context.Context, m values, p *rediscloud.Peering) diag.Diagnostics {
+func setFromPeering(m values, p *rediscloud.Peering) {
 	setPeering(m, p, true)
 	prior, priorSet := get[types.String](m, "vpc_cidr"), get[types.Set](m, "vpc_cidrs")
 	if !cloudOf(p.Provider).routed {
@@ -105,11 +105,11 @@ func setFromPeering(ctx context.Context, m values, p *rediscloud.Peering) diag.D
 		if priorSet.IsUnknown() || priorSet.IsNull() || len(priorSet.Elements()) > 0 {
 			m["vpc_cidrs"] = types.SetNull(types.StringType)
 		}
-		return nil
+		return
 	}
-	cidrs, diags := p.CIDRs, diag.Diagnostics(nil)
+	cidrs := p.CIDRs
 	if len(cidrs) == 0 {
-		cidrs, diags = wantedCIDRs(ctx, m) // not echoed: keep what was asked for
+		cidrs = wantedCIDRs(m) // not echoed: keep what was asked for
 	}
 	set, single := types.SetNull(types.StringType), types.StringNull()
 	if len(cidrs) > 0 {
@@ -120,11 +120,10 @@ func setFromPeering(ctx context.Context, m values, p *rediscloud.Peering) diag.D
 		single = legacy
 	}
 	m["vpc_cidrs"], m["vpc_cidr"] = set, single
-	return diags
 }
 
 // createRequest is the other direction: a plan as the create request.
-func createRequest(ctx context.Context, spec *kindSpec, m values) (rediscloud.CreatePeeringRequest, diag.Diagnostics) {
+func createRequest(spec *kindSpec, m values) rediscloud.CreatePeeringRequest {
 	cloud := m.cloud()
 	r := rediscloud.CreatePeeringRequest{Provider: m.str("provider_name")}
 	for _, a := range spec.strings() {
@@ -132,11 +131,10 @@ func createRequest(ctx context.Context, spec *kindSpec, m values) (rediscloud.Cr
 			a.set(&r, m.str(a.name))
 		}
 	}
-	var diags diag.Diagnostics
 	if cloud.routed {
-		r.CIDRs, diags = wantedCIDRs(ctx, m)
+		r.CIDRs = wantedCIDRs(m)
 	}
-	return r, diags
+	return r
 }
 
 // objectType is the attribute types of a schema or a nested object, by
@@ -193,18 +191,14 @@ func (t objectType) raw(ctx context.Context, m values) any {
 	return tftypes.NewValue(t.tf, obj)
 }
 
-// wantedCIDRs are the CIDRs m's configuration asks for, as the API lists them.
-func wantedCIDRs(ctx context.Context, m values) ([]string, diag.Diagnostics) {
-	var out []string
-	var diags diag.Diagnostics
-	set, single := get[types.Set](m, "vpc_cidrs"), get[types.String](m, "vpc_cidr")
-	switch {
-	case !set.IsNull() && !set.IsUnknown():
-		diags = set.ElementsAs(ctx, &out, false)
-	case !single.IsNull() && !single.IsUnknown():
-		out = []string{single.ValueString()}
+// wantedCIDRs are the known CIDRs m's configuration asks for, as the API
+// lists them.
+func wantedCIDRs(m values) []string {
+	cidrs, single := m.strings("vpc_cidrs"), get[types.String](m, "vpc_cidr")
+	if len(cidrs) == 0 && !single.IsNull() && !single.IsUnknown() {
+		cidrs = []string{single.ValueString()}
 	}
-	return rediscloud.NormalizeCIDRs(out), diags
+	return rediscloud.NormalizeCIDRs(cidrs)
 }
 
 // peeredRegion is m's kindSpec.peeredRegion attribute, "" when it has none.

@@ -29,44 +29,33 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
-// NewSubscriptionPeeringResource is rediscloud_subscription_peering.
-func NewSubscriptionPeeringResource() resource.Resource {
-	return &peeringResource{peeringType{spec: proSpec}}
+// Resources are the peering resources, one per kind.
+func Resources() (out []func() resource.Resource) {
+	for _, s := range kindSpecs {
+		out = append(out, func() resource.Resource { return &peeringResource{peeringType{spec: s}} })
+	}
+	return out
 }
 
-// NewActiveActiveSubscriptionPeeringResource is
-// rediscloud_active_active_subscription_peering.
-func NewActiveActiveSubscriptionPeeringResource() resource.Resource {
-	return &peeringResource{peeringType{spec: activeActiveSpec}}
+// DataSources are each kind's list data source, and its lookup where it
+// has one.
+func DataSources() (out []func() datasource.DataSource) {
+	for _, s := range kindSpecs {
+		out = append(out, func() datasource.DataSource { return &peeringDataSource{peeringType{spec: s}, true} })
+		if s.lookup {
+			out = append(out, func() datasource.DataSource { return &peeringDataSource{peeringType{spec: s}, false} })
+		}
+	}
+	return out
 }
 
-// NewSubscriptionPeeringDataSource is the rediscloud_subscription_peering
-// data source.
-func NewSubscriptionPeeringDataSource() datasource.DataSource {
-	return &peeringDataSource{peeringType: peeringType{spec: proSpec}}
-}
-
-// NewSubscriptionPeeringsDataSource is rediscloud_subscription_peerings.
-func NewSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringDataSource{peeringType{spec: proSpec}, true}
-}
-
-// NewActiveActiveSubscriptionPeeringsDataSource is
-// rediscloud_active_active_subscription_peerings.
-func NewActiveActiveSubscriptionPeeringsDataSource() datasource.DataSource {
-	return &peeringDataSource{peeringType{spec: activeActiveSpec}, true}
-}
-
-// NewSubscriptionPeeringListResource lists rediscloud_subscription_peering
-// for `terraform query`.
-func NewSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{peeringType{spec: proSpec}}
-}
-
-// NewActiveActiveSubscriptionPeeringListResource lists
-// rediscloud_active_active_subscription_peering for `terraform query`.
-func NewActiveActiveSubscriptionPeeringListResource() list.ListResource {
-	return &peeringListResource{peeringType{spec: activeActiveSpec}}
+// ListResources list each kind's resource for `terraform query`, under its
+// name (Terraform 1.14 and later).
+func ListResources() (out []func() list.ListResource) {
+	for _, s := range kindSpecs {
+		out = append(out, func() list.ListResource { return &peeringListResource{peeringType{spec: s}} })
+	}
+	return out
 }
 
 // peeringType is what every type holds: its kind, and the API client the

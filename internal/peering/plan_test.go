@@ -36,7 +36,7 @@ func TestModifyPlanFollowsTheStatus(t *testing.T) {
 			var diags diag.Diagnostics
 			m := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
 			m["provider_name"] = types.StringValue(tc.provider)
-			setFromPeering(ctx, m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: tc.provider, Status: tc.status,
+			setFromPeering(m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: tc.provider, Status: tc.status,
 				AWSPeeringID: "pcx-1", GCPRedisProjectID: "redis-proj", GCPRedisNetworkName: "redis-net"})
 			state := tfsdk.State{Schema: schema}
 			if diags.Append(state.Set(ctx, proSpec.resourceType().raw(ctx, m))...); diags.HasError() {

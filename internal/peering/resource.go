@@ -106,11 +106,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	defer cancel()
 
-	creq, diags := createRequest(ctx, r.spec, m)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	creq := createRequest(r.spec, m)
 	ctx = tflog.SetField(ctx, "subscription_id", sub)
 
 	// Vet the subscription before anything is sent; CreatePeering reuses the read.
@@ -168,7 +164,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	p, err := r.client.WaitPeeringSettled(ctx, r.spec.kind, sub, res.ID, createdAt)
 	if err != nil {
 		if p != nil {
-			resp.Diagnostics.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
+			setFromPeering(m, r.client.Shown(p))
 			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
@@ -180,7 +176,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 
 // save records p in m and m in state, with redis_cidrs and the identity.
 func (r *peeringResource) save(ctx context.Context, m values, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	diags.Append(setFromPeering(ctx, m, r.client.Shown(p))...)
+	setFromPeering(m, r.client.Shown(p))
 	if redis := get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
 		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
 		m["redis_cidrs"] = l.value(ctx, peeredRegion(r.spec, m).ValueString())
@@ -226,13 +222,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	want, diags := wantedCIDRs(ctx, plan)
-	resp.Diagnostics.Append(diags...)
-	have, diags := wantedCIDRs(ctx, state)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	want, have := wantedCIDRs(plan), wantedCIDRs(state)
 	var p *rediscloud.Peering
 	var err error
 	if plan.cloud().routed && !slices.Equal(want, have) {
@@ -327,11 +317,10 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			r.planLookupFailed(ctx, resp, op, err)
 			return
 		}
-		if creq, diags := createRequest(ctx, r.spec, m); !diags.HasError() {
-			if err := r.spec.checkSubscription(s, &creq); err != nil {
-				op.addError(&resp.Diagnostics, err, "")
-				return
-			}
+		creq := createRequest(r.spec, m)
+		if err := r.spec.checkSubscription(s, &creq); err != nil {
+			op.addError(&resp.Diagnostics, err, "")
+			return
 		}
 	}
 	cidrs, err := r.client.RedisCIDRs(ctx, r.spec.kind, sub, region.ValueString())
@@ -339,7 +328,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planLookupFailed(ctx, resp, op, err)
 		return
 	}
-	checkOverlap(ctx, m, cidrs, &resp.Diagnostics)
+	checkOverlap(m, cidrs, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("redis_cidrs"), redisCIDRsList(cidrs))...)
 }
 
@@ -370,18 +359,14 @@ func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyP
 		}
 	}
 	if !plan["vpc_cidrs"].Equal(state["vpc_cidrs"]) && !state["redis_cidrs"].IsUnknown() {
-		checkOverlap(ctx, plan, state.strings("redis_cidrs"), &resp.Diagnostics)
+		checkOverlap(plan, state.strings("redis_cidrs"), &resp.Diagnostics)
 	}
 }
 
 // checkOverlap reports each configured CIDR that overlaps one of redis,
 // which Redis Cloud would refuse only after a task.
-func checkOverlap(ctx context.Context, m values, redis []string, diags *diag.Diagnostics) {
-	want, d := wantedCIDRs(ctx, m)
-	if d.HasError() {
-		return
-	}
-	attribute := "vpc_cidrs"
+func checkOverlap(m values, redis []string, diags *diag.Diagnostics) {
+	want, attribute := wantedCIDRs(m), "vpc_cidrs"
 	if !get[types.String](m, "vpc_cidr").IsNull() && len(want) == 1 {
 		attribute = "vpc_cidr"
 	}

@@ -225,26 +225,14 @@ func stringOrEnv(v types.String, env string) string {
 	return os.Getenv(env)
 }
 
-func (p *rediscloudProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		peering.NewSubscriptionPeeringResource,
-		peering.NewActiveActiveSubscriptionPeeringResource,
-	}
+func (p *rediscloudProvider) Resources(context.Context) []func() resource.Resource {
+	return peering.Resources()
 }
 
-func (p *rediscloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		peering.NewSubscriptionPeeringDataSource,
-		peering.NewSubscriptionPeeringsDataSource,
-		peering.NewActiveActiveSubscriptionPeeringsDataSource,
-	}
+func (p *rediscloudProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return peering.DataSources()
 }
 
-// ListResources are what `terraform query` (Terraform 1.14 and later) lists:
-// one per resource, under its name.
-func (p *rediscloudProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		peering.NewSubscriptionPeeringListResource,
-		peering.NewActiveActiveSubscriptionPeeringListResource,
-	}
+func (p *rediscloudProvider) ListResources(context.Context) []func() list.ListResource {
+	return peering.ListResources()
 }
