@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -64,9 +63,8 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	sub, _ := strconv.Atoi(m.str("subscription_id"))
 	q := query(m) // none for a list
 	started := time.Now()
-	timeout, diags := get[timeouts.Value](m, "timeouts").Read(ctx, defaultReadTimeout)
-	op := operation{verb: "Reading", dataSource: true, timeoutName: "read", sub: sub, peering: q.peeringID}
-	ctx, cancel, op, ok := d.begin(ctx, op, timeout, diags, &resp.Diagnostics)
+	op := operation{phase: reading, dataSource: true, sub: sub, peering: q.peeringID}
+	ctx, cancel, op, ok := d.begin(ctx, op, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}

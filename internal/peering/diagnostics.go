@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,16 +19,49 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 )
 
+// defaultReadTimeout bounds any read the timeouts block does not.
+const defaultReadTimeout = 10 * time.Minute
+
+// phase is one of the operations: its verb in diagnostics, and the timeouts
+// block attribute that bounds it as a whole, with its default. Only two
+// waits within have limits of their own, in the client: the lookup of an
+// interrupted create's peering, which outlives the operation, and the time
+// an update's CIDRs may take to show.
+type phase struct {
+	verb, timeoutName string
+	byDefault         time.Duration
+}
+
+var (
+	creating = phase{"Creating", "create", 30 * time.Minute}
+	reading  = phase{"Reading", "read", defaultReadTimeout}
+	updating = phase{"Updating", "update", 30 * time.Minute}
+	deleting = phase{"Deleting", "delete", 30 * time.Minute}
+	planning = phase{"Planning", "read", defaultReadTimeout}
+	listing  = phase{verb: "Listing"} // a query, bounded by Terraform alone
+)
+
+// timeout is ph's timeout in the timeouts block of m, a resource's or a
+// data source's values.
+func (ph phase) timeout(ctx context.Context, m values) (time.Duration, diag.Diagnostics) {
+	if t, ok := m["timeouts"].(dstimeouts.Value); ok {
+		return t.Read(ctx, ph.byDefault)
+	}
+	read := map[string]func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics){
+		"create": timeouts.Value.Create, "read": timeouts.Value.Read, "update": timeouts.Value.Update, "delete": timeouts.Value.Delete,
+	}[ph.timeoutName]
+	return read(get[timeouts.Value](m, "timeouts"), ctx, ph.byDefault)
+}
+
 // operation names what failed, for the one wording of every diagnostic.
 type operation struct {
-	verb        string // a phase's ("Creating", "Planning" …), or "Listing" for a query
-	spec        *kindSpec
-	sub         int
-	peering     int // 0 when not known yet
-	timeout     time.Duration
-	timeoutName string              // the timeouts block attribute that bounds it
-	dataSource  bool                // no state to keep
-	redact      func(string) string // hides the API keys (Client.Redact); nil keeps text
+	phase
+	spec       *kindSpec
+	sub        int
+	peering    int // 0 when not known yet
+	timeout    time.Duration
+	dataSource bool                // no state to keep
+	redact     func(string) string // hides the API keys (Client.Redact); nil keeps text
 }
 
 // hide hides the API keys in a diagnostic's text.

@@ -15,8 +15,8 @@ import (
 // read that timed out changed nothing; an answer that cannot be decoded is
 // no passing fault.
 func TestDiagnosticAdvice(t *testing.T) {
-	read := operation{verb: "Reading", spec: proSpec, sub: 1001, peering: 5, timeout: 10 * time.Minute, timeoutName: "read"}
-	create := operation{verb: "Creating", spec: proSpec, sub: 1001, timeout: 30 * time.Minute, timeoutName: "create"}
+	read := operation{phase: reading, spec: proSpec, sub: 1001, peering: 5, timeout: 10 * time.Minute}
+	create := operation{phase: creating, spec: proSpec, sub: 1001, timeout: 30 * time.Minute}
 	cases := []struct {
 		name       string
 		op         operation
@@ -112,8 +112,8 @@ func TestDiagnosticsHideKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	echo := "echo " + apiKey + " " + secretKey
-	read := operation{verb: "Reading", spec: activeActiveSpec, sub: 2001, peering: 5, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
-	list := operation{verb: "Reading", dataSource: true, spec: proSpec, sub: 1001, timeout: time.Minute, timeoutName: "read", redact: c.Redact}
+	read := operation{phase: reading, spec: activeActiveSpec, sub: 2001, peering: 5, timeout: time.Minute, redact: c.Redact}
+	list := operation{phase: reading, dataSource: true, spec: proSpec, sub: 1001, timeout: time.Minute, redact: c.Redact}
 	shape := &rediscloud.ListShapeError{Source: "the completed list task t-1 (GET /v1/subscriptions/2001/regions/peerings)",
 		Missing: "resource.regions array", Found: `resource has only the keys "` + apiKey + `"`}
 	cases := []struct {

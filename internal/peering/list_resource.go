@@ -60,7 +60,7 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 // kind. One that cannot be listed fails the query: a partial answer would
 // look complete.
 func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
-	op := operation{verb: "Listing", dataSource: true, spec: l.spec, redact: l.client.Redact}
+	op := operation{phase: listing, dataSource: true, spec: l.spec, redact: l.client.Redact}
 	failed := func(summary string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic(summary, op.describe(err, op.defaultAdvice(err)))
 	}

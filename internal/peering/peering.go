@@ -19,7 +19,6 @@ package peering
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -74,10 +73,11 @@ func (t *peeringType) Configure(_ context.Context, req resource.ConfigureRequest
 	t.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// begin bounds ctx by timeout and completes op for diagnostics; d is what
-// reading the timeout said. When ok is false, diags say why and the
+// begin bounds ctx by op's timeout in the timeouts block of m, and
+// completes op for diagnostics. When ok is false, diags say why and the
 // operation must not run; otherwise the caller defers cancel.
-func (t *peeringType) begin(ctx context.Context, op operation, timeout time.Duration, d diag.Diagnostics, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+func (t *peeringType) begin(ctx context.Context, op operation, m values, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
+	timeout, d := op.phase.timeout(ctx, m)
 	if diags.Append(d...); diags.HasError() {
 		return ctx, nil, op, false
 	}

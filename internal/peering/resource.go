@@ -10,40 +10,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
-)
-
-// defaultReadTimeout bounds any read the timeouts block does not.
-const defaultReadTimeout = 10 * time.Minute
-
-// phase is one of the resource's operations: its verb in diagnostics, and
-// the timeouts block attribute that bounds it as a whole, with its default.
-// Only two waits within have limits of their own, in the client: the lookup
-// of an interrupted create's peering, which outlives the operation, and the
-// time an update's CIDRs may take to show.
-type phase struct {
-	verb        string
-	timeoutName string
-	timeout     func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)
-	byDefault   time.Duration
-}
-
-var (
-	creating = phase{"Creating", "create", timeouts.Value.Create, 30 * time.Minute}
-	reading  = phase{"Reading", "read", timeouts.Value.Read, defaultReadTimeout}
-	updating = phase{"Updating", "update", timeouts.Value.Update, 30 * time.Minute}
-	deleting = phase{"Deleting", "delete", timeouts.Value.Delete, 30 * time.Minute}
-	planning = phase{"Planning", "read", timeouts.Value.Read, defaultReadTimeout}
 )
 
 var (
@@ -64,14 +39,7 @@ func (r *peeringResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 	resp.IdentitySchema = r.spec.identitySchema()
 }
 
-// start begins ph on subscription sub and peering (0 while a create has
-// none yet), bounded by ph's timeout from the timeouts block t.
-func (r *peeringResource) start(ctx context.Context, ph phase, t timeouts.Value, sub, peering int, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
-	timeout, d := ph.timeout(t, ctx, ph.byDefault)
-	return r.begin(ctx, operation{verb: ph.verb, timeoutName: ph.timeoutName, sub: sub, peering: peering}, timeout, d, diags)
-}
-
-// startOn is start for the peering whose ID is in m's state (read, update
+// startOn begins ph on the peering whose ID is in m's state (read, update
 // and delete).
 func (r *peeringResource) startOn(ctx context.Context, ph phase, m values, diags *diag.Diagnostics) (context.Context, context.CancelFunc, operation, bool) {
 	if diags.HasError() {
@@ -82,7 +50,7 @@ func (r *peeringResource) startOn(ctx context.Context, ph phase, m values, diags
 		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
 		return ctx, nil, operation{}, false
 	}
-	return r.start(ctx, ph, get[timeouts.Value](m, "timeouts"), sub, peering, diags)
+	return r.begin(ctx, operation{phase: ph, sub: sub, peering: peering}, m, diags)
 }
 
 // send sends a change in the subscription's turn (rediscloud.Turn); the
@@ -100,7 +68,7 @@ func (r *peeringResource) send(ctx context.Context, sub int, change func() error
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
 	sub, _ := strconv.Atoi(m.str("subscription_id")) // validated
-	ctx, cancel, op, ok := r.start(ctx, creating, get[timeouts.Value](m, "timeouts"), sub, 0, &resp.Diagnostics)
+	ctx, cancel, op, ok := r.begin(ctx, operation{phase: creating, sub: sub}, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -287,22 +255,29 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
+	typ := r.spec.resourceType()
+	m, state := typ.load(ctx, req.Plan.Raw, &resp.Diagnostics), typ.load(ctx, req.State.Raw, &resp.Diagnostics)
+	for name, v := range plannedCIDRs(typ.load(ctx, req.Config.Raw, &resp.Diagnostics), m, state) {
+		if !v.Equal(m[name]) {
+			m[name] = v
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), v)...)
+		}
+	}
 	if !req.State.Raw.IsNull() {
-		r.planExisting(ctx, req, m, resp)
+		r.planExisting(ctx, m, state, resp)
 		return
 	}
-	region, t := peeredRegion(r.spec, m), get[timeouts.Value](m, "timeouts")
+	region := peeredRegion(r.spec, m)
 	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(m.str("subscription_id")) {
 		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
 	sub, _ := strconv.Atoi(m.str("subscription_id"))
-	ctx, cancel, op, ok := r.start(ctx, planning, t, sub, 0, &resp.Diagnostics)
+	ctx, cancel, op, ok := r.begin(ctx, operation{phase: planning, sub: sub}, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	if createTimeout, diags := t.Create(ctx, creating.byDefault); !diags.HasError() && createTimeout < op.timeout {
+	if createTimeout, diags := creating.timeout(ctx, m); !diags.HasError() && createTimeout < op.timeout {
 		var cancelCreate context.CancelFunc
 		ctx, cancelCreate = context.WithTimeout(ctx, createTimeout)
 		defer cancelCreate()
@@ -334,8 +309,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 // planExisting replaces a failed peering (Redis Cloud never revives one),
 // reports a broken one, and checks new CIDRs against the Redis side's.
-func (r *peeringResource) planExisting(ctx context.Context, req resource.ModifyPlanRequest, plan values, resp *resource.ModifyPlanResponse) {
-	state := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+func (r *peeringResource) planExisting(ctx context.Context, plan, state values, resp *resource.ModifyPlanResponse) {
 	id, status, cloud := state.str("id"), state.str("status"), state.cloud()
 	switch status {
 	case rediscloud.StatusFailed:
@@ -487,53 +461,36 @@ func missingRegion(sub *rediscloud.Subscription, region string) string {
 	return fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub.ID, region, strings.Join(names, ", "))
 }
 
-// cidrModifier plans the one of vpc_cidr and vpc_cidrs that is not
-// configured from the other, instead of "(known after apply)".
-type cidrModifier struct{}
-
-func (cidrModifier) Description(context.Context) string {
-	return "When one of vpc_cidr and vpc_cidrs is not configured, it is derived from the other."
-}
-
-func (m cidrModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (m cidrModifier) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
-	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
-		_, resp.PlanValue = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
-	}
-}
-
-func (m cidrModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.ConfigValue.IsNull() && !req.Plan.Raw.IsNull() {
-		resp.PlanValue, _ = m.plan(ctx, req.Config, req.Plan, req.State, &resp.Diagnostics)
-	}
-}
-
-// plan is vpc_cidr and vpc_cidrs as planned when the configuration sets at
-// most one of them.
-func (cidrModifier) plan(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) (types.String, types.Set) {
-	var name, single, prior types.String
-	var set, priorSet types.Set
-	diags.Append(plan.GetAttribute(ctx, path.Root("provider_name"), &name)...) // where its default applies
-	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidr"), &single)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("vpc_cidrs"), &set)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidr"), &prior)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("vpc_cidrs"), &priorSet)...)
+// plannedCIDRs are vpc_cidr and vpc_cidrs as planned where cfg does not set
+// them: from the other, instead of "(known after apply)".
+func plannedCIDRs(cfg, plan, state values) values {
+	single, set := get[types.String](cfg, "vpc_cidr"), get[types.Set](cfg, "vpc_cidrs")
+	prior, priorSet := get[types.String](state, "vpc_cidr"), get[types.Set](state, "vpc_cidrs")
+	name := get[types.String](plan, "provider_name") // where its default applies
 	routed := cloudOf(name.ValueString()).routed
+	planned, plannedSet := types.StringUnknown(), types.SetUnknown(types.StringType)
 	switch {
 	case name.IsUnknown():
-		return types.StringUnknown(), types.SetUnknown(types.StringType)
 	case !routed && !priorSet.IsNull() && !priorSet.IsUnknown() && len(priorSet.Elements()) == 0:
-		return types.StringNull(), priorSet // an empty set, as Redis's own provider stored it
+		planned, plannedSet = types.StringNull(), priorSet // an empty set, as Redis's own provider stored it
 	case !routed:
-		return types.StringNull(), types.SetNull(types.StringType)
+		planned, plannedSet = types.StringNull(), types.SetNull(types.StringType)
 	case single.IsUnknown() || set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
-		return types.StringUnknown(), types.SetUnknown(types.StringType)
 	case !single.IsNull():
-		set = types.SetValueMust(types.StringType, []attr.Value{single})
+		plannedSet = types.SetValueMust(types.StringType, []attr.Value{single})
+		planned = singleCIDR(plannedSet.Elements())
+	default:
+		planned, plannedSet = singleCIDR(set.Elements()), set
+		if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
+			planned = legacy
+		}
 	}
-	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
-		return legacy, set
+	out := values{}
+	if single.IsNull() {
+		out["vpc_cidr"] = planned
 	}
-	return singleCIDR(set.Elements()), set
+	if set.IsNull() {
+		out["vpc_cidrs"] = plannedSet
+	}
+	return out
 }

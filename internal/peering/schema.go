@@ -103,19 +103,17 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			MarkdownDescription: "AWS only: the VPC's CIDR block that Redis Cloud routes to, such as `10.0.0.0/16`. Set this or `vpc_cidrs`, not both. " +
 				"When `vpc_cidrs` is set, this holds its single CIDR if it has exactly one, and is null otherwise " +
 				"(state moved over from Redis's own provider keeps the one CIDR it stored here until the CIDRs change). Changed in place.",
-			Optional:      true,
-			Computed:      true,
-			Validators:    []validator.String{cidrValidator, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
-			PlanModifiers: []planmodifier.String{cidrModifier{}},
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.String{cidrValidator, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
 		},
 		"vpc_cidrs": schema.SetAttribute{
 			MarkdownDescription: fmt.Sprintf("AWS only: the VPC's CIDR blocks that Redis Cloud routes to, 1 to %d of them. Set this or `vpc_cidr`, not both. "+
 				"When `vpc_cidr` is set, this holds that one CIDR. Changed in place.", maxCIDRsPerVPC),
-			ElementType:   types.StringType,
-			Optional:      true,
-			Computed:      true,
-			Validators:    []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(cidrValidator)},
-			PlanModifiers: []planmodifier.Set{cidrModifier{}},
+			ElementType: types.StringType,
+			Optional:    true,
+			Computed:    true,
+			Validators:  []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(cidrValidator)},
 		},
 		"status": schema.StringAttribute{MarkdownDescription: statusDoc, Computed: true},
 		"redis_cidrs": schema.ListAttribute{
