@@ -1,18 +1,13 @@
 package peering
 
 import (
-	"context"
 	"fmt"
-	"math"
-	"net/netip"
 	"reflect"
-	"regexp"
-	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 // cloudSpec is everything that differs between the clouds a peering can
@@ -66,10 +61,10 @@ func (a attribute) set(r *rediscloud.CreatePeeringRequest, v string) {
 var awsCloud = &cloudSpec{
 	name: rediscloud.ProviderAWS, routed: true,
 	strings: []attribute{
-		{name: "aws_account_id", field: "AWSAccountID", input: true, validators: awsAccountValidators,
+		{name: "aws_account_id", field: "AWSAccountID", input: true, validators: validate.AWSAccountID,
 			doc: "the 12-digit ID of the AWS account that owns the VPC.", dataSource: "the ID of the AWS account that owns the peered VPC.",
 			need: "the 12-digit ID of the AWS account that owns the VPC"},
-		{name: "vpc_id", field: "VPCID", input: true, validators: vpcIDValidators,
+		{name: "vpc_id", field: "VPCID", input: true, validators: validate.VPCID,
 			doc: "ID of the VPC to peer with (`vpc-…`).", dataSource: "the ID of the peered VPC (`vpc-…`).",
 			need: "the ID of the VPC to peer with, such as vpc-0a1b2c3d4e5f67890"},
 		{name: "aws_peering_id", field: "AWSPeeringID",
@@ -90,10 +85,10 @@ var awsCloud = &cloudSpec{
 var gcpCloud = &cloudSpec{
 	name: rediscloud.ProviderGCP,
 	strings: []attribute{
-		{name: "gcp_project_id", field: "GCPProjectID", input: true, validators: gcpProjectValidators,
+		{name: "gcp_project_id", field: "GCPProjectID", input: true, validators: validate.GCPProject,
 			doc: "ID of the GCP project that owns the VPC network to peer with.", dataSource: "the ID of the GCP project that owns the peered network.",
 			need: "the ID of the GCP project that owns the network"},
-		{name: "gcp_network_name", field: "GCPNetworkName", input: true, validators: gcpNetworkValidators,
+		{name: "gcp_network_name", field: "GCPNetworkName", input: true, validators: validate.GCPNetwork,
 			doc: "name of the VPC network to peer with.", dataSource: "the name of the peered VPC network.",
 			need: "the name of the VPC network to peer with"},
 		{name: "gcp_redis_project_id", field: "GCPRedisProjectID",
@@ -173,79 +168,5 @@ func describePeering(p *rediscloud.Peering) string {
 	return s + ")"
 }
 
-var (
-	canonicalIDRe  = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
-	awsRegionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
-	gcpRegionRe    = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
-	maxCIDRsPerVPC = 5
-
-	awsAccountValidators = matches(`^[0-9]{12}$`, `must be a 12-digit AWS account ID, for example "123456789012"`)
-	vpcIDValidators      = matches(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`,
-		`must be an AWS VPC ID: "vpc-" followed by 8 or 17 lowercase hexadecimal digits, for example "vpc-0a1b2c3d4e5f67890"`)
-	awsRegionValidators = matches(awsRegionRe.String(), `must be an AWS region name such as "us-east-1" or "eu-west-2"`)
-	anyRegionValidators = matches(awsRegionRe.String()+`|`+gcpRegionRe.String(),
-		`must be a cloud region name such as "us-east-1" (AWS) or "us-central1" (GCP)`)
-	gcpProjectValidators = matches(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`,
-		`must be a GCP project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`)
-	gcpNetworkValidators = matches(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`,
-		`must be a GCP VPC network name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen`)
-)
-
-func matches(re, msg string) []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(re), msg)}
-}
-
-// checked is a string validator from problem, which says what is wrong with
-// a value, "" when nothing is.
-type checked struct {
-	summary, description string
-	problem              func(string) string
-}
-
-func (c checked) Description(context.Context) string { return c.description }
-
-func (c checked) MarkdownDescription(context.Context) string { return c.description }
-
-func (c checked) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := c.problem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, c.summary, fmt.Sprintf("Attribute %s %s", req.Path, msg))
-	}
-}
-
-const idRule = `must be the subscription's numeric ID, for example "1234": digits without leading zeros, at most 2147483647`
-
-// An ID must be written as the API writes it: "01234" would be sent as 1234
-// and read back as "1234", a change Terraform refuses after the apply.
-var subscriptionIDValidators = []validator.String{checked{"Invalid Attribute Value Match", idRule, func(v string) string {
-	if validID(v) {
-		return ""
-	}
-	return idRule + ", got: " + v
-}}}
-
-// validID reports whether s is a positive 32-bit ID written canonically.
-func validID(s string) bool {
-	n, err := strconv.ParseInt(s, 10, 64)
-	return canonicalIDRe.MatchString(s) && err == nil && n <= math.MaxInt32
-}
-
-// A CIDR must be canonical: the API keys peerings by these strings, so
-// "10.0.0.1/16" would read back differently and churn every plan.
-var cidrValidator = checked{"Invalid CIDR block", "must be an IPv4 network in CIDR notation, such as 10.0.0.0/16", checkCIDR}
-
-// checkCIDR returns what is wrong with s as a consumer CIDR, or "".
-func checkCIDR(s string) string {
-	prefix, err := netip.ParsePrefix(s)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("must be an IPv4 network in CIDR notation such as 10.0.0.0/16, got %q", s)
-	case !prefix.Addr().Is4():
-		return fmt.Sprintf("must be an IPv4 network (Redis Cloud peering does not route IPv6), got %q", s)
-	case prefix.Masked() != prefix:
-		return fmt.Sprintf("must be a network address: %q has host bits set; did you mean %q?", s, prefix.Masked().String())
-	}
-	return ""
-}
+// maxCIDRsPerVPC is how many CIDR blocks of a VPC a peering may route to.
+const maxCIDRsPerVPC = 5

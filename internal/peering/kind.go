@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 // kindSpec is everything that differs between the Pro and the Active-Active
@@ -50,7 +51,7 @@ var proSpec = &kindSpec{
 	kind:     rediscloud.Pro,
 	typeName: "subscription_peering",
 	lookup:   true,
-	regions: []attribute{{name: "region", field: "Region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+	regions: []attribute{{name: "region", field: "Region", cloud: awsCloud, input: true, validators: validate.AWSRegion,
 		doc: "the AWS region of the VPC to peer with, such as `us-east-1`.", dataSource: "the AWS region of the peered VPC.", need: needAWSRegion}},
 	subscriptionNoun:    "Pro",
 	article:             "A",
@@ -73,10 +74,10 @@ var activeActiveSpec = &kindSpec{
 	kind:     rediscloud.ActiveActive,
 	typeName: "active_active_subscription_peering",
 	regions: []attribute{
-		{name: "source_region", field: "SourceRegion", input: true, validators: anyRegionValidators,
+		{name: "source_region", field: "SourceRegion", input: true, validators: validate.AnyRegion,
 			doc:        "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP). It must be one of the subscription's regions.",
 			dataSource: "The subscription's region whose VPC is peered, such as `us-east-1` (AWS) or `us-central1` (GCP)."},
-		{name: "destination_region", field: "Region", cloud: awsCloud, input: true, validators: awsRegionValidators,
+		{name: "destination_region", field: "Region", cloud: awsCloud, input: true, validators: validate.AWSRegion,
 			doc: "the AWS region of the VPC to peer with.", dataSource: "the AWS region of the peered VPC.", need: needAWSRegion},
 	},
 	peeredRegion:        "source_region",

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 // The conversions between a peering and every type's values go by tfsdk
@@ -258,7 +259,7 @@ func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }
 // parseID splits "<subscription_id>/<peering_id>".
 func parseID(id string) (sub, peering int, err error) {
 	parts := strings.Split(strings.TrimSpace(id), "/")
-	if len(parts) == 2 && validID(parts[0]) && validID(parts[1]) {
+	if len(parts) == 2 && validate.ID(parts[0]) && validate.ID(parts[1]) {
 		s, _ := strconv.Atoi(parts[0])
 		p, _ := strconv.Atoi(parts[1])
 		return s, p, nil
@@ -294,8 +295,8 @@ func importTarget(ctx context.Context, req resource.ImportStateRequest) (sub, id
 	if diags.Append(req.Identity.Get(ctx, &im)...); diags.HasError() {
 		return 0, 0, diags
 	}
-	if v := im.SubscriptionID.ValueString(); !validID(v) {
-		diags.AddAttributeError(path.Root("subscription_id"), "Invalid import identity", fmt.Sprintf("subscription_id %s, got %q", idRule, v))
+	if v := im.SubscriptionID.ValueString(); !validate.ID(v) {
+		diags.AddAttributeError(path.Root("subscription_id"), "Invalid import identity", fmt.Sprintf("subscription_id %s, got %q", validate.IDRule, v))
 	} else {
 		sub, _ = strconv.Atoi(v)
 	}

@@ -91,23 +91,6 @@ func TestCIDRValuesAndSetFromPeering(t *testing.T) {
 	}
 }
 
-func TestCheckCIDR(t *testing.T) {
-	for in, wantSubstr := range map[string]string{
-		"10.0.0.0/16":    "",
-		"10.0.0.1/16":    `did you mean "10.0.0.0/16"`,
-		"10.0.0.0":       "CIDR notation",
-		"fd00::/8":       "IPv4",
-		"300.0.0.0/8":    "CIDR notation",
-		"10.0.0.0/33":    "CIDR notation",
-		"192.168.1.0/24": "",
-	} {
-		got := checkCIDR(in)
-		if (wantSubstr == "") != (got == "") || !strings.Contains(got, wantSubstr) {
-			t.Errorf("checkCIDR(%q) = %q; want %q", in, got, wantSubstr)
-		}
-	}
-}
-
 // Every attribute names fields that exist, as strings: the peering's and,
 // for an input, the create request's.
 func TestAttributeFieldsExist(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 var (
@@ -268,7 +268,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	region := peeredRegion(r.spec, m)
-	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validID(m.str("subscription_id")) {
+	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validate.ID(m.str("subscription_id")) {
 		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
 	sub, _ := strconv.Atoi(m.str("subscription_id"))
@@ -346,20 +346,13 @@ func checkOverlap(m values, redis []string, diags *diag.Diagnostics) {
 	}
 	for _, c := range want {
 		for _, rc := range redis {
-			if overlap(c, rc) {
+			if validate.Overlap(c, rc) {
 				diags.AddAttributeError(path.Root(attribute), "CIDR overlaps the Redis Cloud side",
 					fmt.Sprintf("%s overlaps %s, a CIDR block of the subscription's Redis Cloud side (redis_cidrs): a peering must join networks "+
 						"whose addresses do not overlap, and Redis Cloud refuses this one. Peer a VPC whose CIDR blocks do not overlap %s.", c, rc, rc))
 			}
 		}
 	}
-}
-
-// overlap is false for invalid CIDRs: their validators report them.
-func overlap(a, b string) bool {
-	pa, errA := netip.ParsePrefix(a)
-	pb, errB := netip.ParsePrefix(b)
-	return errA == nil && errB == nil && pa.Overlaps(pb)
 }
 
 // planLookupFailed: a subscription missing from the account is an error;
@@ -405,7 +398,7 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 	cidrs := cfg.strings("vpc_cidrs")
 	for i, a := range cidrs {
 		for _, b := range cidrs[i+1:] {
-			if overlap(a, b) {
+			if validate.Overlap(a, b) {
 				resp.Diagnostics.AddAttributeError(path.Root("vpc_cidrs"), "Overlapping CIDR blocks",
 					fmt.Sprintf("%s and %s overlap: each CIDR block of vpc_cidrs must be a separate range of the VPC's addresses. Remove one, or list the larger alone.", a, b))
 			}

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 // Every type's schema is built here, the attributes of a cloud or a kind's
@@ -88,7 +89,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 		"subscription_id": schema.StringAttribute{
 			MarkdownDescription: s.subscriptionIDDoc("whose VPC is peered") + " Changing it creates a new peering.",
 			Required:            true,
-			Validators:          subscriptionIDValidators,
+			Validators:          validate.SubscriptionID,
 			PlanModifiers:       replaceString,
 		},
 		"provider_name": schema.StringAttribute{
@@ -105,7 +106,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 				"(state moved over from Redis's own provider keeps the one CIDR it stored here until the CIDRs change). Changed in place.",
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.String{cidrValidator, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
+			Validators: []validator.String{validate.CIDR, stringvalidator.ConflictsWith(path.MatchRoot("vpc_cidrs"))},
 		},
 		"vpc_cidrs": schema.SetAttribute{
 			MarkdownDescription: fmt.Sprintf("AWS only: the VPC's CIDR blocks that Redis Cloud routes to, 1 to %d of them. Set this or `vpc_cidr`, not both. "+
@@ -113,7 +114,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
-			Validators:  []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(cidrValidator)},
+			Validators:  []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(validate.CIDR)},
 		},
 		"status": schema.StringAttribute{MarkdownDescription: statusDoc, Computed: true},
 		"redis_cidrs": schema.ListAttribute{
@@ -191,7 +192,7 @@ func (s *kindSpec) lookupSchema(ctx context.Context) dsschema.Schema {
 	attrs := s.peeringAttributes()
 	attrs["id"] = computed("`<subscription_id>/<peering_id>`, the import ID of the peering's resource.")
 	attrs["subscription_id"] = dsschema.StringAttribute{
-		MarkdownDescription: s.subscriptionIDDoc("the peering belongs to"), Required: true, Validators: subscriptionIDValidators,
+		MarkdownDescription: s.subscriptionIDDoc("the peering belongs to"), Required: true, Validators: validate.SubscriptionID,
 	}
 	attrs["peering_id"] = dsschema.Int64Attribute{
 		MarkdownDescription: "The peering's numeric ID in Redis Cloud. " + lookupBy,
@@ -207,13 +208,13 @@ func (s *kindSpec) lookupSchema(ctx context.Context) dsschema.Schema {
 	optional := func(doc string, validators ...validator.String) dsschema.StringAttribute {
 		return dsschema.StringAttribute{MarkdownDescription: doc, Optional: true, Computed: true, Validators: validators}
 	}
-	attrs["vpc_id"] = optional("AWS: the ID of the peered VPC (`vpc-…`). "+lookupBy, vpcIDValidators...)
-	attrs["gcp_network_name"] = optional("GCP: the name of the peered VPC network. "+lookupBy, gcpNetworkValidators...)
+	attrs["vpc_id"] = optional("AWS: the ID of the peered VPC (`vpc-…`). "+lookupBy, validate.VPCID...)
+	attrs["gcp_network_name"] = optional("GCP: the name of the peered VPC network. "+lookupBy, validate.GCPNetwork...)
 	attrs["aws_account_id"] = optional("AWS: the ID of the AWS account that owns the peered VPC. Optional: when set, only a peering of this account matches.",
-		awsAccountValidators[0], stringvalidator.ConflictsWith(path.MatchRoot("gcp_network_name"), path.MatchRoot("gcp_project_id")))
+		validate.AWSAccountID[0], stringvalidator.ConflictsWith(path.MatchRoot("gcp_network_name"), path.MatchRoot("gcp_project_id")))
 	attrs["gcp_project_id"] = optional("GCP: the ID of the GCP project that owns the peered network. Optional: when set, only a peering of this project matches "+
 		"(network names such as `default` repeat across projects).",
-		gcpProjectValidators[0], stringvalidator.ConflictsWith(path.MatchRoot("vpc_id"), path.MatchRoot("aws_account_id")))
+		validate.GCPProject[0], stringvalidator.ConflictsWith(path.MatchRoot("vpc_id"), path.MatchRoot("aws_account_id")))
 	return dsschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Looks up one VPC peering of a Redis Cloud **%s** subscription, by `peering_id` or by the peered network: "+
 			"`vpc_id` (AWS) or `gcp_network_name` (GCP), optionally narrowed by `aws_account_id` or `gcp_project_id`.\n\n"+
@@ -230,7 +231,7 @@ func (s *kindSpec) lookupSchema(ctx context.Context) dsschema.Schema {
 func (s *kindSpec) listSchema(ctx context.Context) dsschema.Schema {
 	attrs := map[string]dsschema.Attribute{
 		"id":              computed(s.listIDDescription),
-		"subscription_id": dsschema.StringAttribute{MarkdownDescription: s.subscriptionIDDoc("whose peerings to list"), Required: true, Validators: subscriptionIDValidators},
+		"subscription_id": dsschema.StringAttribute{MarkdownDescription: s.subscriptionIDDoc("whose peerings to list"), Required: true, Validators: validate.SubscriptionID},
 		"status":          dsschema.StringAttribute{MarkdownDescription: statusFilterDoc + " Leave it out to list every peering.", Optional: true, Validators: statusFilter},
 		"peerings": dsschema.ListNestedAttribute{
 			MarkdownDescription: "The peerings, ordered by `peering_id`. Attributes that do not apply to a peering's cloud are null.",
@@ -243,7 +244,7 @@ func (s *kindSpec) listSchema(ctx context.Context) dsschema.Schema {
 			MarkdownDescription: regionFilterDoc + " (AWS) or `us-central1` (GCP). " +
 				"It must be one of the subscription's regions. Leave it out to list the peerings of every region.",
 			Optional:   true,
-			Validators: anyRegionValidators,
+			Validators: validate.AnyRegion,
 		}
 	}
 	return dsschema.Schema{
@@ -260,12 +261,12 @@ func (s *kindSpec) querySchema() listschema.Schema {
 			MarkdownDescription: s.subscriptionIDDoc("whose peerings to list") +
 				fmt.Sprintf(" Leave it out to list the peerings of every %s subscription of the account.", s.subscriptionNoun),
 			Optional:   true,
-			Validators: subscriptionIDValidators,
+			Validators: validate.SubscriptionID,
 		},
 		"status": listschema.StringAttribute{MarkdownDescription: statusFilterDoc, Optional: true, Validators: statusFilter},
 	}
 	if s.peeredRegion != "" {
-		attrs[s.peeredRegion] = listschema.StringAttribute{MarkdownDescription: regionFilterDoc + ".", Optional: true, Validators: anyRegionValidators}
+		attrs[s.peeredRegion] = listschema.StringAttribute{MarkdownDescription: regionFilterDoc + ".", Optional: true, Validators: validate.AnyRegion}
 	}
 	return listschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Finds existing %s peerings, to import them: `terraform query -generate-config-out=FILE` writes a resource block "+
