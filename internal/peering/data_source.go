@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
 var _ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
@@ -58,9 +59,9 @@ func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.Confi
 }
 
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	t := objectTypeOf(ctx, req.Config.Schema.Type())
-	m := t.load(ctx, req.Config.Raw, &resp.Diagnostics)
-	sub, _ := strconv.Atoi(m.str("subscription_id"))
+	t := tfvalues.TypeOf(ctx, req.Config.Schema.Type())
+	m := t.Load(ctx, req.Config.Raw, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.ValueString("subscription_id"))
 	q := query(m) // none for a list
 	started := time.Now()
 	op := operation{phase: reading, dataSource: true, sub: sub, peering: q.peeringID}
@@ -75,7 +76,7 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		ok = d.readOne(ctx, op, q, started, m, &resp.Diagnostics)
 	}
 	if ok {
-		resp.Diagnostics.Append(resp.State.Set(ctx, t.raw(ctx, m))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, t.Raw(ctx, m))...)
 	}
 }
 
@@ -92,7 +93,7 @@ func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peering
 		op.addError(diags, ce, "")
 		return false
 	}
-	if status := m.str("wait_for_status"); status != "" {
+	if status := m.ValueString("wait_for_status"); status != "" {
 		op.peering = p.ID
 		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, op.sub, p.ID, started, status); err != nil {
 			diags.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
@@ -147,13 +148,13 @@ func peeringList(ctx context.Context, t attr.Type, peerings []rediscloud.Peering
 	sorted := slices.Clone(peerings)
 	slices.SortStableFunc(sorted, func(a, b rediscloud.Peering) int { return a.ID - b.ID })
 	elemType := t.(types.ListType).ElemType
-	elem := objectTypeOf(ctx, elemType)
+	elem := tfvalues.TypeOf(ctx, elemType)
 	elems := make([]attr.Value, len(sorted))
 	var diags diag.Diagnostics
 	for i := range sorted {
-		m := elem.load(ctx, tftypes.Value{}, &diags)
+		m := elem.Load(ctx, tftypes.Value{}, &diags)
 		setElement(m, &sorted[i], redis(&sorted[i]))
-		obj, d := types.ObjectValue(elem.attrs, m)
+		obj, d := types.ObjectValue(elem.Attrs, m)
 		elems[i] = obj
 		diags.Append(d...)
 	}
@@ -183,7 +184,7 @@ type peeringFilter struct {
 
 // filterOf is the filter configured in cfg.
 func (s *kindSpec) filterOf(cfg values) peeringFilter {
-	return peeringFilter{status: cfg.str("status"), sourceRegion: cfg.str(s.peeredRegion)}
+	return peeringFilter{status: cfg.ValueString("status"), sourceRegion: cfg.ValueString(s.peeredRegion)}
 }
 
 // shown is the peerings f keeps, as they may be shown (Client.Shown).
@@ -219,12 +220,12 @@ type peeringQuery struct {
 
 // query is what the lookup's configuration m looks for.
 func query(m values) peeringQuery {
-	q := peeringQuery{peeringID: int(get[types.Int64](m, "peering_id").ValueInt64())}
+	q := peeringQuery{peeringID: int(tfvalues.Get[types.Int64](m, "peering_id").ValueInt64())}
 	for network, owner := range networkOwners { // the validators allow one of each
-		if v := m.str(network); v != "" {
+		if v := m.ValueString(network); v != "" {
 			q.by, q.value = network, v
 		}
-		if v := m.str(owner); v != "" {
+		if v := m.ValueString(owner); v != "" {
 			q.owner, q.ownerValue = owner, v
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
 var (
@@ -155,14 +156,14 @@ func TestDataSourcePeeringListIsOrderedByID(t *testing.T) {
 	} {
 		ctx := context.Background()
 		var diags diag.Diagnostics
-		typ := objectTypeOf(ctx, tc.spec.listSchema(ctx).Type())
-		m := typ.load(ctx, tftypes.Value{}, &diags)
-		m["peerings"], diags = peeringList(ctx, typ.attrs["peerings"], tc.peerings, noRedisCIDRs)
+		typ := tfvalues.TypeOf(ctx, tc.spec.listSchema(ctx).Type())
+		m := typ.Load(ctx, tftypes.Value{}, &diags)
+		m["peerings"], diags = peeringList(ctx, typ.Attrs["peerings"], tc.peerings, noRedisCIDRs)
 		if diags.HasError() {
 			t.Fatalf("%s: %v", tc.spec.listTypeName(), diags)
 		}
 		state := tfsdk.State{Schema: tc.spec.listSchema(ctx)}
-		if diags := state.Set(ctx, typ.raw(ctx, m)); diags.HasError() {
+		if diags := state.Set(ctx, typ.Raw(ctx, m)); diags.HasError() {
 			t.Fatalf("%s: the model does not fit the schema: %v", tc.spec.listTypeName(), diags)
 		}
 		var list types.List
@@ -184,12 +185,12 @@ func TestDataSourcePeeringLookupModel(t *testing.T) {
 	ctx := context.Background()
 	var resp datasource.SchemaResponse
 	(&peeringDataSource{peeringType: peeringType{spec: proSpec}}).Schema(ctx, datasource.SchemaRequest{}, &resp)
-	typ := objectTypeOf(ctx, resp.Schema.Type())
-	m := typ.load(ctx, tftypes.Value{}, new(diag.Diagnostics))
+	typ := tfvalues.TypeOf(ctx, resp.Schema.Type())
+	m := typ.Load(ctx, tftypes.Value{}, new(diag.Diagnostics))
 	m["id"], m["subscription_id"] = types.StringValue("1001/501"), types.StringValue("1001")
 	setElement(m, &awsOneCIDR, noRedisCIDRs(&awsOneCIDR))
 	state := tfsdk.State{Schema: resp.Schema}
-	if diags := state.Set(ctx, typ.raw(ctx, m)); diags.HasError() {
+	if diags := state.Set(ctx, typ.Raw(ctx, m)); diags.HasError() {
 		t.Fatalf("the model does not fit the schema: %v", diags)
 	}
 	var region types.String
@@ -200,7 +201,7 @@ func TestDataSourcePeeringLookupModel(t *testing.T) {
 
 // nullElement is a kind's data source element with every attribute null.
 func nullElement(s *kindSpec) values {
-	return objectTypeOf(context.Background(), types.ObjectType{AttrTypes: elementTypes(s)}).load(context.Background(), tftypes.Value{}, new(diag.Diagnostics))
+	return tfvalues.TypeOf(context.Background(), types.ObjectType{AttrTypes: elementTypes(s)}).Load(context.Background(), tftypes.Value{}, new(diag.Diagnostics))
 }
 
 // elementTypes are the attribute types of a kind's data source element.

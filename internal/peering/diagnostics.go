@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
 // defaultReadTimeout bounds any read the timeouts block does not.
@@ -50,7 +51,7 @@ func (ph phase) timeout(ctx context.Context, m values) (time.Duration, diag.Diag
 	read := map[string]func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics){
 		"create": timeouts.Value.Create, "read": timeouts.Value.Read, "update": timeouts.Value.Update, "delete": timeouts.Value.Delete,
 	}[ph.timeoutName]
-	return read(get[timeouts.Value](m, "timeouts"), ctx, ph.byDefault)
+	return read(tfvalues.Get[timeouts.Value](m, "timeouts"), ctx, ph.byDefault)
 }
 
 // operation names what failed, for the one wording of every diagnostic.
@@ -252,7 +253,7 @@ func redisCIDRsList(cidrs []string) types.List {
 	if len(cidrs) == 0 {
 		return types.ListNull(types.StringType)
 	}
-	return types.ListValueMust(types.StringType, stringValues(cidrs))
+	return types.ListValueMust(types.StringType, tfvalues.Elements(cidrs))
 }
 
 // redisCIDRsLookup reads redis_cidrs for the peerings of one operation, and

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
@@ -33,7 +34,7 @@ type kindSpec struct {
 	redisCIDRsSource    string // where redis_cidrs comes from, in a sentence
 
 	typeOnce sync.Once
-	typ      objectType // of the resource schema: resourceType
+	typ      tfvalues.Type // of the resource schema: resourceType
 }
 
 const (

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
 // accountListParallelism bounds the subscriptions listed at once for a whole
@@ -39,8 +40,8 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	ctx = l.client.MaskKeys(ctx)
-	cfg := objectTypeOf(ctx, req.Config.Schema.Type()).load(ctx, req.Config.Raw, new(diag.Diagnostics))
-	peerings, err := l.find(ctx, cfg.str("subscription_id"))
+	cfg := tfvalues.TypeOf(ctx, req.Config.Schema.Type()).Load(ctx, req.Config.Raw, new(diag.Diagnostics))
+	peerings, err := l.find(ctx, cfg.ValueString("subscription_id"))
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{err})
 		return
@@ -108,13 +109,13 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 	r.Diagnostics.Append(setIdentity(ctx, r.Identity, p.SubscriptionID, p.ID)...)
 	if req.IncludeResource {
 		// redis_cidrs stays null: it is in no configuration, so not worth a read.
-		m := l.spec.resourceType().load(ctx, tftypes.Value{}, &r.Diagnostics)
+		m := l.spec.resourceType().Load(ctx, tftypes.Value{}, &r.Diagnostics)
 		setFromPeering(m, p)
 		// One CIDR is configured as vpc_cidr, several as vpc_cidrs.
-		if !get[types.String](m, "vpc_cidr").IsNull() {
+		if !tfvalues.Get[types.String](m, "vpc_cidr").IsNull() {
 			m["vpc_cidrs"] = types.SetNull(types.StringType)
 		}
-		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.resourceType().raw(ctx, m))...)
+		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.resourceType().Raw(ctx, m))...)
 	}
 	return r
 }

@@ -14,44 +14,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
 // The conversions between a peering and every type's values go by tfsdk
 // name, so one function in each direction serves every type.
 
-// values are a type's attributes by tfsdk name, as its schema's types read
-// them: one form for every kind and type (a resource, a data source, a
-// listed peering), which the attribute tables fill by name.
-type values map[string]attr.Value
-
-// get is attribute name as T, T's zero value (null) when v has no such one.
-func get[T attr.Value](v values, name string) T {
-	t, _ := v[name].(T)
-	return t
-}
-
-// str is a string attribute's value, "" when null or unknown.
-func (v values) str(name string) string { return get[types.String](v, name).ValueString() }
-
-// cloud is the spec of provider_name.
-func (v values) cloud() *cloudSpec { return cloudOf(v.str("provider_name")) }
-
-// strings are the known elements of a list or set of strings.
-func (v values) strings(name string) []string {
-	var out []string
-	if c, ok := v[name].(interface{ Elements() []attr.Value }); ok {
-		for _, e := range c.Elements() {
-			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-				out = append(out, s.ValueString())
-			}
-		}
-	}
-	return out
-}
+// values are a type's attributes by tfsdk name: one form for every kind
+// and type (a resource, a data source, a listed peering), which the
+// attribute tables fill by name.
+type values = tfvalues.Values
 
 // converted are the string attributes any type takes from the API; a type
 // without one skips it.
@@ -80,7 +55,7 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 			m[a.name] = types.StringNull()
 		case a.input && keep && a.get(p) == "" && !v.IsUnknown():
 		default:
-			m[a.name] = optionalString(a.get(p))
+			m[a.name] = tfvalues.OptionalString(a.get(p))
 		}
 	}
 	m["peering_id"] = types.Int64Value(int64(p.ID))
@@ -91,7 +66,7 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 		if own.routed {
 			cidrs = p.CIDRs
 		}
-		elems := stringValues(cidrs)
+		elems := tfvalues.Elements(cidrs)
 		m["vpc_cidrs"], m["vpc_cidr"] = types.ListValueMust(types.StringType, elems), singleCIDR(elems)
 	}
 }
@@ -99,7 +74,7 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 // setFromPeering fills a resource's state from a listed peering.
 func setFromPeering(m values, p *rediscloud.Peering) {
 	setPeering(m, p, true)
-	prior, priorSet := get[types.String](m, "vpc_cidr"), get[types.Set](m, "vpc_cidrs")
+	prior, priorSet := tfvalues.Get[types.String](m, "vpc_cidr"), tfvalues.Get[types.Set](m, "vpc_cidrs")
 	if !cloudOf(p.Provider).routed {
 		m["vpc_cidr"] = types.StringNull()
 		// An empty set (as Redis's own provider stored it) stays as it is.
@@ -114,7 +89,7 @@ func setFromPeering(m values, p *rediscloud.Peering) {
 	}
 	set, single := types.SetNull(types.StringType), types.StringNull()
 	if len(cidrs) > 0 {
-		elems := stringValues(cidrs)
+		elems := tfvalues.Elements(cidrs)
 		set, single = types.SetValueMust(types.StringType, elems), singleCIDR(elems)
 	}
 	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
@@ -125,11 +100,11 @@ func setFromPeering(m values, p *rediscloud.Peering) {
 
 // createRequest is the other direction: a plan as the create request.
 func createRequest(spec *kindSpec, m values) rediscloud.CreatePeeringRequest {
-	cloud := m.cloud()
-	r := rediscloud.CreatePeeringRequest{Provider: m.str("provider_name")}
+	cloud := cloudOf(m.ValueString("provider_name"))
+	r := rediscloud.CreatePeeringRequest{Provider: m.ValueString("provider_name")}
 	for _, a := range spec.strings() {
 		if a.input && (a.cloud == nil || a.cloud == cloud) {
-			a.set(&r, m.str(a.name))
+			a.set(&r, m.ValueString(a.name))
 		}
 	}
 	if cloud.routed {
@@ -138,64 +113,18 @@ func createRequest(spec *kindSpec, m values) rediscloud.CreatePeeringRequest {
 	return r
 }
 
-// objectType is the attribute types of a schema or a nested object, by
-// which load and raw convert: the framework's Get and Set into a struct
-// reflect anew on every call, which a refresh of many peerings pays for each.
-type objectType struct {
-	attrs map[string]attr.Type
-	tf    tftypes.Type
-}
-
-func objectTypeOf(ctx context.Context, t attr.Type) objectType {
-	return objectType{t.(attr.TypeWithAttributeTypes).AttributeTypes(), t.TerraformType(ctx)}
-}
-
 // resourceType is the kind's resource schema's, built once.
-func (s *kindSpec) resourceType() objectType {
+func (s *kindSpec) resourceType() tfvalues.Type {
 	s.typeOnce.Do(func() {
-		s.typ = objectTypeOf(context.Background(), s.resourceSchema(context.Background()).Type())
+		s.typ = tfvalues.TypeOf(context.Background(), s.resourceSchema(context.Background()).Type())
 	})
 	return s.typ
-}
-
-// load reads a configuration's, a plan's or a state's value; every
-// attribute of a null one is null.
-func (t objectType) load(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) values {
-	var obj map[string]tftypes.Value
-	_ = v.As(&obj) // none when null or unknown
-	m := values{}
-	for name, at := range t.attrs {
-		av, err := at.ValueFromTerraform(ctx, obj[name])
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Unreadable value", err.Error())
-			av, _ = at.ValueFromTerraform(ctx, tftypes.Value{}) // null: every attribute is there
-		}
-		m[name] = av
-	}
-	return m
-}
-
-// raw is m as Terraform's value, or m itself, for the framework to report
-// on, when it does not convert here.
-func (t objectType) raw(ctx context.Context, m values) any {
-	obj := map[string]tftypes.Value{}
-	for name, v := range m {
-		tv, err := v.ToTerraformValue(ctx)
-		if err != nil {
-			return m
-		}
-		obj[name] = tv
-	}
-	if tftypes.ValidateValue(t.tf, obj) != nil {
-		return m
-	}
-	return tftypes.NewValue(t.tf, obj)
 }
 
 // wantedCIDRs are the known CIDRs m's configuration asks for, as the API
 // lists them.
 func wantedCIDRs(m values) []string {
-	cidrs, single := m.strings("vpc_cidrs"), get[types.String](m, "vpc_cidr")
+	cidrs, single := m.Strings("vpc_cidrs"), tfvalues.Get[types.String](m, "vpc_cidr")
 	if len(cidrs) == 0 && !single.IsNull() && !single.IsUnknown() {
 		cidrs = []string{single.ValueString()}
 	}
@@ -207,7 +136,7 @@ func peeredRegion(spec *kindSpec, m values) types.String {
 	if spec.peeredRegion == "" {
 		return types.StringValue("")
 	}
-	return get[types.String](m, spec.peeredRegion)
+	return tfvalues.Get[types.String](m, spec.peeredRegion)
 }
 
 // legacyCIDR is vpc_cidr as Redis's own provider stored it, one of several
@@ -227,31 +156,6 @@ func singleCIDR(elems []attr.Value) types.String {
 		}
 	}
 	return types.StringNull()
-}
-
-// stringValues is ss as a list's or a set's elements.
-func stringValues(ss []string) []attr.Value {
-	out := make([]attr.Value, 0, len(ss))
-	for _, s := range ss {
-		out = append(out, types.StringValue(s))
-	}
-	return out
-}
-
-func optionalString(v string) types.String {
-	if v == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(v)
-}
-
-// nullUnknowns nulls unknown values, for the state saved before a create's wait.
-func nullUnknowns(ctx context.Context, m values) {
-	for name, v := range m {
-		if v.IsUnknown() {
-			m[name], _ = v.Type(ctx).ValueFromTerraform(ctx, tftypes.Value{})
-		}
-	}
 }
 
 func formatID(sub, id int) string { return fmt.Sprintf("%d/%d", sub, id) }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
 func TestParseID(t *testing.T) {
@@ -57,25 +58,25 @@ func FuzzParseID(f *testing.F) {
 func TestCIDRValuesAndSetFromPeering(t *testing.T) {
 	ctx := context.Background()
 	var diags diag.Diagnostics
-	m := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
+	m := proSpec.resourceType().Load(ctx, tftypes.Value{}, &diags)
 	p := &rediscloud.Peering{ID: 501, SubscriptionID: 1001, Provider: rediscloud.ProviderAWS, Status: rediscloud.StatusPendingAcceptance,
 		Region: "us-east-1", AWSAccountID: "123456789012", VPCID: "vpc-0a1b2c3d4e5f67890", AWSPeeringID: "pcx-0123456789abcdef0",
 		CIDRs: []string{"172.31.0.0/16", "172.32.0.0/16"}}
 	setFromPeering(m, p)
-	if m.str("id") != "1001/501" || get[types.Int64](m, "peering_id").ValueInt64() != 501 || m.str("subscription_id") != strconv.Itoa(1001) {
+	if m.ValueString("id") != "1001/501" || tfvalues.Get[types.Int64](m, "peering_id").ValueInt64() != 501 || m.ValueString("subscription_id") != strconv.Itoa(1001) {
 		t.Errorf("identity: %v %v %v", m["id"], m["peering_id"], m["subscription_id"])
 	}
-	if !m["vpc_cidr"].IsNull() || len(get[types.Set](m, "vpc_cidrs").Elements()) != 2 {
+	if !m["vpc_cidr"].IsNull() || len(tfvalues.Get[types.Set](m, "vpc_cidrs").Elements()) != 2 {
 		t.Errorf("several CIDRs: vpc_cidr %v, vpc_cidrs %v", m["vpc_cidr"], m["vpc_cidrs"])
 	}
-	if !m["gcp_project_id"].IsNull() || m.str("region") != "us-east-1" {
+	if !m["gcp_project_id"].IsNull() || m.ValueString("region") != "us-east-1" {
 		t.Errorf("cloud fields: gcp_project_id %v, region %v", m["gcp_project_id"], m["region"])
 	}
 	// One CIDR fills both attributes.
 	p.CIDRs = []string{"172.31.0.0/16"}
-	m2 := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
+	m2 := proSpec.resourceType().Load(ctx, tftypes.Value{}, &diags)
 	setFromPeering(m2, p)
-	if m2.str("vpc_cidr") != "172.31.0.0/16" || len(get[types.Set](m2, "vpc_cidrs").Elements()) != 1 {
+	if m2.ValueString("vpc_cidr") != "172.31.0.0/16" || len(tfvalues.Get[types.Set](m2, "vpc_cidrs").Elements()) != 1 {
 		t.Errorf("one CIDR: vpc_cidr %v, vpc_cidrs %v", m2["vpc_cidr"], m2["vpc_cidrs"])
 	}
 	// Inputs the API does not echo keep their configured value.
@@ -83,7 +84,7 @@ func TestCIDRValuesAndSetFromPeering(t *testing.T) {
 	p.AWSAccountID, p.Region = "", ""
 	m2["region"] = types.StringValue("us-east-1")
 	setFromPeering(m2, p)
-	if m2.str("aws_account_id") != "123456789012" || m2.str("region") != "us-east-1" {
+	if m2.ValueString("aws_account_id") != "123456789012" || m2.ValueString("region") != "us-east-1" {
 		t.Errorf("unechoed inputs lost: aws_account_id %v, region %v", m2["aws_account_id"], m2["region"])
 	}
 	if diags.HasError() {
@@ -150,16 +151,16 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 			} {
 				t.Run(name, func(t *testing.T) {
 					var diags diag.Diagnostics
-					m := typ.load(ctx, tftypes.Value{}, &diags)
+					m := typ.Load(ctx, tftypes.Value{}, &diags)
 					fill(m)
 
-					obj, d := types.ObjectValue(typ.attrs, m)
+					obj, d := types.ObjectValue(typ.Attrs, m)
 					diags.Append(d...)
 					want := tfsdk.State{Schema: schema}
 					if diags.Append(want.Set(ctx, obj)...); diags.HasError() {
 						t.Fatalf("the framework's Set: %v", diags)
 					}
-					got, ok := typ.raw(ctx, m).(tftypes.Value)
+					got, ok := typ.Raw(ctx, m).(tftypes.Value)
 					if !ok {
 						t.Fatal("raw left the conversion to the framework")
 					}
@@ -168,7 +169,7 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 					}
 
 					var framework types.Object
-					loaded := typ.load(ctx, want.Raw, &diags)
+					loaded := typ.Load(ctx, want.Raw, &diags)
 					diags.Append(want.Get(ctx, &framework)...)
 					if diags.HasError() {
 						t.Fatal(diags)
@@ -178,7 +179,7 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 					}
 
 					// nullUnknowns leaves no value unknown.
-					nullUnknowns(ctx, loaded)
+					loaded.NullUnknowns(ctx)
 					for name, v := range loaded {
 						if v.IsUnknown() {
 							t.Errorf("nullUnknowns left %s unknown", name)

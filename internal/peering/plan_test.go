@@ -34,12 +34,12 @@ func TestModifyPlanFollowsTheStatus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			schema := proSpec.resourceSchema(ctx)
 			var diags diag.Diagnostics
-			m := proSpec.resourceType().load(ctx, tftypes.Value{}, &diags)
+			m := proSpec.resourceType().Load(ctx, tftypes.Value{}, &diags)
 			m["provider_name"] = types.StringValue(tc.provider)
 			setFromPeering(m, &rediscloud.Peering{ID: 5, SubscriptionID: 1001, Provider: tc.provider, Status: tc.status,
 				AWSPeeringID: "pcx-1", GCPRedisProjectID: "redis-proj", GCPRedisNetworkName: "redis-net"})
 			state := tfsdk.State{Schema: schema}
-			if diags.Append(state.Set(ctx, proSpec.resourceType().raw(ctx, m))...); diags.HasError() {
+			if diags.Append(state.Set(ctx, proSpec.resourceType().Raw(ctx, m))...); diags.HasError() {
 				t.Fatal(diags)
 			}
 			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: schema, Raw: state.Raw}}

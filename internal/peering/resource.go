@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
+	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
@@ -45,7 +46,7 @@ func (r *peeringResource) startOn(ctx context.Context, ph phase, m values, diags
 	if diags.HasError() {
 		return ctx, nil, operation{}, false
 	}
-	sub, peering, err := parseID(m.str("id"))
+	sub, peering, err := parseID(m.ValueString("id"))
 	if err != nil {
 		diags.AddAttributeError(path.Root("id"), "Invalid peering ID in state", err.Error())
 		return ctx, nil, operation{}, false
@@ -66,8 +67,8 @@ func (r *peeringResource) send(ctx context.Context, sub int, change func() error
 }
 
 func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics)
-	sub, _ := strconv.Atoi(m.str("subscription_id")) // validated
+	m := r.spec.resourceType().Load(ctx, req.Plan.Raw, &resp.Diagnostics)
+	sub, _ := strconv.Atoi(m.ValueString("subscription_id")) // validated
 	ctx, cancel, op, ok := r.begin(ctx, operation{phase: creating, sub: sub}, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -116,8 +117,8 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 
 	// Record the ID before waiting, so a failed wait leaves it tainted, not orphaned.
 	m["id"], m["peering_id"] = types.StringValue(formatID(sub, res.ID)), types.Int64Value(int64(res.ID))
-	nullUnknowns(ctx, m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
+	m.NullUnknowns(ctx)
+	resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().Raw(ctx, m))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, sub, res.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -133,7 +134,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 	if err != nil {
 		if p != nil {
 			setFromPeering(m, r.client.Shown(p))
-			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, r.spec.resourceType().Raw(ctx, m))...)
 		}
 		op.addError(&resp.Diagnostics, err, tainted)
 		return
@@ -145,17 +146,17 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 // save records p in m and m in state, with redis_cidrs and the identity.
 func (r *peeringResource) save(ctx context.Context, m values, p *rediscloud.Peering, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	setFromPeering(m, r.client.Shown(p))
-	if redis := get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
+	if redis := tfvalues.Get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
 		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
 		m["redis_cidrs"] = l.value(ctx, peeredRegion(r.spec, m).ValueString())
 		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
 	}
-	diags.Append(state.Set(ctx, r.spec.resourceType().raw(ctx, m))...)
+	diags.Append(state.Set(ctx, r.spec.resourceType().Raw(ctx, m))...)
 	diags.Append(setIdentity(ctx, identity, p.SubscriptionID, p.ID)...)
 }
 
 func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().Load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, reading, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -181,7 +182,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := r.spec.resourceType().load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	plan, state := r.spec.resourceType().Load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.resourceType().Load(ctx, req.State.Raw, &resp.Diagnostics)
 	state["timeouts"] = plan["timeouts"] // the update is bounded as planned
 	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
 	if !ok {
@@ -193,7 +194,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 	want, have := wantedCIDRs(plan), wantedCIDRs(state)
 	var p *rediscloud.Peering
 	var err error
-	if plan.cloud().routed && !slices.Equal(want, have) {
+	if cloudOf(plan.ValueString("provider_name")).routed && !slices.Equal(want, have) {
 		var release func()
 		release, err = r.send(ctx, sub, func() error { return r.client.UpdatePeeringCIDRs(ctx, r.spec.kind, sub, id, want) })
 		defer release()
@@ -212,7 +213,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	m := r.spec.resourceType().load(ctx, req.State.Raw, &resp.Diagnostics)
+	m := r.spec.resourceType().Load(ctx, req.State.Raw, &resp.Diagnostics)
 	ctx, cancel, op, ok := r.startOn(ctx, deleting, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -256,8 +257,8 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	typ := r.spec.resourceType()
-	m, state := typ.load(ctx, req.Plan.Raw, &resp.Diagnostics), typ.load(ctx, req.State.Raw, &resp.Diagnostics)
-	for name, v := range plannedCIDRs(typ.load(ctx, req.Config.Raw, &resp.Diagnostics), m, state) {
+	m, state := typ.Load(ctx, req.Plan.Raw, &resp.Diagnostics), typ.Load(ctx, req.State.Raw, &resp.Diagnostics)
+	for name, v := range plannedCIDRs(typ.Load(ctx, req.Config.Raw, &resp.Diagnostics), m, state) {
 		if !v.Equal(m[name]) {
 			m[name] = v
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), v)...)
@@ -268,10 +269,10 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	region := peeredRegion(r.spec, m)
-	if r.client == nil || !get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validate.ID(m.str("subscription_id")) {
+	if r.client == nil || !tfvalues.Get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validate.ID(m.ValueString("subscription_id")) {
 		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
-	sub, _ := strconv.Atoi(m.str("subscription_id"))
+	sub, _ := strconv.Atoi(m.ValueString("subscription_id"))
 	ctx, cancel, op, ok := r.begin(ctx, operation{phase: planning, sub: sub}, m, &resp.Diagnostics)
 	if !ok {
 		return
@@ -286,7 +287,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 
 	// Where the subscription itself answers its Redis-side CIDRs, its
 	// read serves the create's checks too.
-	if r.spec.peeredRegion == "" && !get[types.String](m, "provider_name").IsUnknown() {
+	if r.spec.peeredRegion == "" && !tfvalues.Get[types.String](m, "provider_name").IsUnknown() {
 		s, err := r.client.SubscriptionLayout(ctx, sub)
 		if err != nil {
 			r.planLookupFailed(ctx, resp, op, err)
@@ -310,7 +311,7 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // planExisting replaces a failed peering (Redis Cloud never revives one),
 // reports a broken one, and checks new CIDRs against the Redis side's.
 func (r *peeringResource) planExisting(ctx context.Context, plan, state values, resp *resource.ModifyPlanResponse) {
-	id, status, cloud := state.str("id"), state.str("status"), state.cloud()
+	id, status, cloud := state.ValueString("id"), state.ValueString("status"), cloudOf(state.ValueString("provider_name"))
 	switch status {
 	case rediscloud.StatusFailed:
 		resp.Diagnostics.AddWarning("Failed peering will be replaced", fmt.Sprintf("%s peering %s is %q in Redis Cloud, so it carries no traffic. %s "+
@@ -324,7 +325,7 @@ func (r *peeringResource) planExisting(ctx context.Context, plan, state values, 
 		}
 		plan["id"], plan["peering_id"], plan["status"] = types.StringUnknown(), types.Int64Unknown(), types.StringUnknown()
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.resourceType().raw(ctx, plan))...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, r.spec.resourceType().Raw(ctx, plan))...)
 	case rediscloud.StatusInactive:
 		if cloud.broken != "" {
 			resp.Diagnostics.AddWarning("Peering is inactive", fmt.Sprintf("%s peering %s is %q in Redis Cloud: %s. "+
@@ -333,7 +334,7 @@ func (r *peeringResource) planExisting(ctx context.Context, plan, state values, 
 		}
 	}
 	if !plan["vpc_cidrs"].Equal(state["vpc_cidrs"]) && !state["redis_cidrs"].IsUnknown() {
-		checkOverlap(plan, state.strings("redis_cidrs"), &resp.Diagnostics)
+		checkOverlap(plan, state.Strings("redis_cidrs"), &resp.Diagnostics)
 	}
 }
 
@@ -341,7 +342,7 @@ func (r *peeringResource) planExisting(ctx context.Context, plan, state values, 
 // which Redis Cloud would refuse only after a task.
 func checkOverlap(m values, redis []string, diags *diag.Diagnostics) {
 	want, attribute := wantedCIDRs(m), "vpc_cidrs"
-	if !get[types.String](m, "vpc_cidr").IsNull() && len(want) == 1 {
+	if !tfvalues.Get[types.String](m, "vpc_cidr").IsNull() && len(want) == 1 {
 		attribute = "vpc_cidr"
 	}
 	for _, c := range want {
@@ -373,8 +374,8 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 // ValidateConfig checks which attributes each cloud needs and which it must
 // not have.
 func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	cfg := r.spec.resourceType().load(ctx, req.Config.Raw, &resp.Diagnostics)
-	name := cfg.str("provider_name")
+	cfg := r.spec.resourceType().Load(ctx, req.Config.Raw, &resp.Diagnostics)
+	name := cfg.ValueString("provider_name")
 	if cfg["provider_name"].IsUnknown() || (name != "" && !slices.Contains(cloudNames(), name)) {
 		return // provider_name's own validator says what it may be
 	}
@@ -395,7 +396,7 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 				fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, a.name, a.need))
 		}
 	}
-	cidrs := cfg.strings("vpc_cidrs")
+	cidrs := cfg.Strings("vpc_cidrs")
 	for i, a := range cidrs {
 		for _, b := range cidrs[i+1:] {
 			if validate.Overlap(a, b) {
@@ -457,9 +458,9 @@ func missingRegion(sub *rediscloud.Subscription, region string) string {
 // plannedCIDRs are vpc_cidr and vpc_cidrs as planned where cfg does not set
 // them: from the other, instead of "(known after apply)".
 func plannedCIDRs(cfg, plan, state values) values {
-	single, set := get[types.String](cfg, "vpc_cidr"), get[types.Set](cfg, "vpc_cidrs")
-	prior, priorSet := get[types.String](state, "vpc_cidr"), get[types.Set](state, "vpc_cidrs")
-	name := get[types.String](plan, "provider_name") // where its default applies
+	single, set := tfvalues.Get[types.String](cfg, "vpc_cidr"), tfvalues.Get[types.Set](cfg, "vpc_cidrs")
+	prior, priorSet := tfvalues.Get[types.String](state, "vpc_cidr"), tfvalues.Get[types.Set](state, "vpc_cidrs")
+	name := tfvalues.Get[types.String](plan, "provider_name") // where its default applies
 	routed := cloudOf(name.ValueString()).routed
 	planned, plannedSet := types.StringUnknown(), types.SetUnknown(types.StringType)
 	switch {
