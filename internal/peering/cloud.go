@@ -1,6 +1,7 @@
 package peering
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 
@@ -74,7 +75,7 @@ var awsCloud = &cloudSpec{
 		"or a peering request that was rejected, or expired before it was accepted (after 7 days).",
 	broken: "the VPC peering connection was deleted or rejected on the AWS side, so it carries no traffic",
 	describe: func(p *rediscloud.Peering) string {
-		s := fmt.Sprintf("%s of account %s", firstNonEmpty(p.VPCID, "?"), firstNonEmpty(p.AWSAccountID, "?"))
+		s := fmt.Sprintf("%s of account %s", cmp.Or(p.VPCID, "?"), cmp.Or(p.AWSAccountID, "?"))
 		if p.Region != "" {
 			s += " in " + p.Region
 		}
@@ -100,7 +101,7 @@ var gcpCloud = &cloudSpec{
 	},
 	failed: "Check that the GCP project and network exist and that Redis Cloud may peer with them.",
 	describe: func(p *rediscloud.Peering) string {
-		return fmt.Sprintf("network %s of project %s", firstNonEmpty(p.GCPNetworkName, "?"), firstNonEmpty(p.GCPProjectID, "?"))
+		return fmt.Sprintf("network %s of project %s", cmp.Or(p.GCPNetworkName, "?"), cmp.Or(p.GCPProjectID, "?"))
 	},
 }
 
@@ -157,7 +158,7 @@ func value(p *rediscloud.Peering, name string) string {
 
 // describePeering: "7 (AWS from us-east-1, vpc-1 of account 1 in eu-west-1, active)".
 func describePeering(p *rediscloud.Peering) string {
-	s := fmt.Sprintf("%d (%s", p.ID, firstNonEmpty(p.Provider, "unknown cloud"))
+	s := fmt.Sprintf("%d (%s", p.ID, cmp.Or(p.Provider, "unknown cloud"))
 	if p.SourceRegion != "" {
 		s += " from " + p.SourceRegion
 	}

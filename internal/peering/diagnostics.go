@@ -1,6 +1,7 @@
 package peering
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -113,7 +114,7 @@ func (o operation) describe(err error, next string) string {
 	case errors.As(err, &fe):
 		fmt.Fprintf(&b, "Redis Cloud reports the peering as %q. %s", fe.Peering.Status, cloudOf(fe.Peering.Provider).failed)
 	case errors.As(err, &te):
-		fmt.Fprintf(&b, "The Redis Cloud API reported %s", firstNonEmpty(te.Type, "an error"))
+		fmt.Fprintf(&b, "The Redis Cloud API reported %s", cmp.Or(te.Type, "an error"))
 		if te.Status != "" {
 			fmt.Fprintf(&b, " (%s)", te.Status)
 		}
@@ -125,7 +126,7 @@ func (o operation) describe(err error, next string) string {
 			fmt.Fprintf(&b, "\nTask ID: %s.", te.TaskID)
 		}
 	case errors.As(err, &he):
-		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, firstNonEmpty(he.URL, he.Path))
+		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, cmp.Or(he.URL, he.Path))
 		if body := strings.TrimSpace(he.Body); body != "" {
 			fmt.Fprintf(&b, ": %s", body)
 		}
@@ -231,15 +232,6 @@ func (r *peeringResource) duplicateAdvice(ctx context.Context, sub int, creq *re
 	return fmt.Sprintf("Peering %s (status %q) already connects this network, probably created by an interrupted apply. Bring it under management instead of creating another:\n\n"+
 		"  terraform import %s.<name> %s\n\nor, with Terraform 1.5 or later, an import block:\n\n"+
 		"  import {\n    to = %s.<name>\n    id = %q\n  }", id, p.Status, r.spec.resourceTypeName(), id, r.spec.resourceTypeName(), id)
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // errorIs reports whether err wraps an error of type T.

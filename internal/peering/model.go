@@ -3,15 +3,12 @@ package peering
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -184,31 +181,4 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id 
 		return nil
 	}
 	return identity.Set(ctx, identityModel{SubscriptionID: types.StringValue(strconv.Itoa(sub)), PeeringID: types.Int64Value(int64(id))})
-}
-
-// importTarget is the peering an import names by ID or by identity.
-func importTarget(ctx context.Context, req resource.ImportStateRequest) (sub, id int, diags diag.Diagnostics) {
-	if req.ID != "" || req.Identity == nil {
-		s, p, err := parseID(req.ID)
-		if err != nil {
-			diags.AddError("Invalid import ID", err.Error())
-		}
-		return s, p, diags
-	}
-	var im identityModel
-	if diags.Append(req.Identity.Get(ctx, &im)...); diags.HasError() {
-		return 0, 0, diags
-	}
-	if v := im.SubscriptionID.ValueString(); !validate.ID(v) {
-		diags.AddAttributeError(path.Root("subscription_id"), "Invalid import identity", fmt.Sprintf("subscription_id %s, got %q", validate.IDRule, v))
-	} else {
-		sub, _ = strconv.Atoi(v)
-	}
-	if v := im.PeeringID.ValueInt64(); v <= 0 || v > math.MaxInt32 {
-		diags.AddAttributeError(path.Root("peering_id"), "Invalid import identity",
-			fmt.Sprintf("peering_id must be the peering's numeric ID, a whole number from 1 to 2147483647, got %d", v))
-	} else {
-		id = int(v)
-	}
-	return sub, id, diags
 }

@@ -1,6 +1,7 @@
 package peering
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -233,12 +234,20 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	tflog.Info(ctx, "deleted peering", map[string]any{"id": formatID(op.sub, op.peering)})
 }
 
+// ImportState takes `<subscription_id>/<peering_id>`, or an identity whose
+// subscription_id and peering_id follow the same rule.
 func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	sub, id, diags := importTarget(ctx, req)
-	if diags.HasError() {
-		for _, d := range diags {
-			resp.Diagnostics.AddError(fmt.Sprintf("%s for %s", d.Summary(), r.spec.resourceTypeName()), d.Detail())
+	given, summary := req.ID, "Invalid import ID"
+	if given == "" && req.Identity != nil {
+		var im identityModel
+		if resp.Diagnostics.Append(req.Identity.Get(ctx, &im)...); resp.Diagnostics.HasError() {
+			return
 		}
+		given, summary = fmt.Sprintf("%s/%d", im.SubscriptionID.ValueString(), im.PeeringID.ValueInt64()), "Invalid import identity"
+	}
+	sub, id, err := parseID(given)
+	if err != nil {
+		resp.Diagnostics.AddError(summary+" for "+r.spec.resourceTypeName(), err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatID(sub, id))...)
@@ -396,15 +405,6 @@ func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.Valid
 				fmt.Sprintf("%s peering with provider_name = %q needs %s: %s.", r.spec.aNoun(), cloud.name, a.name, a.need))
 		}
 	}
-	cidrs := cfg.Strings("vpc_cidrs")
-	for i, a := range cidrs {
-		for _, b := range cidrs[i+1:] {
-			if validate.Overlap(a, b) {
-				resp.Diagnostics.AddAttributeError(path.Root("vpc_cidrs"), "Overlapping CIDR blocks",
-					fmt.Sprintf("%s and %s overlap: each CIDR block of vpc_cidrs must be a separate range of the VPC's addresses. Remove one, or list the larger alone.", a, b))
-			}
-		}
-	}
 	if !cloud.routed {
 		forbid("vpc_cidr")
 		forbid("vpc_cidrs")
@@ -427,7 +427,7 @@ func (s *kindSpec) checkSubscription(sub *rediscloud.Subscription, creq *rediscl
 	if sub.DeploymentType != "" && !s.owns(sub) {
 		return &configError{attribute: "subscription_id", msg: s.wrongKind(sub.ID)}
 	}
-	cloud := firstNonEmpty(strings.ToUpper(creq.Provider), clouds[0].name)
+	cloud := cmp.Or(strings.ToUpper(creq.Provider), clouds[0].name)
 	if len(sub.Providers) > 0 && !slices.Contains(sub.Providers, cloud) {
 		return &configError{attribute: "provider_name", msg: fmt.Sprintf("Subscription %d runs on %s, so provider_name must be %q, not %q.", sub.ID, strings.Join(sub.Providers, ", "), sub.Providers[0], cloud)}
 	}

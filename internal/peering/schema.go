@@ -1,6 +1,7 @@
 package peering
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -50,7 +51,7 @@ var (
 func (a attribute) describe(dataSource bool) string {
 	doc, prefix := a.doc, ""
 	if dataSource {
-		doc = firstNonEmpty(a.dataSource, a.doc)
+		doc = cmp.Or(a.dataSource, a.doc)
 	}
 	if a.cloud != nil {
 		prefix = a.cloud.name + " only: "
@@ -114,7 +115,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
-			Validators:  []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(validate.CIDR)},
+			Validators:  []validator.Set{setvalidator.SizeBetween(1, maxCIDRsPerVPC), setvalidator.ValueStringsAre(validate.CIDR), validate.DisjointCIDRs},
 		},
 		"status": schema.StringAttribute{MarkdownDescription: statusDoc, Computed: true},
 		"redis_cidrs": schema.ListAttribute{

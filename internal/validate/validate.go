@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 var (
@@ -102,4 +103,33 @@ func Overlap(a, b string) bool {
 	pa, errA := netip.ParsePrefix(a)
 	pb, errB := netip.ParsePrefix(b)
 	return errA == nil && errB == nil && pa.Overlaps(pb)
+}
+
+// DisjointCIDRs checks that no two CIDR blocks of a set overlap: each must
+// be a separate range of the network's addresses.
+var DisjointCIDRs validator.Set = disjoint{}
+
+type disjoint struct{}
+
+func (disjoint) Description(context.Context) string {
+	return "each CIDR block must be a separate range of addresses: no two may overlap"
+}
+
+func (d disjoint) MarkdownDescription(ctx context.Context) string { return d.Description(ctx) }
+
+func (disjoint) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	var cidrs []string
+	for _, e := range req.ConfigValue.Elements() {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			cidrs = append(cidrs, s.ValueString())
+		}
+	}
+	for i, a := range cidrs {
+		for _, b := range cidrs[i+1:] {
+			if Overlap(a, b) {
+				resp.Diagnostics.AddAttributeError(req.Path, "Overlapping CIDR blocks", fmt.Sprintf("%s and %s overlap: each CIDR block of %s must be "+
+					"a separate range of the VPC's addresses. Remove one, or list the larger alone.", a, b, req.Path))
+			}
+		}
+	}
 }

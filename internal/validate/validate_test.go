@@ -1,8 +1,14 @@
 package validate
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestCheckCIDR(t *testing.T) {
@@ -47,5 +53,37 @@ func TestOverlap(t *testing.T) {
 		if got := Overlap(tc.a, tc.b); got != tc.want {
 			t.Errorf("Overlap(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// Every overlapping pair is reported on the attribute, and unknown
+// elements are left to the apply.
+func TestDisjointCIDRs(t *testing.T) {
+	ctx := context.Background()
+	set := func(cidrs ...attr.Value) types.Set { return types.SetValueMust(types.StringType, cidrs) }
+	s := types.StringValue
+	for name, tc := range map[string]struct {
+		value types.Set
+		want  []string
+	}{
+		"disjoint":      {set(s("10.0.0.0/16"), s("10.1.0.0/16")), nil},
+		"nested":        {set(s("10.0.0.0/16"), s("10.0.1.0/24"), s("10.2.0.0/16")), []string{"10.0.0.0/16 and 10.0.1.0/24 overlap"}},
+		"two pairs":     {set(s("10.0.0.0/8"), s("10.1.0.0/16"), s("10.2.0.0/16")), []string{"10.0.0.0/8 and 10.1.0.0/16", "10.0.0.0/8 and 10.2.0.0/16"}},
+		"unknown":       {set(s("10.0.0.0/16"), types.StringUnknown()), nil},
+		"null set":      {types.SetNull(types.StringType), nil},
+		"invalid block": {set(s("10.0.0.0/16"), s("nonsense")), nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var resp validator.SetResponse
+			DisjointCIDRs.ValidateSet(ctx, validator.SetRequest{Path: path.Root("vpc_cidrs"), ConfigValue: tc.value}, &resp)
+			if len(resp.Diagnostics) != len(tc.want) {
+				t.Fatalf("got %d diagnostics, want %d: %v", len(resp.Diagnostics), len(tc.want), resp.Diagnostics)
+			}
+			for i, d := range resp.Diagnostics {
+				if !strings.Contains(d.Detail(), tc.want[i]) || !strings.Contains(d.Detail(), "each CIDR block of vpc_cidrs") {
+					t.Errorf("diagnostic %d: %q, want it to contain %q", i, d.Detail(), tc.want[i])
+				}
+			}
+		})
 	}
 }
