@@ -7,14 +7,23 @@ import (
 	"time"
 )
 
-// Peering statuses the simulator produces by itself. Any other string can be
-// forced with SetPeeringStatus.
+// Peering statuses the simulator produces by itself, spelt here apart from
+// the client's constants so that a misspelling cannot pass in both. Any other
+// string can be forced with SetPeeringStatus.
 const (
+	// StatusInitiatingRequest: from the create until the transition latency
+	// has passed.
 	StatusInitiatingRequest = "initiating-request"
+	// StatusPendingAcceptance: an AWS peering after the transition, with its
+	// pcx ID, until AcceptPeering.
 	StatusPendingAcceptance = "pending-acceptance"
-	StatusActive            = "active"
-	StatusInactive          = "inactive"
-	StatusFailed            = "failed"
+	// StatusActive: after AcceptPeering.
+	StatusActive = "active"
+	// StatusInactive: a GCP peering after the transition, until AcceptPeering.
+	StatusInactive = "inactive"
+	// StatusFailed: never by itself; SetPeeringStatus forces it, as the
+	// API would report a network it refused.
+	StatusFailed = "failed"
 )
 
 // Peering kinds, as GET /__sim/peerings reports them.

@@ -25,6 +25,10 @@ type cloudSpec struct {
 	broken string
 	// describe tells a peering apart in a message by its peered network.
 	describe func(p *rediscloud.Peering) string
+	// network and owner are the inputs naming the peered network and who
+	// owns it: the lookup data source finds a peering by network, narrowed
+	// by owner (ownerNoun, with ownerNote on why it may be needed).
+	network, owner, ownerNoun, ownerNote string
 }
 
 // attribute is a string attribute of a peering, of a cloud
@@ -60,7 +64,7 @@ func (a attribute) set(r *rediscloud.CreatePeeringRequest, v string) {
 }
 
 var awsCloud = &cloudSpec{
-	name: rediscloud.ProviderAWS, routed: true,
+	name: rediscloud.ProviderAWS, routed: true, network: "vpc_id", owner: "aws_account_id", ownerNoun: "account",
 	strings: []attribute{
 		{name: "aws_account_id", field: "AWSAccountID", input: true, validators: validate.AWSAccountID,
 			doc: "the 12-digit ID of the AWS account that owns the VPC.", dataSource: "the ID of the AWS account that owns the peered VPC.",
@@ -84,7 +88,8 @@ var awsCloud = &cloudSpec{
 }
 
 var gcpCloud = &cloudSpec{
-	name: rediscloud.ProviderGCP,
+	name: rediscloud.ProviderGCP, network: "gcp_network_name", owner: "gcp_project_id", ownerNoun: "project",
+	ownerNote: " (network names such as `default` repeat across projects)",
 	strings: []attribute{
 		{name: "gcp_project_id", field: "GCPProjectID", input: true, validators: validate.GCPProject,
 			doc: "ID of the GCP project that owns the VPC network to peer with.", dataSource: "the ID of the GCP project that owns the peered network.",

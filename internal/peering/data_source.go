@@ -56,9 +56,11 @@ func (d *peeringDataSource) ConfigValidators(context.Context) []datasource.Confi
 	if d.list {
 		return nil
 	}
-	return []datasource.ConfigValidator{
-		datasourcevalidator.ExactlyOneOf(path.MatchRoot("peering_id"), path.MatchRoot("vpc_id"), path.MatchRoot("gcp_network_name")),
+	by := []path.Expression{path.MatchRoot("peering_id")}
+	for _, c := range clouds {
+		by = append(by, path.MatchRoot(c.network))
 	}
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(by...)}
 }
 
 func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -209,14 +211,11 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 	return out
 }
 
-// networkOwners maps each network attribute the lookup takes to the
-// attribute of the network's owner, which narrows the match.
-var networkOwners = map[string]string{"vpc_id": "aws_account_id", "gcp_network_name": "gcp_project_id"}
-
-// peeringQuery is what the lookup looks for: a network attribute's value, or
-// else peering_id; optionally narrowed by an owner attribute's value.
+// peeringQuery is what the lookup looks for: a cloud's network attribute's
+// value, or else peering_id; optionally narrowed by an owner attribute's.
 type peeringQuery struct {
 	peeringID         int
+	cloud             *cloudSpec // whose network, nil by peering_id
 	by, value         string
 	owner, ownerValue string
 }
@@ -224,12 +223,12 @@ type peeringQuery struct {
 // query is what the lookup's configuration m looks for.
 func query(m values) peeringQuery {
 	q := peeringQuery{peeringID: int(tfvalues.Get[types.Int64](m, "peering_id").ValueInt64())}
-	for network, owner := range networkOwners { // the validators allow one of each
-		if v := m.ValueString(network); v != "" {
-			q.by, q.value = network, v
+	for _, c := range clouds { // the validators allow one of each
+		if v := m.ValueString(c.network); v != "" {
+			q.cloud, q.by, q.value = c, c.network, v
 		}
-		if v := m.ValueString(owner); v != "" {
-			q.owner, q.ownerValue = owner, v
+		if v := m.ValueString(c.owner); v != "" {
+			q.owner, q.ownerValue = c.owner, v
 		}
 	}
 	return q
@@ -277,7 +276,7 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 	}
 	hint := ""
 	if q.by != "" && q.owner == "" {
-		hint = fmt.Sprintf(", or set %s to narrow the match", networkOwners[q.by])
+		hint = fmt.Sprintf(", or set %s to narrow the match", q.cloud.owner)
 	}
 	ids := make([]string, len(found))
 	for i, p := range found {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -35,8 +37,16 @@ const (
 		"`inactive` (GCP: create the reciprocal peering), `active`, or `failed`."
 	statusFilterDoc = "Lists only the peerings with this status: `initiating-request`, `pending-acceptance`, `active`, `inactive` or `failed`."
 	regionFilterDoc = "Lists only the peerings of this region of the subscription, such as `us-east-1`"
-	lookupBy        = "Set exactly one of `peering_id`, `vpc_id` and `gcp_network_name` to look the peering up by."
 )
+
+// lookupBy says which inputs the lookup data source finds a peering by.
+var lookupBy = func() string {
+	names := []string{"`peering_id`"}
+	for _, c := range clouds {
+		names = append(names, "`"+c.network+"`")
+	}
+	return "Set exactly one of " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " to look the peering up by."
+}()
 
 var (
 	replaceString = []planmodifier.String{stringplanmodifier.RequiresReplace()}
@@ -206,16 +216,25 @@ func (s *kindSpec) lookupSchema(ctx context.Context) dsschema.Schema {
 		Optional:   true,
 		Validators: []validator.String{stringvalidator.OneOf(rediscloud.StatusPendingAcceptance, rediscloud.StatusActive, rediscloud.StatusInactive)},
 	}
-	optional := func(doc string, validators ...validator.String) dsschema.StringAttribute {
-		return dsschema.StringAttribute{MarkdownDescription: doc, Optional: true, Computed: true, Validators: validators}
+	for _, a := range cloudStrings {
+		c, doc, validators := a.cloud, a.cloud.name+": "+a.dataSource+" ", a.validators
+		switch a.name {
+		case c.network:
+			doc += lookupBy
+		case c.owner:
+			doc += "Optional: when set, only a peering of this " + c.ownerNoun + " matches" + c.ownerNote + "."
+			var others []path.Expression
+			for _, o := range clouds {
+				if o != c {
+					others = append(others, path.MatchRoot(o.network), path.MatchRoot(o.owner))
+				}
+			}
+			validators = append(slices.Clip(validators), stringvalidator.ConflictsWith(others...))
+		default:
+			continue
+		}
+		attrs[a.name] = dsschema.StringAttribute{MarkdownDescription: doc, Optional: true, Computed: true, Validators: validators}
 	}
-	attrs["vpc_id"] = optional("AWS: the ID of the peered VPC (`vpc-…`). "+lookupBy, validate.VPCID...)
-	attrs["gcp_network_name"] = optional("GCP: the name of the peered VPC network. "+lookupBy, validate.GCPNetwork...)
-	attrs["aws_account_id"] = optional("AWS: the ID of the AWS account that owns the peered VPC. Optional: when set, only a peering of this account matches.",
-		validate.AWSAccountID[0], stringvalidator.ConflictsWith(path.MatchRoot("gcp_network_name"), path.MatchRoot("gcp_project_id")))
-	attrs["gcp_project_id"] = optional("GCP: the ID of the GCP project that owns the peered network. Optional: when set, only a peering of this project matches "+
-		"(network names such as `default` repeat across projects).",
-		validate.GCPProject[0], stringvalidator.ConflictsWith(path.MatchRoot("vpc_id"), path.MatchRoot("aws_account_id")))
 	return dsschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Looks up one VPC peering of a Redis Cloud **%s** subscription, by `peering_id` or by the peered network: "+
 			"`vpc_id` (AWS) or `gcp_network_name` (GCP), optionally narrowed by `aws_account_id` or `gcp_project_id`.\n\n"+
