@@ -67,32 +67,34 @@ func (d *peeringDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	t := tfvalues.TypeOf(ctx, req.Config.Schema.Type())
 	m := t.Load(ctx, req.Config.Raw, &resp.Diagnostics)
 	sub, _ := strconv.Atoi(m.ValueString("subscription_id"))
-	q := query(m) // none for a list
-	started := time.Now()
-	op := operation{phase: reading, dataSource: true, sub: sub, peering: q.peeringID}
+	q, started := query(m), time.Now() // no query for a list
+	op := operation{phase: reading, dataSource: true, list: d.list, sub: sub, peering: q.peeringID}
 	ctx, cancel, op, ok := d.begin(ctx, op, m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
+	// Only a list requested since the read began: it may follow a change of this run.
+	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
+	if err != nil {
+		addListError(&resp.Diagnostics, op, err)
+		return
+	}
+	redis := &redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	if d.list {
-		ok = d.readList(ctx, op, started, m, &resp.Diagnostics)
+		ok = d.readList(ctx, op, all, redis, m, &resp.Diagnostics)
 	} else {
-		ok = d.readOne(ctx, op, q, started, m, &resp.Diagnostics)
+		ok = d.readOne(ctx, op, q, started, all, redis, m, &resp.Diagnostics)
 	}
 	if ok {
 		resp.Diagnostics.Append(resp.State.Set(ctx, t.Raw(ctx, m))...)
 	}
 }
 
-// readOne fills m with the peering q finds; started is when the read began.
-func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peeringQuery, started time.Time, m values, diags *diag.Diagnostics) bool {
-	// Only a list requested since the read began: it may follow a change of this run.
-	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, op.sub, started)
-	if err != nil {
-		addListError(diags, op, op.summary(), d.spec.resourceTypeName(), err)
-		return false
-	}
+// readOne fills m with the peering q finds in all; started is when the read
+// began.
+func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peeringQuery, started time.Time, all []rediscloud.Peering,
+	redis *redisCIDRsLookup, m values, diags *diag.Diagnostics) bool {
 	p, ce := findPeering(op.sub, q, all)
 	if ce != nil {
 		op.addError(diags, ce, "")
@@ -100,44 +102,37 @@ func (d *peeringDataSource) readOne(ctx context.Context, op operation, q peering
 	}
 	if status := m.ValueString("wait_for_status"); status != "" {
 		op.peering = p.ID
+		var err error
 		if p, err = d.client.WaitPeeringStatus(ctx, d.spec.kind, op.sub, p.ID, started, status); err != nil {
 			diags.AddAttributeError(path.Root("wait_for_status"), op.summary(), op.describe(err, op.defaultAdvice(err)))
 			return false
 		}
 	}
-	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: op.sub}
 	setElement(m, d.client.Shown(p), redis.value(ctx, p.SourceRegion))
 	redis.warn(diags, "peering "+formatID(op.sub, p.ID))
 	tflog.Info(ctx, "found peering", map[string]any{"id": formatID(op.sub, p.ID), "status": p.Status})
 	return true
 }
 
-// readList fills m with the peerings its configuration filters.
-func (d *peeringDataSource) readList(ctx context.Context, op operation, started time.Time, m values, diags *diag.Diagnostics) bool {
-	sub, f := op.sub, d.spec.filterOf(m)
-	summary := fmt.Sprintf("Reading %s peerings of subscription %d failed", d.spec.subscriptionNoun, sub)
-	all, err := d.client.ListPeeringsSince(ctx, d.spec.kind, sub, started)
-	if err != nil {
-		addListError(diags, op, summary, d.spec.listTypeName(), err)
-		return false
-	}
+// readList fills m with the peerings of all its configuration filters.
+func (d *peeringDataSource) readList(ctx context.Context, op operation, all []rediscloud.Peering, redis *redisCIDRsLookup, m values, diags *diag.Diagnostics) bool {
+	f := d.spec.filterOf(m)
 	kept := d.shown(f, all)
 	if len(kept) == 0 && f.sourceRegion != "" {
 		// An empty answer may hide a misspelt region.
-		if s, err := d.client.GetSubscription(ctx, sub); err == nil {
+		if s, err := d.client.GetSubscription(ctx, op.sub); err == nil {
 			if msg := missingRegion(s, f.sourceRegion); msg != "" {
-				diags.AddAttributeError(path.Root(d.spec.peeredRegion), summary, msg)
+				diags.AddAttributeError(path.Root(d.spec.peeredRegion), op.summary(), msg)
 				return false
 			}
 		}
 	}
-	redis := redisCIDRsLookup{client: d.client, kind: d.spec.kind, sub: sub}
 	var ds diag.Diagnostics
 	m["peerings"], ds = peeringList(ctx, m["peerings"].Type(ctx), kept, func(p *rediscloud.Peering) types.List { return redis.value(ctx, p.SourceRegion) })
 	diags.Append(ds...)
-	redis.warn(diags, fmt.Sprintf("the peerings of subscription %d", sub))
-	m["id"] = types.StringValue(d.spec.listID(sub, f))
-	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": sub, "listed": len(all), "kept": len(kept)})
+	redis.warn(diags, fmt.Sprintf("the peerings of subscription %d", op.sub))
+	m["id"] = types.StringValue(d.spec.listID(op.sub, f))
+	tflog.Info(ctx, "read peerings", map[string]any{"subscription_id": op.sub, "listed": len(all), "kept": len(kept)})
 	return true
 }
 
@@ -167,17 +162,21 @@ func peeringList(ctx context.Context, t attr.Type, peerings []rediscloud.Peering
 	return list, append(diags, d...)
 }
 
-// addListError reports a failed list of data source typeName.
-func addListError(diags *diag.Diagnostics, op operation, summary, typeName string, err error) {
+// addListError reports a failed list of the data source op reads.
+func addListError(diags *diag.Diagnostics, op operation, err error) {
+	typeName := op.spec.resourceTypeName()
+	if op.list {
+		typeName = op.spec.listTypeName()
+	}
 	switch {
 	case rediscloud.IsNotFound(err):
-		diags.AddAttributeError(path.Root("subscription_id"), summary, op.describe(err, ""))
+		diags.AddAttributeError(path.Root("subscription_id"), op.summary(), op.describe(err, ""))
 	case rediscloud.IsWrongSubscriptionKind(err):
 		other := op.spec.other()
-		diags.AddAttributeError(path.Root("subscription_id"), summary, op.describe(err,
+		diags.AddAttributeError(path.Root("subscription_id"), op.summary(), op.describe(err,
 			fmt.Sprintf("Subscription %d is %s subscription, so %s cannot read it: use the %s data source for it.", op.sub, other.subscriptionPhrase, typeName, other.listTypeName())))
 	default:
-		diags.AddError(summary, op.describe(err, op.defaultAdvice(err)))
+		diags.AddError(op.summary(), op.describe(err, op.defaultAdvice(err)))
 	}
 }
 
@@ -215,7 +214,6 @@ func (f peeringFilter) apply(peerings []rediscloud.Peering) []rediscloud.Peering
 // value, or else peering_id; optionally narrowed by an owner attribute's.
 type peeringQuery struct {
 	peeringID         int
-	cloud             *cloudSpec // whose network, nil by peering_id
 	by, value         string
 	owner, ownerValue string
 }
@@ -225,7 +223,7 @@ func query(m values) peeringQuery {
 	q := peeringQuery{peeringID: int(tfvalues.Get[types.Int64](m, "peering_id").ValueInt64())}
 	for _, c := range clouds { // the validators allow one of each
 		if v := m.ValueString(c.network); v != "" {
-			q.cloud, q.by, q.value = c, c.network, v
+			q.by, q.value = c.network, v
 		}
 		if v := m.ValueString(c.owner); v != "" {
 			q.owner, q.ownerValue = c.owner, v
@@ -275,8 +273,10 @@ func findPeering(sub int, q peeringQuery, peerings []rediscloud.Peering) (*redis
 		return nil, &configError{attribute: q.attribute(), msg: fmt.Sprintf("No peering of subscription %d has %s; its peerings are: %s.", sub, q, describePeerings(all))}
 	}
 	hint := ""
-	if q.by != "" && q.owner == "" {
-		hint = fmt.Sprintf(", or set %s to narrow the match", q.cloud.owner)
+	for _, c := range clouds {
+		if q.by == c.network && q.owner == "" {
+			hint = fmt.Sprintf(", or set %s to narrow the match", c.owner)
+		}
 	}
 	ids := make([]string, len(found))
 	for i, p := range found {
@@ -341,9 +341,9 @@ func (l *peeringListResource) List(ctx context.Context, req list.ListRequest, st
 // kind. One that cannot be listed fails the query: a partial answer would
 // look complete.
 func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.Peering, diag.Diagnostic) {
-	op := operation{phase: listing, dataSource: true, spec: l.spec, redact: l.client.Redact}
+	op := operation{phase: listing, dataSource: true, list: true, spec: l.spec, redact: l.client.Redact}
 	failed := func(summary string, err error) diag.Diagnostic {
-		return diag.NewErrorDiagnostic(summary, op.describe(err, op.defaultAdvice(err)))
+		return diag.NewErrorDiagnostic(cmp.Or(summary, op.summary()), op.describe(err, op.defaultAdvice(err)))
 	}
 	var subs []int
 	if sub, err := strconv.Atoi(v); err == nil {
@@ -374,7 +374,7 @@ func (l *peeringListResource) find(ctx context.Context, v string) ([]rediscloud.
 	for i, sub := range subs {
 		if errs[i] != nil {
 			op.sub = sub
-			return nil, failed(fmt.Sprintf("Listing the peerings of %s subscription %d failed", l.spec.subscriptionNoun, sub), errs[i])
+			return nil, failed("", errs[i])
 		}
 	}
 	return slices.Concat(results...), nil

@@ -63,6 +63,7 @@ type operation struct {
 	peering    int // 0 when not known yet
 	timeout    time.Duration
 	dataSource bool                // no state to keep
+	list       bool                // of the subscription's peerings, not one
 	redact     func(string) string // hides the API keys (Client.Redact); nil keeps text
 }
 
@@ -76,6 +77,9 @@ func (o operation) hide(s string) string {
 
 func (o operation) summary() string {
 	what := fmt.Sprintf("%s peering", o.spec.subscriptionNoun)
+	if o.list {
+		return fmt.Sprintf("%s %ss of subscription %d failed", o.verb, what, o.sub)
+	}
 	if o.peering != 0 {
 		return fmt.Sprintf("%s %s %s failed", o.verb, what, formatID(o.sub, o.peering))
 	}

@@ -177,7 +177,7 @@ list "rediscloud_subscription_peering" "account" {
   provider = rediscloud
 }
 `,
-				ExpectError: acctest.Wrapped("Listing the peerings of Pro subscription " + strconv.Itoa(1002) + " failed"),
+				ExpectError: acctest.Wrapped("Listing Pro peerings of subscription " + strconv.Itoa(1002) + " failed"),
 			},
 		},
 	})
