@@ -40,8 +40,8 @@ func (d *peeringDataSource) Metadata(_ context.Context, req datasource.MetadataR
 	}
 }
 
-func (d *peeringDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+func (d *peeringDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
+	d.client, _ = req.ProviderData.(*rediscloud.Client)
 }
 
 func (d *peeringDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -71,28 +71,39 @@ func setPeering(m values, p *rediscloud.Peering, keep bool) {
 // setFromPeering fills a resource's state from a listed peering.
 func setFromPeering(m values, p *rediscloud.Peering) {
 	setPeering(m, p, true)
-	prior, priorSet := tfvalues.Get[types.String](m, "vpc_cidr"), tfvalues.Get[types.Set](m, "vpc_cidrs")
-	if !cloudOf(p.Provider).routed {
-		m["vpc_cidr"] = types.StringNull()
-		// An empty set (as Redis's own provider stored it) stays as it is.
-		if priorSet.IsUnknown() || priorSet.IsNull() || len(priorSet.Elements()) > 0 {
-			m["vpc_cidrs"] = types.SetNull(types.StringType)
-		}
-		return
-	}
 	cidrs := p.CIDRs
 	if len(cidrs) == 0 {
 		cidrs = wantedCIDRs(m) // not echoed: keep what was asked for
 	}
-	set, single := types.SetNull(types.StringType), types.StringNull()
+	set := types.SetNull(types.StringType)
 	if len(cidrs) > 0 {
-		elems := tfvalues.Elements(cidrs)
-		set, single = types.SetValueMust(types.StringType, elems), singleCIDR(elems)
+		set = types.SetValueMust(types.StringType, tfvalues.Elements(cidrs))
 	}
-	if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
-		single = legacy
+	m["vpc_cidr"], m["vpc_cidrs"] = cidrValues(cloudOf(p.Provider), types.StringNull(), set, m)
+}
+
+// cidrValues are vpc_cidr and vpc_cidrs of a peering of cloud whose CIDRs
+// are single or set (at most one of them set), over the prior state's:
+// one CIDR is in both, several only in vpc_cidrs, except the one of several
+// that Redis's own provider stored in vpc_cidr, kept while the CIDRs are
+// unchanged so that a migrated state plans nothing; and a cloud routed by
+// no CIDRs has none, though an empty set as that provider stored it stays.
+func cidrValues(cloud *cloudSpec, single types.String, set types.Set, prior values) (types.String, types.Set) {
+	priorSingle, priorSet := tfvalues.Get[types.String](prior, "vpc_cidr"), tfvalues.Get[types.Set](prior, "vpc_cidrs")
+	switch {
+	case !cloud.routed && !priorSet.IsNull() && !priorSet.IsUnknown() && len(priorSet.Elements()) == 0:
+		return types.StringNull(), priorSet
+	case !cloud.routed:
+		return types.StringNull(), types.SetNull(types.StringType)
+	case single.IsUnknown() || set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
+		return types.StringUnknown(), types.SetUnknown(types.StringType)
+	case !single.IsNull():
+		return single, types.SetValueMust(types.StringType, []attr.Value{single})
+	case !priorSingle.IsNull() && !priorSingle.IsUnknown() && len(set.Elements()) > 1 && set.Equal(priorSet) &&
+		slices.Contains(set.Elements(), attr.Value(priorSingle)):
+		return priorSingle, set
 	}
-	m["vpc_cidrs"], m["vpc_cidr"] = set, single
+	return singleCIDR(set.Elements()), set
 }
 
 // createRequest is the other direction: a plan as the create request.
@@ -134,15 +145,6 @@ func peeredRegion(spec *kindSpec, m values) types.String {
 		return types.StringValue("")
 	}
 	return tfvalues.Get[types.String](m, spec.peeredRegion)
-}
-
-// legacyCIDR is vpc_cidr as Redis's own provider stored it, one of several
-// CIDRs: kept while the CIDRs are unchanged, so a migrated state plans none.
-func legacyCIDR(prior types.String, priorSet, set types.Set) (types.String, bool) {
-	if prior.IsNull() || prior.IsUnknown() || len(set.Elements()) < 2 || !set.Equal(priorSet) {
-		return types.String{}, false
-	}
-	return prior, slices.Contains(set.Elements(), attr.Value(prior))
 }
 
 // singleCIDR is vpc_cidr everywhere: the only CIDR, or null.

@@ -77,8 +77,10 @@ func (t *peeringType) Metadata(_ context.Context, req resource.MetadataRequest, 
 	resp.TypeName = req.ProviderTypeName + "_" + t.spec.typeName
 }
 
-func (t *peeringType) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	t.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+// Configure takes the provider's client, nil until the provider is
+// configured.
+func (t *peeringType) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	t.client, _ = req.ProviderData.(*rediscloud.Client)
 }
 
 // begin bounds ctx by op's timeout in the timeouts block of m, and
@@ -92,14 +94,6 @@ func (t *peeringType) begin(ctx context.Context, op operation, m values, diags *
 	op.spec, op.timeout, op.redact = t.spec, timeout, t.client.Redact
 	ctx, cancel := context.WithTimeout(t.client.MaskKeys(ctx), timeout)
 	return ctx, cancel, op, true
-}
-
-func configuredClient(providerData any, diags *diag.Diagnostics) *rediscloud.Client {
-	client, ok := providerData.(*rediscloud.Client)
-	if !ok && providerData != nil {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *rediscloud.Client, got %T.", providerData))
-	}
-	return client
 }
 
 // kindSpec is everything that differs between the Pro and the Active-Active

@@ -267,8 +267,15 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	typ := r.spec.resourceType()
 	m, state := typ.Load(ctx, req.Plan.Raw, &resp.Diagnostics), typ.Load(ctx, req.State.Raw, &resp.Diagnostics)
-	for name, v := range plannedCIDRs(typ.Load(ctx, req.Config.Raw, &resp.Diagnostics), m, state) {
-		if !v.Equal(m[name]) {
+	// The one of vpc_cidr and vpc_cidrs not configured is planned from the
+	// other, instead of "(known after apply)".
+	cfg := typ.Load(ctx, req.Config.Raw, &resp.Diagnostics)
+	single, set := types.StringUnknown(), types.SetUnknown(types.StringType)
+	if name := tfvalues.Get[types.String](m, "provider_name"); !name.IsUnknown() { // the plan has its default
+		single, set = cidrValues(cloudOf(name.ValueString()), tfvalues.Get[types.String](cfg, "vpc_cidr"), tfvalues.Get[types.Set](cfg, "vpc_cidrs"), state)
+	}
+	for name, v := range map[string]attr.Value{"vpc_cidr": single, "vpc_cidrs": set} {
+		if cfg[name].IsNull() && !v.Equal(m[name]) {
 			m[name] = v
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), v)...)
 		}
@@ -453,38 +460,4 @@ func missingRegion(sub *rediscloud.Subscription, region string) string {
 		return ""
 	}
 	return fmt.Sprintf("Subscription %d has no region %q; source_region must be one of its regions: %s.", sub.ID, region, strings.Join(names, ", "))
-}
-
-// plannedCIDRs are vpc_cidr and vpc_cidrs as planned where cfg does not set
-// them: from the other, instead of "(known after apply)".
-func plannedCIDRs(cfg, plan, state values) values {
-	single, set := tfvalues.Get[types.String](cfg, "vpc_cidr"), tfvalues.Get[types.Set](cfg, "vpc_cidrs")
-	prior, priorSet := tfvalues.Get[types.String](state, "vpc_cidr"), tfvalues.Get[types.Set](state, "vpc_cidrs")
-	name := tfvalues.Get[types.String](plan, "provider_name") // where its default applies
-	routed := cloudOf(name.ValueString()).routed
-	planned, plannedSet := types.StringUnknown(), types.SetUnknown(types.StringType)
-	switch {
-	case name.IsUnknown():
-	case !routed && !priorSet.IsNull() && !priorSet.IsUnknown() && len(priorSet.Elements()) == 0:
-		planned, plannedSet = types.StringNull(), priorSet // an empty set, as Redis's own provider stored it
-	case !routed:
-		planned, plannedSet = types.StringNull(), types.SetNull(types.StringType)
-	case single.IsUnknown() || set.IsUnknown() || slices.ContainsFunc(set.Elements(), attr.Value.IsUnknown):
-	case !single.IsNull():
-		plannedSet = types.SetValueMust(types.StringType, []attr.Value{single})
-		planned = singleCIDR(plannedSet.Elements())
-	default:
-		planned, plannedSet = singleCIDR(set.Elements()), set
-		if legacy, ok := legacyCIDR(prior, priorSet, set); ok {
-			planned = legacy
-		}
-	}
-	out := values{}
-	if single.IsNull() {
-		out["vpc_cidr"] = planned
-	}
-	if set.IsNull() {
-		out["vpc_cidrs"] = plannedSet
-	}
-	return out
 }
