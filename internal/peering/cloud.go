@@ -143,14 +143,6 @@ func cloudOf(name string) *cloudSpec {
 	return clouds[0]
 }
 
-func cloudNames() []string {
-	names := make([]string, len(clouds))
-	for i, c := range clouds {
-		names[i] = c.name
-	}
-	return names
-}
-
 // value is attribute name of p, "" when it is another cloud's.
 func value(p *rediscloud.Peering, name string) string {
 	for _, a := range cloudOf(p.Provider).strings {

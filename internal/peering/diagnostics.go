@@ -64,15 +64,7 @@ type operation struct {
 	timeout    time.Duration
 	dataSource bool                // no state to keep
 	list       bool                // of the subscription's peerings, not one
-	redact     func(string) string // hides the API keys (Client.Redact); nil keeps text
-}
-
-// hide hides the API keys in a diagnostic's text.
-func (o operation) hide(s string) string {
-	if o.redact == nil {
-		return s
-	}
-	return o.redact(s)
+	redact     func(string) string // hides the API keys in a diagnostic (Client.Redact)
 }
 
 func (o operation) summary() string {
@@ -126,9 +118,6 @@ func (o operation) describe(err error, next string) string {
 			fmt.Fprintf(&b, ": %s", strings.TrimSpace(te.Description))
 		}
 		b.WriteString(".")
-		if te.TaskID != "" {
-			fmt.Fprintf(&b, "\nTask ID: %s.", te.TaskID)
-		}
 	case errors.As(err, &he):
 		fmt.Fprintf(&b, "The Redis Cloud API answered HTTP %d to %s %s", he.StatusCode, he.Method, cmp.Or(he.URL, he.Path))
 		if body := strings.TrimSpace(he.Body); body != "" {
@@ -150,13 +139,13 @@ func (o operation) describe(err error, next string) string {
 	default:
 		b.WriteString(err.Error())
 	}
-	if id := rediscloud.TaskID(err); id != "" && te == nil {
+	if id := rediscloud.TaskID(err); id != "" {
 		fmt.Fprintf(&b, "\nTask ID: %s.", id)
 	}
 	if next != "" {
 		b.WriteString("\n\n" + next)
 	}
-	return o.hide(b.String())
+	return o.redact(b.String())
 }
 
 // addError reports err, followed by next or else the default advice; a
@@ -164,7 +153,7 @@ func (o operation) describe(err error, next string) string {
 func (o operation) addError(diags *diag.Diagnostics, err error, next string) {
 	var ce *configError
 	if errors.As(err, &ce) {
-		diags.AddAttributeError(path.Root(ce.attribute), o.summary(), o.hide(ce.msg))
+		diags.AddAttributeError(path.Root(ce.attribute), o.summary(), o.redact(ce.msg))
 		return
 	}
 	if next == "" {

@@ -15,8 +15,9 @@ import (
 // read that timed out changed nothing; an answer that cannot be decoded is
 // no passing fault.
 func TestDiagnosticAdvice(t *testing.T) {
-	read := operation{phase: reading, spec: proSpec, sub: 1001, peering: 5, timeout: 10 * time.Minute}
-	create := operation{phase: creating, spec: proSpec, sub: 1001, timeout: 30 * time.Minute}
+	keep := func(s string) string { return s }
+	read := operation{phase: reading, spec: proSpec, sub: 1001, peering: 5, timeout: 10 * time.Minute, redact: keep}
+	create := operation{phase: creating, spec: proSpec, sub: 1001, timeout: 30 * time.Minute, redact: keep}
 	cases := []struct {
 		name       string
 		op         operation

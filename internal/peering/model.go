@@ -139,14 +139,6 @@ func wantedCIDRs(m values) []string {
 	return rediscloud.NormalizeCIDRs(cidrs)
 }
 
-// peeredRegion is m's kindSpec.peeredRegion attribute, "" when it has none.
-func peeredRegion(spec *kindSpec, m values) types.String {
-	if spec.peeredRegion == "" {
-		return types.StringValue("")
-	}
-	return tfvalues.Get[types.String](m, spec.peeredRegion)
-}
-
 // singleCIDR is vpc_cidr everywhere: the only CIDR, or null.
 func singleCIDR(elems []attr.Value) types.String {
 	if len(elems) == 1 {

@@ -149,7 +149,7 @@ func (r *peeringResource) save(ctx context.Context, m values, p *rediscloud.Peer
 	setFromPeering(m, r.client.Shown(p))
 	if redis := tfvalues.Get[types.List](m, "redis_cidrs"); redis.IsNull() || redis.IsUnknown() {
 		l := redisCIDRsLookup{client: r.client, kind: r.spec.kind, sub: p.SubscriptionID}
-		m["redis_cidrs"] = l.value(ctx, peeredRegion(r.spec, m).ValueString())
+		m["redis_cidrs"] = l.value(ctx, m.ValueString(r.spec.peeredRegion))
 		l.warn(diags, "peering "+formatID(p.SubscriptionID, p.ID))
 	}
 	diags.Append(state.Set(ctx, r.spec.resourceType().Raw(ctx, m))...)
@@ -165,7 +165,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 	sub, id := op.sub, op.peering
 
-	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id, peeredRegion(r.spec, m).ValueString())
+	p, err := r.client.GetPeering(ctx, r.spec.kind, sub, id, m.ValueString(r.spec.peeredRegion))
 	switch {
 	case err == nil:
 	case rediscloud.IsNotFound(err):
@@ -203,7 +203,7 @@ func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest
 			p, err = r.client.WaitPeeringCIDRs(ctx, r.spec.kind, sub, id, time.Now(), want)
 		}
 	} else {
-		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, peeredRegion(r.spec, state).ValueString())
+		p, err = r.client.GetPeering(ctx, r.spec.kind, sub, id, state.ValueString(r.spec.peeredRegion))
 	}
 	if err != nil {
 		op.addError(&resp.Diagnostics, err, "")
@@ -222,12 +222,11 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	release, err := r.send(ctx, op.sub, func() error { return r.client.DeletePeering(ctx, r.spec.kind, op.sub, op.peering) })
 	defer release()
-	if err != nil && !rediscloud.IsNotFound(err) {
-		op.addError(&resp.Diagnostics, err, "")
-		return
-	}
 	// Wait until the list shows it gone, so that a re-create does not meet it.
-	if err := r.client.WaitPeeringDeleted(ctx, r.spec.kind, op.sub, op.peering, time.Now()); err != nil && !rediscloud.IsNotFound(err) {
+	if err == nil || rediscloud.IsNotFound(err) {
+		err = r.client.WaitPeeringDeleted(ctx, r.spec.kind, op.sub, op.peering, time.Now())
+	}
+	if err != nil && !rediscloud.IsNotFound(err) {
 		op.addError(&resp.Diagnostics, err, "")
 		return
 	}
@@ -284,8 +283,9 @@ func (r *peeringResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		r.planExisting(ctx, m, state, resp)
 		return
 	}
-	region := peeredRegion(r.spec, m)
-	if r.client == nil || !tfvalues.Get[types.List](m, "redis_cidrs").IsUnknown() || region.IsUnknown() || region.IsNull() || !validate.ID(m.ValueString("subscription_id")) {
+	region := tfvalues.Get[types.String](m, r.spec.peeredRegion) // null for a kind without
+	if r.client == nil || !tfvalues.Get[types.List](m, "redis_cidrs").IsUnknown() || r.spec.peeredRegion != "" && (region.IsUnknown() || region.IsNull()) ||
+		!validate.ID(m.ValueString("subscription_id")) {
 		return // an invalid ID is reported by the attribute's validators; an unknown one reads as ""
 	}
 	sub, _ := strconv.Atoi(m.ValueString("subscription_id"))
@@ -384,7 +384,7 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 	resp.Diagnostics.AddWarning("redis_cidrs known only after apply",
 		fmt.Sprintf("The Redis Cloud side's CIDR blocks of the new %s peering on subscription %d could not be read at plan time: %s. "+
 			"redis_cidrs is known after apply, so a for_each over it fails in this plan; it works once the peering exists.",
-			r.spec.subscriptionNoun, op.sub, op.hide(err.Error())))
+			r.spec.subscriptionNoun, op.sub, op.redact(err.Error())))
 }
 
 // ValidateConfig checks which attributes each cloud needs and which it must
@@ -392,7 +392,7 @@ func (r *peeringResource) planLookupFailed(ctx context.Context, resp *resource.M
 func (r *peeringResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	cfg := r.spec.resourceType().Load(ctx, req.Config.Raw, &resp.Diagnostics)
 	name := cfg.ValueString("provider_name")
-	if cfg["provider_name"].IsUnknown() || (name != "" && !slices.Contains(cloudNames(), name)) {
+	if cfg["provider_name"].IsUnknown() || (name != "" && cloudOf(name).name != name) {
 		return // provider_name's own validator says what it may be
 	}
 	cloud := cloudOf(name)

@@ -39,6 +39,14 @@ const (
 	regionFilterDoc = "Lists only the peerings of this region of the subscription, such as `us-east-1`"
 )
 
+// cloudNames are the values provider_name may take.
+var cloudNames = func() (names []string) {
+	for _, c := range clouds {
+		names = append(names, c.name)
+	}
+	return names
+}()
+
 // lookupBy says which inputs the lookup data source finds a peering by.
 var lookupBy = func() string {
 	names := []string{"`peering_id`"}
@@ -108,7 +116,7 @@ func (s *kindSpec) resourceSchema(ctx context.Context) schema.Schema {
 			Optional:            true,
 			Computed:            true,
 			Default:             stringdefault.StaticString(clouds[0].name),
-			Validators:          []validator.String{stringvalidator.OneOf(cloudNames()...)},
+			Validators:          []validator.String{stringvalidator.OneOf(cloudNames...)},
 			PlanModifiers:       replaceString,
 		},
 		"vpc_cidr": schema.StringAttribute{
