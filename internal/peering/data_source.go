@@ -24,8 +24,6 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
 )
 
-var _ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
-
 // peeringDataSource looks up one peering of a Pro subscription or, with
 // list, lists the peerings of a subscription of its kind.
 type peeringDataSource struct {
@@ -301,11 +299,6 @@ func describePeerings(peerings []*rediscloud.Peering) string {
 // accountListParallelism bounds the subscriptions listed at once for a whole
 // account: the API runs an account's tasks one at a time, so more would queue.
 const accountListParallelism = 4
-
-var (
-	_ list.ListResource              = (*peeringListResource)(nil)
-	_ list.ListResourceWithConfigure = (*peeringListResource)(nil)
-)
 
 // peeringListResource finds a kind's peerings for `terraform query`.
 type peeringListResource struct{ peeringType }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -162,17 +163,12 @@ func parseID(id string) (sub, peering int, err error) {
 	return 0, 0, fmt.Errorf("expected <subscription_id>/<peering_id> with two positive whole numbers without leading zeros, at most 2147483647, for example \"1234/567\"; got %q", id)
 }
 
-// identityModel is both resources' identity (Terraform 1.12 and later).
-type identityModel struct {
-	SubscriptionID types.String `tfsdk:"subscription_id"`
-	PeeringID      types.Int64  `tfsdk:"peering_id"`
-}
-
-// setIdentity records the identity where the engine has identities (not
-// Terraform before 1.12, nor OpenTofu).
+// setIdentity records both resources' identity where the engine has
+// identities (Terraform 1.12 and later, not OpenTofu).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id int) diag.Diagnostics {
 	if identity == nil {
 		return nil
 	}
-	return identity.Set(ctx, identityModel{SubscriptionID: types.StringValue(strconv.Itoa(sub)), PeeringID: types.Int64Value(int64(id))})
+	diags := identity.SetAttribute(ctx, path.Root("subscription_id"), strconv.Itoa(sub))
+	return append(diags, identity.SetAttribute(ctx, path.Root("peering_id"), int64(id))...)
 }

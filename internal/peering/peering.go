@@ -65,6 +65,17 @@ func ListResources() (out []func() list.ListResource) {
 	return out
 }
 
+// The optional interfaces of each type, or the framework skips their methods.
+var (
+	_ resource.ResourceWithImportState    = (*peeringResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*peeringResource)(nil)
+	_ resource.ResourceWithIdentity       = (*peeringResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*peeringResource)(nil)
+
+	_ datasource.DataSourceWithConfigValidators = (*peeringDataSource)(nil)
+	_ list.ListResourceWithConfigure            = (*peeringListResource)(nil)
+)
+
 // peeringType is what every type holds: its kind, and the API client the
 // provider configured. Its Metadata and Configure serve the resources and
 // the list resources, whose requests are the same.

@@ -23,13 +23,6 @@ import (
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/validate"
 )
 
-var (
-	_ resource.ResourceWithImportState    = (*peeringResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*peeringResource)(nil)
-	_ resource.ResourceWithIdentity       = (*peeringResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*peeringResource)(nil)
-)
-
 // peeringResource implements both peering resources.
 type peeringResource struct{ peeringType }
 
@@ -184,8 +177,7 @@ func (r *peeringResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 func (r *peeringResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, state := r.spec.resourceType().Load(ctx, req.Plan.Raw, &resp.Diagnostics), r.spec.resourceType().Load(ctx, req.State.Raw, &resp.Diagnostics)
-	state["timeouts"] = plan["timeouts"] // the update is bounded as planned
-	ctx, cancel, op, ok := r.startOn(ctx, updating, state, &resp.Diagnostics)
+	ctx, cancel, op, ok := r.startOn(ctx, updating, plan, &resp.Diagnostics) // bounded as planned; its id is the state's
 	if !ok {
 		return
 	}
@@ -238,11 +230,11 @@ func (r *peeringResource) Delete(ctx context.Context, req resource.DeleteRequest
 func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	given, summary := req.ID, "Invalid import ID"
 	if given == "" && req.Identity != nil {
-		var im identityModel
-		if resp.Diagnostics.Append(req.Identity.Get(ctx, &im)...); resp.Diagnostics.HasError() {
-			return
-		}
-		given, summary = fmt.Sprintf("%s/%d", im.SubscriptionID.ValueString(), im.PeeringID.ValueInt64()), "Invalid import identity"
+		var s types.String
+		var p types.Int64
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("subscription_id"), &s)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("peering_id"), &p)...)
+		given, summary = fmt.Sprintf("%s/%d", s.ValueString(), p.ValueInt64()), "Invalid import identity"
 	}
 	sub, id, err := parseID(given)
 	if err != nil {

@@ -67,20 +67,17 @@ var (
 // describe is the attribute's description: in a data source, or in a
 // resource (where changing an input creates a new peering).
 func (a attribute) describe(dataSource bool) string {
-	doc, prefix := a.doc, ""
-	if dataSource {
+	required, doc := "", a.doc
+	switch {
+	case dataSource:
 		doc = cmp.Or(a.dataSource, a.doc)
+	case a.input:
+		required, doc = ", required", doc+" Changing it creates a new peering."
 	}
 	if a.cloud != nil {
-		prefix = a.cloud.name + " only: "
-		if a.input && !dataSource {
-			prefix = a.cloud.name + " only, required: "
-		}
+		return a.cloud.name + " only" + required + ": " + doc
 	}
-	if a.input && !dataSource {
-		doc += " Changing it creates a new peering."
-	}
-	return prefix + doc
+	return doc
 }
 
 func (s *kindSpec) subscriptionIDDoc(what string) string {
