@@ -32,7 +32,7 @@ func TestCheckCIDR(t *testing.T) {
 func TestID(t *testing.T) {
 	for in, want := range map[string]bool{
 		"1": true, "1234": true, "2147483647": true,
-		"": false, "0": false, "01234": false, "+1": false, "-1": false, " 1": false, "2147483648": false, "99999999999": false,
+		"": false, "0": false, "01234": false, "+1": false, "-1": false, "1.0": false, "2147483648": false, "99999999999": false,
 	} {
 		if got := ID(in); got != want {
 			t.Errorf("ID(%q) = %v; want %v", in, got, want)
