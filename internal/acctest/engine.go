@@ -1,7 +1,6 @@
 package acctest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -123,12 +122,15 @@ func identifyEngine(path string) (Engine, error) {
 	// No version check against the vendor's servers; stderr (e.g. CLI
 	// configuration warnings) is kept apart from the version text.
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return Engine{Path: path}, fmt.Errorf("%s version: %w\n%s", path, err, stderr.String())
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte // kept by Output when the command fails
+		if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+			stderr = ee.Stderr
+		}
+		return Engine{Path: path}, fmt.Errorf("%s version: %w\n%s", path, err, stderr)
 	}
-	name, v, err := parseEngineVersion(stdout.String())
+	name, v, err := parseEngineVersion(string(out))
 	if err != nil {
 		return Engine{Path: path}, fmt.Errorf("%s version: %w", path, err)
 	}

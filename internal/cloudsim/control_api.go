@@ -80,7 +80,7 @@ func (s *Sim) AcceptPeering(id int) error {
 
 // SetPeeringStatus forces a status (e.g. "failed"); the peering then keeps
 // it until changed again through the control API.
-func (s *Sim) SetPeeringStatus(id int, status string) error {
+func (s *Sim) SetPeeringStatus(id int, status PeeringStatus) error {
 	if status == "" {
 		return errors.New("status must not be empty")
 	}

@@ -7,23 +7,26 @@ import (
 	"time"
 )
 
-// Peering statuses the simulator produces by itself, spelt here apart from
-// the client's constants so that a misspelling cannot pass in both. Any other
-// string can be forced with SetPeeringStatus.
+// PeeringStatus is a peering's status as the simulator writes it on the
+// wire: one of the constants below, which it produces by itself, or any
+// string forced with SetPeeringStatus. They are spelt here apart from the
+// client's constants, so that a misspelling cannot pass in both.
+type PeeringStatus = string
+
 const (
 	// StatusInitiatingRequest: from the create until the transition latency
 	// has passed.
-	StatusInitiatingRequest = "initiating-request"
+	StatusInitiatingRequest PeeringStatus = "initiating-request"
 	// StatusPendingAcceptance: an AWS peering after the transition, with its
 	// pcx ID, until AcceptPeering.
-	StatusPendingAcceptance = "pending-acceptance"
+	StatusPendingAcceptance PeeringStatus = "pending-acceptance"
 	// StatusActive: after AcceptPeering.
-	StatusActive = "active"
+	StatusActive PeeringStatus = "active"
 	// StatusInactive: a GCP peering after the transition, until AcceptPeering.
-	StatusInactive = "inactive"
+	StatusInactive PeeringStatus = "inactive"
 	// StatusFailed: never by itself; SetPeeringStatus forces it, as the
 	// API would report a network it refused.
-	StatusFailed = "failed"
+	StatusFailed PeeringStatus = "failed"
 )
 
 // Peering kinds, as GET /__sim/peerings reports them.
@@ -78,7 +81,7 @@ type peering struct {
 	subID        int
 	activeActive bool
 	provider     string
-	status       string
+	status       PeeringStatus
 	// forced is set once a status was imposed through the control API: from
 	// then on the simulator no longer moves the peering by itself.
 	forced bool

@@ -164,17 +164,24 @@ func (p *peering) wireAA() wireAAPeering {
 // ---- synchronous resources ----
 
 type wireSubscription struct {
-	ID                int               `json:"id"`
-	Name              string            `json:"name"`
-	Status            string            `json:"status"`
-	DeploymentType    string            `json:"deploymentType"`
-	PaymentMethodID   int               `json:"paymentMethodId"`
-	PaymentMethodType string            `json:"paymentMethodType"`
-	MemoryStorage     string            `json:"memoryStorage"`
-	StorageEncryption bool              `json:"storageEncryption"`
-	NumberOfDatabases int               `json:"numberOfDatabases"`
-	CloudDetails      []wireCloudDetail `json:"cloudDetails"`
-	Links             []wireLink        `json:"links"`
+	ID             int    `json:"id"`
+	Name           string `json:"name"`
+	Status         string `json:"status"`
+	DeploymentType string `json:"deploymentType"`
+	wireBilling
+	CloudDetails []wireCloudDetail `json:"cloudDetails"`
+	Links        []wireLink        `json:"links"`
+}
+
+// wireBilling are a subscription's fields of payment and sizing, which a
+// peering client has no use for: they are there as the API sends them, so
+// that a client decoding the whole object meets them.
+type wireBilling struct {
+	PaymentMethodID   int    `json:"paymentMethodId"`
+	PaymentMethodType string `json:"paymentMethodType"`
+	MemoryStorage     string `json:"memoryStorage"`
+	StorageEncryption bool   `json:"storageEncryption"`
+	NumberOfDatabases int    `json:"numberOfDatabases"`
 }
 
 // AccountID is the simulated account's ID, as GET /subscriptions reports
@@ -229,15 +236,13 @@ func (sub *subscription) wire(base, status string) wireSubscription {
 		})
 	}
 	return wireSubscription{
-		ID:                sub.id,
-		Name:              sub.name,
-		Status:            status,
-		DeploymentType:    sub.deploymentType,
-		PaymentMethodID:   1,
-		PaymentMethodType: "credit-card",
-		MemoryStorage:     "ram",
-		CloudDetails:      []wireCloudDetail{cd},
-		Links:             []wireLink{{Rel: "self", Type: "GET", Href: fmt.Sprintf("%s/subscriptions/%d", base, sub.id)}},
+		ID:             sub.id,
+		Name:           sub.name,
+		Status:         status,
+		DeploymentType: sub.deploymentType,
+		wireBilling:    wireBilling{PaymentMethodID: 1, PaymentMethodType: "credit-card", MemoryStorage: "ram"},
+		CloudDetails:   []wireCloudDetail{cd},
+		Links:          []wireLink{{Rel: "self", Type: "GET", Href: fmt.Sprintf("%s/subscriptions/%d", base, sub.id)}},
 	}
 }
 

@@ -160,6 +160,19 @@ func peeringList(ctx context.Context, t attr.Type, peerings []rediscloud.Peering
 	return list, append(diags, d...)
 }
 
+// listID is the ID of a list data source: the subscription, then the
+// filters, "*" standing for any peered region ("2001/*/active").
+func (s *kindSpec) listID(sub int, f peeringFilter) string {
+	parts := []string{strconv.Itoa(sub)}
+	if s.peeredRegion != "" && (f.sourceRegion != "" || f.status != "") {
+		parts = append(parts, cmp.Or(f.sourceRegion, "*"))
+	}
+	if f.status != "" {
+		parts = append(parts, f.status)
+	}
+	return strings.Join(parts, "/")
+}
+
 // addListError reports a failed list of the data source op reads.
 func addListError(diags *diag.Diagnostics, op operation, err error) {
 	typeName := op.spec.resourceTypeName()
@@ -391,4 +404,34 @@ func (l *peeringListResource) result(ctx context.Context, req list.ListRequest, 
 		r.Diagnostics.Append(r.Resource.Set(ctx, l.spec.resourceType().Raw(ctx, m))...)
 	}
 	return r
+}
+
+// redisCIDRsLookup reads redis_cidrs for the peerings of one operation, and
+// gathers what could not be read into one warning.
+type redisCIDRsLookup struct {
+	client *rediscloud.Client
+	kind   rediscloud.Kind
+	sub    int
+	failed []string
+}
+
+// value is redis_cidrs of a peering of region, null when it cannot be read.
+func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List {
+	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
+	if err != nil {
+		tflog.Warn(ctx, "Redis-side CIDRs not read", map[string]any{"subscription_id": l.sub, "region": region, "error": err.Error()})
+		if msg := l.client.Redact(err.Error()); !slices.Contains(l.failed, msg) {
+			l.failed = append(l.failed, msg)
+		}
+		return types.ListNull(types.StringType)
+	}
+	return redisCIDRsList(cidrs)
+}
+
+func (l *redisCIDRsLookup) warn(diags *diag.Diagnostics, what string) {
+	if len(l.failed) > 0 {
+		diags.AddWarning("redis_cidrs not known",
+			fmt.Sprintf("The Redis Cloud side's CIDR blocks of %s could not be read: %s. redis_cidrs stays null until a later refresh reads them, "+
+				"and routes built from it are missing until then.", what, strings.Join(l.failed, "; ")))
+	}
 }

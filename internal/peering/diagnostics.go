@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/rediscloud"
 	"github.com/rediscloud-community/terraform-provider-rediscloud/internal/tfvalues"
@@ -231,42 +228,4 @@ func (r *peeringResource) duplicateAdvice(ctx context.Context, sub int, creq *re
 func errorIs[T error](err error) bool {
 	var target T
 	return errors.As(err, &target)
-}
-
-// redisCIDRsList is the redis_cidrs value of cidrs, null when none.
-func redisCIDRsList(cidrs []string) types.List {
-	if len(cidrs) == 0 {
-		return types.ListNull(types.StringType)
-	}
-	return types.ListValueMust(types.StringType, tfvalues.Elements(cidrs))
-}
-
-// redisCIDRsLookup reads redis_cidrs for the peerings of one operation, and
-// gathers what could not be read into one warning.
-type redisCIDRsLookup struct {
-	client *rediscloud.Client
-	kind   rediscloud.Kind
-	sub    int
-	failed []string
-}
-
-// value is redis_cidrs of a peering of region, null when it cannot be read.
-func (l *redisCIDRsLookup) value(ctx context.Context, region string) types.List {
-	cidrs, err := l.client.RedisCIDRs(ctx, l.kind, l.sub, region)
-	if err != nil {
-		tflog.Warn(ctx, "Redis-side CIDRs not read", map[string]any{"subscription_id": l.sub, "region": region, "error": err.Error()})
-		if msg := l.client.Redact(err.Error()); !slices.Contains(l.failed, msg) {
-			l.failed = append(l.failed, msg)
-		}
-		return types.ListNull(types.StringType)
-	}
-	return redisCIDRsList(cidrs)
-}
-
-func (l *redisCIDRsLookup) warn(diags *diag.Diagnostics, what string) {
-	if len(l.failed) > 0 {
-		diags.AddWarning("redis_cidrs not known",
-			fmt.Sprintf("The Redis Cloud side's CIDR blocks of %s could not be read: %s. redis_cidrs stays null until a later refresh reads them, "+
-				"and routes built from it are missing until then.", what, strings.Join(l.failed, "; ")))
-	}
 }

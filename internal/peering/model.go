@@ -172,3 +172,11 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sub, id 
 	diags := identity.SetAttribute(ctx, path.Root("subscription_id"), strconv.Itoa(sub))
 	return append(diags, identity.SetAttribute(ctx, path.Root("peering_id"), int64(id))...)
 }
+
+// redisCIDRsList is the redis_cidrs value of cidrs, null when none.
+func redisCIDRsList(cidrs []string) types.List {
+	if len(cidrs) == 0 {
+		return types.ListNull(types.StringType)
+	}
+	return types.ListValueMust(types.StringType, tfvalues.Elements(cidrs))
+}

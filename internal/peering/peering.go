@@ -18,12 +18,9 @@
 package peering
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -218,17 +215,4 @@ func (s *kindSpec) strings() []attribute { return append(slices.Clone(s.regions)
 func (s *kindSpec) wrongKind(sub int) string {
 	o := s.other()
 	return fmt.Sprintf("Subscription %d is %s subscription: use the %s resource for it.", sub, o.subscriptionPhrase, o.resourceTypeName())
-}
-
-// listID is the ID of a list data source: the subscription, then the
-// filters, "*" standing for any peered region ("2001/*/active").
-func (s *kindSpec) listID(sub int, f peeringFilter) string {
-	parts := []string{strconv.Itoa(sub)}
-	if s.peeredRegion != "" && (f.sourceRegion != "" || f.status != "") {
-		parts = append(parts, cmp.Or(f.sourceRegion, "*"))
-	}
-	if f.status != "" {
-		parts = append(parts, f.status)
-	}
-	return strings.Join(parts, "/")
 }
