@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -186,6 +187,45 @@ func TestLoadAndRawMatchTheFramework(t *testing.T) {
 						}
 					}
 				})
+			}
+		})
+	}
+}
+
+// cidrValues is the one rule for vpc_cidr and vpc_cidrs, in plans and in
+// state: one CIDR is in both, several only in the set, except the legacy
+// vpc_cidr a migrated state holds while its CIDRs are unchanged.
+func TestCIDRValues(t *testing.T) {
+	str, null, unknown := types.StringValue, types.StringNull(), types.StringUnknown()
+	set := func(cidrs ...string) types.Set {
+		return types.SetValueMust(types.StringType, tfvalues.Elements(cidrs))
+	}
+	nullSet, emptySet := types.SetNull(types.StringType), set()
+	prior := func(single types.String, s types.Set) values { return values{"vpc_cidr": single, "vpc_cidrs": s} }
+	for name, tc := range map[string]struct {
+		cloud      *cloudSpec
+		single     types.String
+		set        types.Set
+		prior      values
+		wantSingle types.String
+		wantSet    types.Set
+	}{
+		"one CIDR as vpc_cidr":           {awsCloud, str("10.0.0.0/16"), nullSet, values{}, str("10.0.0.0/16"), set("10.0.0.0/16")},
+		"one CIDR as vpc_cidrs":          {awsCloud, null, set("10.0.0.0/16"), values{}, str("10.0.0.0/16"), set("10.0.0.0/16")},
+		"several CIDRs":                  {awsCloud, null, set("10.0.0.0/16", "10.1.0.0/16"), values{}, null, set("10.0.0.0/16", "10.1.0.0/16")},
+		"legacy vpc_cidr kept":           {awsCloud, null, set("10.0.0.0/16", "10.1.0.0/16"), prior(str("10.1.0.0/16"), set("10.0.0.0/16", "10.1.0.0/16")), str("10.1.0.0/16"), set("10.0.0.0/16", "10.1.0.0/16")},
+		"legacy vpc_cidr gone on change": {awsCloud, null, set("10.0.0.0/16", "10.2.0.0/16"), prior(str("10.1.0.0/16"), set("10.0.0.0/16", "10.1.0.0/16")), null, set("10.0.0.0/16", "10.2.0.0/16")},
+		"legacy vpc_cidr not a member":   {awsCloud, null, set("10.0.0.0/16", "10.1.0.0/16"), prior(str("10.9.0.0/16"), set("10.0.0.0/16", "10.1.0.0/16")), null, set("10.0.0.0/16", "10.1.0.0/16")},
+		"unknown CIDR":                   {awsCloud, unknown, nullSet, values{}, unknown, types.SetUnknown(types.StringType)},
+		"unknown element":                {awsCloud, null, types.SetValueMust(types.StringType, []attr.Value{unknown}), values{}, unknown, types.SetUnknown(types.StringType)},
+		"no CIDRs at all":                {awsCloud, null, nullSet, values{}, null, nullSet},
+		"GCP has none":                   {gcpCloud, null, nullSet, prior(str("10.0.0.0/16"), set("10.0.0.0/16")), null, nullSet},
+		"GCP keeps an empty set":         {gcpCloud, null, nullSet, prior(null, emptySet), null, emptySet},
+	} {
+		t.Run(name, func(t *testing.T) {
+			single, s := cidrValues(tc.cloud, tc.single, tc.set, tc.prior)
+			if !single.Equal(tc.wantSingle) || !s.Equal(tc.wantSet) {
+				t.Errorf("got vpc_cidr %v, vpc_cidrs %v; want %v, %v", single, s, tc.wantSingle, tc.wantSet)
 			}
 		})
 	}
