@@ -173,17 +173,6 @@ type wireSubscription struct {
 	Links        []wireLink        `json:"links"`
 }
 
-// wireBilling are a subscription's fields of payment and sizing, which a
-// peering client has no use for: they are there as the API sends them, so
-// that a client decoding the whole object meets them.
-type wireBilling struct {
-	PaymentMethodID   int    `json:"paymentMethodId"`
-	PaymentMethodType string `json:"paymentMethodType"`
-	MemoryStorage     string `json:"memoryStorage"`
-	StorageEncryption bool   `json:"storageEncryption"`
-	NumberOfDatabases int    `json:"numberOfDatabases"`
-}
-
 // AccountID is the simulated account's ID, as GET /subscriptions reports
 // it.
 const AccountID = 40000
@@ -244,6 +233,17 @@ func (sub *subscription) wire(base, status string) wireSubscription {
 		CloudDetails:   []wireCloudDetail{cd},
 		Links:          []wireLink{{Rel: "self", Type: "GET", Href: fmt.Sprintf("%s/subscriptions/%d", base, sub.id)}},
 	}
+}
+
+// wireBilling are a subscription's fields of payment and sizing, which a
+// peering client has no use for: they are there as the API sends them, so
+// that a client decoding the whole object meets them.
+type wireBilling struct {
+	PaymentMethodID   int    `json:"paymentMethodId"`
+	PaymentMethodType string `json:"paymentMethodType"`
+	MemoryStorage     string `json:"memoryStorage"`
+	StorageEncryption bool   `json:"storageEncryption"`
+	NumberOfDatabases int    `json:"numberOfDatabases"`
 }
 
 // wireRegions is GET /subscriptions/{id}/regions. Note deploymentCidr here
