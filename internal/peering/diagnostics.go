@@ -29,14 +29,15 @@ const defaultReadTimeout = 10 * time.Minute
 type phase struct {
 	verb, timeoutName string
 	byDefault         time.Duration
+	fromBlock         func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics) // a resource's
 }
 
 var (
-	creating = phase{"Creating", "create", 30 * time.Minute}
-	reading  = phase{"Reading", "read", defaultReadTimeout}
-	updating = phase{"Updating", "update", 30 * time.Minute}
-	deleting = phase{"Deleting", "delete", 30 * time.Minute}
-	planning = phase{"Planning", "read", defaultReadTimeout}
+	creating = phase{"Creating", "create", 30 * time.Minute, timeouts.Value.Create}
+	reading  = phase{"Reading", "read", defaultReadTimeout, timeouts.Value.Read}
+	updating = phase{"Updating", "update", 30 * time.Minute, timeouts.Value.Update}
+	deleting = phase{"Deleting", "delete", 30 * time.Minute, timeouts.Value.Delete}
+	planning = phase{"Planning", "read", defaultReadTimeout, timeouts.Value.Read}
 	listing  = phase{verb: "Listing"} // a query, bounded by Terraform alone
 )
 
@@ -46,10 +47,7 @@ func (ph phase) timeout(ctx context.Context, m values) (time.Duration, diag.Diag
 	if t, ok := m["timeouts"].(dstimeouts.Value); ok {
 		return t.Read(ctx, ph.byDefault)
 	}
-	read := map[string]func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics){
-		"create": timeouts.Value.Create, "read": timeouts.Value.Read, "update": timeouts.Value.Update, "delete": timeouts.Value.Delete,
-	}[ph.timeoutName]
-	return read(tfvalues.Get[timeouts.Value](m, "timeouts"), ctx, ph.byDefault)
+	return ph.fromBlock(tfvalues.Get[timeouts.Value](m, "timeouts"), ctx, ph.byDefault)
 }
 
 // operation names what failed, for the one wording of every diagnostic.

@@ -233,7 +233,9 @@ func (r *peeringResource) ImportState(ctx context.Context, req resource.ImportSt
 		var s types.String
 		var p types.Int64
 		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("subscription_id"), &s)...)
-		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("peering_id"), &p)...)
+		if resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("peering_id"), &p)...); resp.Diagnostics.HasError() {
+			return
+		}
 		given, summary = fmt.Sprintf("%s/%d", s.ValueString(), p.ValueInt64()), "Invalid import identity"
 	}
 	sub, id, err := parseID(given)
