@@ -124,7 +124,7 @@ func (r *peeringResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	p, err := r.client.WaitPeeringSettled(ctx, r.spec.kind, sub, res.ID, createdAt)
+	p, err := r.client.WaitPeeringSettled(ctx, r.spec.kind, sub, res, createdAt)
 	if err != nil {
 		if p != nil {
 			setFromPeering(m, r.client.Shown(p))

@@ -3,6 +3,8 @@ package rediscloud_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -76,7 +78,7 @@ func createSettled(ctx context.Context, c *rediscloud.Client, r rediscloud.Creat
 	if err != nil {
 		return nil, err
 	}
-	return c.WaitPeeringSettled(ctx, rediscloud.Pro, 1001, res.ID, time.Now())
+	return c.WaitPeeringSettled(ctx, rediscloud.Pro, 1001, res, time.Now())
 }
 
 // parallelCreates creates n peerings of subscription 1001 at once, as
@@ -225,6 +227,92 @@ func TestChangesOfTwoClientsOnOneSubscription(t *testing.T) {
 				t.Errorf("no change or list was refused: the test does not exercise the refusals")
 			}
 			t.Logf("change conflicts %q: %d changes refused, %d lists refused, %d requests: %v", conflict, st.ChangesRefused, st.ListsRefused, st.TotalRequests, st.Requests)
+		})
+	}
+}
+
+// requestLog records each request's method, path and answer status, in
+// the order the answers arrived.
+type requestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *requestLog) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil {
+		l.mu.Lock()
+		l.lines = append(l.lines, fmt.Sprintf("%s %s %d", r.Method, r.URL.Path, resp.StatusCode))
+		l.mu.Unlock()
+	}
+	return resp, err
+}
+
+// index is the position of the first line that starts with prefix and
+// ends with suffix, or -1; count is how many lines start with prefix.
+func (l *requestLog) index(prefix, suffix string) (first, count int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	first = -1
+	for i, line := range l.lines {
+		if strings.HasPrefix(line, prefix) {
+			count++
+			if first < 0 && strings.HasSuffix(line, suffix) {
+				first = i
+			}
+		}
+	}
+	return first, count
+}
+
+// While the task service does not know a create's task, its peering may be
+// settling: the settle wait's first list is sent before the task names the
+// peering, and settles the wait when it shows it. A task known within a few
+// polls costs no such list.
+func TestCreateListsWhileTaskUnknown(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		window         time.Duration
+		listBeforeTask bool
+	}{
+		{"long window", 2 * time.Second, true},
+		{"short window", 50 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, err := cloudsim.Start(cloudsim.Options{ParallelTasks: true, TaskLatency: 50 * time.Millisecond,
+				TaskNotFoundFor: tc.window, TransitionLatency: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = srv.Close() })
+			log := &requestLog{}
+			cfg := rediscloud.DefaultConfig()
+			cfg.BaseURL, cfg.APIKey, cfg.SecretKey = srv.URL(), acctest.APIKey, acctest.SecretKey
+			cfg.PollFirst, cfg.PollMin, cfg.StatusPollMax = 100*time.Millisecond, 25*time.Millisecond, 800*time.Millisecond
+			cfg.HTTPClient = &http.Client{Transport: log}
+			c, err := rediscloud.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := c.CreatePeering(ctx, rediscloud.Pro, 1001, vpcCreate(0), rediscloud.CreateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.WaitPeeringSettled(ctx, rediscloud.Pro, 1001, res, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ID != res.ID || p.Status != rediscloud.StatusPendingAcceptance || p.AWSPeeringID == "" {
+				t.Fatalf("settled as %+v, want peering %d pending acceptance with its AWS ID", p, res.ID)
+			}
+			list, lists := log.index("GET /v1/subscriptions/1001/peerings ", "")
+			known, _ := log.index("GET /v1/tasks/"+res.TaskID+" ", " 200")
+			if list < 0 || known < 0 || (list < known) != tc.listBeforeTask || lists != 1 {
+				t.Errorf("first list at %d, create task first known at %d, %d lists; want the list before the task: %v, one list\n%s",
+					list, known, lists, tc.listBeforeTask, strings.Join(log.lines, "\n"))
+			}
 		})
 	}
 }

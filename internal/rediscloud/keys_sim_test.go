@@ -55,7 +55,7 @@ func TestKeysInProtocolWordsChangeNoDecision(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%v create: %v", tc.kind, err)
 				}
-				p, err := c.WaitPeeringSettled(ctx, tc.kind, tc.sub, res.ID, start)
+				p, err := c.WaitPeeringSettled(ctx, tc.kind, tc.sub, res, start)
 				if err != nil {
 					t.Fatalf("%v wait: %v", tc.kind, err)
 				}

@@ -267,7 +267,7 @@ func decodeTask(b []byte) (*taskState, error) {
 // waitForTask polls a task until it completes, fails or ctx ends; label
 // names the operation in log lines.
 func (c *Client) waitForTask(ctx context.Context, id, label string) (*taskState, error) {
-	return c.waitTask(ctx, &taskState{ID: id}, label, time.Now())
+	return c.waitTask(ctx, &taskState{ID: id}, label, time.Now(), nil)
 }
 
 // isPeeringNotFound reports whether err says that a peering does not exist

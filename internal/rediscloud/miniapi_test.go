@@ -42,9 +42,14 @@ type miniAPI struct {
 	// dropCreates is how many next POSTs are applied at once and then answered
 	// by a dropped connection.
 	dropCreates int
+	// hideCreates is how long a create task answers 404 after the POST;
+	// settleCreates lists new peerings pending acceptance at once.
+	hideCreates   time.Duration
+	settleCreates bool
 }
 
 type miniTask struct {
+	at   time.Time
 	cmd  string
 	gate chan struct{}
 	run  func() (response map[string]any, errType string)
@@ -130,6 +135,9 @@ func (m *miniAPI) addLocked(body map[string]any) int {
 		"vpcUid":       body["vpcId"],
 		"status":       StatusInitiatingRequest,
 	}
+	if m.settleCreates {
+		p["status"], p["awsPeeringUid"] = StatusPendingAcceptance, fmt.Sprintf("pcx-%017x", id)
+	}
 	setCIDRs(p, body)
 	m.peerings[id] = p
 	return id
@@ -176,7 +184,7 @@ func (m *miniAPI) getSubscription(w http.ResponseWriter, r *http.Request) {
 func (m *miniAPI) startTaskLocked(w http.ResponseWriter, cmd string, gate chan struct{}, run func() (map[string]any, string)) string {
 	m.taskN++
 	id := fmt.Sprintf("00000000-0000-4000-8000-%012d", m.taskN)
-	m.tasks[id] = &miniTask{cmd: cmd, gate: gate, run: run}
+	m.tasks[id] = &miniTask{at: time.Now(), cmd: cmd, gate: gate, run: run}
 	writeJSON(w, http.StatusAccepted, map[string]any{
 		"taskId":      id,
 		"commandType": cmd,
@@ -304,7 +312,7 @@ func (m *miniAPI) getTask(w http.ResponseWriter, r *http.Request) {
 	defer m.mu.Unlock()
 	m.counts["poll"]++
 	task, ok := m.tasks[id]
-	if !ok {
+	if !ok || (task.cmd == "vpcPeeringCreateRequest" && time.Since(task.at) < m.hideCreates) {
 		w.WriteHeader(http.StatusNotFound)
 		return
 	}

@@ -181,6 +181,7 @@ type CreateResult struct {
 	ID      int
 	TaskID  string
 	Adopted bool
+	first   *firstList // for WaitPeeringSettled
 }
 
 // CreateOptions tunes CreatePeering: OnTask is called with each task ID as

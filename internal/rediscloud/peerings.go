@@ -98,7 +98,7 @@ func (c *Client) FindPeering(ctx context.Context, kind Kind, sub int, r *CreateP
 //     says the peering exists, the lost attempt's peering is adopted;
 //   - when the wait for an accepted create's task fails, recoverCreate
 //     looks for the peering.
-func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (CreateResult, error) {
+func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r CreatePeeringRequest, opts CreateOptions) (res CreateResult, err error) {
 	ctx = c.logContext(ctx)
 	if _, err := c.ActiveSubscription(ctx, sub); err != nil {
 		return CreateResult{}, err
@@ -109,6 +109,15 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 	// what it may have created.
 	ambiguous, sent := false, false
 	taskID := ""
+	// A task the task service still does not know after a few seconds may
+	// be done, and its peering settling: the settle wait's first list is
+	// sent then, as its result too is readable only after such a window.
+	first := newFirstList(ctx)
+	defer func() {
+		if res.first == nil {
+			first.stop()
+		}
+	}()
 	fail := func(err error) (CreateResult, error) {
 		if sent {
 			return c.recoverCreate(ctx, kind, sub, &r, taskID, err)
@@ -125,7 +134,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 				opts.OnTask(t.ID)
 			}
 			done := c.mutations.start()
-			t, err = c.waitTask(ctx, t, "create", submitted)
+			t, err = c.waitTask(ctx, t, "create", submitted, func() { first.start(c, listKey{kind, sub}) })
 			done()
 			c.lists.forget(listKey{kind, sub})
 			if err == nil {
@@ -134,7 +143,7 @@ func (c *Client) CreatePeering(ctx context.Context, kind Kind, sub int, r Create
 					return c.recoverCreate(ctx, kind, sub, &r, t.ID, &TaskError{TaskID: t.ID, Type: "MISSING_RESOURCE_ID",
 						Description: "the create task completed without a valid ID for the new peering (resourceId must be a positive number)"})
 				}
-				return CreateResult{ID: id, TaskID: t.ID}, nil
+				return CreateResult{ID: id, TaskID: t.ID, first: first}, nil
 			}
 			if isA[*waitError](err) {
 				return fail(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestListPeeringsTaskShapes: a list task completed without a response or a
@@ -308,5 +309,30 @@ func TestGetPeeringActiveActiveNeedsItsRegion(t *testing.T) {
 	}
 	if want := `lacks the documented entry for region "eu-west-1", where peering 1986/79 is, in resource.regions: the list shows regions "us-east-1"`; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q, want it to contain %q", err, want)
+	}
+}
+
+// A first list sent while the create task was still unknown, that does
+// not show the new peering, proves nothing about it: the wait lists again.
+func TestCreateFirstListWithoutThePeering(t *testing.T) {
+	m := newMiniAPI(t)
+	m.hideCreates, m.settleCreates = 100*time.Millisecond, true
+	c := newTestClient(t, m.srv, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := c.CreatePeering(ctx, Pro, 1001, CreatePeeringRequest{Region: "us-east-1", AWSAccountID: "123456789012",
+		VPCID: "vpc-0123456789abcdef0", CIDRs: []string{"10.0.0.0/24"}}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.WaitPeeringSettled(ctx, Pro, 1001, res, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != res.ID || p.Status != StatusPendingAcceptance {
+		t.Errorf("settled as %+v, want peering %d pending acceptance", p, res.ID)
+	}
+	if got := m.count("list"); got != 2 {
+		t.Errorf("%d lists, want the first one sent while the task was unknown and one after: %v", got, m.eventLog())
 	}
 }

@@ -118,7 +118,7 @@ func TestCreateWithLateTaskService(t *testing.T) {
 	a := &lateAPI{hideFor: 400 * time.Millisecond, applyCreates: true, subs: []int{1}, tasks: map[string]lateTask{}, requests: map[string]int{}}
 	srv := newServer(t, a)
 	c := newTestClient(t, srv, func(c *Config) { c.TaskNotFoundWindow = 2 * time.Second })
-	res, err := c.CreatePeering(context.Background(), Pro, 1, lateCreate, CreateOptions{})
+	res, err := c.CreatePeering(t.Context(), Pro, 1, lateCreate, CreateOptions{})
 	if err != nil {
 		t.Fatalf("create failed: %v", err)
 	}
@@ -421,7 +421,7 @@ func TestCreateWithMalformedResourceID(t *testing.T) {
 			a := &lateAPI{applyCreates: true, createResourceID: rid, subs: []int{1}, tasks: map[string]lateTask{}, requests: map[string]int{}}
 			srv := newServer(t, a)
 			c := newTestClient(t, srv, nil)
-			res, err := c.CreatePeering(context.Background(), Pro, 1, lateCreate, CreateOptions{})
+			res, err := c.CreatePeering(t.Context(), Pro, 1, lateCreate, CreateOptions{})
 			var ie *CreateIncompleteError
 			if !errors.As(err, &ie) {
 				t.Fatalf("error %v (%T): want a CreateIncompleteError", err, err)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -264,14 +265,54 @@ func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
 	}
 }
 
+// firstList is a create's first peering list, sent while the task service
+// did not know the create's task yet (see CreatePeering). stop ends it.
+type firstList struct {
+	ctx     context.Context
+	stop    context.CancelFunc
+	started atomic.Bool
+	done    chan struct{}
+	list    *peeringList
+	err     error
+}
+
+func newFirstList(ctx context.Context) *firstList {
+	f := &firstList{done: make(chan struct{})}
+	f.ctx, f.stop = context.WithCancel(ctx)
+	return f
+}
+
+func (f *firstList) start(c *Client, k listKey) {
+	if f.started.Swap(true) {
+		return
+	}
+	go func() {
+		f.list, f.err = c.listPeeringsUncached(f.ctx, k)
+		close(f.done)
+	}()
+}
+
 // waitPeering polls the subscription's peering list until cond holds for
-// the peering (nil when not listed). Other waits on it share the lists.
-func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, cond func(p *Peering) (bool, error)) (*Peering, error) {
+// the peering (nil when not listed). Other waits on it share the lists; a
+// first list, if sent, is the first look when it shows the peering.
+func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since time.Time, waited waitKind, first *firstList, cond func(p *Peering) (bool, error)) (*Peering, error) {
 	p, err := awaitStatus(ctx, c, waited, wait[*Peering]{
 		message: "waiting for peering",
 		retry:   "listing peerings failed; will try again",
 		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
 		look: func(ctx context.Context) (*Peering, error) {
+			if f := first; f != nil && f.started.Load() {
+				first = nil
+				defer f.stop()
+				select {
+				case <-f.done:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+				if f.err == nil && f.list.find(id) != nil {
+					return f.list.find(id), nil
+				}
+			}
 			c.mutations.waitPrior(ctx, 2*c.cfg.StatusPollMax)
 			list, err := c.listPeeringsSince(ctx, kind, sub, since)
 			if err != nil {
@@ -302,8 +343,9 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 // WaitPeeringSettled waits until a new peering has left its set-up phase,
 // with all the user needs to accept it. A failed one ends the wait; one not
 // listed yet is waited for (lists lag a create).
-func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub, id int, since time.Time) (*Peering, error) {
-	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, func(p *Peering) (bool, error) {
+func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub int, created CreateResult, since time.Time) (*Peering, error) {
+	id := created.ID
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, created.first, func(p *Peering) (bool, error) {
 		switch {
 		case p == nil:
 			return false, nil
@@ -328,7 +370,7 @@ const (
 // completed at since are want (normalized).
 func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, since time.Time, want []string) (*Peering, error) {
 	lists := 0
-	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringUpdated, func(p *Peering) (bool, error) {
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringUpdated, nil, func(p *Peering) (bool, error) {
 		if p == nil {
 			return false, &peeringNotFoundError{SubscriptionID: sub, ID: id}
 		}
@@ -345,7 +387,7 @@ func (c *Client) WaitPeeringCIDRs(ctx context.Context, kind Kind, sub, id int, s
 
 // WaitPeeringDeleted waits until a deleted peering has left the list.
 func (c *Client) WaitPeeringDeleted(ctx context.Context, kind Kind, sub, id int, since time.Time) error {
-	_, err := c.waitPeering(ctx, kind, sub, id, since, waitPeeringDeleted, func(p *Peering) (bool, error) {
+	_, err := c.waitPeering(ctx, kind, sub, id, since, waitPeeringDeleted, nil, func(p *Peering) (bool, error) {
 		return p == nil, nil
 	})
 	return err
@@ -354,7 +396,7 @@ func (c *Client) WaitPeeringDeleted(ctx context.Context, kind Kind, sub, id int,
 // WaitPeeringStatus waits until a peering is listed with status in a list
 // sent at or after since. A peering that fails or leaves the list ends it.
 func (c *Client) WaitPeeringStatus(ctx context.Context, kind Kind, sub, id int, since time.Time, status string) (*Peering, error) {
-	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringStatus, func(p *Peering) (bool, error) {
+	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringStatus, nil, func(p *Peering) (bool, error) {
 		switch {
 		case p == nil:
 			return false, &peeringNotFoundError{SubscriptionID: sub, ID: id}
@@ -406,18 +448,29 @@ func (c *Client) runTask(ctx context.Context, r request, label string) (*taskSta
 	}
 	// Timed from the answer, so that the transport's retries before it
 	// stretch neither the poll schedule nor the latency estimates.
-	return c.waitTask(ctx, t, label, time.Now())
+	return c.waitTask(ctx, t, label, time.Now(), nil)
 }
 
 // waitTask waits for t, named by the answer received at submitted, to end.
 // The task service learns of a task some time after that answer: a 404
 // within TaskNotFoundWindow of it is waited out; after the window, or once
 // the task was seen, it ends the wait.
-func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time) (*taskState, error) {
+func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time, unknown func()) (*taskState, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newTaskSchedule(submitted)
 	// seen is whether any poll found the task, shown whether the last did.
-	polls, seen, shown := 0, false, false
+	polls, shown := 0, false
+	var seen atomic.Bool
+	if unknown != nil {
+		// Called if the task is still unknown 4×PollFirst after the answer,
+		// past the few seconds the task service usually takes.
+		timer := time.AfterFunc(4*c.cfg.PollFirst-time.Since(submitted), func() {
+			if !seen.Load() {
+				unknown()
+			}
+		})
+		defer timer.Stop()
+	}
 	lastStatus := t.Status
 	var polled time.Time // when the last poll was sent
 	task, err := await(ctx, wait[*taskState]{
@@ -434,12 +487,12 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 			shown = err == nil
 			switch {
 			case err == nil:
-				seen = true
+				seen.Store(true)
 				cur.ID = cmp.Or(cur.ID, t.ID)
 				return cur, nil
 			case httpStatus(err) != http.StatusNotFound:
 				return nil, err
-			case seen:
+			case seen.Load():
 				// A task the API showed and then forgot says nothing
 				// about the peering: it is an error, never "deleted".
 				return nil, fmt.Errorf("the API no longer knows the task it reported before: %w", err)
