@@ -103,6 +103,9 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 //     for a subscription read, PollFirst for a peering list, a task whose own
 //     run spaces the looks. After a wait of its waitKind, the next skips to
 //     90 % of it.
+//   - A create whose task is still unknown 4×PollFirst after its answer
+//     sends the settle wait's first list then (firstList): that list's
+//     result too is readable only after the window.
 //
 // Each estimate is the shortest seen: an account runs one task at a time,
 // so a task that queued says nothing of the next.
