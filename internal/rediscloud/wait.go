@@ -295,6 +295,29 @@ func (f *firstList) start(c *Client, k listKey) {
 	}()
 }
 
+// result is peering id as the first list showed it, or nil: not sent, not
+// done before ctx ended, failed, or sent before the create ran (which
+// proves nothing). It ends the list.
+func (f *firstList) result(ctx context.Context, id int) *Peering {
+	defer f.stop()
+	if !f.started.Load() {
+		return nil
+	}
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return nil
+	}
+	if f.err != nil {
+		return nil
+	}
+	p := f.list.find(id)
+	if p == nil {
+		tflog.SubsystemDebug(ctx, logSubsystem, "the list sent while the create task was unknown does not show the peering; listing again", map[string]any{"peering_id": id})
+	}
+	return p
+}
+
 // waitPeering polls the subscription's peering list until cond holds for
 // the peering (nil when not listed). Other waits on it share the lists; a
 // first list, if sent, is the first look when it shows the peering.
@@ -304,16 +327,10 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 		retry:   "listing peerings failed; will try again",
 		fields:  map[string]any{"subscription_id": sub, "peering_id": id},
 		look: func(ctx context.Context) (*Peering, error) {
-			if f := first; f != nil && f.started.Load() {
+			if f := first; f != nil {
 				first = nil
-				defer f.stop()
-				select {
-				case <-f.done:
-				case <-ctx.Done():
-					return nil, ctx.Err()
-				}
-				if f.err == nil && f.list.find(id) != nil {
-					return f.list.find(id), nil
+				if p := f.result(ctx, id); p != nil {
+					return p, nil
 				}
 			}
 			c.mutations.waitPrior(ctx, 2*c.cfg.StatusPollMax)
