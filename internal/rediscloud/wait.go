@@ -103,8 +103,8 @@ func await[T any](ctx context.Context, w wait[T]) (T, error) {
 //     for a subscription read, PollFirst for a peering list, a task whose own
 //     run spaces the looks. After a wait of its waitKind, the next skips to
 //     90 % of it.
-//   - A create whose task is still unknown 4×PollFirst after its answer
-//     sends the settle wait's first list then (firstList): that list's
+//   - A create whose task polls still answer 404 4×PollFirst after its
+//     answer sends the settle wait's first list then (firstList): that list's
 //     result too is readable only after the window.
 //
 // Each estimate is the shortest seen: an account runs one task at a time,
@@ -478,14 +478,15 @@ func (c *Client) runTask(ctx context.Context, r request, label string) (*taskSta
 func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submitted time.Time, unknown func()) (*taskState, error) {
 	ctx = c.logContext(ctx)
 	schedule := c.newTaskSchedule(submitted)
-	// seen is whether any poll found the task, shown whether the last did.
+	// seen is whether any poll found the task, missed whether one answered
+	// 404, shown whether the last poll found it.
 	polls, shown := 0, false
-	var seen atomic.Bool
+	var seen, missed atomic.Bool
 	if unknown != nil {
-		// Called if the task is still unknown 4×PollFirst after the answer,
+		// Called if polls still answer 404 4×PollFirst after the answer,
 		// past the few seconds the task service usually takes.
 		timer := time.AfterFunc(4*c.cfg.PollFirst-time.Since(submitted), func() {
-			if !seen.Load() {
+			if missed.Load() && !seen.Load() {
 				unknown()
 			}
 		})
@@ -517,6 +518,7 @@ func (c *Client) waitTask(ctx context.Context, t *taskState, label string, submi
 				// about the peering: it is an error, never "deleted".
 				return nil, fmt.Errorf("the API no longer knows the task it reported before: %w", err)
 			case polled.Sub(submitted) < c.cfg.TaskNotFoundWindow:
+				missed.Store(true)
 				return nil, errNotYet
 			}
 			return nil, &TaskUnknownError{Waited: polled.Sub(submitted), wrapped: wrapped{err}}
