@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -479,5 +481,42 @@ func TestDecodeTaskLenient(t *testing.T) {
 	}
 	if _, err := decodeTask([]byte(`[]`)); err == nil {
 		t.Error("an array was accepted as a task")
+	}
+}
+
+// A create task's unknown hook fires only when polls met the task service's
+// window past 4×PollFirst: not when the task was shown, nor when no poll
+// came yet (a first poll put off by an earlier task's time).
+func TestWaitTaskUnknownHook(t *testing.T) {
+	notFound := step{status: http.StatusNotFound, body: `{"status":404,"error":"Not Found"}`}
+	processing := step{status: http.StatusOK, body: taskDoc(taskProcessing, "")}
+	done := step{status: http.StatusOK, body: taskDoc(taskProcessingCompleted, `{"resourceId":7}`)}
+	for _, tc := range []struct {
+		name     string
+		steps    []step
+		estimate time.Duration // a task timed before, putting off the first poll
+		want     bool
+	}{
+		{"404s past 4×PollFirst", append(slices.Repeat([]step{notFound}, 4), done), 0, true},
+		{"shown, then processing", append(slices.Repeat([]step{processing}, 4), done), 0, false},
+		{"first poll after 4×PollFirst", []step{done}, 200 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := taskServer(t, tc.steps)
+			c := newTestClient(t, srv, func(cfg *Config) {
+				cfg.PollFirst, cfg.PollMin, cfg.PollMax = 20*time.Millisecond, 20*time.Millisecond, 200*time.Millisecond
+			})
+			if tc.estimate > 0 {
+				c.latency.observe(waitTask, tc.estimate)
+			}
+			var fired atomic.Bool
+			task, err := c.waitTask(t.Context(), &taskState{ID: testTaskID}, "create", time.Now(), func() { fired.Store(true) })
+			if err != nil || task.createdID() != 7 {
+				t.Fatalf("task %+v, error %v", task, err)
+			}
+			if fired.Load() != tc.want {
+				t.Errorf("hook called: %v, want %v", fired.Load(), tc.want)
+			}
+		})
 	}
 }
