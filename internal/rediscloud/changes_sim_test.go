@@ -21,8 +21,7 @@ import (
 const scale = 10
 
 func scaledSim(t *testing.T, conflict string) *cloudsim.Server {
-	t.Helper()
-	srv, err := cloudsim.Start(cloudsim.Options{
+	return startSim(t, cloudsim.Options{
 		Profile:           cloudsim.ProfileRealistic,
 		TaskLatency:       cloudsim.RealisticTaskLatency / scale,
 		TaskNotFoundFor:   cloudsim.RealisticTaskNotFoundFor / scale,
@@ -30,6 +29,11 @@ func scaledSim(t *testing.T, conflict string) *cloudsim.Server {
 		CIDRApplyLatency:  cloudsim.RealisticCIDRApplyLatency / scale,
 		ChangeConflict:    conflict,
 	})
+}
+
+func startSim(t *testing.T, o cloudsim.Options) *cloudsim.Server {
+	t.Helper()
+	srv, err := cloudsim.Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,13 +41,18 @@ func scaledSim(t *testing.T, conflict string) *cloudsim.Server {
 	return srv
 }
 
-func scaledClient(t *testing.T, srv *cloudsim.Server) *rediscloud.Client {
+// scaledClient is a client of srv with the shipped timings scaled down;
+// hc, if given, carries its requests.
+func scaledClient(t *testing.T, srv *cloudsim.Server, hc ...*http.Client) *rediscloud.Client {
 	t.Helper()
 	cfg := rediscloud.DefaultConfig()
 	cfg.BaseURL, cfg.APIKey, cfg.SecretKey = srv.URL(), acctest.APIKey, acctest.SecretKey
 	for _, d := range []*time.Duration{&cfg.RetryWaitMin, &cfg.RetryWaitMax, &cfg.PollFirst, &cfg.PollMin, &cfg.PollMax,
 		&cfg.StatusPollMax, &cfg.CreateLookupTimeout, &cfg.TaskNotFoundWindow, &cfg.SnapshotTTL} {
 		*d /= scale
+	}
+	for _, h := range hc {
+		cfg.HTTPClient = h
 	}
 	c, err := rediscloud.New(cfg)
 	if err != nil {
@@ -279,21 +288,10 @@ func TestCreateListsWhileTaskUnknown(t *testing.T) {
 		{"short window", 50 * time.Millisecond, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, err := cloudsim.Start(cloudsim.Options{ParallelTasks: true, TaskLatency: 50 * time.Millisecond,
+			srv := startSim(t, cloudsim.Options{ParallelTasks: true, TaskLatency: 50 * time.Millisecond,
 				TaskNotFoundFor: tc.window, TransitionLatency: 50 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = srv.Close() })
 			log := &requestLog{}
-			cfg := rediscloud.DefaultConfig()
-			cfg.BaseURL, cfg.APIKey, cfg.SecretKey = srv.URL(), acctest.APIKey, acctest.SecretKey
-			cfg.PollFirst, cfg.PollMin, cfg.StatusPollMax = 100*time.Millisecond, 25*time.Millisecond, 800*time.Millisecond
-			cfg.HTTPClient = &http.Client{Transport: log}
-			c, err := rediscloud.New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := scaledClient(t, srv, &http.Client{Transport: log})
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			res, err := c.CreatePeering(ctx, rediscloud.Pro, 1001, vpcCreate(0), rediscloud.CreateOptions{})

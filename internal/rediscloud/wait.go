@@ -269,28 +269,27 @@ func (m *mutations) waitPrior(ctx context.Context, limit time.Duration) {
 }
 
 // firstList is a create's first peering list, sent while the task service
-// did not know the create's task yet (see CreatePeering). stop ends it.
+// did not know the create's task yet (see CreatePeering): a read in flight
+// outside the lists memo. stop ends it.
 type firstList struct {
-	ctx     context.Context
-	stop    context.CancelFunc
-	started atomic.Bool
-	done    chan struct{}
-	list    *peeringList
-	err     error
+	memoRead[*peeringList]
+	ctx  context.Context
+	stop context.CancelFunc
+	sent atomic.Bool
 }
 
 func newFirstList(ctx context.Context) *firstList {
-	f := &firstList{done: make(chan struct{})}
+	f := &firstList{memoRead: memoRead[*peeringList]{done: make(chan struct{})}}
 	f.ctx, f.stop = context.WithCancel(ctx)
 	return f
 }
 
 func (f *firstList) start(c *Client, k listKey) {
-	if f.started.Swap(true) {
+	if f.sent.Swap(true) {
 		return
 	}
 	go func() {
-		f.list, f.err = c.listPeeringsUncached(f.ctx, k)
+		f.v, f.err = c.listPeeringsUncached(f.ctx, k)
 		close(f.done)
 	}()
 }
@@ -300,7 +299,7 @@ func (f *firstList) start(c *Client, k listKey) {
 // proves nothing). It ends the list.
 func (f *firstList) result(ctx context.Context, id int) *Peering {
 	defer f.stop()
-	if !f.started.Load() {
+	if !f.sent.Load() {
 		return nil
 	}
 	select {
@@ -311,7 +310,7 @@ func (f *firstList) result(ctx context.Context, id int) *Peering {
 	if f.err != nil {
 		return nil
 	}
-	p := f.list.find(id)
+	p := f.v.find(id)
 	if p == nil {
 		tflog.SubsystemDebug(ctx, logSubsystem, "the list sent while the create task was unknown does not show the peering; listing again", map[string]any{"peering_id": id})
 	}
@@ -364,8 +363,7 @@ func (c *Client) waitPeering(ctx context.Context, kind Kind, sub, id int, since 
 // with all the user needs to accept it. A failed one ends the wait; one not
 // listed yet is waited for (lists lag a create).
 func (c *Client) WaitPeeringSettled(ctx context.Context, kind Kind, sub int, created CreateResult, since time.Time) (*Peering, error) {
-	id := created.ID
-	return c.waitPeering(ctx, kind, sub, id, since, waitPeeringCreated, created.first, func(p *Peering) (bool, error) {
+	return c.waitPeering(ctx, kind, sub, created.ID, since, waitPeeringCreated, created.first, func(p *Peering) (bool, error) {
 		switch {
 		case p == nil:
 			return false, nil
