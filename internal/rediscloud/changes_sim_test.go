@@ -282,13 +282,15 @@ func TestCreateListsWhileTaskUnknown(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		window         time.Duration
+		parallel       bool // else the account's tasks run one at a time, as documented
 		listBeforeTask bool
 	}{
-		{"long window", 2 * time.Second, true},
-		{"short window", 50 * time.Millisecond, false},
+		{"long window", 2 * time.Second, false, true},
+		{"long window, tasks in parallel", 2 * time.Second, true, true},
+		{"short window", 50 * time.Millisecond, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startSim(t, cloudsim.Options{ParallelTasks: true, TaskLatency: 50 * time.Millisecond,
+			srv := startSim(t, cloudsim.Options{ParallelTasks: tc.parallel, TaskLatency: 50 * time.Millisecond,
 				TaskNotFoundFor: tc.window, TransitionLatency: 50 * time.Millisecond})
 			log := &requestLog{}
 			c := scaledClient(t, srv, &http.Client{Transport: log})
