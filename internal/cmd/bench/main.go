@@ -6,10 +6,13 @@
 // latest results.
 //
 //	go run ./internal/cmd/bench [-runs 3] [-only 2,4] [-update BENCHMARKS.md,README.md]
+//	go run ./internal/cmd/bench -goals -update BENCHMARKS.md
 //
 // Every run gets a fresh simulator process and a fresh working directory, so
 // runs neither share state nor a rate-limit window.
 package main
+
+//go:generate go run . -goals -update ../../../BENCHMARKS.md
 
 import (
 	"context"
@@ -40,9 +43,17 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the working directories (configurations, states, logs)")
 	profileDir := flag.String("pprof", "", "write CPU and allocation profiles of every provider process of the measured commands into this folder (REDISCLOUD_PPROF_DIR; read them with go tool pprof)")
 	grid := flag.Bool("grid", false, "run the pace grid (cells g1 to g18: three creates against APIs of different paces, see BENCHMARKS.md) instead of the scenarios; -update then writes its region <!-- bench-grid:begin --> … <!-- bench-grid:end -->")
+	goals := flag.Bool("goals", false, "measure nothing: print the scenarios' goals and their reasons; -update then writes its region <!-- bench-goals:begin --> … <!-- bench-goals:end -->")
 	providerLog := flag.Bool("provider-log", false, "write the provider's debug log of each measured command to provider.log in its working directory (implies -keep; slows the provider down a little)")
 	flag.Parse()
 
+	if *goals {
+		if err := writeGoals(*update); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *profileDir != "" {
 		abs, err := filepath.Abs(*profileDir)
 		if err == nil {
@@ -126,11 +137,26 @@ func run(ctx context.Context, o options) error {
 	table := render(results, o.runs, o.only, tfVersion)
 	fmt.Print(table)
 	fmt.Fprintf(os.Stderr, "total benchmark time %s\n", secs(time.Since(started)))
-	for _, path := range strings.Split(o.update, ",") {
+	return updateRegions(o.update, into, table)
+}
+
+// writeGoals writes the goals table into the files of update, or prints it.
+func writeGoals(update string) error {
+	table := renderGoals(scenarios())
+	if update == "" {
+		fmt.Print(table)
+	}
+	return updateRegions(update, goalsRegion, table)
+}
+
+// updateRegions writes content into the region of every file of the
+// comma-separated list paths.
+func updateRegions(paths, region, content string) error {
+	for _, path := range strings.Split(paths, ",") {
 		if path = strings.TrimSpace(path); path == "" {
 			continue
 		}
-		if err := mdregion.Update(path, into, table); err != nil {
+		if err := mdregion.Update(path, region, content); err != nil {
 			return err
 		}
 	}

@@ -91,6 +91,31 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 // holds the table (see internal/mdregion).
 const region = "bench"
 
+// goalsRegion is the generated region of BENCHMARKS.md that lists the
+// goals and their reasons; make generate writes it (-goals).
+const goalsRegion = "bench-goals"
+
+// renderGoals lists the scenarios that have a goal, with its reason; a
+// reason already given is named by the first row that gave it.
+func renderGoals(all []*scenario) string {
+	var b strings.Builder
+	b.WriteString("| scenario | goal | why |\n|---|---|---|\n")
+	given := map[string]string{}
+	for _, sc := range all {
+		if sc.goal == "" {
+			continue
+		}
+		why := sc.why
+		if first, ok := given[why]; ok {
+			why = "As " + first + "."
+		} else {
+			given[why] = sc.id
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", sc.id, sc.goal, why)
+	}
+	return b.String()
+}
+
 // loadAverage is the one-minute load average when the benchmark started:
 // timings on a busy machine are longer, counts are not.
 var loadAverage = func() string {
