@@ -18,6 +18,8 @@ type summary struct {
 	runs, failed              int
 	wall, wallMin, wallMax    time.Duration
 	requests, lists, throttle int
+	// subscriptionReads counts the GETs of one subscription.
+	subscriptionReads int
 	// refusedChanges and refusedLists count the changes and lists the
 	// API refused because another change of their subscription was
 	// running (the worst run).
@@ -35,7 +37,7 @@ type summary struct {
 func summarise(sc *scenario, ms []measurement) *summary {
 	s := &summary{sc: sc, runs: len(ms)}
 	var walls, spans, taskSpans []time.Duration
-	var reqs, lists, thr, refusedChanges, refusedLists, peak []int
+	var reqs, lists, thr, subReads, refusedChanges, refusedLists, peak []int
 	var mem []int64
 	var cpu, providerCPU []time.Duration
 	for _, m := range ms {
@@ -51,6 +53,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 		reqs = append(reqs, m.stats.TotalRequests)
 		lists = append(lists, listTasks(m.stats))
 		thr = append(thr, m.stats.Throttled)
+		subReads = append(subReads, m.stats.Requests["GET /v1/subscriptions/{subscriptionId}"])
 		refusedChanges = append(refusedChanges, m.stats.ChangesRefused)
 		refusedLists = append(refusedLists, m.stats.ListsRefused)
 		peak = append(peak, m.stats.PeakRequestsPerMinute)
@@ -61,7 +64,7 @@ func summarise(sc *scenario, ms []measurement) *summary {
 	s.span = median(spans)
 	s.taskSpan = median(taskSpans)
 	s.wallMin, s.wallMax = slices.Min(walls), slices.Max(walls)
-	s.requests, s.lists, s.throttle = median(reqs), median(lists), median(thr)
+	s.requests, s.lists, s.throttle, s.subscriptionReads = median(reqs), median(lists), median(thr), median(subReads)
 	s.refusedChanges, s.refusedLists = slices.Max(refusedChanges), slices.Max(refusedLists)
 	// The worst run, not the median: the budget is shared with others.
 	s.peakMinute = slices.Max(peak)

@@ -281,7 +281,8 @@ func scenarios() []*scenario {
 			needs: "3",
 			check: func(r *summary, by map[string]*summary) (bool, string) {
 				per, base := float64(r.requests)/100, float64(by["3"].requests)/10
-				return r.failed == 0 && per <= base, fmt.Sprintf("%.2f against %.2f requests per peering; %d list tasks against %d", per, base, r.lists, by["3"].lists)
+				return r.failed == 0 && per <= base, fmt.Sprintf("%.2f against %.2f requests per peering; %d list tasks against %d, %d subscription reads against %d, %d 429s",
+					per, base, r.lists, by["3"].lists, r.subscriptionReads, by["3"].subscriptionReads, r.throttle)
 			},
 		},
 		{
